@@ -1,0 +1,85 @@
+import type { ChatRef, Incoming, OutgoingMessage, Platform } from './types.ts';
+
+/**
+ * What a platform can do. Features and the outbox consult this matrix instead of testing the
+ * platform's name: one table per adapter, no `if (platform === …)` anywhere else.
+ */
+export interface Capabilities {
+  /** Longest text message; longer texts are split on line boundaries by the outbox. */
+  readonly maxTextLength: number;
+  /** Native regular polls whose (non-anonymous) answers come back as `poll_answer`. */
+  readonly nativePolls: boolean;
+  /** Native quiz polls with a correct answer. */
+  readonly nativeQuiz: boolean;
+  /** Inline buttons under a message, pressed as `button` events. */
+  readonly buttons: boolean;
+  /** PNG pictures. */
+  readonly images: boolean;
+  /** File documents (CSV exports). */
+  readonly files: boolean;
+  /** The bot can open a private chat with a member it knows (daily question, receipts, nudges). */
+  readonly privateMessages: boolean;
+  /** Outgoing pace the outbox keeps for this platform. */
+  readonly rateLimits: RateLimits;
+}
+
+/** Outgoing pace for one platform; the outbox enforces it per chat and overall. */
+export interface RateLimits {
+  /** Messages per second across all chats. */
+  readonly globalPerSecond: number;
+  /** Minimum milliseconds between two messages to one chat. */
+  readonly perChatIntervalMs: number;
+  /** Messages per minute into one group chat (private chats are not limited by this). */
+  readonly perGroupPerMinute: number;
+}
+
+/** What a successful send reports back, so later messages can refer to it (stop a native poll). */
+export interface SendResult {
+  /** The platform's id of the sent message, when it has one. */
+  readonly messageId?: string;
+  /** The platform's id of a native poll that was sent. */
+  readonly nativePollId?: string;
+}
+
+/**
+ * Why a send failed, as far as the outbox cares: wait and retry this chat (`rate_limited`), give
+ * up on this message only (`permanent`, e.g. the bot was removed from the group), retry later with
+ * backoff (`transient`: 5xx, network), or hold everything for this platform until it comes back
+ * (`offline`: WeChat logged out).
+ */
+export class DeliveryError extends Error {
+  /** @param kind how the outbox should react; @param retryAfterMs for `rate_limited`, the wait asked for. */
+  constructor(
+    readonly kind: 'rate_limited' | 'permanent' | 'transient' | 'offline',
+    message: string,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+    this.name = 'DeliveryError';
+  }
+}
+
+/** Receives each inbound event; resolves once it is durably recorded and processed (or failed). */
+export type IncomingSink = (event: Incoming) => Promise<void>;
+
+/**
+ * One chat platform behind one interface. Adapters normalise inbound events to `Incoming`, hand
+ * them to the sink, and deliver `OutgoingMessage`s the outbox gives them. Only files in
+ * `src/adapters/` import a platform SDK.
+ */
+export interface Adapter {
+  readonly platform: Platform;
+  readonly capabilities: Capabilities;
+  /** Connects and starts delivering events to `sink`. */
+  start(sink: IncomingSink): Promise<void>;
+  /** Disconnects and releases every timer and handle, so the process can exit. */
+  stop(): Promise<void>;
+  /**
+   * Delivers one message (already split to `maxTextLength` and already rendered for the
+   * capabilities: a `poll` reaches here only if `nativePolls`, etc.). Throws `DeliveryError`.
+   * `nativeRef` carries the stored native message for `stop_poll`.
+   */
+  send(chat: ChatRef, message: OutgoingMessage, nativeRef?: SendResult): Promise<SendResult>;
+  /** False while the platform cannot send (WeChat logged out); the outbox then holds its messages. */
+  isOnline(): boolean;
+}

@@ -1,0 +1,100 @@
+import type { z } from 'zod';
+import type { Capabilities } from './adapter.ts';
+import type { ChatRef, Incoming, OutgoingMessage, Role } from './types.ts';
+import type { Db } from '../db/client.ts';
+
+/** The speaker as the roster knows them (resolved or registered by the router before a handler runs). */
+export interface MemberInfo {
+  readonly id: number;
+  readonly name: string;
+  readonly role: Role;
+  readonly unitId: number | null;
+}
+
+/** The chat as the roster knows it. `unitId` is null until an admin runs /bindchat there. */
+export interface ChatInfo {
+  readonly id: number;
+  readonly ref: ChatRef;
+  readonly unitId: number | null;
+  readonly masses: boolean;
+}
+
+/** A message to send somewhere other than "here" (a private chat, another chat of the unit). */
+export interface Delivery {
+  readonly chat: ChatRef;
+  readonly message: OutgoingMessage;
+}
+
+/** Translates a prompt key of `prompts/<locale>.yaml` with `{name}` placeholders filled in. */
+export type Translate = (key: string, vars?: Record<string, string | number>) => string;
+
+/**
+ * Everything a handler may use. Handlers never see a platform SDK: they read the context, talk to
+ * the database through their feature's own functions, and return or `send` outgoing messages.
+ */
+export interface Context {
+  readonly incoming: Incoming;
+  readonly chat: ChatInfo;
+  readonly member: MemberInfo;
+  readonly db: Db;
+  readonly t: Translate;
+  readonly locale: 'zh-CN' | 'en';
+  /** The injected clock: use this, never `new Date()`, so tests control time. */
+  now(): Date;
+  /** IANA time zone of the organisation, for showing and parsing local times. */
+  readonly timeZone: string;
+  /** What the platform of this chat can do (native polls? buttons? max text?). */
+  readonly capabilities: Capabilities;
+  /** Capabilities of any platform the bot runs on (to render for another chat). */
+  capabilitiesOf(platform: ChatRef['platform']): Capabilities;
+  /** Replies in this chat (through the outbox). */
+  reply(message: OutgoingMessage | string): void;
+  /** Sends to another chat (through the outbox), e.g. a private receipt. */
+  send(chat: ChatRef, message: OutgoingMessage | string): void;
+  /** Records an audit entry in the same transaction-less way as other writes (who did what). */
+  audit(action: string, detail: string): Promise<void>;
+}
+
+/** What `parse` receives: the command's argument text, normalised (half-width, single spaces). */
+export interface ArgInput {
+  /** Everything after the command name, trimmed. */
+  readonly text: string;
+  /** `text` split on spaces. */
+  readonly tokens: readonly string[];
+}
+
+/**
+ * One command of the spec. `args` is a zod schema over `ArgInput` that yields the handler's typed
+ * arguments; a failed parse makes the router reply with `usage` and record nothing.
+ */
+export interface CommandSpec<A = unknown> {
+  /** Canonical ASCII name, e.g. `pledge`. */
+  readonly name: string;
+  /** Chinese (and other) aliases, e.g. `['承诺']`. */
+  readonly aliases: readonly string[];
+  /** Roles allowed to run it. */
+  readonly roles: readonly Role[];
+  /** Prompt key of the one-line summary shown by /help. */
+  readonly summaryKey: string;
+  /** Prompt key of the usage line with an example, shown on a malformed command. */
+  readonly usageKey: string;
+  /** Parses the arguments; any zod issue is a usage error. */
+  readonly args: z.ZodType<A, ArgInput>;
+  readonly handler: (ctx: Context, args: A) => Promise<void>;
+}
+
+/** Declares a command with its argument type inferred from the schema. */
+export function command<A>(spec: CommandSpec<A>): CommandSpec<unknown> {
+  return spec as CommandSpec<unknown>;
+}
+
+/**
+ * A feature slice: its commands, and optionally how it claims plain messages that are not
+ * commands (bare answers like `1`, `Ａ`, `95分` while a quiz question or rating awaits this person).
+ */
+export interface Feature {
+  readonly name: string;
+  readonly commands: readonly CommandSpec<unknown>[];
+  /** Returns true when it handled the plain text as an answer; the router then stops. */
+  readonly onPlainText?: (ctx: Context, text: string) => Promise<boolean>;
+}

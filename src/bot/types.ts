@@ -1,0 +1,145 @@
+/**
+ * The platform-neutral vocabulary of the bot: who speaks, where, what they sent and what the bot
+ * sends back. Adapters translate their SDK's objects into these; nothing else sees an SDK type.
+ */
+
+/** A chat platform the bot can live on. `console` is the terminal REPL used by default and in demos. */
+export type Platform = 'console' | 'telegram' | 'wechat';
+
+/** All platforms, for validation and iteration. */
+export const PLATFORMS: readonly Platform[] = ['console', 'telegram', 'wechat'];
+
+/** Where a message was said or is to be sent: a group chat or a private chat with one person. */
+export interface ChatRef {
+  readonly platform: Platform;
+  /** The platform's own id of the chat (Telegram chat id, Wechaty room or contact id, console name). */
+  readonly chatId: string;
+  readonly kind: 'group' | 'private';
+  /** Human-readable name (group topic), refreshed on every message; shown in reports. */
+  readonly title?: string;
+}
+
+/** A person as a platform knows them. Roles never come from here: they come from the roster. */
+export interface Actor {
+  readonly platform: Platform;
+  /** The platform's stable user id (Telegram user id, Wechaty contact id, console name). */
+  readonly userId: string;
+  /** Display name, refreshed on every message. */
+  readonly displayName: string;
+}
+
+/** A photo or file delivered with a message, kept as a reference (never downloaded by the core). */
+export interface Attachment {
+  readonly kind: 'photo' | 'file';
+  /** Platform reference to fetch it later (Telegram file_id, Wechaty message id). */
+  readonly ref: string;
+  readonly name?: string;
+}
+
+/** What arrived. Every variant ends up as a text command or a bare answer in the router. */
+export type IncomingContent =
+  | {
+      readonly type: 'text';
+      readonly text: string;
+      /** True when the message @-mentions the bot (Telegram entity, Wechaty mentionSelf). */
+      readonly mentionsBot: boolean;
+      /** Text of the message with the bot's mention removed, when the platform can tell (Wechaty mentionText). */
+      readonly textWithoutMention?: string;
+      /** The person whose message this one replies to (Telegram reply; names a target for /setrole). */
+      readonly replyTo?: Actor;
+      readonly attachments?: readonly Attachment[];
+    }
+  | {
+      /** An answer to a native poll the bot sent (Telegram `poll_answer`). Option indexes are 0-based. */
+      readonly type: 'poll_answer';
+      readonly nativePollId: string;
+      readonly optionIndexes: readonly number[];
+    }
+  | {
+      /** A press on an inline button the bot sent; `data` is the button's command (see Button). */
+      readonly type: 'button';
+      readonly data: string;
+    };
+
+/** One inbound event, normalised. `eventId` is unique per platform and is the dedupe key of the inbox. */
+export interface Incoming {
+  readonly eventId: string;
+  readonly chat: ChatRef;
+  readonly actor: Actor;
+  /** When the platform says it was sent (used to skip stale replays). */
+  readonly sentAt: Date;
+  readonly content: IncomingContent;
+}
+
+/** An inline button. `command` is the command text it stands for, e.g. `/vote #12 3` (≤ 64 bytes). */
+export interface Button {
+  readonly label: string;
+  readonly command: string;
+}
+
+/**
+ * Something the bot sends. Features produce these and never ask which platform they are on: the
+ * outbox renders a `poll` or `quiz` natively where the adapter's capabilities allow, and as the
+ * `fallbackText` (numbered text) elsewhere.
+ */
+export type OutgoingMessage =
+  | {
+      readonly kind: 'text';
+      readonly text: string;
+      /** Rows of inline buttons, dropped on platforms without buttons (the text must stand alone). */
+      readonly buttons?: readonly (readonly Button[])[];
+    }
+  | {
+      /** A choice poll. `answerCommand` + the 1-based option numbers is what a native answer becomes. */
+      readonly kind: 'poll';
+      readonly question: string;
+      readonly options: readonly string[];
+      readonly multiple: boolean;
+      /** A native poll is used only when not anonymous (a bot cannot see anonymous native votes). */
+      readonly anonymous: boolean;
+      /** e.g. `/vote #12` — a native vote for options 1 and 3 arrives as `/vote #12 1 3`. */
+      readonly answerCommand: string;
+      /** Key under which the native poll is remembered, to stop it later, e.g. `poll:12`. */
+      readonly nativeKey: string;
+      readonly fallbackText: string;
+    }
+  | {
+      /** A quiz question with one correct option. Native answers arrive as `answerCommand` + number. */
+      readonly kind: 'quiz';
+      readonly question: string;
+      readonly options: readonly string[];
+      readonly correctIndex: number;
+      readonly explanation: string;
+      /** Seconds the question stays open (Telegram allows 5-600). */
+      readonly openSeconds: number;
+      readonly answerCommand: string;
+      readonly nativeKey: string;
+      readonly fallbackText: string;
+    }
+  | {
+      /** Close a native poll sent earlier under `nativeKey` (no-op where there is none). */
+      readonly kind: 'stop_poll';
+      readonly nativeKey: string;
+    }
+  | {
+      /** A picture (PNG, base64) with a caption; platforms without images get `fallbackText`. */
+      readonly kind: 'image';
+      readonly pngBase64: string;
+      readonly caption: string;
+      readonly fallbackText: string;
+    }
+  | {
+      /** A file (e.g. a CSV export, base64); platforms without files get `fallbackText`. */
+      readonly kind: 'file';
+      readonly fileName: string;
+      readonly mimeType: string;
+      readonly contentBase64: string;
+      readonly caption: string;
+      readonly fallbackText: string;
+    };
+
+/** The four roles of the roster, from most to least powerful. */
+export type Role = 'admin' | 'secretary' | 'member' | 'masses';
+
+/** All roles, ordered from most to least powerful. */
+export const ROLES: readonly Role[] = ['admin', 'secretary', 'member', 'masses'];
