@@ -70,6 +70,8 @@ export type IncomingSink = (event: Incoming) => Promise<void>;
 export interface Adapter {
   readonly platform: Platform;
   readonly capabilities: Capabilities;
+  /** The bot's own user name on the platform once started (Telegram `xianfeng_bot`), for `/cmd@name`. */
+  readonly username?: string | undefined;
   /** Connects and starts delivering events to `sink`. */
   start(sink: IncomingSink): Promise<void>;
   /** Disconnects and releases every timer and handle, so the process can exit. */

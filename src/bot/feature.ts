@@ -1,7 +1,14 @@
 import type { z } from 'zod';
 import type { Capabilities } from './adapter.ts';
 import type { ChatRef, Incoming, OutgoingMessage, Role } from './types.ts';
-import type { Db } from '../db/client.ts';
+import type { Prisma } from '../db/generated/sqlite/client.ts';
+import type { Scheduler } from '../scheduler/contract.ts';
+
+/**
+ * A database handle a handler or a feature's store function works with: the transaction the
+ * router opened for this event (or the whole client, which has the same model methods).
+ */
+export type Tx = Prisma.TransactionClient;
 
 /** The speaker as the roster knows them (resolved or registered by the router before a handler runs). */
 export interface MemberInfo {
@@ -36,7 +43,10 @@ export interface Context {
   readonly incoming: Incoming;
   readonly chat: ChatInfo;
   readonly member: MemberInfo;
-  readonly db: Db;
+  /** The unit this message speaks for: the chat's unit, or in a private chat the member's own. */
+  readonly unitId: number | null;
+  /** The transaction this event is processed in: a throwing handler leaves nothing half-written. */
+  readonly db: Tx;
   readonly t: Translate;
   readonly locale: 'zh-CN' | 'en';
   /** The injected clock: use this, never `new Date()`, so tests control time. */
@@ -97,4 +107,30 @@ export interface Feature {
   readonly commands: readonly CommandSpec<unknown>[];
   /** Returns true when it handled the plain text as an answer; the router then stops. */
   readonly onPlainText?: (ctx: Context, text: string) => Promise<boolean>;
+  /** Lines this feature adds to /whoami (e.g. points and streak), in the caller's language. */
+  readonly profileLines?: (ctx: Context) => Promise<string[]>;
+  /** Registers the feature's recurring jobs and one-off task runners. */
+  readonly jobs?: (scheduler: Scheduler) => void;
+}
+
+/**
+ * Thrown by a handler to refuse with a clear message (a prompt key and its variables): the
+ * router replies with it, rolls back everything the handler wrote, and marks the event done.
+ */
+export class UserError extends Error {
+  constructor(
+    readonly key: string,
+    readonly vars: Record<string, string | number> = {},
+  ) {
+    super(key);
+    this.name = 'UserError';
+  }
+}
+
+/** Thrown by a handler when the arguments parse but make no sense: the router replies with the usage. */
+export class UsageError extends Error {
+  constructor(readonly detailKey?: string) {
+    super('usage');
+    this.name = 'UsageError';
+  }
 }

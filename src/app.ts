@@ -1,0 +1,139 @@
+/**
+ * The bot assembled: configuration, database, prompts, features, inbox and router, outbox and
+ * scheduler around a set of adapters. `main.ts` builds one from the environment; tests build one
+ * around a fake platform with an injected clock.
+ */
+import os from 'node:os';
+import path from 'node:path';
+import type { Adapter, Capabilities } from './bot/adapter.ts';
+import type { Feature, Translate } from './bot/feature.ts';
+import type { Incoming, Platform } from './bot/types.ts';
+import { Inbox, type ReceiveOutcome } from './bot/inbox.ts';
+import { CommandRegistry } from './bot/registry.ts';
+import { Router } from './bot/router.ts';
+import { loadPrompts, translator } from './bot/i18n.ts';
+import { OutboxDispatcher, type DispatcherOptions } from './outbox/dispatcher.ts';
+import { JobRegistry } from './scheduler/registry.ts';
+import { createFeatures } from './features/index.ts';
+import type { Config } from './config.ts';
+import type { Database } from './db/client.ts';
+import { systemClock, type Clock } from './clock.ts';
+import type { Logger } from './logger.ts';
+
+/** How to build an app. Only `config`, `database`, `adapters` and `logger` are required. */
+export interface AppOptions {
+  readonly config: Config;
+  readonly database: Database;
+  readonly adapters: readonly Adapter[];
+  readonly logger: Logger;
+  readonly clock?: Clock;
+  /** The prompts folder (default `prompts/` of the project). */
+  readonly promptsDir?: string;
+  /** Names this process in outbox leases and schedule claims (default host name + data dir). */
+  readonly instanceId?: string;
+  /** Outbox tuning (lease, idle period, rate-limit time scale). */
+  readonly outbox?: Partial<Pick<DispatcherOptions, 'leaseMs' | 'idleMs' | 'rateTimeScale' | 'maxAttempts'>>;
+  /** Replaces the feature list (tests of one feature). */
+  readonly features?: (defaults: Feature[]) => Feature[];
+}
+
+/** A running (or ready to run) bot. */
+export interface App {
+  readonly config: Config;
+  readonly database: Database;
+  readonly inbox: Inbox;
+  readonly outbox: OutboxDispatcher;
+  readonly registry: CommandRegistry;
+  readonly jobs: JobRegistry;
+  readonly translate: Translate;
+  readonly clock: Clock;
+  /** Starts the outbox, recovers unfinished events, then starts every adapter. */
+  start(): Promise<void>;
+  /** Stops adapters first (no new events), then the outbox. Does not close the database. */
+  stop(): Promise<void>;
+  /** Feeds one event as an adapter would (tests, benchmarks). */
+  handle(incoming: Incoming): Promise<ReceiveOutcome>;
+  /** Resolves when the outbox has nothing due for `platform` (or any platform). */
+  idle(platform?: Platform): Promise<void>;
+}
+
+/** The project's root folder (where `prompts/` lives). */
+export const PROJECT_ROOT = path.resolve(import.meta.dirname, '..');
+
+/** Builds the bot; validates every prompt file first (a bad prompt stops start-up with its file and key). */
+export function createApp(options: AppOptions): App {
+  const { config, database, adapters, logger } = options;
+  const clock = options.clock ?? systemClock;
+  const promptsDir = options.promptsDir ?? path.join(PROJECT_ROOT, 'prompts');
+  const translate = translator(loadPrompts(promptsDir), config.BOT_LOCALE);
+  const byPlatform = new Map<Platform, Adapter>(adapters.map((a) => [a.platform, a]));
+  const capabilitiesOf = (p: Platform): Capabilities | undefined => byPlatform.get(p)?.capabilities;
+
+  let registry: CommandRegistry | undefined;
+  const defaults = createFeatures({ config, clock, logger, promptsDir, registry: () => registry! });
+  const features = options.features ? options.features(defaults) : defaults;
+  registry = new CommandRegistry(features);
+  const jobs = new JobRegistry();
+  for (const f of features) f.jobs?.(jobs);
+
+  const instanceId = options.instanceId ?? `${os.hostname()}:${path.resolve(config.BOT_DATA_DIR)}`;
+  const outbox = new OutboxDispatcher({ db: database.db, adapters, clock, logger, instanceId, ...options.outbox });
+  const router = new Router({
+    registry,
+    translate,
+    locale: config.BOT_LOCALE,
+    timeZone: config.BOT_TIMEZONE,
+    clock,
+    policy: { admins: config.BOT_ADMINS },
+    botNames: [config.BOT_NAME],
+    usernameOf: (p) => byPlatform.get(p)?.username,
+    capabilitiesOf,
+  });
+  const inbox = new Inbox({
+    db: database.db,
+    router,
+    clock,
+    logger,
+    translate,
+    capabilitiesOf,
+    maxEventAgeMs: config.BOT_MAX_EVENT_AGE_SECONDS * 1000,
+    onEnqueued: () => outbox.notify(),
+  });
+
+  let started: Adapter[] = [];
+  return {
+    config,
+    database,
+    inbox,
+    outbox,
+    registry,
+    jobs,
+    translate,
+    clock,
+    async start() {
+      await outbox.start();
+      const recovered = await inbox.recover();
+      if (recovered) logger.info({ recovered }, 'processed events left unfinished by the last run');
+      for (const a of adapters) {
+        await a.start(async (incoming) => {
+          await inbox.receive(incoming);
+        });
+        started.push(a);
+        logger.info({ platform: a.platform }, 'adapter started');
+      }
+    },
+    async stop() {
+      for (const a of started.reverse()) {
+        try {
+          await a.stop();
+        } catch (err) {
+          logger.warn({ err, platform: a.platform }, 'adapter stop failed');
+        }
+      }
+      started = [];
+      await outbox.stop();
+    },
+    handle: (incoming) => inbox.receive(incoming),
+    idle: (platform) => outbox.drain(platform),
+  };
+}

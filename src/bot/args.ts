@@ -1,0 +1,49 @@
+/**
+ * Zod building blocks for command arguments. Every command's `args` schema reads an `ArgInput`
+ * (the normalised text after the command name) and yields typed values; a failure becomes the
+ * command's usage reply.
+ */
+import { z } from 'zod';
+import type { ArgInput } from './feature.ts';
+
+/** The raw shape every argument schema starts from. */
+export const argInput = z.object({ text: z.string(), tokens: z.array(z.string()) });
+
+/** No arguments (anything after the name is ignored, e.g. `/whoami 谢谢`). */
+export const noArgs = argInput.transform(() => ({}));
+
+/** An id written `N` or `#N` (N a positive integer). */
+export const idToken = z
+  .string()
+  .regex(/^#?\d{1,9}$/, 'an id is N or #N')
+  .transform((s) => Number(s.replace('#', '')))
+  .refine((n) => n > 0, 'ids start at 1');
+
+/** Free text of bounded length (after the name), e.g. a pledge or a suggestion. */
+export function freeText(min = 1, max = 500) {
+  return argInput.transform((a) => a.text).pipe(z.string().min(min).max(max));
+}
+
+/** Parses `#N` at the start of the arguments and leaves the rest. */
+export function leadingId<T>(rest: z.ZodType<T, ArgInput>) {
+  return argInput.transform((a, ctx) => {
+    const [first, ...others] = a.tokens;
+    const id = idToken.safeParse(first ?? '');
+    if (!id.success) {
+      ctx.addIssue({ code: 'custom', message: 'id expected' });
+      return z.NEVER;
+    }
+    const restInput: ArgInput = { text: others.join(' '), tokens: others };
+    const r = rest.safeParse(restInput);
+    if (!r.success) {
+      ctx.addIssue({ code: 'custom', message: r.error.issues[0]?.message ?? 'bad arguments' });
+      return z.NEVER;
+    }
+    return { id: id.data, rest: r.data };
+  });
+}
+
+/** Splits an argument text on `|` (full-width ｜ is normalised before), trimming each part. */
+export function pipeParts(text: string): string[] {
+  return text.split('|').map((p) => p.trim());
+}

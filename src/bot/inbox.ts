@@ -1,0 +1,119 @@
+import type { Capabilities } from './adapter.ts';
+import type { Incoming, Platform } from './types.ts';
+import type { Translate } from './feature.ts';
+import { RefusalError, type Router } from './router.ts';
+import { enqueueMessages } from '../outbox/enqueue.ts';
+import type { Db } from '../db/client.ts';
+import { isUniqueViolation } from '../db/client.ts';
+import type { Clock } from '../clock.ts';
+import type { Logger } from '../logger.ts';
+
+/** What the inbox needs. */
+export interface InboxDeps {
+  readonly db: Db;
+  readonly router: Router;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly translate: Translate;
+  readonly capabilitiesOf: (platform: Platform) => Capabilities | undefined;
+  /** Events older than this when they arrive (replays after a reconnect) are recorded, not answered. */
+  readonly maxEventAgeMs: number;
+  /** Called after messages were enqueued (wakes the outbox). */
+  readonly onEnqueued: () => void;
+}
+
+/** How one delivery of an event ended. */
+export type ReceiveOutcome = 'done' | 'ignored' | 'refused' | 'failed' | 'duplicate' | 'stale';
+
+/**
+ * The durable front door. Each event is first recorded (unique platform + event id, so a second
+ * delivery does nothing), then processed in one transaction: the router's handler writes, the
+ * replies into the outbox, and the event's status change commit together or not at all. A handler
+ * that throws leaves nothing half-written: the event is marked failed with the error, the user
+ * gets a short apology, and the next event is handled normally.
+ */
+export class Inbox {
+  constructor(private readonly deps: InboxDeps) {}
+
+  /** Records and processes one event; the adapter's sink. Never throws for a handler error. */
+  receive = async (incoming: Incoming): Promise<ReceiveOutcome> => {
+    const { db, clock } = this.deps;
+    let id: number;
+    try {
+      const row = await db.inboundEvent.create({
+        data: { platform: incoming.chat.platform, eventId: incoming.eventId, payload: JSON.stringify(incoming), receivedAt: clock.now() },
+        select: { id: true },
+      });
+      id = row.id;
+    } catch (err) {
+      if (isUniqueViolation(err)) return 'duplicate';
+      throw err;
+    }
+    return this.process(id, incoming);
+  };
+
+  /**
+   * Processes events recorded but never finished (the process died mid-way), oldest first.
+   * `olderThanMs` leaves alone events another instance may be processing right now.
+   */
+  async recover(olderThanMs = 0): Promise<number> {
+    const cutoff = new Date(this.deps.clock.now().getTime() - olderThanMs);
+    const rows = await this.deps.db.inboundEvent.findMany({
+      where: { status: 'received', receivedAt: { lte: cutoff } },
+      orderBy: { id: 'asc' },
+      select: { id: true, payload: true },
+    });
+    for (const r of rows) await this.process(r.id, reviveIncoming(r.payload));
+    return rows.length;
+  }
+
+  private async process(id: number, incoming: Incoming): Promise<ReceiveOutcome> {
+    const { db, clock, logger } = this.deps;
+    const now = clock.now();
+    const age = now.getTime() - new Date(incoming.sentAt).getTime();
+    if (age > this.deps.maxEventAgeMs) {
+      await db.inboundEvent.updateMany({ where: { id, status: 'received' }, data: { status: 'ignored', error: 'stale', processedAt: now } });
+      return 'stale';
+    }
+    const eventKey = `evt:${id}`;
+    try {
+      return await db.$transaction(async (tx) => {
+        // Claim first: a concurrent processor of the same row (another instance's recovery) waits here and then finds it taken.
+        const claimed = await tx.inboundEvent.updateMany({ where: { id, status: 'received' }, data: { status: 'done', processedAt: now } });
+        if (claimed.count !== 1) return 'duplicate' as const;
+        const result = await this.deps.router.route(tx, incoming, eventKey);
+        if (result.ignored) await tx.inboundEvent.update({ where: { id }, data: { status: 'ignored' } });
+        if (result.outgoing.length) await enqueueMessages(tx, result.outgoing, this.deps.capabilitiesOf, now);
+        return result.ignored ? ('ignored' as const) : ('done' as const);
+      });
+    } catch (err) {
+      const refused = err instanceof RefusalError;
+      if (!refused) {
+        logger.error({ err, eventId: incoming.eventId, platform: incoming.chat.platform, chatId: incoming.chat.chatId }, 'handler failed');
+      }
+      const text = refused ? err.text : this.deps.translate('core.error.apology');
+      const message = errorText(err);
+      await db.$transaction(async (tx) => {
+        await tx.inboundEvent.updateMany({
+          where: { id, status: 'received' },
+          data: refused ? { status: 'done', processedAt: now } : { status: 'failed', error: message, processedAt: now },
+        });
+        await enqueueMessages(tx, [{ chat: incoming.chat, message: { kind: 'text', text }, key: `${eventKey}:${refused ? 'refusal' : 'apology'}` }], this.deps.capabilitiesOf, now);
+      });
+      return refused ? 'refused' : 'failed';
+    } finally {
+      this.deps.onEnqueued();
+    }
+  }
+}
+
+function errorText(err: unknown): string {
+  const text = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  return text.slice(0, 1000);
+}
+
+/** Rebuilds an Incoming from its stored JSON (dates come back as strings). */
+export function reviveIncoming(payload: string): Incoming {
+  const raw = JSON.parse(payload) as Incoming & { sentAt: string };
+  return { ...raw, sentAt: new Date(raw.sentAt) };
+}

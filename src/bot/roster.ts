@@ -1,0 +1,198 @@
+/**
+ * The roster: org units, members, their platform identities and the chats bound to units. The
+ * router resolves every speaker and chat here before a handler runs; features ask it for the
+ * people and chats of a unit (turnout, reminders, notices). Roles live here and nowhere else.
+ */
+import type { Db } from '../db/client.ts';
+import type { AdminRef } from '../config.ts';
+import type { ChatInfo, MemberInfo } from './feature.ts';
+import type { Actor, ChatRef, Platform, Role } from './types.ts';
+import { ROLES } from './types.ts';
+
+/** The console's starting user, an admin (spec: "The console adapter"). */
+export const CONSOLE_ADMIN_NAME = '管理员';
+
+/** How unknown speakers are registered. */
+export interface RegistrationPolicy {
+  /** Initial admins from BOT_ADMINS. */
+  readonly admins: readonly AdminRef[];
+}
+
+function toRole(value: string): Role {
+  return (ROLES as readonly string[]).includes(value) ? (value as Role) : 'member';
+}
+
+function toMemberInfo(m: { id: number; name: string; role: string; unitId: number | null }): MemberInfo {
+  return { id: m.id, name: m.name, role: toRole(m.role), unitId: m.unitId };
+}
+
+/** Finds or creates the chat row for a platform chat, refreshing its title. */
+export async function resolveChat(db: Db, ref: ChatRef): Promise<ChatInfo> {
+  const title = (ref.title ?? ref.chatId).slice(0, 200);
+  const row = await db.chat.upsert({
+    where: { platform_externalId: { platform: ref.platform, externalId: ref.chatId } },
+    create: { platform: ref.platform, externalId: ref.chatId, kind: ref.kind, title },
+    update: ref.title !== undefined ? { title } : {},
+  });
+  return { id: row.id, ref: { ...ref, title: row.title }, unitId: row.unitId, masses: row.masses };
+}
+
+/**
+ * Finds the member behind a platform identity, or registers them: admin when listed in
+ * BOT_ADMINS (or the console's first user), masses in a masses chat, member otherwise; the unit is
+ * the chat's. A known member without a unit who speaks in a bound chat joins that unit.
+ */
+export async function resolveMember(
+  db: Db,
+  actor: Actor,
+  chat: ChatInfo,
+  policy: RegistrationPolicy,
+): Promise<{ member: MemberInfo; registered: boolean }> {
+  const listedAdmin = policy.admins.some((a) => a.platform === actor.platform && a.userId === actor.userId);
+  const displayName = actor.displayName.trim().slice(0, 64) || actor.userId.slice(0, 64);
+  const identity = await db.platformIdentity.findUnique({
+    where: { platform_externalId: { platform: actor.platform, externalId: actor.userId } },
+    include: { member: true },
+  });
+  if (identity) {
+    let m = identity.member;
+    const patch: { role?: string; unitId?: number } = {};
+    if (listedAdmin && m.role !== 'admin') patch.role = 'admin';
+    if (m.unitId === null && chat.unitId !== null && chat.ref.kind === 'group') patch.unitId = chat.unitId;
+    if (Object.keys(patch).length) m = await db.member.update({ where: { id: m.id }, data: patch });
+    if (identity.displayName !== displayName) {
+      await db.platformIdentity.update({ where: { id: identity.id }, data: { displayName } });
+    }
+    return { member: toMemberInfo(m), registered: false };
+  }
+  const firstConsoleUser =
+    actor.platform === 'console' &&
+    (await db.platformIdentity.count({ where: { platform: 'console' } })) === 0;
+  const role: Role = listedAdmin || firstConsoleUser ? 'admin' : chat.masses ? 'masses' : 'member';
+  const unitId = chat.ref.kind === 'group' ? chat.unitId : null;
+  try {
+    const created = await db.member.create({
+      data: {
+        name: displayName,
+        role,
+        unitId,
+        identities: { create: { platform: actor.platform, externalId: actor.userId, displayName } },
+      },
+    });
+    return { member: toMemberInfo(created), registered: true };
+  } catch (err) {
+    // Two first messages of one person raced (two instances): the other registration won.
+    const again = await db.platformIdentity.findUnique({
+      where: { platform_externalId: { platform: actor.platform, externalId: actor.userId } },
+      include: { member: true },
+    });
+    if (!again) throw err;
+    return { member: toMemberInfo(again.member), registered: false };
+  }
+}
+
+/** A member by id, or null. */
+export async function getMember(db: Db, id: number): Promise<MemberInfo | null> {
+  const m = await db.member.findUnique({ where: { id } });
+  return m ? toMemberInfo(m) : null;
+}
+
+/** Members of a unit (optionally only some roles), ordered by name. */
+export async function membersOfUnit(db: Db, unitId: number, roles?: readonly Role[]): Promise<MemberInfo[]> {
+  const rows = await db.member.findMany({
+    where: { unitId, ...(roles ? { role: { in: [...roles] } } : {}) },
+    orderBy: [{ name: 'asc' }, { id: 'asc' }],
+  });
+  return rows.map(toMemberInfo);
+}
+
+/**
+ * Finds members of a unit (or anywhere, when `unitId` is null) by name or platform display name,
+ * for commands that name someone (`/setrole @李四 secretary`). Exact matches only.
+ */
+export async function findMembersByName(db: Db, name: string, unitId: number | null): Promise<MemberInfo[]> {
+  const clean = name.replace(/^@/, '').trim();
+  if (!clean) return [];
+  const rows = await db.member.findMany({
+    where: {
+      ...(unitId !== null ? { unitId } : {}),
+      OR: [{ name: clean }, { identities: { some: { displayName: clean } } }],
+    },
+    take: 5,
+  });
+  return rows.map(toMemberInfo);
+}
+
+/** The member behind a platform identity, if known (no registration). */
+export async function memberByIdentity(db: Db, platform: Platform, userId: string): Promise<MemberInfo | null> {
+  const identity = await db.platformIdentity.findUnique({
+    where: { platform_externalId: { platform, externalId: userId } },
+    include: { member: true },
+  });
+  return identity ? toMemberInfo(identity.member) : null;
+}
+
+/** Changes a member's role (the caller checks who may do it). */
+export async function setMemberRole(db: Db, memberId: number, role: Role): Promise<MemberInfo> {
+  return toMemberInfo(await db.member.update({ where: { id: memberId }, data: { role } }));
+}
+
+/** An org unit's name, or null. */
+export async function unitName(db: Db, unitId: number | null): Promise<string | null> {
+  if (unitId === null) return null;
+  return (await db.orgUnit.findUnique({ where: { id: unitId }, select: { name: true } }))?.name ?? null;
+}
+
+/** All units, township first, then branches by name. */
+export async function listUnits(db: Db): Promise<{ id: number; name: string; kind: string; parentId: number | null }[]> {
+  const rows = await db.orgUnit.findMany({ orderBy: [{ kind: 'desc' }, { name: 'asc' }] });
+  return rows.map((u) => ({ id: u.id, name: u.name, kind: u.kind, parentId: u.parentId }));
+}
+
+/** A unit by exact name, or null. */
+export async function findUnitByName(db: Db, name: string): Promise<{ id: number; name: string; kind: string } | null> {
+  return db.orgUnit.findUnique({ where: { name }, select: { id: true, name: true, kind: true } });
+}
+
+/**
+ * Binds a chat to a unit, creating the unit when new (a branch under the township, or the
+ * township itself when its name ends in 镇/乡/街道 or it is the first unit and is so named).
+ */
+export async function bindChat(
+  db: Db,
+  chatId: number,
+  unitNameText: string,
+  masses: boolean,
+): Promise<{ unit: { id: number; name: string; kind: string }; created: boolean }> {
+  const name = unitNameText.trim();
+  let unit = await db.orgUnit.findUnique({ where: { name } });
+  let created = false;
+  if (!unit) {
+    const township = /(镇|乡|街道)(党委)?$/.test(name) || /township/i.test(name);
+    const parent = township ? null : await db.orgUnit.findFirst({ where: { kind: 'township' }, orderBy: { id: 'asc' } });
+    unit = await db.orgUnit.create({ data: { name, kind: township ? 'township' : 'branch', parentId: parent?.id ?? null } });
+    if (township) {
+      await db.orgUnit.updateMany({ where: { kind: 'branch', parentId: null }, data: { parentId: unit.id } });
+    }
+    created = true;
+  }
+  await db.chat.update({ where: { id: chatId }, data: { unitId: unit.id, masses } });
+  return { unit: { id: unit.id, name: unit.name, kind: unit.kind }, created };
+}
+
+/** Group chats bound to a unit (where its notices go), on every platform. */
+export async function chatsOfUnit(db: Db, unitId: number): Promise<ChatRef[]> {
+  const rows = await db.chat.findMany({ where: { unitId, kind: 'group' }, orderBy: { id: 'asc' } });
+  return rows.map((c) => ({ platform: c.platform as Platform, chatId: c.externalId, kind: 'group' as const, title: c.title }));
+}
+
+/** Private chats where a member can be reached, one per platform identity. */
+export async function privateChatsOf(db: Db, memberId: number): Promise<ChatRef[]> {
+  const ids = await db.platformIdentity.findMany({ where: { memberId }, orderBy: { id: 'asc' } });
+  return ids.map((i) => ({ platform: i.platform as Platform, chatId: i.externalId, kind: 'private' as const, title: i.displayName }));
+}
+
+/** Writes an audit entry: who did what. */
+export async function writeAudit(db: Db, memberId: number | null, action: string, detail: string): Promise<void> {
+  await db.auditLog.create({ data: { memberId, action, detail: detail.slice(0, 2000) } });
+}

@@ -1,0 +1,174 @@
+import type { Capabilities } from './adapter.ts';
+import type { ArgInput, ChatInfo, CommandSpec, Context, MemberInfo, Translate, Tx } from './feature.ts';
+import { UsageError, UserError } from './feature.ts';
+import type { CommandRegistry } from './registry.ts';
+import type { ChatRef, Incoming, OutgoingMessage, Platform } from './types.ts';
+import type { RegistrationPolicy } from './roster.ts';
+import { resolveChat, resolveMember, writeAudit } from './roster.ts';
+import { parseMessage } from './grammar.ts';
+import type { OutboxItem } from '../outbox/enqueue.ts';
+import type { Clock } from '../clock.ts';
+
+/** What the router needs from the rest of the bot. */
+export interface RouterDeps {
+  readonly registry: CommandRegistry;
+  readonly translate: Translate;
+  readonly locale: 'zh-CN' | 'en';
+  readonly timeZone: string;
+  readonly clock: Clock;
+  readonly policy: RegistrationPolicy;
+  /** Display names the bot answers to in the `@先锋 打卡` form. */
+  readonly botNames: readonly string[];
+  /** The bot's user name on a platform (for `/help@name`), once its adapter has started. */
+  readonly usernameOf: (platform: Platform) => string | undefined;
+  readonly capabilitiesOf: (platform: Platform) => Capabilities | undefined;
+}
+
+/** The outcome of routing one event: the messages to enqueue, and whether it was ignored. */
+export interface RouteResult {
+  readonly outgoing: OutboxItem[];
+  readonly ignored: boolean;
+}
+
+/** Console-safe fallback when a platform's capabilities are unknown (it is not running). */
+const TEXT_ONLY: Capabilities = {
+  maxTextLength: 4000,
+  nativePolls: false,
+  nativeQuiz: false,
+  buttons: false,
+  images: false,
+  files: false,
+  privateMessages: false,
+  rateLimits: { globalPerSecond: 30, perChatIntervalMs: 0, perGroupPerMinute: 1000 },
+};
+
+/**
+ * Turns one recorded event into handler calls: resolves the chat and the speaker (registering
+ * unknown people), parses the text with the grammar, checks the role, validates the arguments
+ * with the command's zod schema, and runs the handler. Buttons and native poll answers become the
+ * text command they stand for. Everything happens inside the caller's transaction `tx`.
+ */
+export class Router {
+  constructor(private readonly deps: RouterDeps) {}
+
+  /** Routes an event; `eventKey` prefixes the idempotency keys of the replies. */
+  async route(tx: Tx, incoming: Incoming, eventKey: string): Promise<RouteResult> {
+    const outgoing: OutboxItem[] = [];
+    let chatRef: ChatRef = incoming.chat;
+    let text: string;
+    let mentionsBot = false;
+    let textWithoutMention: string | undefined;
+    const content = incoming.content;
+    if (content.type === 'poll_answer') {
+      const link = await tx.nativePoll.findUnique({
+        where: { platform_nativePollId: { platform: incoming.chat.platform, nativePollId: content.nativePollId } },
+      });
+      if (!link || content.optionIndexes.length === 0) return { outgoing, ignored: true };
+      chatRef = { platform: incoming.chat.platform, chatId: link.chatId, kind: 'group' };
+      text = `${link.answerCommand} ${content.optionIndexes.map((i) => i + 1).join(' ')}`;
+    } else if (content.type === 'button') {
+      text = content.data;
+    } else {
+      text = content.text;
+      mentionsBot = content.mentionsBot;
+      textWithoutMention = content.textWithoutMention;
+    }
+
+    const chat = await resolveChat(tx, chatRef);
+    const { member } = await resolveMember(tx, incoming.actor, chat, this.deps.policy);
+    const ctx = this.context(tx, incoming, chat, member, outgoing, eventKey);
+
+    const username = this.deps.usernameOf(chatRef.platform);
+    const parsed = parseMessage(text, {
+      botUsernames: username ? [username] : [],
+      botNames: this.deps.botNames,
+      mentionsBot,
+      textWithoutMention,
+      resolve: this.deps.registry.resolve,
+    });
+    if (parsed.kind === 'unknown_command') {
+      ctx.reply(ctx.t('core.error.unknown', { word: parsed.word }));
+      return { outgoing, ignored: false };
+    }
+    if (parsed.kind === 'text') {
+      if (!parsed.text) return { outgoing, ignored: true };
+      for (const f of this.deps.registry.features) {
+        if (f.onPlainText && (await this.guard(ctx, () => f.onPlainText!(ctx, parsed.text)))) return { outgoing, ignored: false };
+      }
+      return { outgoing, ignored: true };
+    }
+    const spec = this.deps.registry.get(parsed.name)!;
+    await this.runCommand(ctx, spec, parsed.argText);
+    return { outgoing, ignored: false };
+  }
+
+  private async runCommand(ctx: Context, spec: CommandSpec<unknown>, argText: string): Promise<void> {
+    if (!spec.roles.includes(ctx.member.role)) {
+      ctx.reply(ctx.t('core.error.forbidden', { roles: spec.roles.map((r) => ctx.t(`core.role.${r}`)).join('、') }));
+      return;
+    }
+    const input: ArgInput = { text: argText, tokens: argText ? argText.split(' ') : [] };
+    const parsed = spec.args.safeParse(input);
+    if (!parsed.success) {
+      ctx.reply(ctx.t('core.error.usage', { usage: ctx.t(spec.usageKey) }));
+      return;
+    }
+    await this.guard(ctx, async () => {
+      await spec.handler(ctx, parsed.data);
+      return true;
+    }, spec);
+  }
+
+  /**
+   * Runs handler code, turning a `UserError` or `UsageError` into a `RefusalError` carrying the
+   * text to show; the inbox then rolls back the handler's writes and sends only that text.
+   */
+  private async guard(ctx: Context, fn: () => Promise<boolean>, spec?: CommandSpec<unknown>): Promise<boolean> {
+    try {
+      return await fn();
+    } catch (err) {
+      if (err instanceof UserError) throw new RefusalError(ctx.t(err.key, err.vars));
+      if (err instanceof UsageError && spec) {
+        const detail = err.detailKey ? `${ctx.t(err.detailKey)}\n` : '';
+        throw new RefusalError(detail + ctx.t('core.error.usage', { usage: ctx.t(spec.usageKey) }));
+      }
+      throw err;
+    }
+  }
+
+  private context(tx: Tx, incoming: Incoming, chat: ChatInfo, member: MemberInfo, outgoing: OutboxItem[], eventKey: string): Context {
+    const d = this.deps;
+    const caps = (p: Platform) => d.capabilitiesOf(p) ?? TEXT_ONLY;
+    const push = (target: ChatRef, message: OutgoingMessage | string) => {
+      const m: OutgoingMessage = typeof message === 'string' ? { kind: 'text', text: message } : message;
+      outgoing.push({ chat: target, message: m, key: `${eventKey}:${outgoing.length}` });
+    };
+    return {
+      incoming,
+      chat,
+      member,
+      unitId: chat.unitId ?? member.unitId,
+      db: tx,
+      t: d.translate,
+      locale: d.locale,
+      timeZone: d.timeZone,
+      now: () => d.clock.now(),
+      capabilities: caps(chat.ref.platform),
+      capabilitiesOf: caps,
+      reply: (m) => push(chat.ref, m),
+      send: (target, m) => push(target, m),
+      audit: (action, detail) => writeAudit(tx, member.id, action, detail),
+    };
+  }
+}
+
+/**
+ * A refusal the user should read (from a `UserError` or `UsageError`): the inbox rolls back the
+ * handler's writes and sends only this text.
+ */
+export class RefusalError extends Error {
+  constructor(readonly text: string) {
+    super(text);
+    this.name = 'RefusalError';
+  }
+}

@@ -1,0 +1,107 @@
+import { z } from 'zod';
+import { PLATFORMS, type Platform } from './bot/types.ts';
+
+/** One initial admin from `BOT_ADMINS`: a platform and that platform's user id. */
+export interface AdminRef {
+  readonly platform: Platform;
+  readonly userId: string;
+}
+
+const isTimeZone = (tz: string): boolean => {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const databaseUrl = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .refine((u) => /^file:.+/.test(u) || /^postgres(ql)?:\/\/.+/.test(u), {
+    message: 'must be a SQLite file URL (file:./data/xianfeng.db) or a PostgreSQL URL (postgresql://user:pass@host:5432/db)',
+  })
+  .refine((u) => !/^postgres/.test(u) || URL.canParse(u), { message: 'is not a valid PostgreSQL URL' });
+
+const botAdmins = z
+  .string()
+  .default('')
+  .transform((raw, ctx): AdminRef[] => {
+    const out: AdminRef[] = [];
+    for (const part of raw.split(/[,，]/).map((s) => s.trim()).filter(Boolean)) {
+      const m = /^([a-z]+):(.+)$/.exec(part);
+      if (!m || !PLATFORMS.includes(m[1] as Platform)) {
+        ctx.addIssue({ code: 'custom', message: `"${part}" is not platform:userId (platforms: ${PLATFORMS.join(', ')}), e.g. telegram:1001,wechat:wxid_abc` });
+        return z.NEVER;
+      }
+      out.push({ platform: m[1] as Platform, userId: m[2]!.trim() });
+    }
+    return out;
+  });
+
+const optionalNonEmpty = z.preprocess((v) => (v === '' ? undefined : v), z.string().trim().min(1).optional());
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+/** The environment variables of the spec (and a few tuning knobs), validated. */
+const envSchema = z
+  .object({
+    DATABASE_URL: databaseUrl.default('file:./data/xianfeng.db'),
+    BOT_ADMINS: botAdmins,
+    BOT_TIMEZONE: z.string().trim().default('Asia/Shanghai').refine(isTimeZone, { message: 'is not an IANA time zone, e.g. Asia/Shanghai' }),
+    BOT_LOCALE: z.enum(['zh-CN', 'en'], { message: 'must be zh-CN or en' }).default('zh-CN'),
+    BOT_NAME: z.string().trim().min(1).default('先锋'),
+    BOT_DATA_DIR: z.string().trim().min(1).default('./data'),
+    /** Inbound events older than this (replays after a reconnect) are recorded but not answered. */
+    BOT_MAX_EVENT_AGE_SECONDS: positiveInt(180),
+    TELEGRAM_BOT_TOKEN: optionalNonEmpty.refine((t) => t === undefined || /^\d+:[A-Za-z0-9_-]{10,}$/.test(t), {
+      message: 'does not look like a bot token (123456:ABC-…)',
+    }),
+    TELEGRAM_API_ROOT: z.url({ message: 'must be a URL, e.g. https://api.telegram.org' }).default('https://api.telegram.org'),
+    TELEGRAM_WEBHOOK_URL: optionalNonEmpty.pipe(z.url({ message: 'must be an https URL' }).optional()),
+    TELEGRAM_WEBHOOK_SECRET: optionalNonEmpty.refine((s) => s === undefined || /^[A-Za-z0-9_-]{1,256}$/.test(s), {
+      message: 'must be 1-256 characters of A-Z a-z 0-9 _ -',
+    }),
+    PORT: positiveInt(8080).refine((p) => p < 65536, { message: 'must be a port number' }),
+    WECHATY_PUPPET: optionalNonEmpty,
+    WECHATY_PUPPET_SERVICE_TOKEN: optionalNonEmpty,
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'must be a pino level' }).default('info'),
+  })
+  .superRefine((env, ctx) => {
+    if (env.TELEGRAM_WEBHOOK_URL && !env.TELEGRAM_WEBHOOK_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['TELEGRAM_WEBHOOK_SECRET'], message: 'is required when TELEGRAM_WEBHOOK_URL is set' });
+    }
+    if (env.TELEGRAM_WEBHOOK_URL && !env.TELEGRAM_BOT_TOKEN) {
+      ctx.addIssue({ code: 'custom', path: ['TELEGRAM_BOT_TOKEN'], message: 'is required when TELEGRAM_WEBHOOK_URL is set' });
+    }
+  });
+
+/** The validated configuration the whole bot runs on. */
+export type Config = z.output<typeof envSchema>;
+
+/** A configuration error: `message` is one line naming the variable and what is wrong. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/**
+ * Reads and validates the configuration from an environment (default `process.env`).
+ * Throws `ConfigError` whose message names the first bad variable, e.g.
+ * `BOT_TIMEZONE: is not an IANA time zone, e.g. Asia/Shanghai (got "Mars/Base")`.
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const result = envSchema.safeParse(env);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const name = String(issue.path[0] ?? 'environment');
+  const got = env[name];
+  const shown = got === undefined ? '' : ` (got ${JSON.stringify(redactIfSecret(name, got))})`;
+  throw new ConfigError(`${name}: ${issue.message}${shown}`);
+}
+
+function redactIfSecret(name: string, value: string): string {
+  if (/TOKEN|SECRET/.test(name)) return '***';
+  if (name === 'DATABASE_URL') return value.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+  return value.length > 80 ? value.slice(0, 80) + '…' : value;
+}

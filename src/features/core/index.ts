@@ -1,0 +1,161 @@
+/**
+ * The core slice: /help, /whoami, /setrole and /bindchat — who you are, what you may do here,
+ * and how an admin ties a chat to an org unit.
+ */
+import { z } from 'zod';
+import { argInput, noArgs } from '../../bot/args.ts';
+import { command, UserError, type Context, type Feature } from '../../bot/feature.ts';
+import type { CommandRegistry } from '../../bot/registry.ts';
+import type { Role } from '../../bot/types.ts';
+import { bindChat, findMembersByName, memberByIdentity, setMemberRole, unitName } from '../../bot/roster.ts';
+
+const ALL: Role[] = ['admin', 'secretary', 'member', 'masses'];
+
+/** Role words accepted by /setrole, in both languages. */
+const ROLE_WORDS: Record<string, Exclude<Role, 'admin'>> = {
+  secretary: 'secretary',
+  书记: 'secretary',
+  支部书记: 'secretary',
+  member: 'member',
+  党员: 'member',
+  masses: 'masses',
+  群众: 'masses',
+};
+
+const setroleArgs = argInput.transform((a, ctx) => {
+  const tokens = [...a.tokens];
+  const roleWord = tokens.pop()?.toLowerCase() ?? '';
+  const role = ROLE_WORDS[roleWord];
+  if (!role) {
+    ctx.addIssue({ code: 'custom', message: 'role must be secretary, member or masses' });
+    return z.NEVER;
+  }
+  const target = tokens.join(' ').replace(/^@/, '').trim();
+  if (target.length > 64) {
+    ctx.addIssue({ code: 'custom', message: 'name too long' });
+    return z.NEVER;
+  }
+  return { role, target };
+});
+
+const bindchatArgs = argInput.transform((a, ctx) => {
+  const tokens = [...a.tokens];
+  let masses = false;
+  if (tokens.length > 1 && /^(masses|群众)$/i.test(tokens[tokens.length - 1]!)) {
+    masses = true;
+    tokens.pop();
+  }
+  const name = tokens.join(' ').trim();
+  if (!name || [...name].length > 40) {
+    ctx.addIssue({ code: 'custom', message: 'unit name 1-40 characters' });
+    return z.NEVER;
+  }
+  return { name, masses };
+});
+
+const helpArgs = argInput.transform((a) => ({ topic: a.tokens[0]?.replace(/^[/#]/, '') }));
+
+/** Renders the list of commands this member may run here, or one command's usage. */
+function helpText(ctx: Context, registry: CommandRegistry, topic: string | undefined): string {
+  if (topic) {
+    const name = registry.resolve(topic);
+    const spec = name ? registry.get(name) : undefined;
+    if (!spec) return ctx.t('core.error.unknown', { word: topic });
+    return `${ctx.t(spec.summaryKey)}\n${ctx.t('core.help.usageLabel')}${ctx.t(spec.usageKey)}`;
+  }
+  const lines = [ctx.t('core.help.header', { role: ctx.t(`core.role.${ctx.member.role}`) })];
+  for (const spec of registry.commands) {
+    if (!spec.roles.includes(ctx.member.role)) continue;
+    const alias = spec.aliases[0];
+    const forms = ctx.locale === 'zh-CN' && alias ? `#${alias} /${spec.name}` : `/${spec.name}${alias ? ` #${alias}` : ''}`;
+    lines.push(`${forms} — ${ctx.t(spec.summaryKey)}`);
+  }
+  lines.push(ctx.t('core.help.footer'));
+  return lines.join('\n');
+}
+
+/** Builds the core feature; `registry` is read lazily because /help lists every feature's commands. */
+export function coreFeature(registry: () => CommandRegistry): Feature {
+  return {
+    name: 'core',
+    commands: [
+      command({
+        name: 'help',
+        aliases: ['帮助'],
+        roles: ALL,
+        summaryKey: 'core.help.summary',
+        usageKey: 'core.help.usage',
+        args: helpArgs,
+        handler: async (ctx, { topic }) => ctx.reply(helpText(ctx, registry(), topic)),
+      }),
+      command({
+        name: 'whoami',
+        aliases: ['我', '我是谁'],
+        roles: ALL,
+        summaryKey: 'core.whoami.summary',
+        usageKey: 'core.whoami.usage',
+        args: noArgs,
+        handler: async (ctx) => {
+          const unit = await unitName(ctx.db, ctx.member.unitId);
+          const lines = [
+            ctx.t('core.whoami.line', {
+              name: ctx.member.name,
+              role: ctx.t(`core.role.${ctx.member.role}`),
+              unit: unit ?? ctx.t('core.whoami.noUnit'),
+            }),
+          ];
+          for (const f of registry().features) if (f.profileLines) lines.push(...(await f.profileLines(ctx)));
+          ctx.reply(lines.join('\n'));
+        },
+      }),
+      command({
+        name: 'setrole',
+        aliases: ['设角色'],
+        roles: ['admin', 'secretary'],
+        summaryKey: 'core.setrole.summary',
+        usageKey: 'core.setrole.usage',
+        args: setroleArgs,
+        handler: async (ctx, { role, target }) => {
+          const content = ctx.incoming.content;
+          const replyTo = content.type === 'text' ? content.replyTo : undefined;
+          const isAdmin = ctx.member.role === 'admin';
+          let person;
+          if (!target && replyTo) {
+            person = await memberByIdentity(ctx.db, replyTo.platform, replyTo.userId);
+          } else if (target) {
+            const found = await findMembersByName(ctx.db, target, isAdmin ? null : ctx.member.unitId);
+            if (found.length > 1) throw new UserError('core.setrole.ambiguous', { name: target });
+            person = found[0];
+          }
+          if (!person) throw new UserError('core.setrole.notFound', { name: target || '?' });
+          if (!isAdmin && (person.unitId !== ctx.member.unitId || ctx.member.unitId === null)) {
+            throw new UserError('core.setrole.otherUnit', { name: person.name });
+          }
+          if (person.role === 'admin') throw new UserError('core.setrole.isAdmin', { name: person.name });
+          const updated = await setMemberRole(ctx.db, person.id, role);
+          await ctx.audit('setrole', `member ${person.id} ${person.role} -> ${role}`);
+          ctx.reply(ctx.t('core.setrole.done', { name: updated.name, role: ctx.t(`core.role.${role}`) }));
+        },
+      }),
+      command({
+        name: 'bindchat',
+        aliases: ['绑定群'],
+        roles: ['admin'],
+        summaryKey: 'core.bindchat.summary',
+        usageKey: 'core.bindchat.usage',
+        args: bindchatArgs,
+        handler: async (ctx, { name, masses }) => {
+          if (ctx.chat.ref.kind !== 'group') throw new UserError('core.bindchat.notGroup');
+          const { unit, created } = await bindChat(ctx.db, ctx.chat.id, name, masses);
+          await ctx.audit('bindchat', `chat ${ctx.chat.id} -> unit ${unit.id}${masses ? ' (masses)' : ''}`);
+          ctx.reply(
+            ctx.t(masses ? 'core.bindchat.doneMasses' : 'core.bindchat.done', {
+              unit: unit.name,
+              created: created ? ctx.t('core.bindchat.created') : '',
+            }),
+          );
+        },
+      }),
+    ],
+  };
+}

@@ -1,0 +1,261 @@
+import type { Adapter, SendResult } from '../bot/adapter.ts';
+import { DeliveryError } from '../bot/adapter.ts';
+import type { ChatRef, OutgoingMessage, Platform } from '../bot/types.ts';
+import type { Db } from '../db/client.ts';
+import type { Clock } from '../clock.ts';
+import type { Logger } from '../logger.ts';
+import { RateLimiter } from './rate-limiter.ts';
+
+/** Tuning of the dispatcher; the defaults suit one township on one instance. */
+export interface DispatcherOptions {
+  readonly db: Db;
+  readonly adapters: readonly Adapter[];
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** Names this process in leases; a restarted process with the same id takes its old leases back at once. */
+  readonly instanceId: string;
+  /** How long a claimed message stays reserved for the instance sending it (default 30 s). */
+  readonly leaseMs?: number;
+  /** Idle polling period when nothing wakes the dispatcher (default 500 ms); enqueues wake it at once. */
+  readonly idleMs?: number;
+  /** Divides every rate-limit window (tests and benchmarks run Telegram's limits faster). */
+  readonly rateTimeScale?: number;
+  /** Transient failures before a message is given up as failed (default 8). */
+  readonly maxAttempts?: number;
+}
+
+interface Row {
+  id: number;
+  platform: string;
+  chatId: string;
+  chatKind: string;
+  payload: string;
+  status: string;
+  attempts: number;
+  notBefore: Date;
+  lockedBy: string | null;
+  lockedUntil: Date | null;
+}
+
+/**
+ * Delivers the outbox: each chat's messages in id order, one at a time, within each platform's
+ * rate limits; chats are served in parallel. A 429 holds that chat for `retry_after`; a permanent
+ * error fails that message only; transient errors retry with exponential backoff; an offline
+ * platform's messages wait. Rows are leased (`sending`, lockedBy, lockedUntil) before sending, so
+ * several instances never send one message twice, and a crashed sender's lease expires.
+ */
+export class OutboxDispatcher {
+  private readonly adapters = new Map<Platform, Adapter>();
+  private readonly limiters = new Map<Platform, RateLimiter>();
+  private readonly leaseMs: number;
+  private readonly idleMs: number;
+  private readonly maxAttempts: number;
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private dirty = true;
+  private readonly idleWaiters: (() => void)[] = [];
+
+  constructor(private readonly opts: DispatcherOptions) {
+    for (const a of opts.adapters) {
+      this.adapters.set(a.platform, a);
+      this.limiters.set(a.platform, new RateLimiter(a.capabilities.rateLimits, opts.rateTimeScale ?? 1));
+    }
+    this.leaseMs = opts.leaseMs ?? 30_000;
+    this.idleMs = opts.idleMs ?? 500;
+    this.maxAttempts = opts.maxAttempts ?? 8;
+  }
+
+  /** Starts delivering in the background; takes back leases this instance id held before a restart. */
+  async start(): Promise<void> {
+    if (this.running) return;
+    await this.opts.db.outboxMessage.updateMany({
+      where: { status: 'sending', lockedBy: this.opts.instanceId },
+      data: { status: 'pending', lockedBy: null, lockedUntil: null },
+    });
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** Stops after the sends in flight finish. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.notify();
+    await this.loop;
+    this.loop = undefined;
+  }
+
+  /** Wakes the dispatcher now (called after an enqueue). */
+  notify(): void {
+    this.dirty = true;
+    const w = this.wake;
+    this.wake = undefined;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    w?.();
+  }
+
+  /**
+   * Resolves once nothing is left that can be sent now for `platform` (or any platform): the
+   * console waits on this so its transcript shows every reply before the next line.
+   */
+  async drain(platform?: Platform): Promise<void> {
+    while (this.running) {
+      const now = this.opts.clock.now();
+      const online = [...this.adapters.values()].filter((a) => a.isOnline()).map((a) => a.platform);
+      const due = await this.opts.db.outboxMessage.count({
+        where: {
+          platform: platform ?? { in: online },
+          OR: [{ status: 'pending', notBefore: { lte: now } }, { status: 'sending' }],
+        },
+      });
+      if (platform && !online.includes(platform)) return;
+      if (due === 0) return;
+      this.notify();
+      await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    }
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      let nextWait = this.idleMs;
+      try {
+        this.dirty = false;
+        nextWait = Math.min(nextWait, await this.tick());
+      } catch (err) {
+        this.opts.logger.error({ err }, 'outbox tick failed');
+      }
+      for (const w of this.idleWaiters.splice(0)) w();
+      if (!this.running) break;
+      if (this.dirty || nextWait <= 0) continue;
+      await new Promise<void>((resolve) => {
+        this.wake = resolve;
+        this.timer = setTimeout(() => {
+          this.wake = undefined;
+          this.timer = undefined;
+          resolve();
+        }, Math.max(1, nextWait));
+      });
+    }
+    for (const w of this.idleWaiters.splice(0)) w();
+  }
+
+  /**
+   * One pass: finds the head message of every chat with something due, sends those the rate
+   * limits allow, in parallel across chats. Returns ms until something may become sendable.
+   */
+  async tick(): Promise<number> {
+    const online = [...this.adapters.values()].filter((a) => a.isOnline()).map((a) => a.platform);
+    if (!online.length) return this.idleMs;
+    const now = this.opts.clock.now();
+    const rows: Row[] = await this.opts.db.outboxMessage.findMany({
+      where: { platform: { in: online }, status: { in: ['pending', 'sending'] } },
+      orderBy: { id: 'asc' },
+      take: 2000,
+      select: { id: true, platform: true, chatId: true, chatKind: true, payload: true, status: true, attempts: true, notBefore: true, lockedBy: true, lockedUntil: true },
+    });
+    const heads = new Map<string, Row>();
+    for (const r of rows) {
+      const k = `${r.platform}\u0000${r.chatId}`;
+      if (!heads.has(k)) heads.set(k, r);
+    }
+    let wait = this.idleMs;
+    const sends: Promise<void>[] = [];
+    for (const head of heads.values()) {
+      const t = now.getTime();
+      if (head.status === 'sending' && head.lockedUntil && head.lockedUntil.getTime() > t) continue; // someone is on it
+      if (head.notBefore.getTime() > t) {
+        wait = Math.min(wait, head.notBefore.getTime() - t);
+        continue;
+      }
+      const limiter = this.limiters.get(head.platform as Platform)!;
+      const isGroup = head.chatKind === 'group';
+      const w = limiter.waitMs(head.chatId, isGroup, t);
+      if (w > 0) {
+        wait = Math.min(wait, w);
+        continue;
+      }
+      if (!(await this.claim(head, now))) continue;
+      limiter.record(head.chatId, isGroup, t);
+      sends.push(this.deliver(head));
+    }
+    await Promise.all(sends);
+    return sends.length ? 0 : wait;
+  }
+
+  /** Leases one row for this instance; false when another instance got it first. */
+  private async claim(row: Row, now: Date): Promise<boolean> {
+    const { count } = await this.opts.db.outboxMessage.updateMany({
+      where: { id: row.id, status: row.status, lockedUntil: row.lockedUntil },
+      data: { status: 'sending', lockedBy: this.opts.instanceId, lockedUntil: new Date(now.getTime() + this.leaseMs), attempts: { increment: 1 } },
+    });
+    return count === 1;
+  }
+
+  private async deliver(row: Row): Promise<void> {
+    const adapter = this.adapters.get(row.platform as Platform)!;
+    const message = JSON.parse(row.payload) as OutgoingMessage;
+    const chat: ChatRef = { platform: row.platform as Platform, chatId: row.chatId, kind: row.chatKind === 'private' ? 'private' : 'group' };
+    const db = this.opts.db;
+    try {
+      let nativeRef: SendResult | undefined;
+      if (message.kind === 'stop_poll') {
+        const link = await db.nativePoll.findFirst({ where: { platform: row.platform, chatId: row.chatId, nativeKey: message.nativeKey }, orderBy: { id: 'desc' } });
+        if (!link) {
+          await this.markSent(row, undefined);
+          return;
+        }
+        nativeRef = { messageId: link.messageId, nativePollId: link.nativePollId };
+      }
+      const result = await adapter.send(chat, message, nativeRef);
+      if ((message.kind === 'poll' || message.kind === 'quiz') && result.nativePollId) {
+        await db.nativePoll.upsert({
+          where: { platform_nativePollId: { platform: row.platform, nativePollId: result.nativePollId } },
+          create: {
+            platform: row.platform,
+            nativePollId: result.nativePollId,
+            nativeKey: message.nativeKey,
+            chatId: row.chatId,
+            messageId: result.messageId ?? '',
+            answerCommand: message.answerCommand,
+          },
+          update: {},
+        });
+      }
+      await this.markSent(row, result.messageId);
+    } catch (err) {
+      await this.markFailedAttempt(row, err);
+    }
+  }
+
+  private async markSent(row: Row, messageId: string | undefined): Promise<void> {
+    await this.opts.db.outboxMessage.update({
+      where: { id: row.id },
+      data: { status: 'sent', sentAt: this.opts.clock.now(), lockedBy: null, lockedUntil: null, externalMessageId: messageId ?? null, lastError: null },
+    });
+  }
+
+  private async markFailedAttempt(row: Row, err: unknown): Promise<void> {
+    const now = this.opts.clock.now().getTime();
+    const e = err instanceof DeliveryError ? err : new DeliveryError('transient', err instanceof Error ? err.message : String(err));
+    const attempts = row.attempts + 1;
+    const base = { lockedBy: null, lockedUntil: null, lastError: `${e.kind}: ${e.message}`.slice(0, 500) };
+    const log = { outboxId: row.id, platform: row.platform, chatId: row.chatId, kind: e.kind, attempts, reason: e.message };
+    if (e.kind === 'permanent' || (e.kind === 'transient' && attempts >= this.maxAttempts)) {
+      this.opts.logger.warn(log, 'outbox message failed for good');
+      await this.opts.db.outboxMessage.update({ where: { id: row.id }, data: { ...base, status: 'failed' } });
+      return;
+    }
+    let delay: number;
+    if (e.kind === 'rate_limited') delay = e.retryAfterMs ?? 1000;
+    else if (e.kind === 'offline') delay = 1000;
+    else delay = Math.min(1000 * 2 ** (attempts - 1), 5 * 60_000);
+    this.opts.logger.info({ ...log, retryInMs: delay }, 'outbox send will be retried');
+    await this.opts.db.outboxMessage.update({
+      where: { id: row.id },
+      // A rate limit or an outage is not the message's fault: it does not use up attempts.
+      data: { ...base, status: 'pending', notBefore: new Date(now + delay), ...(e.kind === 'transient' ? {} : { attempts: row.attempts }) },
+    });
+  }
+}

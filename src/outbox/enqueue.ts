@@ -1,0 +1,52 @@
+import type { Capabilities } from '../bot/adapter.ts';
+import type { ChatRef, OutgoingMessage } from '../bot/types.ts';
+import type { Tx } from '../bot/feature.ts';
+import { renderFor } from './render.ts';
+
+/** One message to put in the outbox. `key` makes it idempotent: the same key is stored once. */
+export interface OutboxItem {
+  readonly chat: ChatRef;
+  readonly message: OutgoingMessage;
+  /** Unique per logical message, e.g. `evt:42:0` (reply 0 to inbound event 42) or `occ:7:chat:3`. */
+  readonly key: string;
+  /** Not to be sent before this time (default: now). */
+  readonly notBefore?: Date;
+}
+
+/**
+ * Writes messages to the outbox inside the caller's transaction, rendered for each target
+ * platform's capabilities (split texts become several rows `key#1`, `key#2`, …). A key already
+ * present is skipped, so reprocessing an event or re-firing a schedule never sends twice.
+ * Returns the number of rows actually added.
+ */
+export async function enqueueMessages(
+  tx: Tx,
+  items: readonly OutboxItem[],
+  capabilitiesOf: (platform: ChatRef['platform']) => Capabilities | undefined,
+  now: Date,
+): Promise<number> {
+  let added = 0;
+  for (const item of items) {
+    const caps = capabilitiesOf(item.chat.platform);
+    if (!caps) continue; // that platform is not running: nothing could deliver it
+    const rendered = renderFor(item.message, caps);
+    for (let i = 0; i < rendered.length; i++) {
+      const idempotencyKey = rendered.length === 1 ? item.key : `${item.key}#${i + 1}`;
+      const exists = await tx.outboxMessage.findUnique({ where: { idempotencyKey }, select: { id: true } });
+      if (exists) continue;
+      await tx.outboxMessage.create({
+        data: {
+          platform: item.chat.platform,
+          chatId: item.chat.chatId,
+          chatKind: item.chat.kind,
+          payload: JSON.stringify(rendered[i]),
+          idempotencyKey,
+          notBefore: item.notBefore ?? now,
+          createdAt: now,
+        },
+      });
+      added++;
+    }
+  }
+  return added;
+}

@@ -1,0 +1,82 @@
+import type { RateLimits } from '../bot/adapter.ts';
+
+/**
+ * Keeps one platform's outgoing pace: at most `globalPerSecond` overall (sliding one-second
+ * window), at least `perChatIntervalMs` between two messages to one chat, at most
+ * `perGroupPerMinute` into one group (sliding one-minute window). Time comes from the caller, so
+ * tests drive it with an injected clock; `timeScale` shrinks every window (a scale of 60 turns
+ * "20 per minute" into "20 per second") so rate tests run in seconds.
+ */
+export class RateLimiter {
+  private readonly globalTimes: number[] = [];
+  private readonly lastPerChat = new Map<string, number>();
+  private readonly groupTimes = new Map<string, number[]>();
+  private readonly second: number;
+  private readonly minute: number;
+  private readonly chatInterval: number;
+  private readonly globalWindow: number;
+  private readonly globalMax: number;
+
+  /** @param limits the platform's limits; @param timeScale divides every window (default 1). */
+  constructor(
+    readonly limits: RateLimits,
+    timeScale = 1,
+  ) {
+    this.second = 1000 / timeScale;
+    this.minute = 60_000 / timeScale;
+    this.chatInterval = limits.perChatIntervalMs / timeScale;
+    // Below one message a second (WeChat's gentle pace), the window stretches to hold one message.
+    this.globalMax = limits.globalPerSecond >= 1 ? Math.floor(limits.globalPerSecond) : 1;
+    this.globalWindow = limits.globalPerSecond >= 1 ? this.second : this.second / limits.globalPerSecond;
+  }
+
+  /**
+   * How long (ms) to wait before a message to `chatId` may go at time `now`; 0 means now.
+   * Does not record anything: call `record` once the message is actually sent.
+   */
+  waitMs(chatId: string, isGroup: boolean, now: number): number {
+    let wait = 0;
+    const g = this.globalTimes;
+    prune(g, now - this.globalWindow);
+    if (g.length >= this.globalMax) wait = Math.max(wait, g[g.length - this.globalMax]! + this.globalWindow - now);
+    const last = this.lastPerChat.get(chatId);
+    if (last !== undefined) wait = Math.max(wait, last + this.chatInterval - now);
+    if (isGroup) {
+      const times = this.groupTimes.get(chatId);
+      if (times) {
+        prune(times, now - this.minute);
+        if (times.length >= this.limits.perGroupPerMinute) {
+          wait = Math.max(wait, times[times.length - this.limits.perGroupPerMinute]! + this.minute - now);
+        }
+      }
+    }
+    return Math.max(0, Math.ceil(wait));
+  }
+
+  /** Records a message sent to `chatId` at `now`. */
+  record(chatId: string, isGroup: boolean, now: number): void {
+    this.globalTimes.push(now);
+    this.lastPerChat.set(chatId, now);
+    if (isGroup) {
+      let times = this.groupTimes.get(chatId);
+      if (!times) this.groupTimes.set(chatId, (times = []));
+      times.push(now);
+    }
+    // Forget idle chats so memory stays bounded over a long run.
+    if (this.lastPerChat.size > 10_000) {
+      for (const [id, t] of this.lastPerChat) {
+        if (t < now - this.minute) {
+          this.lastPerChat.delete(id);
+          this.groupTimes.delete(id);
+        }
+      }
+    }
+  }
+}
+
+/** Drops timestamps older than `cutoff` from the front of a sorted array. */
+function prune(times: number[], cutoff: number): void {
+  let i = 0;
+  while (i < times.length && times[i]! <= cutoff) i++;
+  if (i) times.splice(0, i);
+}

@@ -1,0 +1,62 @@
+import type { Capabilities } from '../bot/adapter.ts';
+import type { OutgoingMessage } from '../bot/types.ts';
+
+/**
+ * Splits a text into pieces of at most `max` characters (code points), on line boundaries where
+ * possible, so a long list stays readable in a phone chat. A single line longer than `max` is cut.
+ */
+export function splitText(text: string, max: number): string[] {
+  if ([...text].length <= max) return [text];
+  const pieces: string[] = [];
+  let current = '';
+  let currentLen = 0;
+  const flush = () => {
+    if (current.trim()) pieces.push(current.replace(/\n+$/, ''));
+    current = '';
+    currentLen = 0;
+  };
+  for (const line of text.split('\n')) {
+    const chars = [...line];
+    if (chars.length > max) {
+      flush();
+      for (let i = 0; i < chars.length; i += max) pieces.push(chars.slice(i, i + max).join(''));
+      continue;
+    }
+    const add = currentLen === 0 ? chars.length : chars.length + 1;
+    if (currentLen + add > max) flush();
+    current = currentLen === 0 ? line : `${current}\n${line}`;
+    currentLen += currentLen === 0 ? chars.length : chars.length + 1;
+  }
+  flush();
+  return pieces.length ? pieces : [text.slice(0, max)];
+}
+
+/**
+ * Turns one outgoing message into what this platform can deliver: native polls and quizzes where
+ * the capabilities allow (and the poll is not anonymous: a bot cannot see anonymous native votes),
+ * their numbered-text fallback elsewhere; images and files likewise; buttons dropped where there
+ * are none; long texts split. `stop_poll` vanishes where polls are not native.
+ */
+export function renderFor(message: OutgoingMessage, caps: Capabilities): OutgoingMessage[] {
+  switch (message.kind) {
+    case 'text': {
+      const buttons = caps.buttons ? message.buttons : undefined;
+      const pieces = splitText(message.text, caps.maxTextLength);
+      return pieces.map((text, i) =>
+        i === pieces.length - 1 && buttons?.length ? { kind: 'text', text, buttons } : { kind: 'text', text },
+      );
+    }
+    case 'poll':
+      if (caps.nativePolls && !message.anonymous && message.options.length >= 2 && message.options.length <= 10) return [message];
+      return renderFor({ kind: 'text', text: message.fallbackText }, caps);
+    case 'quiz':
+      if (caps.nativeQuiz && message.options.length >= 2 && message.options.length <= 10) return [message];
+      return renderFor({ kind: 'text', text: message.fallbackText }, caps);
+    case 'stop_poll':
+      return caps.nativePolls || caps.nativeQuiz ? [message] : [];
+    case 'image':
+      return caps.images ? [message] : renderFor({ kind: 'text', text: message.fallbackText }, caps);
+    case 'file':
+      return caps.files ? [message] : renderFor({ kind: 'text', text: message.fallbackText }, caps);
+  }
+}

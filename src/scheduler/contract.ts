@@ -1,0 +1,50 @@
+/**
+ * What features use from the scheduler (issue #8 implements it in this folder). Two kinds of
+ * timed work, both run exactly once across restarts and instances:
+ * - recurring jobs: a cron expression in the org's time zone (`cron`), e.g. the daily question;
+ * - one-off tasks: stored rows due at a time (`scheduleTask` inside a handler's transaction),
+ *   e.g. "close poll #12 at 20:00", "time is up for quiz #3 question 2".
+ * A job runs in one transaction with its outgoing messages (`send`): it commits or not at all.
+ */
+import type { Capabilities } from '../bot/adapter.ts';
+import type { Translate, Tx } from '../bot/feature.ts';
+import type { ChatRef, OutgoingMessage, Platform } from '../bot/types.ts';
+
+/** Everything a job may use while it runs. */
+export interface JobContext {
+  /** The transaction the job runs in (with its claim of this occurrence). */
+  readonly db: Tx;
+  /** When the job was due. */
+  readonly scheduledAt: Date;
+  /** True when it runs late (after downtime, within the grace period). */
+  readonly late: boolean;
+  now(): Date;
+  readonly t: Translate;
+  readonly locale: 'zh-CN' | 'en';
+  readonly timeZone: string;
+  capabilitiesOf(platform: Platform): Capabilities | undefined;
+  /** Sends through the outbox; keys derive from the occurrence, so a re-run never duplicates. */
+  send(chat: ChatRef, message: OutgoingMessage | string): void;
+}
+
+/** Runs a recurring job. */
+export type JobRunner = (job: JobContext) => Promise<void>;
+
+/** Runs one due one-off task; `payload` is what `scheduleTask` stored. */
+export type TaskRunner = (job: JobContext, payload: Record<string, unknown>) => Promise<void>;
+
+/** Where features register their timed work (through `Feature.jobs`). */
+export interface Scheduler {
+  /** A recurring job: `name` unique, `expression` a 5-field cron in the org time zone. */
+  cron(name: string, expression: string, run: JobRunner): void;
+  /** The runner of one-off tasks of `kind` (e.g. `polls.close`). */
+  handle(kind: string, run: TaskRunner): void;
+}
+
+/** A one-off task to run at `dueAt`; `key` is unique (scheduling the same key again replaces it while pending). */
+export interface TaskSpec {
+  readonly kind: string;
+  readonly key: string;
+  readonly dueAt: Date;
+  readonly payload: Record<string, unknown>;
+}

@@ -1,0 +1,27 @@
+import type { JobRunner, Scheduler, TaskRunner } from './contract.ts';
+
+/** A recurring job as registered by a feature. */
+export interface CronJob {
+  readonly name: string;
+  readonly expression: string;
+  readonly run: JobRunner;
+}
+
+/**
+ * Collects the jobs and task runners every feature registers at start-up; the scheduler engine
+ * reads it. Names are unique: registering one twice is a programming error.
+ */
+export class JobRegistry implements Scheduler {
+  readonly cronJobs = new Map<string, CronJob>();
+  readonly taskRunners = new Map<string, TaskRunner>();
+
+  cron(name: string, expression: string, run: JobRunner): void {
+    if (this.cronJobs.has(name)) throw new Error(`cron job ${name} is registered twice`);
+    this.cronJobs.set(name, { name, expression, run });
+  }
+
+  handle(kind: string, run: TaskRunner): void {
+    if (this.taskRunners.has(kind)) throw new Error(`task kind ${kind} is registered twice`);
+    this.taskRunners.set(kind, run);
+  }
+}
