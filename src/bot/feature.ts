@@ -71,6 +71,8 @@ export interface ArgInput {
   readonly text: string;
   /** `text` split on spaces. */
   readonly tokens: readonly string[];
+  /** The arguments as typed (only invisible characters removed), for free text such as a suggestion. */
+  readonly raw: string;
 }
 
 /**
