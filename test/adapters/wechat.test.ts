@@ -374,6 +374,21 @@ describe('WechatAdapter lifecycle', () => {
     expect(existsSync(path.join(process.cwd(), `${WECHAT_SESSION_NAME}.memory-card.json`))).toBe(false);
   });
 
+  it('loads a puppet by package name (WECHATY_PUPPET) and never logs the service token', async () => {
+    const { logger, lines } = captureLogger();
+    const adapter = new WechatAdapter({ puppet: 'wechaty-puppet-mock', puppetToken: 'secret-token-123', dataDir, logger });
+    adapters.push(adapter);
+    await adapter.start(async () => {});
+    const starting = await lines.find((l) => l.msg === 'starting WeChat', 'the start log');
+    expect(starting.puppet).toBe('wechaty-puppet-mock');
+    expect(adapter.isOnline()).toBe(false);
+    await expect(adapter.send({ platform: 'wechat', chatId: 'r@chatroom', kind: 'group' }, { kind: 'text', text: 'x' })).rejects.toMatchObject({
+      kind: 'offline',
+    });
+    await adapter.stop();
+    expect(JSON.stringify(lines.items)).not.toContain('secret-token-123');
+  });
+
   it('refuses a second start', async () => {
     const { adapter } = await startHarness();
     await expect(adapter.start(async () => {})).rejects.toThrow('already started');
