@@ -116,6 +116,8 @@ export function parsePrompts(sources: readonly PromptSource[]): Prompts {
   const problems: PromptProblem[] = [];
   const entries = new Map<Locale, Map<string, Entry>>(LOCALES.map((l) => [l, new Map()]));
   const files = new Map<Locale, Map<string, string>>(LOCALES.map((l) => [l, new Map()]));
+  // Keys and namespaces already reported as broken: not compared across locales (no follow-on noise).
+  const broken = new Set<string>();
 
   for (const src of sources) {
     const ns = KeySegment.safeParse(src.namespace);
@@ -130,10 +132,10 @@ export function parsePrompts(sources: readonly PromptSource[]): Prompts {
       continue;
     }
     byNs.set(src.namespace, src.file);
-    readSource(src, entries.get(src.locale)!, problems);
+    readSource(src, entries.get(src.locale)!, problems, broken);
   }
 
-  compareLocales(entries, files, problems);
+  compareLocales(entries, files, broken, problems);
   if (problems.length > 0) {
     problems.sort((a, b) => a.file.localeCompare(b.file) || (a.line ?? 0) - (b.line ?? 0));
     throw new PromptError(problems);
@@ -142,26 +144,31 @@ export function parsePrompts(sources: readonly PromptSource[]): Prompts {
   return { texts: { 'zh-CN': table('zh-CN'), en: table('en') } };
 }
 
-/** Parses one YAML file into `out` (full key → entry), recording problems. */
-function readSource(src: PromptSource, out: Map<string, Entry>, problems: PromptProblem[]): void {
+/**
+ * Parses one YAML file into `out` (full key → entry), recording problems; keys (and, for a syntax
+ * error, the whole namespace) that could not be read are added to `broken`.
+ */
+function readSource(src: PromptSource, out: Map<string, Entry>, problems: PromptProblem[], broken: Set<string>): void {
   const lineCounter = new LineCounter();
   const doc = parseDocument(src.text, { lineCounter });
   const lineOf = (node: Node | null | undefined): number | undefined =>
     node?.range ? lineCounter.linePos(node.range[0]).line : undefined;
 
-  if (doc.errors.length > 0) {
-    for (const err of doc.errors) {
-      const first = (err.message.split('\n')[0] ?? err.message).replace(/ at line \d+, column \d+:?$/, '');
-      problems.push({ file: src.file, line: err.linePos?.[0]?.line, message: `YAML syntax error: ${first}` });
-    }
+  const err = doc.errors[0];
+  if (err !== undefined) {
+    // Only the first error: later ones are usually consequences of it.
+    const first = (err.message.split('\n')[0] ?? err.message).replace(/ at line \d+, column \d+:?$/, '');
+    problems.push({ file: src.file, line: err.linePos?.[0]?.line, message: `YAML syntax error: ${first}` });
+    broken.add(src.namespace);
     return;
   }
   if (doc.contents === null) return; // an empty file defines no keys
   if (!isMap(doc.contents)) {
     problems.push({ file: src.file, line: lineOf(doc.contents), message: 'the file must be a map of keys to texts' });
+    broken.add(src.namespace);
     return;
   }
-  walk(doc, doc.contents, `${src.namespace}.`, src.file, lineOf, out, problems);
+  walk(doc, doc.contents, `${src.namespace}.`, src.file, lineOf, out, problems, broken);
 }
 
 /** Flattens a YAML map into dotted keys, validating key names and texts with zod. */
@@ -173,6 +180,7 @@ function walk(
   lineOf: (node: Node | null | undefined) => number | undefined,
   out: Map<string, Entry>,
   problems: PromptProblem[],
+  broken: Set<string>,
 ): void {
   if (!isMap(map)) return;
   for (const pair of map.items) {
@@ -187,22 +195,25 @@ function walk(
         line,
         message: segment.success ? 'keys must be plain names' : (segment.error.issues[0]?.message ?? 'bad key'),
       });
+      broken.add(`${prefix}${rawKey ?? '?'}`);
       continue;
     }
     const key = prefix + rawKey;
     let value = pair.value as Node | null;
     if (isAlias(value)) value = (value.resolve(doc) ?? null) as Node | null;
     if (isMap(value)) {
-      walk(doc, value, `${key}.`, file, lineOf, out, problems);
+      walk(doc, value, `${key}.`, file, lineOf, out, problems, broken);
       continue;
     }
     if (isSeq(value)) {
       problems.push({ file, key, line, message: 'is a list; expected a text or a map of keys' });
+      broken.add(key);
       continue;
     }
     const text = PromptText.safeParse(isScalar(value) ? value.value : null);
     if (!text.success) {
       problems.push({ file, key, line, message: text.error.issues[0]?.message ?? 'invalid text' });
+      broken.add(key);
       continue;
     }
     out.set(key, { text: text.data, file, line });
@@ -213,6 +224,7 @@ function walk(
 function compareLocales(
   entries: Map<Locale, Map<string, Entry>>,
   files: Map<Locale, Map<string, string>>,
+  broken: ReadonlySet<string>,
   problems: PromptProblem[],
 ): void {
   const refFiles = files.get(DEFAULT_LOCALE)!;
@@ -221,7 +233,7 @@ function compareLocales(
     if (locale === DEFAULT_LOCALE) continue;
     const otherFiles = files.get(locale)!;
     const other = entries.get(locale)!;
-    const skip = new Set<string>();
+    const skip = new Set<string>(broken);
     for (const [ns, file] of refFiles) {
       if (!otherFiles.has(ns)) {
         problems.push({ file: siblingFile(file, DEFAULT_LOCALE, locale), message: `file missing (${DEFAULT_LOCALE} has ${file})` });
@@ -235,8 +247,9 @@ function compareLocales(
       }
     }
     const nsOf = (key: string) => key.slice(0, key.indexOf('.'));
+    const skipped = (key: string) => skip.has(nsOf(key)) || skip.has(key) || hasBrokenParent(key, skip);
     for (const [key, e] of ref) {
-      if (skip.has(nsOf(key))) continue;
+      if (skipped(key)) continue;
       const o = other.get(key);
       if (o === undefined) {
         problems.push({ file: otherFiles.get(nsOf(key))!, key, message: `missing (${DEFAULT_LOCALE} has it: ${e.file}${lineNote(e.line)})` });
@@ -252,10 +265,16 @@ function compareLocales(
       }
     }
     for (const [key, o] of other) {
-      if (skip.has(nsOf(key)) || ref.has(key)) continue;
+      if (skipped(key) || ref.has(key)) continue;
       problems.push({ file: refFiles.get(nsOf(key))!, key, message: `missing (${locale} has it: ${o.file}${lineNote(o.line)})` });
     }
   }
+}
+
+/** True when some dotted prefix of `key` (a map that failed) is in `set`. */
+function hasBrokenParent(key: string, set: ReadonlySet<string>): boolean {
+  for (let i = key.indexOf('.'); i !== -1; i = key.indexOf('.', i + 1)) if (set.has(key.slice(0, i))) return true;
+  return false;
 }
 
 /** ` line N` or nothing. */
