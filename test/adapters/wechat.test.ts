@@ -369,6 +369,16 @@ describe('WechatAdapter lifecycle', () => {
     expect(JSON.stringify(lines.items)).not.toContain('secret-token-123');
   });
 
+  it('says clearly when the puppet package cannot be loaded, and can be stopped afterwards', async () => {
+    const { logger } = captureLogger();
+    const adapter = new WechatAdapter({ puppet: 'wechaty-puppet-not-installed', dataDir, logger });
+    await expect(adapter.start(async () => {})).rejects.toThrow(
+      /^WeChat puppet "wechaty-puppet-not-installed" could not be started: .*Cannot find package 'wechaty-puppet-not-installed'/,
+    );
+    expect(adapter.isOnline()).toBe(false);
+    await adapter.stop();
+  });
+
   it('refuses a second start', async () => {
     const { adapter } = await startHarness();
     await expect(adapter.start(async () => {})).rejects.toThrow('already started');
