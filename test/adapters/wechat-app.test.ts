@@ -22,6 +22,7 @@ import {
   createMockedWechat,
   loggedIn,
   Recorder,
+  runChild,
   type MockContact,
   type MockedWechat,
   type SayOptions,
@@ -250,5 +251,14 @@ describe('WeChat end to end', () => {
     await app.outbox.tick();
     await wx.sent.until((s) => s.length === 2, 'the second reply');
     expect(wx.sent.items[1]!.text).toContain('姓名：张三');
+  });
+
+  it('app.stop() lets a process running the whole bot on WeChat exit by itself', async () => {
+    const result = await runChild('app', dataDir);
+    expect(result.killed, result.stderr).toBe(false);
+    expect(result.code, result.stderr).toBe(0);
+    const report = JSON.parse(result.stdout.trim().split('\n').at(-1)!) as { stoppedAt: number; sent: number };
+    expect(report.sent).toBe(1);
+    expect(result.exitedAt - report.stoppedAt).toBeLessThan(2000);
   });
 });
