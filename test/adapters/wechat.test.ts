@@ -389,9 +389,13 @@ describe('WechatAdapter in a whole process', () => {
     const result = await runChild('exit', dataDir);
     expect(result.killed, result.stderr).toBe(false);
     expect(result.code, result.stderr).toBe(0);
-    const report = JSON.parse(result.stdout.trim().split('\n').at(-1)!) as { stoppedAt: number; handled: number; sent: number };
+    const [report, exit] = result.stdout.trim().split('\n').slice(-2).map((l) => JSON.parse(l)) as [
+      { stoppedAt: number; handled: number; sent: number },
+      { exitAt: number },
+    ];
     expect(report).toMatchObject({ handled: 1, sent: 1 });
-    expect(result.exitedAt - report.stoppedAt).toBeLessThan(2000);
+    // Nothing kept the event loop busy after stop() (a few ms unloaded; generous for a busy machine).
+    expect(exit.exitAt - report.stoppedAt).toBeLessThan(5000);
   });
 
   it('a crash still kills the process although the puppet installed a swallowing uncaughtException listener', async () => {

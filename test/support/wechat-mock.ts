@@ -232,8 +232,6 @@ export interface ChildResult {
   readonly code: number | null;
   readonly stdout: string;
   readonly stderr: string;
-  /** When the process was seen to end (ms since epoch). */
-  readonly exitedAt: number;
   /** True when it had to be killed for running past the limit. */
   readonly killed: boolean;
 }
@@ -257,7 +255,7 @@ export function runChild(mode: string, dataDir: string, limitMs = 30_000): Promi
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(limit);
-      resolve({ code, stdout, stderr, exitedAt: Date.now(), killed });
+      resolve({ code, stdout, stderr, killed });
     });
   });
 }
