@@ -22,6 +22,7 @@ import {
   createMockedWechat,
   loggedIn,
   Recorder,
+  CHILD_TEST_TIMEOUT_MS,
   runChild,
   type MockContact,
   type MockedWechat,
@@ -264,5 +265,5 @@ describe('WeChat end to end', () => {
     expect(report.sent).toBe(1);
     // Nothing kept the event loop busy after the stop (a few ms unloaded; generous for a busy machine).
     expect(exit.exitAt - report.stoppedAt).toBeLessThan(5000);
-  });
+  }, CHILD_TEST_TIMEOUT_MS);
 });
