@@ -64,7 +64,10 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const logger = createLogger(config.LOG_LEVEL);
+  // In the terminal REPL, info lines would interleave with the conversation: unless LOG_LEVEL is
+  // set, the console shows only warnings and errors (on stderr).
+  const consoleOnly = !config.TELEGRAM_BOT_TOKEN && !config.WECHATY_PUPPET;
+  const logger = createLogger(consoleOnly && !process.env.LOG_LEVEL ? 'warn' : config.LOG_LEVEL);
   process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled rejection'));
 
   await migrateDatabase(config.DATABASE_URL);
