@@ -126,6 +126,7 @@ export class SchedulerEngine {
   private running = false;
   private ticker: CronTask | undefined;
   private timer: NodeJS.Timeout | undefined;
+  private notifyTimer: NodeJS.Timeout | undefined;
   private armGeneration = 0;
 
   constructor(private readonly opts: SchedulerEngineOptions) {
@@ -158,15 +159,25 @@ export class SchedulerEngine {
     this.running = false;
     this.armGeneration++;
     if (this.timer) clearTimeout(this.timer);
+    if (this.notifyTimer) clearTimeout(this.notifyTimer);
     this.timer = undefined;
+    this.notifyTimer = undefined;
     if (this.ticker) await this.ticker.destroy();
     this.ticker = undefined;
     await this.chain.catch(() => undefined);
   }
 
-  /** Something may have been scheduled (a handler called `scheduleTask`): recompute the wake-up. */
+  /**
+   * Something may have been scheduled (a handler called `scheduleTask`): recompute the wake-up.
+   * Calls within 50 ms are coalesced, so a burst of messages costs one look.
+   */
   notify(): void {
-    if (this.running) this.arm();
+    if (!this.running || this.notifyTimer) return;
+    this.notifyTimer = setTimeout(() => {
+      this.notifyTimer = undefined;
+      if (this.running) this.arm();
+    }, 50);
+    this.notifyTimer.unref();
   }
 
   /**
