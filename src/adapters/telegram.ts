@@ -54,6 +54,12 @@ export interface TelegramWebhookOptions {
   readonly host?: string;
 }
 
+/** One entry of the command menu: the ASCII command name (no slash) and its one-line description. */
+export interface TelegramCommand {
+  readonly name: string;
+  readonly description: string;
+}
+
 /** Everything the Telegram adapter needs. */
 export interface TelegramAdapterOptions {
   /** The bot token (`123456:ABC…`); never logged. */
@@ -69,8 +75,11 @@ export interface TelegramAdapterOptions {
   readonly logger: Logger;
   /** The bot's language (`zh-CN`, `en`); the command menu is registered in it for all users. */
   readonly locale: string;
-  /** Commands for the menu (setMyCommands), already in the locale's language. */
-  readonly commands: readonly { readonly name: string; readonly description: string }[];
+  /**
+   * Commands for the menu (setMyCommands), already in the locale's language; a function is read at
+   * `start()` (the app's command registry exists only after the adapters are built).
+   */
+  readonly commands: readonly TelegramCommand[] | (() => readonly TelegramCommand[]);
   /** "Now" for events that carry no date. Default the system clock. */
   readonly clock?: Clock;
   /** Long-poll timeout in seconds for getUpdates (default 50). */
@@ -239,7 +248,8 @@ export class TelegramAdapter implements Adapter {
   private async registerCommands(): Promise<void> {
     const seen = new Set<string>();
     const commands: { command: string; description: string }[] = [];
-    for (const c of this.opts.commands) {
+    const wanted = typeof this.opts.commands === 'function' ? this.opts.commands() : this.opts.commands;
+    for (const c of wanted) {
       const name = c.name.toLowerCase();
       if (!COMMAND_NAME.test(name) || seen.has(name)) {
         this.log.warn({ command: c.name }, 'command name not allowed by Telegram (a-z 0-9 _, up to 32): left out of the menu');

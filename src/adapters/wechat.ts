@@ -164,6 +164,13 @@ export class WechatAdapter implements Adapter {
     );
     try {
       await bot.start();
+    } catch (error) {
+      // Wechaty reports a failing puppet through `error`; a throw means it never got going
+      // (e.g. the puppet package is not installed), so there is nothing to stop.
+      this.bot = undefined;
+      this.sink = undefined;
+      const name = typeof puppet === 'string' ? puppet : puppet.constructor.name;
+      throw new Error(`WeChat puppet "${name}" could not be started: ${errorText(error)}`, { cause: error });
     } finally {
       for (const removed of guard.sweep()) {
         this.logger.warn(removed, 'removed a process-wide %s listener installed by the WeChat puppet', removed.event);

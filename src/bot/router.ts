@@ -105,10 +105,10 @@ export class Router {
 
   private async runCommand(ctx: Context, spec: CommandSpec<unknown>, argText: string, raw: string): Promise<void> {
     if (!spec.roles.includes(ctx.member.role)) {
-      ctx.reply(ctx.t('core.error.forbidden', { roles: spec.roles.map((r) => ctx.t(`core.role.${r}`)).join('、') }));
+      ctx.reply(ctx.t('core.error.forbidden', { roles: spec.roles.map((r) => ctx.t(`core.role.${r}`)).join(ctx.t('core.listSeparator')) }));
       return;
     }
-    const input: ArgInput = { text: argText, tokens: argText ? argText.split(' ') : [], raw };
+    const input: ArgInput = { text: argText, tokens: argText ? argText.split(/[ \n]+/) : [], raw };
     const parsed = spec.args.safeParse(input);
     if (!parsed.success) {
       ctx.reply(ctx.t('core.error.usage', { usage: ctx.t(spec.usageKey) }));

@@ -89,7 +89,7 @@ function makeAdapter(extra: Partial<TelegramAdapterOptions> = {}): TelegramAdapt
     apiRoot: fake.apiRoot,
     logger: logs.logger,
     locale: 'zh-CN',
-    commands: [
+    commands: () => [
       { name: 'help', description: '帮助' },
       { name: 'whoami', description: '我是谁' },
       { name: '打卡', description: 'not an allowed Telegram command name' },

@@ -7,8 +7,6 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
-import pino from 'pino';
 import { types } from 'wechaty';
 import { PuppetMock, mock } from 'wechaty-puppet-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -22,25 +20,7 @@ import {
   type WechatAdapterOptions,
 } from '../../src/adapters/wechat.ts';
 import { stripNamedMention } from '../../src/adapters/wechat/incoming.ts';
-import { createMockedWechat, Recorder, type MockedWechat } from '../support/wechat-mock.ts';
-
-interface LogLine {
-  level: number;
-  msg: string;
-  [key: string]: unknown;
-}
-
-/** A pino logger whose lines land in a Recorder. */
-function captureLogger(): { logger: pino.Logger; lines: Recorder<LogLine> } {
-  const lines = new Recorder<LogLine>();
-  const stream = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      for (const line of chunk.toString().split('\n')) if (line.trim()) lines.push(JSON.parse(line) as LogLine);
-      done();
-    },
-  });
-  return { logger: pino({ level: 'debug' }, stream), lines };
-}
+import { captureLogger, createMockedWechat, loggedIn, Recorder, type LogLine, type MockedWechat } from '../support/wechat-mock.ts';
 
 let dataDir: string;
 let adapters: WechatAdapter[] = [];
@@ -74,7 +54,7 @@ async function startHarness(
   adapters.push(adapter);
   await adapter.start(overrides.sink ?? (async (event) => events.push(event)));
   wx.login();
-  await lines.find((l) => l.msg === 'WeChat logged in', 'login');
+  await loggedIn(lines);
   const groupChat: ChatRef = { platform: 'wechat', chatId: wx.room.id, kind: 'group', title: '东北流村党支部' };
   return { wx, adapter, events, lines, groupChat };
 }
@@ -317,7 +297,7 @@ describe('WechatAdapter outbound', () => {
     expect(wx.sent.items).toEqual([]);
 
     wx.login();
-    await lines.until((all) => all.filter((l) => l.msg === 'WeChat logged in').length === 2, 'the second login');
+    await loggedIn(lines, 2);
     expect(adapter.isOnline()).toBe(true);
     await adapter.send(groupChat, { kind: 'text', text: '重新登录后' });
     await wx.sent.find((s) => s.text === '重新登录后', 'the send after login');
@@ -387,6 +367,16 @@ describe('WechatAdapter lifecycle', () => {
     });
     await adapter.stop();
     expect(JSON.stringify(lines.items)).not.toContain('secret-token-123');
+  });
+
+  it('says clearly when the puppet package cannot be loaded, and can be stopped afterwards', async () => {
+    const { logger } = captureLogger();
+    const adapter = new WechatAdapter({ puppet: 'wechaty-puppet-not-installed', dataDir, logger });
+    await expect(adapter.start(async () => {})).rejects.toThrow(
+      /^WeChat puppet "wechaty-puppet-not-installed" could not be started: .*Cannot find package 'wechaty-puppet-not-installed'/,
+    );
+    expect(adapter.isOnline()).toBe(false);
+    await adapter.stop();
   });
 
   it('refuses a second start', async () => {

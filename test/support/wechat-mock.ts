@@ -3,7 +3,9 @@
  * plays the other side — the bot's account, the members, the rooms, login and logout — and records
  * what the bot sends. Nothing here sleeps: waits are event-driven with a timeout bound.
  */
+import { Writable } from 'node:stream';
 import { FileBox } from 'file-box';
+import { pino, type Logger } from 'pino';
 import { types, type payloads } from 'wechaty';
 import { PuppetMock, mock } from 'wechaty-puppet-mock';
 
@@ -54,6 +56,30 @@ export class Recorder<T> {
     const items = await this.until((all) => all.some(match), label, timeoutMs);
     return items.find(match) as T;
   }
+}
+
+/** One JSON line of a captured pino logger. */
+export interface LogLine {
+  readonly level: number;
+  readonly msg: string;
+  readonly [key: string]: unknown;
+}
+
+/** A pino logger (level debug) whose lines land in a Recorder, to assert on and to wait for. */
+export function captureLogger(): { logger: Logger; lines: Recorder<LogLine> } {
+  const lines = new Recorder<LogLine>();
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString().split('\n')) if (line.trim()) lines.push(JSON.parse(line) as LogLine);
+      done();
+    },
+  });
+  return { logger: pino({ level: 'debug' }, stream), lines };
+}
+
+/** Resolves once the adapter logged its `count`-th login (login is asynchronous in Wechaty). */
+export async function loggedIn(lines: Recorder<LogLine>, count = 1): Promise<void> {
+  await lines.until((all) => all.filter((l) => l.msg === 'WeChat logged in').length >= count, `login #${count}`);
 }
 
 /** A message the bot's account sent, as the mocked WeChat saw it. */
