@@ -41,8 +41,8 @@ export type TaskRunner = (job: JobContext, payload: Record<string, unknown>) => 
 export interface DynamicJob {
   /** Unique ledger name, e.g. `meeting:5:notice`. */
   readonly name: string;
-  /** Shown to admins when an occurrence is missed, e.g. `会议 #5 领导班子会（提醒）`. */
-  readonly label: string;
+  /** Names the job for people (an admin told of a missed occurrence), e.g. `会议 #5 领导班子会（会前提醒）`. */
+  label(t: Translate): string;
   /** A 5-field cron in the org time zone. */
   readonly expression: string;
   /** Fires this many minutes before each cron time (a reminder); 0 fires at the cron time. */

@@ -145,3 +145,12 @@ export function nextCronTimes(expression: string, timeZone: string, after: Date,
   }
   return out;
 }
+
+/** The latest cron time strictly before `before`, or null (e.g. the meeting just held). */
+export function prevCronTime(expression: string, timeZone: string, before: Date): Date | null {
+  try {
+    return CronExpressionParser.parse(expression, { tz: timeZone, currentDate: before }).prev().toDate();
+  } catch {
+    return null;
+  }
+}

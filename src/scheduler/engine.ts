@@ -93,7 +93,7 @@ export interface PassReport {
 /** A recurring job as the engine sees it (static or dynamic). */
 interface JobView {
   readonly name: string;
-  readonly label: string;
+  readonly label: (t: Translate) => string;
   readonly schedule: CronSchedule;
   readonly since: Date | null;
   readonly run: JobRunner;
@@ -135,7 +135,7 @@ export class SchedulerEngine {
     this.staticJobs = [...opts.jobs.cronJobs.values()].map((j) => {
       const check = checkCron(j.expression, opts.timeZone, new Date(0));
       if (!check.ok) throw new Error(`cron job ${j.name}: "${j.expression}" is not a 5-field cron expression (${check.problem.kind})`);
-      return { name: j.name, label: j.name, schedule: this.scheduleFor(check.expression, 0), since: null, run: j.run };
+      return { name: j.name, label: () => j.name, schedule: this.scheduleFor(check.expression, 0), since: null, run: j.run };
     });
   }
 
@@ -204,7 +204,7 @@ export class SchedulerEngine {
       const after = job.since && job.since > cursor ? job.since : cursor;
       consider(this.nextFire(job, after));
     }
-    const task = await db.scheduledTask.findFirst({ where: { status: 'pending' }, orderBy: { dueAt: 'asc' }, select: { dueAt: true } });
+    const task = await db.scheduledTask.findFirst({ where: { status: 'pending', retryAt: null }, orderBy: { dueAt: 'asc' }, select: { dueAt: true } });
     if (task) consider(task.dueAt.getTime());
     const retry = await db.scheduledTask.findFirst({ where: { status: 'pending', retryAt: { not: null } }, orderBy: { retryAt: 'asc' }, select: { retryAt: true } });
     if (retry?.retryAt) consider(retry.retryAt.getTime());
@@ -239,7 +239,8 @@ export class SchedulerEngine {
     const report: PassReport = { fired: [], missed: [], tasks: [] };
     const cursor = await this.readCursor(now);
     const jobs = await this.currentJobs();
-    const graceStart = new Date(now.getTime() - this.graceMs);
+    // Missed: older than the grace period; exactly the grace period old is still sent (late).
+    const graceStart = new Date(now.getTime() - this.graceMs - 1);
 
     const due: (DueOccurrence | DueTask)[] = [];
     const missed: { job: JobView; at: Date }[] = [];
@@ -322,7 +323,7 @@ export class SchedulerEngine {
           continue;
         }
         names.add(d.name);
-        jobs.push({ name: d.name, label: d.label, schedule, since: d.since, run: d.run });
+        jobs.push({ name: d.name, label: (t) => d.label(t), schedule, since: d.since, run: d.run });
       }
     }
     return jobs;
@@ -460,7 +461,7 @@ export class SchedulerEngine {
     const { translate: t, timeZone, locale } = this.opts;
     const lines = [t('scheduler.missed.header', { count: fresh.length, minutes: Math.round(this.graceMs / 60_000) })];
     const shown = fresh.slice(0, 20);
-    for (const m of shown) lines.push(t('scheduler.missed.line', { job: m.job.label, time: formatLocal(m.at, timeZone, locale, now) }));
+    for (const m of shown) lines.push(t('scheduler.missed.line', { job: m.job.label(t), time: formatLocal(m.at, timeZone, locale, now) }));
     if (fresh.length > shown.length || more) lines.push(t('scheduler.missed.more'));
     return lines.join('\n');
   }

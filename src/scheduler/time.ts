@@ -94,3 +94,21 @@ export function parseLocalDate(text: string, now: Date, timeZone: string): strin
   if (probe.getUTCMonth() !== month - 1) return null;
   return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 }
+
+/**
+ * The instant a local date (`YYYY-MM-DD`) starts in `timeZone`: its midnight, or the first
+ * existing minute after it on a day where midnight is skipped.
+ */
+export function localMidnight(dateKey: string, timeZone: string): Date {
+  const [y, m, d] = dateKey.split('-').map(Number) as [number, number, number];
+  const wanted = Date.UTC(y, m - 1, d);
+  let guess = wanted;
+  for (let i = 0; i < 3; i++) {
+    const p = localParts(new Date(guess), timeZone);
+    const shown = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute);
+    const diff = shown - wanted;
+    if (diff === 0) break;
+    guess -= diff;
+  }
+  return new Date(guess);
+}
