@@ -45,6 +45,8 @@ export function checkCron(expression: string, timeZone: string, now: Date): Cron
   if (!v.valid) {
     const e = v.errors[0];
     const field = (CRON_FIELDS as readonly string[]).includes(e?.field ?? '') ? (e!.field as CronField) : 'minute';
+    // node-cron also refuses a day that exists in no listed month (30 February): say "never".
+    if (field === 'dayOfMonth' && neverDay(normal, timeZone, now)) return { ok: false, problem: { kind: 'never' } };
     return { ok: false, problem: { kind: 'field', field, value: e?.value ?? '' } };
   }
   try {
@@ -56,6 +58,16 @@ export function checkCron(expression: string, timeZone: string, now: Date): Cron
     return { ok: false, problem: { kind: 'field', field: fieldNamedIn(message), value: '' } };
   }
   return { ok: true, expression: normal };
+}
+
+/** True when cron-parser reads the fields but finds the day of month impossible in the listed months. */
+function neverDay(expression: string, timeZone: string, now: Date): boolean {
+  try {
+    CronExpressionParser.parse(expression, { tz: timeZone, currentDate: now }).next();
+    return false;
+  } catch (err) {
+    return err instanceof Error && /explicit day of month/i.test(err.message);
+  }
 }
 
 function fieldNamedIn(message: string): CronField {
