@@ -15,7 +15,7 @@ import { argInput, idToken } from '../../bot/args.ts';
 import { UserError, type Context } from '../../bot/feature.ts';
 import type { MemberInfo } from '../../bot/feature.ts';
 import { findMembersByName, getMember, membersOfUnit, unitName } from '../../bot/roster.ts';
-import { localMidnight, localParts, parseLocalDate } from '../../scheduler/time.ts';
+import { localDateKey, localMidnight, localParts, parseLocalDate } from '../../scheduler/time.ts';
 import { lastStart, startOnDate } from './calendar.ts';
 import { envOf, requireManager, requireUnit } from './manage.ts';
 import { countsText, percent, when } from './render.ts';
@@ -90,9 +90,13 @@ export const attendanceArgs = argInput.transform((a, ctx): AttendanceArgs => {
   return { action: 'record', id: id.data, date, marks };
 });
 
-/** The roll call of an occurrence: the unit's members (not masses), then others who answered or were marked. */
+/**
+ * The roll call of an occurrence: the unit's members (not masses) in pinyin order, then others who
+ * answered or were marked. The numbers a secretary replies with index this same list.
+ */
 async function rollCall(ctx: Context, m: MeetingInfo, startsAt: Date): Promise<MemberInfo[]> {
-  const list = await membersOfUnit(ctx.db, m.unitId, ['admin', 'secretary', 'member']);
+  const byName = (x: MemberInfo, y: MemberInfo) => x.name.localeCompare(y.name, 'zh-CN') || x.id - y.id;
+  const list = (await membersOfUnit(ctx.db, m.unitId, ['admin', 'secretary', 'member'])).sort(byName);
   const seen = new Set(list.map((x) => x.id));
   const extraIds = [...(await rsvpsOf(ctx.db, m.id, startsAt)).keys(), ...(await attendanceOf(ctx.db, m.id, startsAt)).keys()];
   const extras: MemberInfo[] = [];
@@ -102,7 +106,7 @@ async function rollCall(ctx: Context, m: MeetingInfo, startsAt: Date): Promise<M
     const who = await getMember(ctx.db, id);
     if (who) extras.push(who);
   }
-  extras.sort((x, y) => x.name.localeCompare(y.name, 'zh-CN') || x.id - y.id);
+  extras.sort(byName);
   return [...list, ...extras];
 }
 
@@ -110,28 +114,36 @@ async function rollCall(ctx: Context, m: MeetingInfo, startsAt: Date): Promise<M
 async function targetStart(ctx: Context, m: MeetingInfo, date: string | null): Promise<Date> {
   const env = envOf(ctx);
   const horizon = new Date(ctx.now().getTime() + EARLY_MS);
+  // Occurrences from the day the meeting was added on (one held that morning can still be recorded).
+  const firstDay = localMidnight(localDateKey(m.createdAt, ctx.timeZone), ctx.timeZone);
   if (date !== null) {
-    const key = /^\d{4}/.test(date) ? parseLocalDate(date, ctx.now(), ctx.timeZone) : pastDateKey(ctx, date);
+    const key = /^\d{4}/.test(date) ? parseLocalDate(date, ctx.now(), ctx.timeZone) : nearestDateKey(ctx, date);
     if (!key) throw new UserError('meetings.attendance.badDate', { date });
     const start = startOnDate(m, ctx.timeZone, key);
     if (!start) throw new UserError('meetings.attendance.noneOnDate', { id: m.id, date: key });
     if (start > horizon) throw new UserError('meetings.attendance.notYet', { id: m.id, time: when(env, start) });
+    if (start < firstDay) throw new UserError('meetings.attendance.beforeAdded', { id: m.id, date: key });
     return start;
   }
   const start = await lastStart(ctx.db, m, ctx.timeZone, horizon);
-  if (!start) throw new UserError('meetings.attendance.noneYet', { id: m.id, title: m.title });
+  if (!start || start < firstDay) throw new UserError('meetings.attendance.noneYet', { id: m.id, title: m.title });
   return start;
 }
 
-/** A date without a year refers to the most recent such day (attendance is about the past). */
-function pastDateKey(ctx: Context, text: string): string | null {
+/** A date without a year means the nearest such day, this year or the one before or after (12-28 typed on 3 January is last December's). */
+function nearestDateKey(ctx: Context, text: string): string | null {
   const now = ctx.now();
   const key = parseLocalDate(text, now, ctx.timeZone);
   if (!key) return null;
-  const today = localParts(now, ctx.timeZone);
-  const todayKey = `${today.year}-${String(today.month).padStart(2, '0')}-${String(today.day).padStart(2, '0')}`;
-  if (key <= todayKey) return key;
-  return parseLocalDate(`${Number(key.slice(0, 4)) - 1}${key.slice(4)}`, now, ctx.timeZone);
+  const today = localParts(now, ctx.timeZone).year;
+  let best: { key: string; distance: number } | null = null;
+  for (const year of [today - 1, today, today + 1]) {
+    const candidate = parseLocalDate(`${year}${key.slice(4)}`, now, ctx.timeZone);
+    if (!candidate) continue;
+    const distance = Math.abs(localMidnight(candidate, ctx.timeZone).getTime() - now.getTime());
+    if (!best || distance < best.distance) best = { key: candidate, distance };
+  }
+  return best?.key ?? null;
 }
 
 const STATUS_WORD: Readonly<Record<AttendanceStatus, string>> = { present: 'present', absent: 'absent', excused: 'excused' };

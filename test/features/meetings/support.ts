@@ -43,14 +43,25 @@ function texts(delivered: readonly Delivered[], platform: Platform): Seen[] {
     .map((d) => ({ platform, chatId: d.chat.chatId, kind: d.chat.kind, text: (d.message as { text: string }).text }));
 }
 
-/** Starts the bot at `start`; 管理员 (console) and telegram user 9001 are admins. */
-export async function startMeetingBot(start: string, env: Record<string, string> = {}): Promise<MeetingBot> {
-  const database = await freshSqlite();
+/**
+ * Starts the bot at `start`; 管理员 (console) and telegram user 9001 are admins. With `shared`, a
+ * second instance on that database (it is then not closed by `stop`).
+ */
+export async function startMeetingBot(start: string, env: Record<string, string> = {}, shared?: Database): Promise<MeetingBot> {
+  const database = shared ?? (await freshSqlite());
   const clock = new ManualClock(start);
   const adapters = { console: new RecordingAdapter('console'), telegram: new RecordingAdapter('telegram') };
   const config = loadConfig({ DATABASE_URL: database.url, BOT_ADMINS: 'telegram:9001', ...env });
-  const app = createApp({ config, database, adapters: [adapters.console, adapters.telegram], logger: pino({ level: 'silent' }), clock, outbox: { idleMs: 20 } });
-  await app.start();
+  const app = createApp({
+    config,
+    database,
+    adapters: [adapters.console, adapters.telegram],
+    logger: pino({ level: 'silent' }),
+    clock,
+    instanceId: shared ? 'second' : 'first',
+    outbox: { idleMs: 20 },
+  });
+  await app.start(); // the scheduler catches up here, then
   await app.scheduler.stop(); // tests drive it with tick()
   const mark = () => ({ console: adapters.console.sent.length, telegram: adapters.telegram.sent.length });
   const since = (m: ReturnType<typeof mark>): Seen[] => [
@@ -90,7 +101,7 @@ export async function startMeetingBot(start: string, env: Record<string, string>
     },
     async stop() {
       await app.stop();
-      await database.close();
+      if (!shared) await database.close();
     },
   };
   return bot;
