@@ -22,6 +22,8 @@ import {
   createMockedWechat,
   loggedIn,
   Recorder,
+  CHILD_TEST_TIMEOUT_MS,
+  runChild,
   type MockContact,
   type MockedWechat,
   type SayOptions,
@@ -251,4 +253,17 @@ describe('WeChat end to end', () => {
     await wx.sent.until((s) => s.length === 2, 'the second reply');
     expect(wx.sent.items[1]!.text).toContain('姓名：张三');
   });
+
+  it('app.stop() lets a process running the whole bot on WeChat exit by itself', async () => {
+    const result = await runChild('app', dataDir);
+    expect(result.killed, result.stderr).toBe(false);
+    expect(result.code, result.stderr).toBe(0);
+    const [report, exit] = result.stdout.trim().split('\n').slice(-2).map((l) => JSON.parse(l)) as [
+      { stoppedAt: number; sent: number },
+      { exitAt: number },
+    ];
+    expect(report.sent).toBe(1);
+    // Nothing kept the event loop busy after the stop (a few ms unloaded; generous for a busy machine).
+    expect(exit.exitAt - report.stoppedAt).toBeLessThan(5000);
+  }, CHILD_TEST_TIMEOUT_MS);
 });
