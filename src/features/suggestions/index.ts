@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { argInput, idToken } from '../../bot/args.ts';
 import { command, UserError, type Context, type Feature } from '../../bot/feature.ts';
-import type { Role } from '../../bot/types.ts';
+import type { ChatRef, Role } from '../../bot/types.ts';
 import { getMember, privateChatsOf, unitName } from '../../bot/roster.ts';
 import { formatLocalDate } from '../../scheduler/time.ts';
 import { addSuggestion, getSuggestion, listSuggestions, setSuggestionStatus, type SuggestionInfo, type SuggestionStatus } from './store.ts';
@@ -46,7 +46,8 @@ const STATUS_WORDS: Readonly<Record<string, SuggestionStatus>> = {
 const OPEN_WORDS = new Set(['open', '待研究', '待办', '未办']);
 const ALL_WORDS = new Set(['all', '全部']);
 
-const suggestArgs = argInput.transform((a) => a.text.trim()).pipe(z.string().min(1));
+/** The suggestion as typed (its own punctuation kept). */
+const suggestArgs = argInput.transform((a) => a.raw.trim()).pipe(z.string().min(1));
 
 type SuggestionsArgs =
   | { readonly action: 'list'; readonly onlyOpen: boolean }
@@ -60,7 +61,8 @@ const suggestionsArgs = argInput.transform((a, ctx): SuggestionsArgs => {
   if (a.tokens.length === 1 && ALL_WORDS.has(word)) return { action: 'list', onlyOpen: false };
   const id = idToken.safeParse(first);
   const status = second === undefined ? undefined : STATUS_WORDS[second.toLowerCase()];
-  const reply = rest.join(' ').trim();
+  // The reply as typed (its own punctuation kept): the raw text after the id and the status word.
+  const reply = rest.length ? a.raw.trim().replace(/^\S+\s+\S+\s*/u, '').trim() : '';
   if (!id.success || status === undefined || [...reply].length > MAX_REPLY) {
     ctx.addIssue({ code: 'custom', message: 'expected #N accept|done|decline|open [reply]' });
     return z.NEVER;
@@ -106,23 +108,20 @@ async function listHandler(ctx: Context, onlyOpen: boolean): Promise<void> {
   ctx.reply(lines.join('\n'));
 }
 
-/** Tells the sender of `s` about its new status: privately where possible, else where they wrote it. */
-async function notifySender(ctx: Context, s: SuggestionInfo): Promise<boolean> {
+/**
+ * Where and what to tell the sender of `s` about its new status: one private message (on the
+ * platform the suggestion came from, else the first that can), or, where no private message can
+ * reach them, a line in the group they wrote from. Null when neither is possible.
+ */
+async function senderNotice(ctx: Context, s: SuggestionInfo): Promise<{ chat: ChatRef; text: string } | null> {
   const statusText = ctx.t(`suggestions.status.${s.status}`);
   const replyLine = s.reply ? `\n${ctx.t('suggestions.notify.reply', { reply: s.reply })}` : '';
   const privates = (await privateChatsOf(ctx.db, s.memberId)).filter((c) => ctx.capabilitiesOf(c.platform).privateMessages);
-  // One private message on the platform the suggestion came from, else on the first that can.
   const target = privates.find((c) => c.platform === s.chat.platform) ?? privates[0];
-  if (target) {
-    ctx.send(target, ctx.t('suggestions.notify.changed', { id: s.id, text: excerpt(s.text), status: statusText }) + replyLine);
-    return true;
-  }
-  if (s.chat.kind === 'group') {
-    const name = (await getMember(ctx.db, s.memberId))?.name ?? '';
-    ctx.send(s.chat, ctx.t('suggestions.notify.inGroup', { name, id: s.id, text: excerpt(s.text), status: statusText }) + replyLine);
-    return true;
-  }
-  return false;
+  if (target) return { chat: target, text: ctx.t('suggestions.notify.changed', { id: s.id, text: excerpt(s.text), status: statusText }) + replyLine };
+  if (s.chat.kind !== 'group') return null;
+  const name = (await getMember(ctx.db, s.memberId))?.name ?? '';
+  return { chat: s.chat, text: ctx.t('suggestions.notify.inGroup', { name, id: s.id, text: excerpt(s.text), status: statusText }) + replyLine };
 }
 
 async function changeHandler(ctx: Context, id: number, status: SuggestionStatus, reply: string): Promise<void> {
@@ -137,14 +136,15 @@ async function changeHandler(ctx: Context, id: number, status: SuggestionStatus,
   }
   const updated = await setSuggestionStatus(ctx.db, id, { status, reply: newReply, handledById: ctx.member.id, now: ctx.now() });
   await ctx.audit('suggestion.status', `suggestion ${id} ${s.status} -> ${status}`);
-  const notified = updated.memberId !== ctx.member.id && (await notifySender(ctx, updated));
+  const notice = updated.memberId !== ctx.member.id ? await senderNotice(ctx, updated) : null;
   ctx.reply(
     ctx.t('suggestions.suggestions.changed', {
       id,
       status: ctx.t(`suggestions.status.${status}`),
-      notified: notified ? ctx.t('suggestions.suggestions.notified') : '',
+      notified: notice ? ctx.t('suggestions.suggestions.notified') : '',
     }).trim(),
   );
+  if (notice) ctx.send(notice.chat, notice.text);
 }
 
 /** Builds the suggestions feature. */

@@ -118,7 +118,7 @@ describe('/meeting cancel', () => {
     await b.say('管理员', '/bindchat 东北流村党支部', { chat: '东北流村第二群' });
     await b.say('李书记', '/meeting 支委会 | 0 20 * * 3 | 村委会议室 | 30');
     const seen = await b.say('李书记', '/meeting cancel #1 12-2');
-    expect(seen.map((s) => [s.chatId, s.text])).toEqual([
+    expect(seen.map((s) => [s.chatId, s.text]).sort()).toEqual([
       ['东北流村党支部', '会议 #1 支委会：12月2日 周三 20:00 这一次取消。'],
       ['东北流村第二群', '会议 #1 支委会：12月2日 周三 20:00 这一次取消。'],
     ]);
