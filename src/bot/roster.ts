@@ -107,7 +107,7 @@ export async function membersOfUnit(db: Tx, unitId: number, roles?: readonly Rol
 }
 
 /** Members with one of these roles in any unit (e.g. every admin, to report a missed notice), by id. */
-export async function membersWithRole(db: Db, roles: readonly Role[]): Promise<MemberInfo[]> {
+export async function membersWithRole(db: Tx, roles: readonly Role[]): Promise<MemberInfo[]> {
   const rows = await db.member.findMany({ where: { role: { in: [...roles] } }, orderBy: { id: 'asc' } });
   return rows.map(toMemberInfo);
 }

@@ -229,9 +229,16 @@ export async function attendanceRate(db: Tx, unitId: number, from: Date, to: Dat
     occurrences.add(`${r.meetingId}@${r.startsAt.getTime()}`);
     const c = per.get(r.memberId) ?? [0, 0, 0];
     const s = attendanceStatus.catch('absent').parse(r.status);
-    if (s === 'present') (c[0]++, p++);
-    else if (s === 'absent') (c[1]++, a++);
-    else (c[2]++, e++);
+    if (s === 'present') {
+      c[0]++;
+      p++;
+    } else if (s === 'absent') {
+      c[1]++;
+      a++;
+    } else {
+      c[2]++;
+      e++;
+    }
     per.set(r.memberId, c);
   }
   const members: MemberAttendance[] = [];
