@@ -111,6 +111,43 @@ export interface Feature {
   readonly profileLines?: (ctx: Context) => Promise<string[]>;
   /** Registers the feature's recurring jobs and one-off task runners. */
   readonly jobs?: (scheduler: Scheduler) => void;
+  /**
+   * This feature's sections of `/report` (text) and `/export` (CSV) for a unit and a year; the
+   * core's /report and /export commands put every feature's sections together, in feature order.
+   */
+  readonly reportSections?: (ctx: Context, scope: ReportScope) => Promise<ReportSection[]>;
+  /**
+   * The CSV of one item shown as `#N` (`/export #N`), when this feature owns that item; null when
+   * it does not (the next feature is asked). Ids are unique per kind, so a feature claims only its own.
+   */
+  readonly exportById?: (ctx: Context, id: number) => Promise<CsvTable | null>;
+}
+
+/** What a `/report` or `/export` is about: a unit (a township includes its branches) and a year. */
+export interface ReportScope {
+  readonly unitId: number;
+  readonly unitName: string;
+  /** township | branch */
+  readonly unitKind: string;
+  /** The year in the org time zone. */
+  readonly year: number;
+}
+
+/** A table for `/export`: a file name (without the `.csv`) and rows of cells, the header first. */
+export interface CsvTable {
+  readonly fileName: string;
+  readonly rows: readonly (readonly string[])[];
+}
+
+/** One feature's part of a report: a titled block of text lines, and optionally its CSV. */
+export interface ReportSection {
+  /** Stable name, also the word `/export` takes to pick this section's CSV (e.g. `pledges`). */
+  readonly key: string;
+  /** Other words `/export` accepts for it (e.g. `承诺`). */
+  readonly aliases: readonly string[];
+  readonly title: string;
+  readonly lines: readonly string[];
+  readonly csv?: CsvTable;
 }
 
 /**
