@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { ArgInput } from './feature.ts';
 
 /** The raw shape every argument schema starts from. */
-export const argInput = z.object({ text: z.string(), tokens: z.array(z.string()) });
+export const argInput = z.object({ text: z.string(), tokens: z.array(z.string()), raw: z.string() });
 
 /** No arguments (anything after the name is ignored, e.g. `/whoami 谢谢`). */
 export const noArgs = argInput.transform(() => ({}));
@@ -33,7 +33,8 @@ export function leadingId<T>(rest: z.ZodType<T, ArgInput>) {
       ctx.addIssue({ code: 'custom', message: 'id expected' });
       return z.NEVER;
     }
-    const restInput: ArgInput = { text: others.join(' '), tokens: others };
+    const restText = others.join(' ');
+    const restInput: ArgInput = { text: restText, tokens: others, raw: a.raw.replace(/^\S+\s*/, '') };
     const r = rest.safeParse(restInput);
     if (!r.success) {
       ctx.addIssue({ code: 'custom', message: r.error.issues[0]?.message ?? 'bad arguments' });

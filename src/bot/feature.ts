@@ -32,7 +32,7 @@ export interface Delivery {
   readonly message: OutgoingMessage;
 }
 
-/** Translates a prompt key of `prompts/<locale>.yaml` with `{name}` placeholders filled in. */
+/** Translates a prompt key (`<namespace>.<key>` of `prompts/<locale>/<namespace>.yaml`), filling `{name}` placeholders. */
 export type Translate = (key: string, vars?: Record<string, string | number>) => string;
 
 /**
@@ -71,6 +71,8 @@ export interface ArgInput {
   readonly text: string;
   /** `text` split on spaces. */
   readonly tokens: readonly string[];
+  /** The arguments as typed (only invisible characters removed), for free text such as a suggestion. */
+  readonly raw: string;
 }
 
 /**

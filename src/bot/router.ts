@@ -84,6 +84,7 @@ export class Router {
       botNames: this.deps.botNames,
       mentionsBot,
       textWithoutMention,
+      addressed: chatRef.kind === 'private',
       resolve: this.deps.registry.resolve,
     });
     if (parsed.kind === 'unknown_command') {
@@ -98,16 +99,16 @@ export class Router {
       return { outgoing, ignored: true };
     }
     const spec = this.deps.registry.get(parsed.name)!;
-    await this.runCommand(ctx, spec, parsed.argText);
+    await this.runCommand(ctx, spec, parsed.argText, parsed.rawArgText);
     return { outgoing, ignored: false };
   }
 
-  private async runCommand(ctx: Context, spec: CommandSpec<unknown>, argText: string): Promise<void> {
+  private async runCommand(ctx: Context, spec: CommandSpec<unknown>, argText: string, raw: string): Promise<void> {
     if (!spec.roles.includes(ctx.member.role)) {
-      ctx.reply(ctx.t('core.error.forbidden', { roles: spec.roles.map((r) => ctx.t(`core.role.${r}`)).join('、') }));
+      ctx.reply(ctx.t('core.error.forbidden', { roles: spec.roles.map((r) => ctx.t(`core.role.${r}`)).join(ctx.t('core.listSeparator')) }));
       return;
     }
-    const input: ArgInput = { text: argText, tokens: argText ? argText.split(' ') : [] };
+    const input: ArgInput = { text: argText, tokens: argText ? argText.split(/[ \n]+/) : [], raw };
     const parsed = spec.args.safeParse(input);
     if (!parsed.success) {
       ctx.reply(ctx.t('core.error.usage', { usage: ctx.t(spec.usageKey) }));

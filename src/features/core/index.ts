@@ -67,8 +67,8 @@ function helpText(ctx: Context, registry: CommandRegistry, topic: string | undef
   for (const spec of registry.commands) {
     if (!spec.roles.includes(ctx.member.role)) continue;
     const alias = spec.aliases[0];
-    const forms = ctx.locale === 'zh-CN' && alias ? `#${alias} /${spec.name}` : `/${spec.name}${alias ? ` #${alias}` : ''}`;
-    lines.push(`${forms} — ${ctx.t(spec.summaryKey)}`);
+    const form = alias ? ctx.t('core.help.commandLabel', { alias, name: spec.name }) : `/${spec.name}`;
+    lines.push(ctx.t('core.help.line', { command: form, summary: ctx.t(spec.summaryKey) }));
   }
   lines.push(ctx.t('core.help.footer'));
   return lines.join('\n');

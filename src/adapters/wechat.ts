@@ -1,0 +1,372 @@
+/**
+ * The WeChat adapter: Wechaty with a selectable puppet (wechat4u by QR login, puppet-service with a
+ * token, or an instance such as the mock in tests). It turns room and private messages into
+ * `Incoming` events and delivers the outbox's messages to rooms and contacts.
+ *
+ * WeChat differs from the other platforms in ways the rest of the bot sees only as capabilities:
+ * no native polls, quizzes or buttons (polls and quizzes arrive here already rendered as numbered
+ * text), a conservative text length, and a slow outgoing pace, because WeChat bans accounts that
+ * burst. A logged-out account is `isOnline() === false`: the outbox then holds every WeChat message
+ * and delivers it after the next login.
+ */
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { FileBox } from 'file-box';
+import qrcodeTerminal from 'qrcode-terminal';
+import type { Logger } from 'pino';
+import {
+  ScanStatus,
+  WechatyBuilder,
+  qrcodeValueToImageUrl,
+  type Contact,
+  type Message,
+  type PuppetModuleName,
+  type Room,
+  type Wechaty,
+  type WechatyOptions,
+} from 'wechaty';
+import {
+  DeliveryError,
+  type Adapter,
+  type Capabilities,
+  type IncomingSink,
+  type RateLimits,
+  type SendResult,
+} from '../bot/adapter.ts';
+import type { ChatRef, OutgoingMessage } from '../bot/types.ts';
+import { toIncoming } from './wechat/incoming.ts';
+import { ProcessListenerGuard } from './wechat/process-guard.ts';
+
+/**
+ * Longest text sent as one WeChat message. WeChat itself accepts a few thousand characters, but
+ * the web protocol puppets (wechat4u) have failed on long bodies, a phone folds long messages
+ * behind "全文" in groups, and notices, reports and numbered polls read best in screen-sized
+ * pieces. 1500 characters is about two phone screens of Chinese text; the outbox splits longer
+ * texts on line boundaries.
+ */
+export const WECHAT_MAX_TEXT_LENGTH = 1500;
+
+/**
+ * Default outgoing pace. WeChat has no published limits and restricts or bans personal accounts
+ * that send like a bot, so the defaults stay well below what a busy human does: at most one message
+ * every 2 s into any one chat, 20 a minute into one group, and one message every 2 s overall
+ * (0.5 per second) across all chats. Operators with many groups can raise the global rate.
+ */
+export const DEFAULT_WECHAT_RATE_LIMITS: RateLimits = {
+  globalPerSecond: 0.5,
+  perChatIntervalMs: 2000,
+  perGroupPerMinute: 20,
+};
+
+/** File name (under the data directory) of Wechaty's memory card, which holds the login session. */
+export const WECHAT_SESSION_NAME = 'wechat-session';
+
+/** A puppet object (rather than a package name), e.g. a `PuppetMock` in tests. */
+export type WechatPuppetInstance = Exclude<NonNullable<WechatyOptions['puppet']>, string>;
+
+/** How to build a `WechatAdapter`. */
+export interface WechatAdapterOptions {
+  /** Puppet package name (`WECHATY_PUPPET`, e.g. `wechaty-puppet-wechat4u`) or a puppet instance. */
+  readonly puppet: string | WechatPuppetInstance;
+  /** Token for `wechaty-puppet-service` gateways (`WECHATY_PUPPET_SERVICE_TOKEN`); never logged. */
+  readonly puppetToken?: string;
+  /** The bot's data directory; the login session (memory card) is kept here, never in the repo. */
+  readonly dataDir: string;
+  readonly logger: Logger;
+  /** Overrides of `DEFAULT_WECHAT_RATE_LIMITS`. */
+  readonly rateLimits?: Partial<RateLimits>;
+  /**
+   * Extra names the bot answers to when @-mentioned in text, e.g. `['先锋']`, for puppets that
+   * deliver mentions as plain text. The logged-in account's own name is always included.
+   */
+  readonly botNames?: readonly string[];
+  /** Where the login QR code is drawn; defaults to standard output. */
+  readonly printQr?: (drawing: string) => void;
+}
+
+function validRateLimits(overrides: Partial<RateLimits> | undefined): RateLimits {
+  const merged = { ...DEFAULT_WECHAT_RATE_LIMITS, ...overrides };
+  for (const [key, value] of Object.entries(merged)) {
+    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+      throw new Error(`WeChat rateLimits.${key} must be a positive number, got ${String(value)}`);
+    }
+  }
+  return merged;
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** The WeChat platform behind the `Adapter` interface, on Wechaty. */
+export class WechatAdapter implements Adapter {
+  readonly platform = 'wechat' as const;
+  readonly capabilities: Capabilities;
+
+  private readonly logger: Logger;
+  private readonly sessionPath: string;
+  private bot: Wechaty | undefined;
+  private sink: IncomingSink | undefined;
+  private online = false;
+  private stopping = false;
+  private selfName: string | undefined;
+  /** The tail of each chat's handling chain: messages of one chat are handled in arrival order. */
+  private readonly chains = new Map<string, Promise<void>>();
+
+  /** Validates the options; connects nothing until `start`. */
+  constructor(private readonly options: WechatAdapterOptions) {
+    if (typeof options.dataDir !== 'string' || options.dataDir.trim() === '') {
+      throw new Error('WechatAdapter needs a dataDir for the login session');
+    }
+    if (typeof options.puppet === 'string' && options.puppet.trim() === '') {
+      throw new Error('WechatAdapter needs a puppet (WECHATY_PUPPET), got an empty name');
+    }
+    this.logger = options.logger.child({ adapter: 'wechat' });
+    this.sessionPath = path.resolve(options.dataDir, WECHAT_SESSION_NAME);
+    this.capabilities = {
+      maxTextLength: WECHAT_MAX_TEXT_LENGTH,
+      nativePolls: false,
+      nativeQuiz: false,
+      buttons: false,
+      images: true,
+      files: true,
+      privateMessages: true,
+      rateLimits: validRateLimits(options.rateLimits),
+    };
+  }
+
+  /**
+   * Builds Wechaty with the puppet and starts it. Resolves once the puppet runs, not once logged
+   * in: the QR code is drawn and the login URL logged on `scan`, and `isOnline()` turns true on
+   * `login`. Fatal-error listeners the puppet installs meanwhile are removed (see process-guard).
+   */
+  async start(sink: IncomingSink): Promise<void> {
+    if (this.bot) throw new Error('WechatAdapter is already started');
+    await mkdir(this.options.dataDir, { recursive: true });
+    this.sink = sink;
+    this.stopping = false;
+
+    const guard = new ProcessListenerGuard();
+    const { puppet, puppetToken } = this.options;
+    const bot =
+      typeof puppet === 'string'
+        ? WechatyBuilder.build({
+            name: this.sessionPath,
+            puppet: puppet as PuppetModuleName,
+            ...(puppetToken ? { puppetOptions: { token: puppetToken } } : {}),
+          })
+        : WechatyBuilder.build({ name: this.sessionPath, puppet });
+    this.bot = bot;
+    this.listen(bot);
+    this.logger.info(
+      { puppet: typeof puppet === 'string' ? puppet : puppet.constructor.name, session: this.sessionPath },
+      'starting WeChat',
+    );
+    try {
+      await bot.start();
+    } catch (error) {
+      // Wechaty reports a failing puppet through `error`; a throw means it never got going
+      // (e.g. the puppet package is not installed), so there is nothing to stop.
+      this.bot = undefined;
+      this.sink = undefined;
+      const name = typeof puppet === 'string' ? puppet : puppet.constructor.name;
+      throw new Error(`WeChat puppet "${name}" could not be started: ${errorText(error)}`, { cause: error });
+    } finally {
+      for (const removed of guard.sweep()) {
+        this.logger.warn(removed, 'removed a process-wide %s listener installed by the WeChat puppet', removed.event);
+      }
+    }
+  }
+
+  /** Stops Wechaty and waits for the messages being handled; leaves no timer or handle behind. */
+  async stop(): Promise<void> {
+    const bot = this.bot;
+    if (!bot) return;
+    this.stopping = true;
+    this.online = false;
+    try {
+      await bot.stop();
+    } catch (error) {
+      this.logger.error({ err: error }, 'WeChat did not stop cleanly');
+    }
+    await Promise.allSettled([...this.chains.values()]);
+    this.bot = undefined;
+    this.sink = undefined;
+    this.logger.info('WeChat stopped');
+  }
+
+  /** True while the account is logged in and the adapter runs. */
+  isOnline(): boolean {
+    return this.online && !this.stopping && this.loggedIn(this.bot);
+  }
+
+  /**
+   * Sends to a room (group) or contact (private chat) found by id. Text goes as text; an image or
+   * file goes as its caption (when there is one) followed by the attachment, so a retry after a
+   * failed attachment may repeat the caption but never the picture. Polls and quizzes, which reach
+   * a platform without native ones only by mistake, are sent as their fallback text.
+   */
+  async send(chat: ChatRef, message: OutgoingMessage, _nativeRef?: SendResult): Promise<SendResult> {
+    if (chat.platform !== 'wechat') {
+      throw new DeliveryError('permanent', `the WeChat adapter cannot send to a ${chat.platform} chat`);
+    }
+    if (message.kind === 'stop_poll') return {};
+    const parts = this.render(message);
+    const bot = this.bot;
+    if (!bot || !this.isOnline()) throw new DeliveryError('offline', 'WeChat is logged out');
+
+    const target = await this.findTarget(bot, chat);
+    let messageId: string | undefined;
+    for (const part of parts) {
+      let sent: Message | void;
+      try {
+        sent = await target.say(part);
+      } catch (error) {
+        if (!this.loggedIn(bot)) throw new DeliveryError('offline', `WeChat logged out while sending: ${errorText(error)}`);
+        throw new DeliveryError('transient', `WeChat send failed: ${errorText(error)}`);
+      }
+      if (sent && messageId === undefined) messageId = sent.id;
+    }
+    return messageId === undefined ? {} : { messageId };
+  }
+
+  /** What to `say`, in order, for one outgoing message. */
+  private render(message: Exclude<OutgoingMessage, { kind: 'stop_poll' }>): (string | FileBox)[] {
+    const nonEmpty = (text: string): string => {
+      if (text.trim() === '') throw new DeliveryError('permanent', 'refusing to send an empty WeChat message');
+      return text;
+    };
+    switch (message.kind) {
+      case 'text':
+        return [nonEmpty(message.text)];
+      case 'poll':
+      case 'quiz':
+        return [nonEmpty(message.fallbackText)];
+      case 'image':
+        return [
+          ...(message.caption.trim() ? [message.caption] : []),
+          this.fileBox(message.pngBase64, 'image.png'),
+        ];
+      case 'file':
+        return [
+          ...(message.caption.trim() ? [message.caption] : []),
+          this.fileBox(message.contentBase64, message.fileName),
+        ];
+    }
+  }
+
+  private fileBox(base64: string, name: string): FileBox {
+    if (base64.trim() === '') throw new DeliveryError('permanent', `refusing to send an empty attachment ${name}`);
+    return FileBox.fromBase64(base64, name);
+  }
+
+  /** The room or contact of `chat`, or a `DeliveryError` saying whether trying again can help. */
+  private async findTarget(bot: Wechaty, chat: ChatRef): Promise<Room | Contact> {
+    const isRoom = chat.kind === 'group';
+    try {
+      if (isRoom) await bot.puppet.roomPayload(chat.chatId);
+      else await bot.puppet.contactPayload(chat.chatId);
+    } catch (error) {
+      throw await this.explainMissing(bot, chat, error);
+    }
+    const target = isRoom ? await bot.Room.find({ id: chat.chatId }) : await bot.Contact.find({ id: chat.chatId });
+    if (!target) throw new DeliveryError('transient', `WeChat could not load ${chat.kind} chat ${chat.chatId}`);
+    return target;
+  }
+
+  /**
+   * A lookup failed: `permanent` when the account's own room/contact list (fetched fine) lacks the
+   * id (the bot left the group, the contact deleted it), `offline` when logged out meanwhile,
+   * otherwise `transient` (the puppet or its gateway failed).
+   */
+  private async explainMissing(bot: Wechaty, chat: ChatRef, error: unknown): Promise<DeliveryError> {
+    if (!this.loggedIn(bot)) return new DeliveryError('offline', 'WeChat is logged out');
+    let ids: string[];
+    try {
+      ids = chat.kind === 'group' ? await bot.puppet.roomList() : await bot.puppet.contactList();
+    } catch (listError) {
+      return new DeliveryError('transient', `WeChat lookup failed: ${errorText(listError)}`);
+    }
+    if (ids.includes(chat.chatId)) {
+      return new DeliveryError('transient', `WeChat could not load ${chat.kind} chat ${chat.chatId}: ${errorText(error)}`);
+    }
+    return new DeliveryError('permanent', `WeChat ${chat.kind === 'group' ? 'room' : 'contact'} ${chat.chatId} not found`);
+  }
+
+  private loggedIn(bot: Wechaty | undefined): boolean {
+    if (!bot) return false;
+    try {
+      return bot.isLoggedIn;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Wires Wechaty's events; every listener is synchronous or catches everything it starts. */
+  private listen(bot: Wechaty): void {
+    const print = this.options.printQr ?? ((drawing: string) => process.stdout.write(`${drawing}\n`));
+    bot.on('scan', (qrcode, status) => {
+      try {
+        if (status === ScanStatus.Waiting || status === ScanStatus.Timeout) {
+          this.logger.info({ url: qrcodeValueToImageUrl(qrcode) }, 'scan the QR code with WeChat to log in');
+          qrcodeTerminal.generate(qrcode, { small: true }, print);
+        } else {
+          this.logger.info({ status: ScanStatus[status] ?? status }, 'WeChat login scan status');
+        }
+      } catch (error) {
+        this.logger.error({ err: error }, 'could not show the WeChat login QR code');
+      }
+    });
+    bot.on('login', (user) => {
+      this.online = true;
+      try {
+        this.selfName = user.name();
+      } catch {
+        this.selfName = undefined;
+      }
+      this.logger.info({ userId: user.id, name: this.selfName }, 'WeChat logged in');
+    });
+    bot.on('logout', (user, reason) => {
+      this.online = false;
+      const log = this.stopping ? this.logger.info.bind(this.logger) : this.logger.warn.bind(this.logger);
+      log({ userId: user.id, reason }, 'WeChat logged out; WeChat messages are held until the next login');
+    });
+    bot.on('error', (error) => {
+      this.logger.error({ err: error }, 'WeChat error');
+    });
+    bot.on('room-topic', (room, newTopic, oldTopic) => {
+      this.logger.info({ chatId: room.id, newTopic, oldTopic }, 'WeChat group renamed');
+    });
+    bot.on('message', (msg) => this.enqueue(msg));
+  }
+
+  /** Queues a message behind earlier ones of the same chat; never throws. */
+  private enqueue(msg: Message): void {
+    if (this.stopping) return;
+    try {
+      const key = msg.room()?.id ?? msg.talker().id;
+      const previous = this.chains.get(key) ?? Promise.resolve();
+      const next = previous.then(() => this.handle(msg));
+      this.chains.set(key, next);
+      void next.then(() => {
+        if (this.chains.get(key) === next) this.chains.delete(key);
+      });
+    } catch (error) {
+      this.logger.error({ err: error, messageId: msg.id }, 'could not queue a WeChat message');
+    }
+  }
+
+  /** Normalises and hands one message to the sink; logs, never rethrows, whatever fails. */
+  private async handle(msg: Message): Promise<void> {
+    try {
+      const sink = this.sink;
+      if (!sink) return;
+      const names = [...(this.options.botNames ?? []), ...(this.selfName ? [this.selfName] : [])];
+      const incoming = await toIncoming(msg, { botNames: names });
+      if (!incoming) return;
+      await sink(incoming);
+    } catch (error) {
+      this.logger.error({ err: error, messageId: msg.id }, 'handling a WeChat message failed');
+    }
+  }
+}

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { RateLimiter } from '../../src/outbox/rate-limiter.ts';
+
+const telegram = { globalPerSecond: 30, perChatIntervalMs: 1000, perGroupPerMinute: 20 };
+
+/** Sends greedily for `ms` of simulated time, 1 ms steps, over `chats`; returns send times per chat. */
+function simulate(limiter: RateLimiter, chats: string[], ms: number, isGroup = true): Map<string, number[]> {
+  const sent = new Map<string, number[]>(chats.map((c) => [c, []]));
+  for (let t = 0; t < ms; t++) {
+    for (const c of chats) {
+      if (limiter.waitMs(c, isGroup, t) === 0) {
+        limiter.record(c, isGroup, t);
+        sent.get(c)!.push(t);
+      }
+    }
+  }
+  return sent;
+}
+
+describe('RateLimiter', () => {
+  it('keeps one chat at one message a second and 20 a minute', () => {
+    const sent = simulate(new RateLimiter(telegram), ['g1'], 120_000).get('g1')!;
+    for (let i = 1; i < sent.length; i++) expect(sent[i]! - sent[i - 1]!).toBeGreaterThanOrEqual(1000);
+    for (let i = 20; i < sent.length; i++) expect(sent[i]! - sent[i - 20]!).toBeGreaterThanOrEqual(60_000);
+    expect(sent.length).toBe(40); // 20 in each of two minutes
+  });
+
+  it('keeps the overall rate at 30 a second across many chats', () => {
+    const chats = Array.from({ length: 100 }, (_, i) => `c${i}`);
+    const all = [...simulate(new RateLimiter(telegram), chats, 5000, false).values()].flat().sort((a, b) => a - b);
+    for (let i = 30; i < all.length; i++) expect(all[i]! - all[i - 30]!).toBeGreaterThanOrEqual(1000);
+    expect(all.length).toBe(150);
+  });
+
+  it('private chats are not held to the per-group minute limit', () => {
+    const sent = simulate(new RateLimiter(telegram), ['p1'], 60_000, false).get('p1')!;
+    expect(sent.length).toBe(60);
+  });
+
+  it('a fractional global rate spaces messages out (WeChat pacing)', () => {
+    const sent = [...simulate(new RateLimiter({ globalPerSecond: 0.5, perChatIntervalMs: 2000, perGroupPerMinute: 20 }), ['a', 'b'], 10_000).values()]
+      .flat()
+      .sort((x, y) => x - y);
+    for (let i = 1; i < sent.length; i++) expect(sent[i]! - sent[i - 1]!).toBeGreaterThanOrEqual(2000);
+    expect(sent.length).toBe(5);
+  });
+
+  it('a time scale shrinks every window', () => {
+    const sent = simulate(new RateLimiter(telegram, 100), ['g1'], 1200).get('g1')!;
+    for (let i = 1; i < sent.length; i++) expect(sent[i]! - sent[i - 1]!).toBeGreaterThanOrEqual(10);
+    for (let i = 20; i < sent.length; i++) expect(sent[i]! - sent[i - 20]!).toBeGreaterThanOrEqual(600);
+    expect(sent.length).toBe(40);
+  });
+});
