@@ -275,6 +275,7 @@ export function parseCheckinArgs(tokens: readonly string[]): CheckinCommand | Pr
       continue;
     }
     if (/^[+-]/.test(token) && /\d/.test(token)) return problem('stepFormat', { text: token.slice(0, 20) });
+    if (/^#/.test(token) && i === 0) return undefined;
     break;
   }
   const note = tokens.slice(i).join(' ').trim();
