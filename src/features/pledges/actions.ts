@@ -78,12 +78,12 @@ async function unitForScope(ctx: Context, scope: PledgeCommand & { action: 'crea
   return township.id;
 }
 
-/** `目标5户 · 截止12-31` for a confirmation, or ''. */
+/** `（目标5户，截止2026-12-31）` for a confirmation, or ''. */
 function detailsOf(ctx: Context, f: { target: number | null; unitWord: string; dueDate: IsoDate | null }): string {
   const parts: string[] = [];
   if (f.target !== null) parts.push(ctx.t('pledges.common.target', { target: `${f.target}${f.unitWord}` }));
   if (f.dueDate !== null) parts.push(ctx.t('pledges.common.dueFull', { date: f.dueDate }));
-  return parts.length ? `（${parts.join('，')}）` : '';
+  return parts.length ? ctx.t('pledges.common.details', { list: parts.join(ctx.t('pledges.common.separator')) }) : '';
 }
 
 /** Loads a pledge the speaker may manage (edit, withdraw, declare done), open and of a current year. */
@@ -208,7 +208,7 @@ export async function runCheckin(ctx: Context, cmd: CheckinCommand): Promise<voi
     await undoCheckin(ctx.db, last.id, now);
     await ctx.audit('checkin.undo', `#${p.id} checkin ${last.id} +${last.amount}`);
     const after = (await getPledge(ctx.db, p.id))!;
-    ctx.reply(ctx.t('pledges.checkin.undone', { amount: last.amount, note: last.note ? `（${last.note}）` : '', pledge: await describe(ctx, after, today) }));
+    ctx.reply(ctx.t('pledges.checkin.undone', { amount: last.amount, note: last.note ? ctx.t('pledges.common.note', { note: last.note }) : '', pledge: await describe(ctx, after, today) }));
     return;
   }
   let p: PledgeView;
@@ -233,7 +233,7 @@ export async function runCheckin(ctx: Context, cmd: CheckinCommand): Promise<voi
   await addCheckin(ctx.db, { pledgeId: p.id, memberId: ctx.member.id, amount: cmd.amount, note: cmd.note, evidence, localDay: today }, now);
   const after = (await getPledge(ctx.db, p.id))!;
   const lines = [
-    ctx.t('pledges.checkin.done', { id: p.id, amount: cmd.amount, note: cmd.note ? `（${cmd.note}）` : '' }),
+    ctx.t('pledges.checkin.done', { id: p.id, amount: cmd.amount, note: cmd.note ? ctx.t('pledges.common.note', { note: cmd.note }) : '' }),
     await describe(ctx, after, today),
   ];
   if (evidence.length) lines.push(ctx.t('pledges.checkin.evidence', { count: evidence.length }));

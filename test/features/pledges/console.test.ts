@@ -32,18 +32,18 @@ async function runScript(lines: readonly string[], clock: ManualClock): Promise<
   const output = new PassThrough();
   let transcript = '';
   output.on('data', (chunk: Buffer) => (transcript += chunk.toString('utf8')));
-  let app: App | undefined;
   const adapter = new ConsoleAdapter({
     input: Readable.from([lines.join('\n') + '\n']),
     output,
     interactive: false,
     botName: config.BOT_NAME,
-    translate: (k, v) => app!.translate(k, v),
+    translate: (k, v) => app.translate(k, v),
     clock,
     dataDir,
-    waitForIdle: () => app!.idle('console'),
+    // The closures run only after `app` below exists.
+    waitForIdle: () => app.idle('console'),
   });
-  app = createApp({ config, database: db, adapters: [adapter], logger: pino({ level: 'silent' }), clock, outbox: { idleMs: 20 } });
+  const app: App = createApp({ config, database: db, adapters: [adapter], logger: pino({ level: 'silent' }), clock, outbox: { idleMs: 20 } });
   await app.start();
   await adapter.finished();
   await app.idle();

@@ -1,0 +1,25 @@
+import { parse } from 'csv-parse/sync';
+import { describe, expect, it } from 'vitest';
+import { csvFile } from '../../../src/features/report/index.ts';
+
+describe('csvFile', () => {
+  it('writes UTF-8 with a BOM, quotes as needed and defuses spreadsheet formulas', () => {
+    const msg = csvFile(
+      { fileName: 'pledges 2026/东北流', rows: [['编号', '内容'], ['1', '=HYPERLINK("http://x","点我")'], ['2', '走访, "李大爷"\n第二行'], ['3', '@SUM(A1)'], ['4', '-1+1']] },
+      '导出',
+    );
+    if (msg.kind !== 'file') throw new Error('expected a file');
+    expect(msg.fileName).toBe('pledges_2026_东北流.csv');
+    expect(msg.mimeType).toBe('text/csv');
+    const text = Buffer.from(msg.contentBase64, 'base64').toString('utf8');
+    expect(text.charCodeAt(0)).toBe(0xfeff);
+    expect(parse(text.slice(1))).toEqual([
+      ['编号', '内容'],
+      ['1', `'=HYPERLINK("http://x","点我")`],
+      ['2', '走访, "李大爷"\n第二行'],
+      ['3', "'@SUM(A1)"],
+      ['4', "'-1+1"],
+    ]);
+    expect(msg.fallbackText.startsWith('导出\n编号,内容\r\n')).toBe(true);
+  });
+});
