@@ -114,42 +114,48 @@ export interface Feature {
   /** Registers the feature's recurring jobs and one-off task runners. */
   readonly jobs?: (scheduler: Scheduler) => void;
   /**
-   * This feature's sections of `/report` (text) and `/export` (CSV) for a unit and a year; the
-   * core's /report and /export commands put every feature's sections together, in feature order.
+   * This feature's sections of `/report` for one unit and period (check-in rate, quiz
+   * participation, poll turnout, attendance, the annual evaluation…), in the caller's language;
+   * a section with `export` also offers a table to `/export <key>`. The `/report` and `/export`
+   * commands show every feature's sections in feature order.
    */
   readonly reportSections?: (ctx: Context, scope: ReportScope) => Promise<ReportSection[]>;
   /**
-   * The CSV of one item shown as `#N` (`/export #N`), when this feature owns that item; null when
-   * it does not (the next feature is asked). Ids are unique per kind, so a feature claims only its own.
+   * The table of one item shown as `#N` (`/export #N`) when this feature owns it, else null (the
+   * next feature is asked). Ids are unique per kind, so a feature claims only its own kind.
    */
   readonly exportById?: (ctx: Context, id: number) => Promise<CsvTable | null>;
 }
 
-/** What a `/report` or `/export` is about: a unit (a township includes its branches) and a year. */
+/** What `/report` covers: one org unit (a branch, or the township with its branches) over a period. */
 export interface ReportScope {
   readonly unitId: number;
   readonly unitName: string;
-  /** township | branch */
+  /** `township` or `branch`. */
   readonly unitKind: string;
-  /** The year in the org time zone. */
-  readonly year: number;
+  /** Start of the period (inclusive), UTC: 1 January of the year in the org time zone. */
+  readonly from: Date;
+  /** End of the period (exclusive): now, or 1 January of the next year for a past year. */
+  readonly to: Date;
 }
 
-/** A table for `/export`: a file name (without the `.csv`) and rows of cells, the header first. */
+/** One titled block of `/report`, optionally with a table `/export` can send. */
+export interface ReportSection {
+  readonly title: string;
+  readonly lines: readonly string[];
+  readonly export?: SectionExport;
+}
+
+/** A table for `/export`: a file name (without `.csv`) and rows of cells, the header first. */
 export interface CsvTable {
   readonly fileName: string;
   readonly rows: readonly (readonly string[])[];
 }
 
-/** One feature's part of a report: a titled block of text lines, and optionally its CSV. */
-export interface ReportSection {
-  /** Stable name, also the word `/export` takes to pick this section's CSV (e.g. `pledges`). */
+/** A section's table, picked by `/export <key>` (or one of `aliases`, e.g. `承诺`). */
+export interface SectionExport extends CsvTable {
   readonly key: string;
-  /** Other words `/export` accepts for it (e.g. `承诺`). */
   readonly aliases: readonly string[];
-  readonly title: string;
-  readonly lines: readonly string[];
-  readonly csv?: CsvTable;
 }
 
 /**

@@ -28,8 +28,11 @@ import { runPledges } from './views.ts';
 import { outcomeOf } from './model.ts';
 import { localYear } from './dates.ts';
 
+/** For the scheduler and tests: one round of reminders (see reminders.ts). */
 export { runPledgeReminders, DEFAULT_REMINDER_SETTINGS, type ReminderRunContext, type ReminderRunResult } from './reminders.ts';
+/** For other features (/report, the annual evaluation): the year-end report and its figures (see report.ts). */
 export { buildPledgeReport, pledgeReportLines, pledgeReportRows, pledgeCompletion, checkinRate } from './report.ts';
+/** The shapes of the report and its figures. */
 export type { PledgeReport, UnitReport, ReportRow, PledgeCompletion, CheckinRate, OutcomeCounts } from './report.ts';
 
 const MEMBERS: Role[] = ['admin', 'secretary', 'member'];
@@ -73,22 +76,21 @@ export const REMINDER_JOB = 'pledges.reminders';
 /** This feature's /report section (text with the check-in rate and the 公示; CSV of every pledge). */
 async function reportSections(ctx: Context, scope: ReportScope, defaults: ReminderSettings): Promise<ReportSection[]> {
   const { today } = todayOf(ctx);
-  const report = await buildPledgeReport(ctx.db, { unitId: scope.unitId, year: scope.year, today, t: ctx.t });
+  const year = localYear(scope.from, ctx.timeZone);
+  const report = await buildPledgeReport(ctx.db, { unitId: scope.unitId, year, today, t: ctx.t });
   const unitIds = (await reportUnits(ctx.db, scope.unitId)).map((u) => u.id);
   const days = (await reminderSettings(ctx.db, [scope.unitId], defaults)).get(scope.unitId)!.staleDays;
   const lines: string[] = [];
-  if (scope.year === localYear(ctx.now(), ctx.timeZone)) {
-    const rate = await checkinRate(ctx.db, { unitIds, year: scope.year, today, timeZone: ctx.timeZone, days });
+  if (year === localYear(ctx.now(), ctx.timeZone)) {
+    const rate = await checkinRate(ctx.db, { unitIds, year, today, timeZone: ctx.timeZone, days });
     lines.push(ctx.t('pledges.report.rate', { active: rate.active, members: rate.members, days: rate.days, percent: rate.members ? Math.floor((rate.active * 100) / rate.members) : 0 }));
   }
   lines.push(...pledgeReportLines(ctx.t, report));
   return [
     {
-      key: 'pledges',
-      aliases: ['承诺', '承诺践诺', '公示', 'pledge'],
-      title: ctx.t('pledges.report.section', { year: scope.year }),
+      title: ctx.t('pledges.report.section', { year }),
       lines,
-      csv: { fileName: `pledges-${scope.year}-${scope.unitName}`, rows: pledgeReportRows(ctx.t, report) },
+      export: { key: 'pledges', aliases: ['承诺', '承诺践诺', '公示', 'pledge'], fileName: `pledges-${year}-${scope.unitName}`, rows: pledgeReportRows(ctx.t, report) },
     },
   ];
 }

@@ -12,7 +12,7 @@
 import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
 import { argInput } from '../../bot/args.ts';
-import { command, UserError, type Context, type CsvTable, type Feature, type ReportScope, type ReportSection } from '../../bot/feature.ts';
+import { command, UserError, type Context, type CsvTable, type Feature, type ReportScope, type ReportSection, type SectionExport } from '../../bot/feature.ts';
 import type { CommandRegistry } from '../../bot/registry.ts';
 import type { OutgoingMessage } from '../../bot/types.ts';
 import { findUnitByName, listUnits } from '../../bot/roster.ts';
@@ -37,9 +37,23 @@ const reportArgs = argInput.transform((a, ctx) => {
   return { id, year, words };
 });
 
-/** The current year in the org time zone. */
-function currentYear(ctx: Context): number {
-  return Number(new Intl.DateTimeFormat('en-CA', { timeZone: ctx.timeZone, year: 'numeric' }).format(ctx.now()));
+/** The year of instant `d` in time zone `tz`. */
+function yearIn(d: Date, tz: string): number {
+  return Number(new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric' }).format(d));
+}
+
+/** The UTC instant of midnight starting 1 January of `year` in time zone `tz`. */
+export function startOfYearIn(year: number, tz: string): Date {
+  const wall = (d: Date) => {
+    const p = new Intl.DateTimeFormat('en-US', { timeZone: tz, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' }).formatToParts(d);
+    const n = (t: string) => Number(p.find((x) => x.type === t)?.value);
+    return Date.UTC(n('year'), n('month') - 1, n('day'), n('hour'), n('minute'), n('second'));
+  };
+  const target = Date.UTC(year, 0, 1);
+  let t = target;
+  // Two corrections settle the zone's offset (also across a change of offset).
+  for (let i = 0; i < 2; i++) t += target - wall(new Date(t));
+  return new Date(t);
 }
 
 /** Resolves the unit a report is about and checks the speaker may see it. */
@@ -54,7 +68,10 @@ async function scopeFor(ctx: Context, unitWords: string, year: number | undefine
     if (!unit) throw new UserError('report.error.noUnit');
   }
   if (ctx.member.role !== 'admin' && unit.id !== ctx.member.unitId) throw new UserError('report.error.otherUnit', { name: unit.name });
-  return { unitId: unit.id, unitName: unit.name, unitKind: unit.kind, year: year ?? currentYear(ctx) };
+  const now = ctx.now();
+  const y = year ?? yearIn(now, ctx.timeZone);
+  const end = startOfYearIn(y + 1, ctx.timeZone);
+  return { unitId: unit.id, unitName: unit.name, unitKind: unit.kind, from: startOfYearIn(y, ctx.timeZone), to: end < now ? end : now };
 }
 
 /** Every feature's sections, in feature order. */
@@ -99,8 +116,9 @@ export function reportFeature(registry: () => CommandRegistry): Feature {
           if (id !== undefined) words.unshift(`#${id}`);
           const scope = await scopeFor(ctx, words.join(' '), year);
           const sections = (await collect(ctx, registry(), scope)).filter((s) => s.lines.length > 0);
-          if (sections.length === 0) throw new UserError('report.error.empty', { unit: scope.unitName, year: scope.year });
-          const text = [ctx.t('report.report.header', { unit: scope.unitName, year: scope.year })];
+          const shownYear = yearIn(scope.from, ctx.timeZone);
+          if (sections.length === 0) throw new UserError('report.error.empty', { unit: scope.unitName, year: shownYear });
+          const text = [ctx.t('report.report.header', { unit: scope.unitName, year: shownYear })];
           for (const s of sections) text.push('', ctx.t('report.report.sectionTitle', { title: s.title }), ...s.lines);
           ctx.reply(text.join('\n'));
         },
@@ -125,14 +143,14 @@ export function reportFeature(registry: () => CommandRegistry): Feature {
           const wholeIsUnit = whole !== '' && (await findUnitByName(ctx.db, whole)) !== null;
           const sectionWord = wholeIsUnit ? undefined : words[0];
           const scope = await scopeFor(ctx, wholeIsUnit ? whole : words.slice(1).join(' '), year);
-          const withCsv = (await collect(ctx, registry(), scope)).filter((s) => s.csv);
+          const tables = (await collect(ctx, registry(), scope)).flatMap((s): { title: string; table: SectionExport }[] => (s.export ? [{ title: s.title, table: s.export }] : []));
           const word = sectionWord?.toLowerCase();
-          const chosen = word ? withCsv.filter((s) => s.key === word || s.aliases.some((a) => a.toLowerCase() === word)) : withCsv;
+          const chosen = word ? tables.filter(({ table }) => table.key === word || table.aliases.some((a) => a.toLowerCase() === word)) : tables;
           if (chosen.length === 0) {
-            if (word) throw new UserError('report.error.unknownSection', { word: sectionWord!, sections: withCsv.map((s) => s.aliases[0] ?? s.key).join('、') || '—' });
-            throw new UserError('report.error.empty', { unit: scope.unitName, year: scope.year });
+            if (word) throw new UserError('report.error.unknownSection', { word: sectionWord!, sections: tables.map(({ table }) => table.aliases[0] ?? table.key).join('、') || '—' });
+            throw new UserError('report.error.empty', { unit: scope.unitName, year: yearIn(scope.from, ctx.timeZone) });
           }
-          for (const s of chosen) ctx.reply(csvFile(s.csv!, ctx.t('report.export.caption', { name: s.title })));
+          for (const { title, table } of chosen) ctx.reply(csvFile(table, ctx.t('report.export.caption', { name: title })));
         },
       }),
     ],
