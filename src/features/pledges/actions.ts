@@ -138,9 +138,11 @@ export async function runPledge(ctx: Context, cmd: PledgeCommand): Promise<void>
         patch.text = f.text;
         changes.push(`text: ${p.text} -> ${f.text}`);
       }
-      if (f.target !== undefined && (f.target !== p.target || (f.unitWord ?? '') !== p.unitWord)) {
+      // A new target without a measure word keeps the old one (`目标8` after `目标5户` is 8户).
+      const unitWord = f.unitWord || p.unitWord;
+      if (f.target !== undefined && (f.target !== p.target || unitWord !== p.unitWord)) {
         patch.target = f.target;
-        patch.unitWord = f.unitWord ?? '';
+        patch.unitWord = unitWord;
         changes.push(`target: ${p.target ?? '-'}${p.unitWord} -> ${f.target}${patch.unitWord}`);
       }
       if (f.due) {

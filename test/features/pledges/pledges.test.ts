@@ -148,7 +148,7 @@ describe('pledges and check-ins', () => {
       '已修改：\n#1 张三：帮扶困难户和五保户\n  ░░░░░░ 0/6户 · 截止12-31',
     );
     expect(await one('王书记', '/pledge 修改 #1 目标7户')).toBe('已修改：\n#1 张三：帮扶困难户和五保户\n  ░░░░░░░ 0/7户 · 截止12-31');
-    expect(await one('王书记', '/pledge 修改 #1 目标7户')).toBe('承诺#1没有变化。修改请写新内容、目标N 或 截止日期。');
+    expect(await one('王书记', '/pledge 修改 #1 目标7')).toBe('承诺#1没有变化。修改请写新内容、目标N 或 截止日期。');
     expect(await one('王书记', '/pledge 撤回 #1 本人外出')).toBe('已撤回承诺 #1 张三：帮扶困难户和五保户');
     const rows = await db.db.auditLog.findMany({ where: { action: { startsWith: 'pledge.' } }, orderBy: { id: 'asc' }, include: { member: true } });
     expect(rows.map((r) => [r.member?.name, r.action, r.detail])).toEqual([
