@@ -39,13 +39,13 @@ const MEMBERS: Role[] = ['admin', 'secretary', 'member'];
 const ALL: Role[] = ['admin', 'secretary', 'member', 'masses'];
 
 /** Wraps a pure parser as the zod schema of a command: undefined is a usage mistake. */
-function schemaOf<T>(parse: (tokens: readonly string[]) => T | Problem | undefined) {
+function schemaOf<T>(parse: (tokens: readonly string[], raw: string) => T | Problem | undefined) {
   return argInput.transform((a, ctx): T | Problem => {
     if ([...a.text].length > 2000) {
       ctx.addIssue({ code: 'custom', message: 'too long' });
       return z.NEVER;
     }
-    const r = parse(a.tokens);
+    const r = parse(a.tokens, a.raw);
     if (r === undefined) {
       ctx.addIssue({ code: 'custom', message: 'usage' });
       return z.NEVER;

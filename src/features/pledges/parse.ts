@@ -91,6 +91,17 @@ export function charLength(s: string): number {
   return [...s].length;
 }
 
+/**
+ * The tokens as the person typed them (`、` and full-width forms kept), aligned with the
+ * normalised `tokens`; the normalised tokens themselves when the two do not line up. Wording,
+ * notes and reasons are stored and shown as typed; keywords are read from the normalised form.
+ */
+export function typedTokens(tokens: readonly string[], raw: string | undefined): readonly string[] {
+  if (raw === undefined) return tokens;
+  const typed = raw.split(/\s+/u).filter((t) => t !== '');
+  return typed.length === tokens.length ? typed : tokens;
+}
+
 /** Reads an id `N` or `#N` (N ≥ 1), or undefined. */
 export function readId(token: string | undefined): number | undefined {
   const m = ID.exec(token ?? '');
@@ -136,8 +147,9 @@ function readDue(text: string): DueInput | Problem {
  * Reads pledge fields from tokens: target and due-date keywords anywhere (each at most once), the
  * rest is the wording (possibly empty: the caller decides whether that is allowed).
  */
-export function readPledgeFields(tokens: readonly string[]): PledgeFields | Problem {
+export function readPledgeFields(tokens: readonly string[], asTyped?: readonly string[]): PledgeFields | Problem {
   const words: string[] = [];
+  const typed = asTyped && asTyped.length === tokens.length ? asTyped : tokens;
   let target: { n: number; unit: string } | undefined;
   let due: DueInput | undefined;
   for (let i = 0; i < tokens.length; i++) {
@@ -153,7 +165,7 @@ export function readPledgeFields(tokens: readonly string[]): PledgeFields | Prob
       if (amount === undefined || charLength(amount.unit) > 4) {
         // `目标明确` is wording; `目标abc` after a colon or `目标5x5` is a mistake worth naming.
         if (numeric || /[:=]/.test(token)) return problem('targetFormat', { text: (rest || token).slice(0, 20) });
-        words.push(token);
+        words.push(typed[i]!);
         continue;
       }
       if (!inline) i++;
@@ -173,7 +185,7 @@ export function readPledgeFields(tokens: readonly string[]): PledgeFields | Prob
       if (!/^\d/.test(rest)) {
         // `截至目前`, `by hand`: ordinary words. `截止` with nothing after it is a mistake.
         if (cn && !inline && next === undefined) return problem('dateFormat', { date: token });
-        words.push(token);
+        words.push(typed[i]!);
         continue;
       }
       if (!inline) i++;
@@ -183,7 +195,7 @@ export function readPledgeFields(tokens: readonly string[]): PledgeFields | Prob
       due = d;
       continue;
     }
-    words.push(token);
+    words.push(typed[i]!);
   }
   const text = words.join(' ').trim();
   if (charLength(text) > MAX_PLEDGE_TEXT) return problem('textTooLong', { max: MAX_PLEDGE_TEXT });
@@ -202,7 +214,8 @@ const DONE_WORDS = /^(?:done|complete|完成|已完成)$/iu;
  * Reads /pledge arguments. Returns the command, a `Problem`, or undefined for a usage mistake
  * (no wording, a subcommand without an id).
  */
-export function parsePledgeArgs(tokens: readonly string[]): PledgeCommand | Problem | undefined {
+export function parsePledgeArgs(tokens: readonly string[], raw?: string): PledgeCommand | Problem | undefined {
+  const typed = typedTokens(tokens, raw);
   const [first, second, ...rest] = tokens;
   if (first === undefined) return undefined;
   const subId = readId(second);
@@ -211,12 +224,12 @@ export function parsePledgeArgs(tokens: readonly string[]): PledgeCommand | Prob
       // `/pledge 修改村规民约` is a pledge; `/pledge 修改` alone or `修改 abc` is a usage mistake.
       if (second === undefined || /^#/.test(second)) return undefined;
     } else if (EDIT_WORDS.test(first)) {
-      const fields = readPledgeFields(rest);
+      const fields = readPledgeFields(rest, typed.slice(2));
       if ('problem' in fields) return fields;
       if (!fields.text && fields.target === undefined && fields.due === undefined) return undefined;
       return { action: 'edit', id: subId, fields };
     } else if (WITHDRAW_WORDS.test(first)) {
-      const reason = rest.join(' ').trim();
+      const reason = typed.slice(2).join(' ').trim();
       if (charLength(reason) > MAX_NOTE) return problem('textTooLong', { max: MAX_NOTE });
       return { action: 'withdraw', id: subId, reason };
     } else {
@@ -225,7 +238,8 @@ export function parsePledgeArgs(tokens: readonly string[]): PledgeCommand | Prob
   }
   let scope: PledgeScope = 'member';
   const remaining: string[] = [];
-  for (const token of tokens) {
+  const remainingTyped: string[] = [];
+  for (const [i, token] of tokens.entries()) {
     const flag = SCOPE_FLAG.exec(token);
     if (flag) {
       const word = flag[1]!.toLowerCase();
@@ -235,8 +249,9 @@ export function parsePledgeArgs(tokens: readonly string[]): PledgeCommand | Prob
       continue;
     }
     remaining.push(token);
+    remainingTyped.push(typed[i]!);
   }
-  const fields = readPledgeFields(remaining);
+  const fields = readPledgeFields(remaining, remainingTyped);
   if ('problem' in fields) return fields;
   if (!fields.text) return undefined;
   return { action: 'create', scope, fields };
@@ -249,7 +264,7 @@ const STEP = new RegExp(`^\\+(\\d{1,9}|[${CN_NUMERAL}]{1,12})(\\D{0,4})$`, 'u');
  * Reads /checkin arguments: `[#N] [+K] [说明]` in either order of the first two, or `undo [#N]`.
  * A leading plain number is an id (the spec takes `N` or `#N`).
  */
-export function parseCheckinArgs(tokens: readonly string[]): CheckinCommand | Problem | undefined {
+export function parseCheckinArgs(tokens: readonly string[], raw?: string): CheckinCommand | Problem | undefined {
   const [first, second] = tokens;
   if (first !== undefined && UNDO_WORDS.test(first) && tokens.length <= 2) {
     if (second === undefined) return { action: 'undo' };
@@ -278,7 +293,7 @@ export function parseCheckinArgs(tokens: readonly string[]): CheckinCommand | Pr
     if (/^#/.test(token) && i === 0) return undefined;
     break;
   }
-  const note = tokens.slice(i).join(' ').trim();
+  const note = typedTokens(tokens, raw).slice(i).join(' ').trim();
   if (charLength(note) > MAX_NOTE) return problem('textTooLong', { max: MAX_NOTE });
   return { action: 'add', ...(id !== undefined ? { id } : {}), amount: amount ?? 1, note };
 }

@@ -82,6 +82,15 @@ describe('/pledge arguments', () => {
     expect(parsePledgeArgs(tok('撤回 #abc'))).toBeUndefined();
   });
 
+  it('keeps the wording, reasons and notes as typed when the raw text lines up', () => {
+    const raw = '帮扶困难户、五保户（含低保） 目标５户 截止２０２６－１２－３１';
+    expect(parsePledgeArgs(tok(raw), raw)).toMatchObject({ fields: { text: '帮扶困难户、五保户（含低保）', target: 5, unitWord: '户' } });
+    expect(parsePledgeArgs(tok('撤回 #3 外出，务工'), '撤回 #3 外出，务工')).toEqual({ action: 'withdraw', id: 3, reason: '外出，务工' });
+    expect(parseCheckinArgs(tok('#3 +１ 走访（李大爷）'), '#3 +１ 走访（李大爷）')).toEqual({ action: 'add', id: 3, amount: 1, note: '走访（李大爷）' });
+    // Raw text that does not line up with the tokens is not used.
+    expect(parsePledgeArgs(tok('a b'), 'a')).toMatchObject({ fields: { text: 'a b' } });
+  });
+
   it('is a usage mistake without wording, and refuses huge wording', () => {
     expect(parsePledgeArgs(tok(''))).toBeUndefined();
     expect(parsePledgeArgs(tok('目标5'))).toBeUndefined();

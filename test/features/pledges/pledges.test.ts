@@ -206,5 +206,9 @@ describe('pledges and check-ins', () => {
       expect(replies[0]!.length).toBeLessThan(400);
     }
     expect(await one('张三', '/pledge 🙂🙂 目标3户')).toContain('#2 张三：🙂🙂（目标3户）');
+    // Wording is kept as typed (、 and full-width brackets), keywords read in any width.
+    expect(await one('张三', '/pledge 帮扶困难户、五保户（含低保） 目标５户')).toBe(
+      '已立承诺 #3 张三：帮扶困难户、五保户（含低保）（目标5户）\n有进展时打卡：/checkin #3 +1 说明',
+    );
   });
 });
