@@ -185,7 +185,7 @@ export function parseBanks(sources: readonly BankSource[]): Bank[] {
 
   for (const src of sources) {
     const bank = parseOne(src, problems, questionIds);
-    if (!bank) continue;
+    if (!bank) continue; // the header itself is unreadable
     const prev = bankIds.get(bank.id);
     if (prev !== undefined) {
       problems.push({ file: src.file, message: `bank id ${bank.id} is already used by ${prev}` });
@@ -209,7 +209,10 @@ export function parseBanks(sources: readonly BankSource[]): Bank[] {
   return banks;
 }
 
-/** Parses one file; records problems and returns the bank only when the whole file is good. */
+/**
+ * Parses one file, recording problems; returns the bank (with the questions that passed) whenever
+ * its header is readable, so names and ids are checked across files even when a question is bad.
+ */
 function parseOne(src: BankSource, problems: BankProblem[], questionIds: Map<string, string>): Bank | undefined {
   const lineCounter = new LineCounter();
   const doc = parseDocument(src.text, { lineCounter, uniqueKeys: true });
@@ -228,7 +231,6 @@ function parseOne(src: BankSource, problems: BankProblem[], questionIds: Map<str
     problems.push({ file: src.file, message: 'a bank file must be a map with id, name, questions' });
     return undefined;
   }
-  const before = problems.length;
   const header = BankHeader.safeParse(doc.toJS());
   if (!header.success) {
     for (const issue of header.error.issues) {
@@ -258,6 +260,13 @@ function parseOne(src: BankSource, problems: BankProblem[], questionIds: Map<str
         const message = issue.code === 'unrecognized_keys' ? `unknown field ${issue.keys.join(', ')}` : issue.message;
         problems.push({ file: src.file, question: label, line: lineIn(issue.path), message: field + message });
       }
+      // The answer's range is worth reporting too, even when another field is wrong.
+      const r = raw as { options?: unknown; answer?: unknown };
+      const letter = typeof r.answer === 'string' ? r.answer.trim().toUpperCase() : '';
+      if (type === 'single' && Array.isArray(r.options) && r.options.length > 0 && /^[A-F]$/.test(letter) && letter.charCodeAt(0) - 65 >= r.options.length) {
+        const m = questionContentProblems(r.options.map(String), letter).find((p) => p.startsWith('answer'));
+        if (m) problems.push({ file: src.file, question: label, line: lineIn(['answer']), message: m });
+      }
       return;
     }
     const q = parsed.data;
@@ -276,7 +285,6 @@ function parseOne(src: BankSource, problems: BankProblem[], questionIds: Map<str
       questions.push({ key: q.id, bankId: header.data.id, type: 'truefalse', text: q.question, options: [], answer: q.answer ? 0 : 1, explanation: q.explanation, source: q.source });
     }
   });
-  if (problems.length > before) return undefined;
   const h = header.data;
   return { id: h.id, name: h.name, aliases: h.aliases, description: h.description ?? h.name, questions };
 }

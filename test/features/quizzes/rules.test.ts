@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { answerArgs, quizArgs, rankArgs } from '../../../src/features/quizzes/args.ts';
+import { optionOrderFor, pickQuestions, readAnswer, speedPoints } from '../../../src/features/quizzes/engine.ts';
+import { streakOf } from '../../../src/features/quizzes/leaderboard.ts';
+import { reviewOffset } from '../../../src/features/quizzes/store.ts';
+import { addDays, localDay } from '../../../src/features/quizzes/util.ts';
+import type { Question } from '../../../src/features/quizzes/banks.ts';
+
+const input = (text: string, raw = text) => ({ text, tokens: text ? text.split(/[ \n]+/) : [], raw });
+
+const single: Question = { key: 'k1', bankId: 'b', type: 'single', text: '?', options: ['甲', '乙', '丙', '丁'], answer: 1, explanation: 'e', source: 's' };
+const tf: Question = { key: 'k2', bankId: 'b', type: 'truefalse', text: '?', options: [], answer: 1, explanation: 'e', source: 's' };
+
+describe('quiz rules', () => {
+  it('scores 5 plus one point per fifth of the time left', () => {
+    expect([0, 5_999, 6_000, 12_000, 17_999, 24_000, 29_999, 30_000].map((ms) => speedPoints(30_000 - ms, 30))).toEqual([10, 10, 9, 8, 8, 6, 6, 5]);
+    expect(speedPoints(-1, 30)).toBe(5);
+  });
+
+  it('shuffles options deterministically per quiz and never shuffles true/false', () => {
+    expect(optionOrderFor(single, 'quiz:7:0')).toEqual(optionOrderFor(single, 'quiz:7:0'));
+    expect(optionOrderFor(single, 'quiz:7:0').sort()).toEqual([0, 1, 2, 3]);
+    const orders = new Set(Array.from({ length: 20 }, (_, i) => optionOrderFor(single, `quiz:${i}:0`).join('')));
+    expect(orders.size).toBeGreaterThan(5);
+    expect(optionOrderFor(tf, 'quiz:7:1')).toEqual([0, 1]);
+    const pool = Array.from({ length: 30 }, (_, i) => ({ ...single, key: `q${i}` }));
+    expect(pickQuestions(pool, 5, 3)).toEqual(pickQuestions(pool, 5, 3));
+    expect(new Set(pickQuestions(pool, 5, 3).map((p) => p.questionKey)).size).toBe(5);
+  });
+
+  it('reads bare answers: letters, numbers, 选B, full width; true/false as 对/错 or A/B', () => {
+    expect(['B', 'b', '２', '选B', 'Ｂ', '第二个', 'E', '5', '我觉得B'].map((t) => readAnswer(single, t))).toEqual([1, 1, 1, 1, 1, 1, undefined, undefined, undefined]);
+    expect(['对', '错', 'A', 'B', '正确', '×', '0', 'C'].map((t) => readAnswer(tf, t))).toEqual([0, 1, 0, 1, 0, 1, undefined, undefined]);
+  });
+
+  it('parses /quiz arguments', () => {
+    expect(quizArgs.parse(input(''))).toEqual({ action: 'start' });
+    expect(quizArgs.parse(input('党章 10'))).toEqual({ action: 'start', bank: '党章', count: 10 });
+    expect(quizArgs.parse(input('十题 党章 60秒'))).toEqual({ action: 'start', bank: '党章', count: 10, seconds: 60 });
+    expect(quizArgs.parse(input('支部 工作 3'))).toEqual({ action: 'start', bank: '支部 工作', count: 3 });
+    expect(quizArgs.parse(input('daily on'))).toEqual({ action: 'daily', enabled: true });
+    expect(quizArgs.parse(input('每日一题 关'))).toEqual({ action: 'daily', enabled: false });
+    expect(quizArgs.parse(input('daily'))).toEqual({ action: 'daily' });
+    expect(quizArgs.parse(input('stop #4'))).toEqual({ action: 'stop', id: 4 });
+    expect(quizArgs.parse(input('banks'))).toEqual({ action: 'banks' });
+    expect(quizArgs.parse(input('import 党史 题库.csv'))).toEqual({ action: 'import', name: '党史', file: '题库.csv' });
+    expect(quizArgs.parse(input('import 党史\na,b|c,A,d,e', 'import 党史\n"a，x",b|c,A,d,e'))).toEqual({ action: 'import', name: '党史', csv: '"a，x",b|c,A,d,e' });
+    for (const bad of ['21', '0题', '党章 5 6', '5秒', '601秒', 'daily maybe', 'stop x', 'import 党史', 'import ../etc/passwd.csv', 'import 党史 ../../x.csv', '长'.repeat(41)]) {
+      expect(quizArgs.safeParse(input(bad)).success, bad).toBe(false);
+    }
+  });
+
+  it('parses /answer and /rank arguments', () => {
+    expect(answerArgs.parse(input('#3 B'))).toEqual({ id: 3, text: 'B' });
+    expect(answerArgs.parse(input('#3 q2 1'))).toEqual({ id: 3, position: 1, text: '1' });
+    expect(answerArgs.parse(input('3 第二题 对'))).toEqual({ id: 3, position: 1, text: '对' });
+    expect(answerArgs.parse(input('B'))).toEqual({ text: 'B' });
+    for (const bad of ['', '#3', '#0 A', '#3 q99 A', 'x'.repeat(21)]) expect(answerArgs.safeParse(input(bad)).success, bad).toBe(false);
+    expect(rankArgs.parse(input(''))).toEqual({ scope: 'unit' });
+    expect(rankArgs.parse(input('全镇'))).toEqual({ scope: 'township' });
+    expect(rankArgs.safeParse(input('foo')).success).toBe(false);
+  });
+
+  it('counts streaks of local days, alive until the end of the day after the last answer', () => {
+    const today = '2026-11-26';
+    expect(streakOf([], today)).toBe(0);
+    expect(streakOf(['2026-11-26', '2026-11-25', '2026-11-24', '2026-11-22'], today)).toBe(3);
+    expect(streakOf(['2026-11-25', '2026-11-24'], today)).toBe(2);
+    expect(streakOf(['2026-11-24'], today)).toBe(0);
+    expect(streakOf(['2026-03-01', '2026-02-28'], '2026-03-01')).toBe(2);
+  });
+
+  it('uses the org time zone for days and schedules reviews after 1, 3 and 7 days, then weekly', () => {
+    expect(localDay(new Date('2026-11-25T16:30:00Z'), 'Asia/Shanghai')).toBe('2026-11-26');
+    expect(localDay(new Date('2026-11-25T15:59:59Z'), 'Asia/Shanghai')).toBe('2026-11-25');
+    expect(addDays('2026-12-31', 1)).toBe('2027-01-01');
+    expect([0, 1, 2, 3, 4].map(reviewOffset)).toEqual([1, 3, 7, 14, 21]);
+  });
+});
