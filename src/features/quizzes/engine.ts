@@ -129,7 +129,7 @@ export interface StartRequest {
   readonly openSeconds: number;
 }
 
-/** Starts quiz #N: announces it and opens the first question. Returns the quiz. */
+/** Starts quiz #N: announces it and opens the first question. Returns the quiz as it is then. */
 export async function startQuiz(env: QuizEnv, catalog: Catalog, settings: QuizSettings, req: StartRequest): Promise<QuizRow> {
   const pool = req.bank ? req.bank.questions : catalog.fileQuestions();
   const count = Math.min(req.count, pool.length);
@@ -151,7 +151,7 @@ export async function startQuiz(env: QuizEnv, catalog: Catalog, settings: QuizSe
   const short = count < req.count ? env.t('quizzes.start.short', { count }) : '';
   env.send(quiz.chat, env.t('quizzes.start.intro', { id: quiz.id, bank: bankName, count, seconds: quiz.openSeconds }) + short);
   await openQuestion(env, catalog, settings, quiz, questions[0]!);
-  return quiz;
+  return (await getQuiz(env.db, quiz.id))!;
 }
 
 /** Opens a question: sends it and schedules its time-up. Does nothing when it is open already. */

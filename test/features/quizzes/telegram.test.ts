@@ -103,7 +103,7 @@ describe('Telegram: a group quiz with native quiz polls', () => {
     await say(x, zhang, '/quiz 党章 2');
     expect(groupTexts(x).at(-1)).toBe('答题 #1 开始：党章，共2题，每题30秒。答对得分，越快分越高。');
     const poll1 = x.fake.callsOf('sendPoll')[0]!;
-    expect(poll1.payload).toMatchObject({ chat_id: group.id, type: 'quiz', is_anonymous: false, open_period: 30 });
+    expect(poll1.payload).toMatchObject({ chat_id: String(group.id), type: 'quiz', is_anonymous: false, open_period: 30 });
     expect(String(poll1.payload.question)).toMatch(/^第1\/2题：/);
     const right1 = Number(poll1.payload.correct_option_id);
     const options1 = poll1.payload.options as unknown[];
