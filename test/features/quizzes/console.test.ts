@@ -31,22 +31,22 @@ class ConsoleScript {
     const out = new PassThrough();
     out.on('data', (chunk: Buffer) => (this.output += chunk.toString('utf8')));
     const config = loadConfig({ DATABASE_URL: db.url });
-    let app: App | undefined;
+    const ref: { app?: App } = {};
     this.adapter = new ConsoleAdapter({
       input: this.input,
       output: out,
       interactive: false,
       botName: '先锋',
-      translate: (k, v) => app!.translate(k, v),
+      translate: (k, v) => ref.app!.translate(k, v),
       clock,
       dataDir: '/nonexistent',
       waitForIdle: async () => {
-        await app!.idle('console');
+        await ref.app!.idle('console');
         this.answered++;
         for (const w of this.waiters.splice(0)) w();
       },
     });
-    app = createApp({ config, database: db, adapters: [this.adapter], logger: pino({ level: 'silent' }), clock, outbox: { idleMs: 20 } });
+    const app = (ref.app = createApp({ config, database: db, adapters: [this.adapter], logger: pino({ level: 'silent' }), clock, outbox: { idleMs: 20 } }));
     this.app = app;
   }
 

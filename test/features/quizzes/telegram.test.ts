@@ -44,19 +44,19 @@ async function build(): Promise<Harness> {
   fake.addChat({ id: group.id, type: 'supergroup', title: group.title });
   const config = loadConfig({ DATABASE_URL: db.url, BOT_ADMINS: `telegram:${admin.id}`, TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.apiRoot });
   const logger = pino({ level: 'silent' });
-  let app: App | undefined;
+  const ref: { app?: App } = {};
   const adapter = new TelegramAdapter({
     token: fake.token,
     apiRoot: fake.apiRoot,
     logger,
     locale: 'zh-CN',
-    commands: () => app!.registry.commands.map((c) => ({ name: c.name, description: app!.translate(c.summaryKey) })),
+    commands: () => ref.app!.registry.commands.map((c) => ({ name: c.name, description: ref.app!.translate(c.summaryKey) })),
     clock,
     retryDelayMs: { initial: 5, max: 20 },
     // No pacing: the test's clock is the quiz's clock and must not move to let messages out.
     rateLimits: { perChatIntervalMs: 0, perGroupPerMinute: 100_000, globalPerSecond: 100_000 },
   });
-  app = createApp({ config, database: db, adapters: [adapter], logger, clock, outbox: { idleMs: 3_600_000 } });
+  const app = (ref.app = createApp({ config, database: db, adapters: [adapter], logger, clock, outbox: { idleMs: 3_600_000 } }));
   await adapter.start(async (incoming) => {
     await app.inbox.receive(incoming);
   });
