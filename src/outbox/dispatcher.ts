@@ -56,6 +56,9 @@ export class OutboxDispatcher {
   private timer: NodeJS.Timeout | undefined;
   private dirty = true;
   private readonly idleWaiters: (() => void)[] = [];
+  /** When each chat was last served, so the least recently served chats go first (fairness). */
+  private readonly lastServed = new Map<string, number>();
+  private serveCount = 0;
 
   constructor(private readonly opts: DispatcherOptions) {
     for (const a of opts.adapters) {
@@ -162,7 +165,9 @@ export class OutboxDispatcher {
     }
     let wait = this.idleMs;
     const sends: Promise<void>[] = [];
-    for (const head of heads.values()) {
+    // Least recently served first: with the global limit reached, no chat starves behind earlier ids.
+    const ordered = [...heads.entries()].sort((a, b) => (this.lastServed.get(a[0]) ?? 0) - (this.lastServed.get(b[0]) ?? 0));
+    for (const [key, head] of ordered) {
       const t = now.getTime();
       if (head.status === 'sending' && head.lockedUntil && head.lockedUntil.getTime() > t) continue; // someone is on it
       if (head.notBefore.getTime() > t) {
@@ -178,6 +183,8 @@ export class OutboxDispatcher {
       }
       if (!(await this.claim(head, now))) continue;
       limiter.record(head.chatId, isGroup, t);
+      this.lastServed.set(key, ++this.serveCount);
+      if (this.lastServed.size > 50_000) this.lastServed.clear();
       sends.push(this.deliver(head));
     }
     await Promise.all(sends);
