@@ -97,7 +97,7 @@ function question(transcript: string): ReturnType<typeof readShownQuestion> {
 }
 
 describe('console: a group quiz with three members', () => {
-  it('plays through, with exact scores and ranking', async () => {
+  it('plays through, with exact scores and ranking', { timeout: 90_000 }, async () => {
     const db = await freshSqlite();
     script = new ConsoleScript(db, new ManualClock('2026-11-26T02:00:00Z'));
     const s = script;

@@ -47,7 +47,7 @@ async function setUp(env: Record<string, string> = {}): Promise<{ b: TestBot; cl
 }
 
 describe('group quiz', () => {
-  it('runs three questions with time limits, speed points, an early close and the final ranking', async () => {
+  it('runs three questions with time limits, speed points, an early close and the final ranking', { timeout: 90_000 }, async () => {
     const { b, clock } = await setUp();
     const started = await b.say('张三', '/quiz 党章 3');
     expect(started[0]).toBe('答题 #1 开始：党章，共3题，每题30秒。答对得分，越快分越高。');
@@ -115,6 +115,21 @@ describe('group quiz', () => {
       ['东北流村党支部 学习积分榜：', '1. 张三 28分', '2. 王五 10分', '3. 李四 9分', '本单位4人，3人有积分。'].join('\n'),
     ]);
     expect((await b.say('管理员', '/rank'))[0]).toContain('你排第4名，0分。');
+    // The township view (admins): branches by average points per member, then the top members.
+    await b.say('管理员', '/bindchat 西岭村党支部', { chat: '西岭村' });
+    await b.say('赵六', '大家好', { chat: '西岭村' });
+    expect(await b.say('李四', '/rank 全镇')).toEqual(['只有管理员可以查看全镇积分榜。']);
+    expect(await b.say('管理员', '/rank 全镇')).toEqual([
+      [
+        '全镇各支部学习积分（按人均）：',
+        '1. 东北流村党支部 人均11.8分（3/4人有积分）',
+        '2. 西岭村党支部 人均0.0分（0/1人有积分）',
+        '全镇个人前十：',
+        '1. 张三（东北流村党支部）28分',
+        '2. 王五（东北流村党支部）10分',
+        '3. 李四（东北流村党支部）9分',
+      ].join('\n'),
+    ]);
     const whoami = (await b.say('李四', '/whoami'))[0]!;
     expect(whoami).toContain('学习积分：累计9分，今天9/100分');
     expect(whoami).toContain('连续学习：1天；错题本：1道');

@@ -43,7 +43,7 @@ async function setUp(env: Record<string, string> = {}): Promise<TestBot> {
 }
 
 describe('CSV import', () => {
-  it('reports the rows accepted and refused, with each reason, and the bank can be quizzed', async () => {
+  it('reports the rows accepted and refused, with each reason, and the bank can be quizzed', { timeout: 90_000 }, async () => {
     const b = await setUp();
     expect(await b.say('张三', `/quiz import 党章补充\n${CSV}`)).toEqual(['只有书记或管理员可以导入题库。']);
     expect(await b.say('赵书记', `/quiz import 党章补充\n${CSV}`)).toEqual([

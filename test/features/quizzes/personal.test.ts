@@ -26,7 +26,7 @@ function morning(days: number): string {
 }
 
 describe('错题本', () => {
-  it('brings a wrong answer back after 1, 3 and 7 days until it is answered right twice', async () => {
+  it('brings a wrong answer back after 1, 3 and 7 days until it is answered right twice', { timeout: 90_000 }, async () => {
     const clock = new ManualClock(morning(0));
     db = await freshSqlite();
     const b = (bot = await startTestBot(db, { clock }));

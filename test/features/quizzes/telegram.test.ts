@@ -97,7 +97,7 @@ async function advance(x: Harness, ms: number): Promise<void> {
 const groupTexts = (x: Harness): string[] => x.fake.sent(group.id).filter((c) => c.method === 'sendMessage').map((c) => String(c.payload.text));
 
 describe('Telegram: a group quiz with native quiz polls', () => {
-  it('sends quiz polls, scores poll answers by speed, closes them and posts the ranking', async () => {
+  it('sends quiz polls, scores poll answers by speed, closes them and posts the ranking', { timeout: 90_000 }, async () => {
     const x = await build();
     await say(x, admin, '/bindchat 东北流村党支部');
     await say(x, zhang, '/quiz 党章 2');
