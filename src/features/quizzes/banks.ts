@@ -19,16 +19,18 @@ export const QUESTION_TYPES = ['single', 'truefalse'] as const;
 /** A kind of question: one correct option out of 2-6, or a statement that is true or false. */
 export type QuestionType = (typeof QUESTION_TYPES)[number];
 
-/** Fewest and most options of a single-choice question. */
+/** Fewest options of a single-choice question. */
 export const MIN_OPTIONS = 2;
+/** Most options of a single-choice question (A-F). */
 export const MAX_OPTIONS = 6;
 
 /** Longest question text (Telegram allows 300 characters in a quiz poll question). */
 export const MAX_QUESTION_LENGTH = 250;
 /** Longest option (Telegram allows 100 characters per poll option). */
 export const MAX_OPTION_LENGTH = 100;
-/** Longest explanation and source. */
+/** Longest explanation. */
 export const MAX_EXPLANATION_LENGTH = 500;
+/** Longest source (document and article). */
 export const MAX_SOURCE_LENGTH = 200;
 
 /**

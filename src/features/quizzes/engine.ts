@@ -77,8 +77,9 @@ export const TASK_TIME_UP = 'quizzes.timeUp';
 /** Task kind: open the next question. Payload `{ quizId, position }`. */
 export const TASK_OPEN = 'quizzes.open';
 
-/** Fewest and most seconds a question may stay open (Telegram's quiz polls allow 5-600). */
+/** Fewest seconds a question may stay open (time enough to read it). */
 export const MIN_OPEN_SECONDS = 10;
+/** Most seconds a question may stay open (Telegram's quiz polls allow 5-600). */
 export const MAX_OPEN_SECONDS = 600;
 
 /** Points for a right answer with `remainingMs` of `openSeconds` left: 5 + one per fifth left (6-10). */

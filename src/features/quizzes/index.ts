@@ -46,6 +46,7 @@ import {
 } from './store.ts';
 import { localDay } from './util.ts';
 
+/** For other features (`/report`): quiz participation of a unit over a period. */
 export { quizParticipation, type QuizParticipation } from './store.ts';
 
 const MEMBERS: Role[] = ['admin', 'secretary', 'member'];
