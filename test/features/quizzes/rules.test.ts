@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../src/config.ts';
 import { answerArgs, quizArgs, rankArgs } from '../../../src/features/quizzes/args.ts';
 import { optionOrderFor, pickQuestions, readAnswer, speedPoints } from '../../../src/features/quizzes/engine.ts';
 import { streakOf } from '../../../src/features/quizzes/leaderboard.ts';
@@ -75,5 +76,14 @@ describe('quiz rules', () => {
     expect(localDay(new Date('2026-11-25T15:59:59Z'), 'Asia/Shanghai')).toBe('2026-11-25');
     expect(addDays('2026-12-31', 1)).toBe('2027-01-01');
     expect([0, 1, 2, 3, 4].map(reviewOffset)).toEqual([1, 3, 7, 14, 21]);
+  });
+
+  it('reads the quiz settings from the environment, with one clear line for a bad value', () => {
+    const c = loadConfig({});
+    expect([c.QUIZ_QUESTION_SECONDS, c.QUIZ_DAILY_CAP, c.QUIZ_DAILY_CRON]).toEqual([30, 100, '0 8 * * *']);
+    expect(loadConfig({ QUIZ_QUESTION_SECONDS: '45', QUIZ_DAILY_CAP: '50', QUIZ_DAILY_CRON: '30 7 * * 1-5' })).toMatchObject({ QUIZ_QUESTION_SECONDS: 45, QUIZ_DAILY_CAP: 50, QUIZ_DAILY_CRON: '30 7 * * 1-5' });
+    expect(() => loadConfig({ QUIZ_QUESTION_SECONDS: '5' })).toThrow('QUIZ_QUESTION_SECONDS: must be 10-600 seconds (got "5")');
+    expect(() => loadConfig({ QUIZ_DAILY_CAP: 'many' })).toThrow(/^QUIZ_DAILY_CAP: /);
+    expect(() => loadConfig({ QUIZ_DAILY_CRON: 'every morning' })).toThrow('QUIZ_DAILY_CRON: must be a 5-field cron expression, e.g. 0 8 * * * (got "every morning")');
   });
 });
