@@ -4,11 +4,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../src/clock.ts';
 import { quizParticipation } from '../../../src/features/quizzes/index.ts';
-import { freshSqlite } from '../../support/db.ts';
+import { describePg, freshPostgres, freshSqlite } from '../../support/db.ts';
 import { startTestBot, type TestBot } from '../../support/app.ts';
 import { lastQuestion, readShownQuestion } from './support.ts';
 
-type Db = Awaited<ReturnType<typeof freshSqlite>>;
+type Db = Awaited<ReturnType<typeof freshPostgres>>;
 let bot: TestBot | undefined;
 let db: Db | undefined;
 
@@ -36,9 +36,9 @@ async function advance(b: TestBot, clock: ManualClock, ms: number): Promise<stri
   return groupTexts(b, from);
 }
 
-async function setUp(env: Record<string, string> = {}): Promise<{ b: TestBot; clock: ManualClock }> {
+async function setUp(env: Record<string, string> = {}, fresh: () => Promise<Db> = freshSqlite): Promise<{ b: TestBot; clock: ManualClock }> {
   const clock = new ManualClock('2026-11-26T02:00:00Z'); // 10:00 in Asia/Shanghai
-  db = await freshSqlite();
+  db = await fresh();
   bot = await startTestBot(db, { clock, env });
   await bot.app.scheduler.stop(); // the test runs what is due itself, at the times it chooses
   await bot.say('管理员', '/bindchat 东北流村党支部');
@@ -46,111 +46,114 @@ async function setUp(env: Record<string, string> = {}): Promise<{ b: TestBot; cl
   return { b: bot, clock };
 }
 
-describe('group quiz', () => {
-  it('runs three questions with time limits, speed points, an early close and the final ranking', { timeout: 90_000 }, async () => {
-    const { b, clock } = await setUp();
-    const started = await b.say('张三', '/quiz 党章 3');
-    expect(started[0]).toBe('答题 #1 开始：党章，共3题，每题30秒。答对得分，越快分越高。');
-    expect(started[1]).toMatch(/^答题 #1 第1\/3题（30秒）\n/);
-    const q1 = readShownQuestion(started[1]!);
-    expect(q1.question.bankId).toBe('constitution');
+/** The full quiz of the first test, on a database made by `fresh` (SQLite, or PostgreSQL below). */
+async function fullQuiz(fresh: () => Promise<Db>): Promise<void> {
+  const { b, clock } = await setUp({}, fresh);
+  const started = await b.say('张三', '/quiz 党章 3');
+  expect(started[0]).toBe('答题 #1 开始：党章，共3题，每题30秒。答对得分，越快分越高。');
+  expect(started[1]).toMatch(/^答题 #1 第1\/3题（30秒）\n/);
+  const q1 = readShownQuestion(started[1]!);
+  expect(q1.question.bankId).toBe('constitution');
 
-    // Question 1: 张三 right after 3 s (10 points), 李四 right after 10 s (9), 王五 wrong after 20 s.
-    clock.advance(3_000);
-    expect(await b.say('张三', q1.right)).toEqual([]);
-    clock.advance(7_000);
-    expect(await b.say('李四', `选${q1.right}`)).toEqual([]);
-    clock.advance(10_000);
-    expect(await b.say('王五', q1.wrong)).toEqual([]);
-    expect(await b.say('张三', q1.wrong)).toEqual(['张三，你已答过本题，以第一次作答为准。']);
-    expect(await b.say('张三', '/quiz')).toEqual(['本群的答题 #1 还没结束，请结束后再开始。']);
+  // Question 1: 张三 right after 3 s (10 points), 李四 right after 10 s (9), 王五 wrong after 20 s.
+  clock.advance(3_000);
+  expect(await b.say('张三', q1.right)).toEqual([]);
+  clock.advance(7_000);
+  expect(await b.say('李四', `选${q1.right}`)).toEqual([]);
+  clock.advance(10_000);
+  expect(await b.say('王五', q1.wrong)).toEqual([]);
+  expect(await b.say('张三', q1.wrong)).toEqual(['张三，你已答过本题，以第一次作答为准。']);
+  expect(await b.say('张三', '/quiz')).toEqual(['本群的答题 #1 还没结束，请结束后再开始。']);
 
-    // Time is up at 30 s: the answer, the explanation with its source, who got it right.
-    const closed1 = await advance(b, clock, 10_000);
-    expect(closed1).toEqual([
-      [
-        '答题 #1 第1/3题结束。',
-        `正确答案：${q1.right}. ${q1.options[q1.right.charCodeAt(0) - 65]}`,
-        `解析：${q1.question.explanation}`,
-        `出处：${q1.question.source}`,
-        '3人作答，2人答对：张三、李四',
-      ].join('\n'),
-    ]);
-    // Between questions a bare answer is ordinary chat, a typed one is told the question closed.
-    expect(await b.say('王五', q1.right)).toEqual([]);
-    expect(await b.say('王五', `/answer ${q1.right}`)).toEqual(['王五，本题已经结束，请等下一题。']);
+  // Time is up at 30 s: the answer, the explanation with its source, who got it right.
+  const closed1 = await advance(b, clock, 10_000);
+  expect(closed1).toEqual([
+    [
+      '答题 #1 第1/3题结束。',
+      `正确答案：${q1.right}. ${q1.options[q1.right.charCodeAt(0) - 65]}`,
+      `解析：${q1.question.explanation}`,
+      `出处：${q1.question.source}`,
+      '3人作答，2人答对：张三、李四',
+    ].join('\n'),
+  ]);
+  // Between questions a bare answer is ordinary chat, a typed one is told the question closed.
+  expect(await b.say('王五', q1.right)).toEqual([]);
+  expect(await b.say('王五', `/answer ${q1.right}`)).toEqual(['王五，本题已经结束，请等下一题。']);
 
-    // The next question 5 s later.
-    const opened2 = await advance(b, clock, 5_000);
-    expect(opened2).toHaveLength(1);
-    expect(opened2[0]).toMatch(/^答题 #1 第2\/3题（30秒）\n/);
-    const q2 = readShownQuestion(opened2[0]!);
+  // The next question 5 s later.
+  const opened2 = await advance(b, clock, 5_000);
+  expect(opened2).toHaveLength(1);
+  expect(opened2[0]).toMatch(/^答题 #1 第2\/3题（30秒）\n/);
+  const q2 = readShownQuestion(opened2[0]!);
 
-    // Question 2: 王五 right at 2 s (10), 李四 wrong at 4 s, 张三 right at 12 s (8): all three who
-    // answered question 1 have answered, so it closes at once.
-    clock.advance(2_000);
-    expect(await b.say('王五', q2.right)).toEqual([]);
-    clock.advance(2_000);
-    expect(await b.say('李四', `/answer #1 ${q2.wrong}`)).toEqual([]);
-    clock.advance(8_000);
-    const early = await b.say('张三', q2.right.toLowerCase());
-    expect(early).toHaveLength(1);
-    expect(early[0]).toMatch(/^答题 #1 第2\/3题结束。\n/);
-    expect(early[0]).toMatch(/\n3人作答，2人答对：王五、张三$/);
+  // Question 2: 王五 right at 2 s (10), 李四 wrong at 4 s, 张三 right at 12 s (8): all three who
+  // answered question 1 have answered, so it closes at once.
+  clock.advance(2_000);
+  expect(await b.say('王五', q2.right)).toEqual([]);
+  clock.advance(2_000);
+  expect(await b.say('李四', `/answer #1 ${q2.wrong}`)).toEqual([]);
+  clock.advance(8_000);
+  const early = await b.say('张三', q2.right.toLowerCase());
+  expect(early).toHaveLength(1);
+  expect(early[0]).toMatch(/^答题 #1 第2\/3题结束。\n/);
+  expect(early[0]).toMatch(/\n3人作答，2人答对：王五、张三$/);
 
-    // Question 3: only 张三 answers (right at 1 s: 10): no early close; time up ends the quiz.
-    const opened3 = await advance(b, clock, 5_000);
-    const q3 = readShownQuestion(lastQuestion(opened3));
-    clock.advance(1_000);
-    expect(await b.say('张三', q3.right)).toEqual([]);
-    expect(await advance(b, clock, 28_000)).toEqual([]);
-    const end = await advance(b, clock, 1_000);
-    expect(end).toHaveLength(2);
-    expect(end[0]).toMatch(/\n1人作答，1人答对：张三$/);
-    expect(end[1]).toBe(['答题 #1 结束，排名：', '1. 张三 答对3/3题 28分', '2. 王五 答对1/3题 10分', '3. 李四 答对1/3题 9分'].join('\n'));
+  // Question 3: only 张三 answers (right at 1 s: 10): no early close; time up ends the quiz.
+  const opened3 = await advance(b, clock, 5_000);
+  const q3 = readShownQuestion(lastQuestion(opened3));
+  clock.advance(1_000);
+  expect(await b.say('张三', q3.right)).toEqual([]);
+  expect(await advance(b, clock, 28_000)).toEqual([]);
+  const end = await advance(b, clock, 1_000);
+  expect(end).toHaveLength(2);
+  expect(end[0]).toMatch(/\n1人作答，1人答对：张三$/);
+  expect(end[1]).toBe(['答题 #1 结束，排名：', '1. 张三 答对3/3题 28分', '2. 王五 答对1/3题 10分', '3. 李四 答对1/3题 9分'].join('\n'));
 
-    // Nothing more is scheduled; the ranking and the profile show the credited points.
-    expect(await advance(b, clock, 60_000)).toEqual([]);
-    expect(await b.say('李四', '/rank')).toEqual([
-      ['东北流村党支部 学习积分榜：', '1. 张三 28分', '2. 王五 10分', '3. 李四 9分', '本单位4人，3人有积分。'].join('\n'),
-    ]);
-    expect((await b.say('管理员', '/rank'))[0]).toContain('你排第4名，0分。');
-    // The township view (admins): branches by average points per member, then the top members.
-    await b.say('管理员', '/bindchat 西岭村党支部', { chat: '西岭村' });
-    await b.say('赵六', '大家好', { chat: '西岭村' });
-    expect(await b.say('李四', '/rank 全镇')).toEqual(['只有管理员可以查看全镇积分榜。']);
-    expect(await b.say('管理员', '/rank 全镇')).toEqual([
-      [
-        '全镇各支部学习积分（按人均）：',
-        '1. 东北流村党支部 人均11.8分（3/4人有积分）',
-        '2. 西岭村党支部 人均0.0分（0/1人有积分）',
-        '全镇个人前十：',
-        '1. 张三（东北流村党支部）28分',
-        '2. 王五（东北流村党支部）10分',
-        '3. 李四（东北流村党支部）9分',
-      ].join('\n'),
-    ]);
-    const whoami = (await b.say('李四', '/whoami'))[0]!;
-    expect(whoami).toContain('学习积分：累计9分，今天9/100分');
-    expect(whoami).toContain('连续学习：1天；错题本：1道');
+  // Nothing more is scheduled; the ranking and the profile show the credited points.
+  expect(await advance(b, clock, 60_000)).toEqual([]);
+  expect(await b.say('李四', '/rank')).toEqual([
+    ['东北流村党支部 学习积分榜：', '1. 张三 28分', '2. 王五 10分', '3. 李四 9分', '本单位4人，3人有积分。'].join('\n'),
+  ]);
+  expect((await b.say('管理员', '/rank'))[0]).toContain('你排第4名，0分。');
+  // The township view (admins): branches by average points per member, then the top members.
+  await b.say('管理员', '/bindchat 西岭村党支部', { chat: '西岭村' });
+  await b.say('赵六', '大家好', { chat: '西岭村' });
+  expect(await b.say('李四', '/rank 全镇')).toEqual(['只有管理员可以查看全镇积分榜。']);
+  expect(await b.say('管理员', '/rank 全镇')).toEqual([
+    [
+      '全镇各支部学习积分（按人均）：',
+      '1. 东北流村党支部 人均11.8分（3/4人有积分）',
+      '2. 西岭村党支部 人均0.0分（0/1人有积分）',
+      '全镇个人前十：',
+      '1. 张三（东北流村党支部）28分',
+      '2. 王五（东北流村党支部）10分',
+      '3. 李四（东北流村党支部）9分',
+    ].join('\n'),
+  ]);
+  const whoami = (await b.say('李四', '/whoami'))[0]!;
+  expect(whoami).toContain('学习积分：累计9分，今天9/100分');
+  expect(whoami).toContain('连续学习：1天；错题本：1道');
 
-    const unitId = (await db!.db.orgUnit.findUniqueOrThrow({ where: { name: '东北流村党支部' } })).id;
-    const from = new Date('2026-11-26T00:00:00Z');
-    expect(await quizParticipation(db!.db, unitId, from, new Date('2026-11-27T00:00:00Z'))).toEqual({
-      members: 4,
-      participants: 3,
-      answers: 7,
-      correct: 5,
-      quizzes: 1,
-    });
-    expect(await quizParticipation(db!.db, unitId, new Date('2026-11-27T00:00:00Z'), new Date('2026-11-28T00:00:00Z'))).toEqual({
-      members: 4,
-      participants: 0,
-      answers: 0,
-      correct: 0,
-      quizzes: 0,
-    });
+  const unitId = (await db!.db.orgUnit.findUniqueOrThrow({ where: { name: '东北流村党支部' } })).id;
+  const from = new Date('2026-11-26T00:00:00Z');
+  expect(await quizParticipation(db!.db, unitId, from, new Date('2026-11-27T00:00:00Z'))).toEqual({
+    members: 4,
+    participants: 3,
+    answers: 7,
+    correct: 5,
+    quizzes: 1,
   });
+  expect(await quizParticipation(db!.db, unitId, new Date('2026-11-27T00:00:00Z'), new Date('2026-11-28T00:00:00Z'))).toEqual({
+    members: 4,
+    participants: 0,
+    answers: 0,
+    correct: 0,
+    quizzes: 0,
+  });
+}
+
+describe('group quiz', () => {
+  it('runs three questions with time limits, speed points, an early close and the final ranking', { timeout: 90_000 }, () => fullQuiz(freshSqlite));
 
   it('caps the points credited per day; the quiz ranking still shows what was earned; the cap resets the next day', async () => {
     const { b, clock } = await setUp({ QUIZ_DAILY_CAP: '25' });
@@ -195,4 +198,8 @@ describe('group quiz', () => {
     expect(await b.say('王五', '/answer #99 A')).toEqual(['没有编号为 #99 的答题。']);
     expect(await b.say('王五', '/quiz 不存在的题库')).toEqual(['没有“不存在的题库”这个题库。现有题库：支部工作、党章、纪律处分']);
   });
+});
+
+describePg('group quiz on PostgreSQL', () => {
+  it('gives the same scores, ranking, leaderboards and participation', { timeout: 90_000 }, () => fullQuiz(freshPostgres));
 });
