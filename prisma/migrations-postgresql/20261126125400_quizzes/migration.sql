@@ -1,6 +1,6 @@
 -- CreateTable
 CREATE TABLE "Quiz" (
-    "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+    "id" SERIAL NOT NULL,
     "chatId" INTEGER NOT NULL,
     "chatPlatform" TEXT NOT NULL,
     "chatExternalId" TEXT NOT NULL,
@@ -14,26 +14,29 @@ CREATE TABLE "Quiz" (
     "openSeconds" INTEGER NOT NULL,
     "status" TEXT NOT NULL DEFAULT 'running',
     "current" INTEGER NOT NULL DEFAULT -1,
-    "createdAt" DATETIME NOT NULL,
-    "finishedAt" DATETIME
+    "createdAt" TIMESTAMP(3) NOT NULL,
+    "finishedAt" TIMESTAMP(3),
+
+    CONSTRAINT "Quiz_pkey" PRIMARY KEY ("id")
 );
 
 -- CreateTable
 CREATE TABLE "QuizQuestion" (
-    "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+    "id" SERIAL NOT NULL,
     "quizId" INTEGER NOT NULL,
     "position" INTEGER NOT NULL,
     "questionKey" TEXT NOT NULL,
     "optionOrder" TEXT NOT NULL,
-    "openedAt" DATETIME,
-    "closesAt" DATETIME,
-    "closedAt" DATETIME,
-    CONSTRAINT "QuizQuestion_quizId_fkey" FOREIGN KEY ("quizId") REFERENCES "Quiz" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+    "openedAt" TIMESTAMP(3),
+    "closesAt" TIMESTAMP(3),
+    "closedAt" TIMESTAMP(3),
+
+    CONSTRAINT "QuizQuestion_pkey" PRIMARY KEY ("id")
 );
 
 -- CreateTable
 CREATE TABLE "QuizAnswer" (
-    "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+    "id" SERIAL NOT NULL,
     "questionId" INTEGER NOT NULL,
     "memberId" INTEGER NOT NULL,
     "choice" INTEGER NOT NULL,
@@ -41,13 +44,14 @@ CREATE TABLE "QuizAnswer" (
     "elapsedMs" INTEGER NOT NULL,
     "points" INTEGER NOT NULL,
     "credited" INTEGER NOT NULL,
-    "answeredAt" DATETIME NOT NULL,
-    CONSTRAINT "QuizAnswer_questionId_fkey" FOREIGN KEY ("questionId") REFERENCES "QuizQuestion" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+    "answeredAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "QuizAnswer_pkey" PRIMARY KEY ("id")
 );
 
 -- CreateTable
 CREATE TABLE "QuizPrompt" (
-    "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+    "id" SERIAL NOT NULL,
     "memberId" INTEGER NOT NULL,
     "kind" TEXT NOT NULL,
     "questionKey" TEXT NOT NULL,
@@ -56,56 +60,66 @@ CREATE TABLE "QuizPrompt" (
     "platform" TEXT NOT NULL,
     "chatExternalId" TEXT NOT NULL,
     "status" TEXT NOT NULL DEFAULT 'open',
-    "sentAt" DATETIME NOT NULL,
-    "answeredAt" DATETIME,
+    "sentAt" TIMESTAMP(3) NOT NULL,
+    "answeredAt" TIMESTAMP(3),
     "correct" BOOLEAN,
-    "credited" INTEGER NOT NULL DEFAULT 0
+    "credited" INTEGER NOT NULL DEFAULT 0,
+
+    CONSTRAINT "QuizPrompt_pkey" PRIMARY KEY ("id")
 );
 
 -- CreateTable
 CREATE TABLE "QuizDay" (
-    "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+    "id" SERIAL NOT NULL,
     "memberId" INTEGER NOT NULL,
     "day" TEXT NOT NULL,
     "points" INTEGER NOT NULL DEFAULT 0,
     "answers" INTEGER NOT NULL DEFAULT 0,
-    "correct" INTEGER NOT NULL DEFAULT 0
+    "correct" INTEGER NOT NULL DEFAULT 0,
+
+    CONSTRAINT "QuizDay_pkey" PRIMARY KEY ("id")
 );
 
 -- CreateTable
 CREATE TABLE "QuizMistake" (
-    "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+    "id" SERIAL NOT NULL,
     "memberId" INTEGER NOT NULL,
     "questionKey" TEXT NOT NULL,
     "baseDay" TEXT NOT NULL,
     "stage" INTEGER NOT NULL DEFAULT 0,
     "dueDay" TEXT NOT NULL,
     "rights" INTEGER NOT NULL DEFAULT 0,
-    "createdAt" DATETIME NOT NULL,
-    "resolvedAt" DATETIME
+    "createdAt" TIMESTAMP(3) NOT NULL,
+    "resolvedAt" TIMESTAMP(3),
+
+    CONSTRAINT "QuizMistake_pkey" PRIMARY KEY ("id")
 );
 
 -- CreateTable
 CREATE TABLE "QuizDailySub" (
-    "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+    "id" SERIAL NOT NULL,
     "memberId" INTEGER NOT NULL,
     "enabled" BOOLEAN NOT NULL,
-    "updatedAt" DATETIME NOT NULL
+    "updatedAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "QuizDailySub_pkey" PRIMARY KEY ("id")
 );
 
 -- CreateTable
 CREATE TABLE "QuizBank" (
-    "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+    "id" SERIAL NOT NULL,
     "name" TEXT NOT NULL,
     "foldedName" TEXT NOT NULL,
     "createdById" INTEGER NOT NULL,
     "unitId" INTEGER,
-    "createdAt" DATETIME NOT NULL
+    "createdAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "QuizBank_pkey" PRIMARY KEY ("id")
 );
 
 -- CreateTable
 CREATE TABLE "QuizBankItem" (
-    "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+    "id" SERIAL NOT NULL,
     "bankId" INTEGER NOT NULL,
     "row" INTEGER NOT NULL,
     "type" TEXT NOT NULL,
@@ -114,7 +128,8 @@ CREATE TABLE "QuizBankItem" (
     "answer" INTEGER NOT NULL,
     "explanation" TEXT NOT NULL,
     "source" TEXT NOT NULL,
-    CONSTRAINT "QuizBankItem_bankId_fkey" FOREIGN KEY ("bankId") REFERENCES "QuizBank" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+
+    CONSTRAINT "QuizBankItem_pkey" PRIMARY KEY ("id")
 );
 
 -- CreateIndex
@@ -168,3 +183,11 @@ CREATE UNIQUE INDEX "QuizBank_foldedName_key" ON "QuizBank"("foldedName");
 -- CreateIndex
 CREATE UNIQUE INDEX "QuizBankItem_bankId_row_key" ON "QuizBankItem"("bankId", "row");
 
+-- AddForeignKey
+ALTER TABLE "QuizQuestion" ADD CONSTRAINT "QuizQuestion_quizId_fkey" FOREIGN KEY ("quizId") REFERENCES "Quiz"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "QuizAnswer" ADD CONSTRAINT "QuizAnswer_questionId_fkey" FOREIGN KEY ("questionId") REFERENCES "QuizQuestion"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "QuizBankItem" ADD CONSTRAINT "QuizBankItem_bankId_fkey" FOREIGN KEY ("bankId") REFERENCES "QuizBank"("id") ON DELETE CASCADE ON UPDATE CASCADE;

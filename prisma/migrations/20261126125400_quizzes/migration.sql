@@ -1,6 +1,6 @@
 -- CreateTable
 CREATE TABLE "Quiz" (
-    "id" SERIAL NOT NULL,
+    "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
     "chatId" INTEGER NOT NULL,
     "chatPlatform" TEXT NOT NULL,
     "chatExternalId" TEXT NOT NULL,
@@ -14,29 +14,26 @@ CREATE TABLE "Quiz" (
     "openSeconds" INTEGER NOT NULL,
     "status" TEXT NOT NULL DEFAULT 'running',
     "current" INTEGER NOT NULL DEFAULT -1,
-    "createdAt" TIMESTAMP(3) NOT NULL,
-    "finishedAt" TIMESTAMP(3),
-
-    CONSTRAINT "Quiz_pkey" PRIMARY KEY ("id")
+    "createdAt" DATETIME NOT NULL,
+    "finishedAt" DATETIME
 );
 
 -- CreateTable
 CREATE TABLE "QuizQuestion" (
-    "id" SERIAL NOT NULL,
+    "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
     "quizId" INTEGER NOT NULL,
     "position" INTEGER NOT NULL,
     "questionKey" TEXT NOT NULL,
     "optionOrder" TEXT NOT NULL,
-    "openedAt" TIMESTAMP(3),
-    "closesAt" TIMESTAMP(3),
-    "closedAt" TIMESTAMP(3),
-
-    CONSTRAINT "QuizQuestion_pkey" PRIMARY KEY ("id")
+    "openedAt" DATETIME,
+    "closesAt" DATETIME,
+    "closedAt" DATETIME,
+    CONSTRAINT "QuizQuestion_quizId_fkey" FOREIGN KEY ("quizId") REFERENCES "Quiz" ("id") ON DELETE CASCADE ON UPDATE CASCADE
 );
 
 -- CreateTable
 CREATE TABLE "QuizAnswer" (
-    "id" SERIAL NOT NULL,
+    "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
     "questionId" INTEGER NOT NULL,
     "memberId" INTEGER NOT NULL,
     "choice" INTEGER NOT NULL,
@@ -44,14 +41,13 @@ CREATE TABLE "QuizAnswer" (
     "elapsedMs" INTEGER NOT NULL,
     "points" INTEGER NOT NULL,
     "credited" INTEGER NOT NULL,
-    "answeredAt" TIMESTAMP(3) NOT NULL,
-
-    CONSTRAINT "QuizAnswer_pkey" PRIMARY KEY ("id")
+    "answeredAt" DATETIME NOT NULL,
+    CONSTRAINT "QuizAnswer_questionId_fkey" FOREIGN KEY ("questionId") REFERENCES "QuizQuestion" ("id") ON DELETE CASCADE ON UPDATE CASCADE
 );
 
 -- CreateTable
 CREATE TABLE "QuizPrompt" (
-    "id" SERIAL NOT NULL,
+    "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
     "memberId" INTEGER NOT NULL,
     "kind" TEXT NOT NULL,
     "questionKey" TEXT NOT NULL,
@@ -60,66 +56,56 @@ CREATE TABLE "QuizPrompt" (
     "platform" TEXT NOT NULL,
     "chatExternalId" TEXT NOT NULL,
     "status" TEXT NOT NULL DEFAULT 'open',
-    "sentAt" TIMESTAMP(3) NOT NULL,
-    "answeredAt" TIMESTAMP(3),
+    "sentAt" DATETIME NOT NULL,
+    "answeredAt" DATETIME,
     "correct" BOOLEAN,
-    "credited" INTEGER NOT NULL DEFAULT 0,
-
-    CONSTRAINT "QuizPrompt_pkey" PRIMARY KEY ("id")
+    "credited" INTEGER NOT NULL DEFAULT 0
 );
 
 -- CreateTable
 CREATE TABLE "QuizDay" (
-    "id" SERIAL NOT NULL,
+    "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
     "memberId" INTEGER NOT NULL,
     "day" TEXT NOT NULL,
     "points" INTEGER NOT NULL DEFAULT 0,
     "answers" INTEGER NOT NULL DEFAULT 0,
-    "correct" INTEGER NOT NULL DEFAULT 0,
-
-    CONSTRAINT "QuizDay_pkey" PRIMARY KEY ("id")
+    "correct" INTEGER NOT NULL DEFAULT 0
 );
 
 -- CreateTable
 CREATE TABLE "QuizMistake" (
-    "id" SERIAL NOT NULL,
+    "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
     "memberId" INTEGER NOT NULL,
     "questionKey" TEXT NOT NULL,
     "baseDay" TEXT NOT NULL,
     "stage" INTEGER NOT NULL DEFAULT 0,
     "dueDay" TEXT NOT NULL,
     "rights" INTEGER NOT NULL DEFAULT 0,
-    "createdAt" TIMESTAMP(3) NOT NULL,
-    "resolvedAt" TIMESTAMP(3),
-
-    CONSTRAINT "QuizMistake_pkey" PRIMARY KEY ("id")
+    "createdAt" DATETIME NOT NULL,
+    "resolvedAt" DATETIME
 );
 
 -- CreateTable
 CREATE TABLE "QuizDailySub" (
-    "id" SERIAL NOT NULL,
+    "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
     "memberId" INTEGER NOT NULL,
     "enabled" BOOLEAN NOT NULL,
-    "updatedAt" TIMESTAMP(3) NOT NULL,
-
-    CONSTRAINT "QuizDailySub_pkey" PRIMARY KEY ("id")
+    "updatedAt" DATETIME NOT NULL
 );
 
 -- CreateTable
 CREATE TABLE "QuizBank" (
-    "id" SERIAL NOT NULL,
+    "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
     "name" TEXT NOT NULL,
     "foldedName" TEXT NOT NULL,
     "createdById" INTEGER NOT NULL,
     "unitId" INTEGER,
-    "createdAt" TIMESTAMP(3) NOT NULL,
-
-    CONSTRAINT "QuizBank_pkey" PRIMARY KEY ("id")
+    "createdAt" DATETIME NOT NULL
 );
 
 -- CreateTable
 CREATE TABLE "QuizBankItem" (
-    "id" SERIAL NOT NULL,
+    "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
     "bankId" INTEGER NOT NULL,
     "row" INTEGER NOT NULL,
     "type" TEXT NOT NULL,
@@ -128,8 +114,7 @@ CREATE TABLE "QuizBankItem" (
     "answer" INTEGER NOT NULL,
     "explanation" TEXT NOT NULL,
     "source" TEXT NOT NULL,
-
-    CONSTRAINT "QuizBankItem_pkey" PRIMARY KEY ("id")
+    CONSTRAINT "QuizBankItem_bankId_fkey" FOREIGN KEY ("bankId") REFERENCES "QuizBank" ("id") ON DELETE CASCADE ON UPDATE CASCADE
 );
 
 -- CreateIndex
@@ -182,13 +167,3 @@ CREATE UNIQUE INDEX "QuizBank_foldedName_key" ON "QuizBank"("foldedName");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "QuizBankItem_bankId_row_key" ON "QuizBankItem"("bankId", "row");
-
--- AddForeignKey
-ALTER TABLE "QuizQuestion" ADD CONSTRAINT "QuizQuestion_quizId_fkey" FOREIGN KEY ("quizId") REFERENCES "Quiz"("id") ON DELETE CASCADE ON UPDATE CASCADE;
-
--- AddForeignKey
-ALTER TABLE "QuizAnswer" ADD CONSTRAINT "QuizAnswer_questionId_fkey" FOREIGN KEY ("questionId") REFERENCES "QuizQuestion"("id") ON DELETE CASCADE ON UPDATE CASCADE;
-
--- AddForeignKey
-ALTER TABLE "QuizBankItem" ADD CONSTRAINT "QuizBankItem_bankId_fkey" FOREIGN KEY ("bankId") REFERENCES "QuizBank"("id") ON DELETE CASCADE ON UPDATE CASCADE;
-
