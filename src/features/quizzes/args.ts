@@ -83,6 +83,17 @@ export const quizArgs = argInput.transform((a, ctx): QuizArgs => {
 });
 
 /**
+ * True when `/quiz <name>` would start a quiz on a bank of that name: the name is no sub-command
+ * word (daily, import, …) and no part of it reads as a question count or a time limit. Imported
+ * banks must have such a name, or nobody could start them.
+ */
+export function isStartableBankName(name: string): boolean {
+  const tokens = name.split(/\s+/).filter(Boolean);
+  const parsed = quizArgs.safeParse({ text: tokens.join(' '), tokens, raw: name });
+  return parsed.success && parsed.data.action === 'start' && parsed.data.bank === tokens.join(' ') && parsed.data.count === undefined && parsed.data.seconds === undefined;
+}
+
+/**
  * `/quiz import 名称` + a line break + the pasted CSV, or `/quiz import 名称 文件.csv` (a file in
  * the bot's imports folder). Read from the raw text: the CSV keeps its line breaks and full-width
  * punctuation exactly as typed.

@@ -14,7 +14,7 @@ import { privateChatsOf } from '../../bot/roster.ts';
 import type { JobContext, TaskSpec } from '../../scheduler/contract.ts';
 import { scheduleTask as scheduleStoredTask } from '../../scheduler/tasks.ts';
 import type { FeatureServices } from '../index.ts';
-import { answerArgs, quizArgs, rankArgs, type AnswerArgs, type QuizArgs } from './args.ts';
+import { answerArgs, isStartableBankName, quizArgs, rankArgs, type AnswerArgs, type QuizArgs } from './args.ts';
 import { foldName, loadBanks } from './banks.ts';
 import { Catalog } from './catalog.ts';
 import { CsvFormatError, MAX_IMPORT_BYTES, parseQuizCsv, type CsvImport } from './csv.ts';
@@ -178,6 +178,7 @@ export function quizzesFeature(services: FeatureServices, options: QuizFeatureOp
   async function importBank(ctx: Context, args: { name: string; csv?: string; file?: string }): Promise<void> {
     if (ctx.member.role !== 'admin' && ctx.member.role !== 'secretary') throw new UserError('quizzes.import.forbidden');
     const folded = foldName(args.name);
+    if (!isStartableBankName(args.name)) throw new UserError('quizzes.import.nameReserved', { name: args.name });
     if (catalog.isFileBankName(args.name) || (await catalog.findBank(ctx.db, args.name))) {
       throw new UserError('quizzes.import.nameTaken', { name: args.name });
     }

@@ -58,6 +58,8 @@ describe('CSV import', () => {
     ]);
     expect(await b.say('赵书记', `/quiz import 党章补充\n${CSV}`)).toEqual(['题库名“党章补充”已经有了，请换一个名字。']);
     expect(await b.say('赵书记', `/quiz import 党章\n${CSV}`)).toEqual(['题库名“党章”已经有了，请换一个名字。']);
+    expect(await b.say('赵书记', `/quiz import daily\n${CSV}`)).toEqual(['“daily”不能做题库名（会被当成命令或题数），请换一个名字。']);
+    expect(await b.say('赵书记', `/quiz import 第二期 10\n${CSV}`)).toEqual(['“第二期 10”不能做题库名（会被当成命令或题数），请换一个名字。']);
     expect(await b.say('赵书记', '/quiz banks')).toEqual([
       [
         '题库列表：',

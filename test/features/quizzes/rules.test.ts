@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config.ts';
-import { answerArgs, quizArgs, rankArgs } from '../../../src/features/quizzes/args.ts';
+import { answerArgs, isStartableBankName, quizArgs, rankArgs } from '../../../src/features/quizzes/args.ts';
 import { optionOrderFor, pickQuestions, readAnswer, speedPoints } from '../../../src/features/quizzes/engine.ts';
 import { streakOf } from '../../../src/features/quizzes/leaderboard.ts';
 import { reviewOffset } from '../../../src/features/quizzes/store.ts';
@@ -49,6 +49,11 @@ describe('quiz rules', () => {
     for (const bad of ['21', '0题', '党章 5 6', '5秒', '601秒', 'daily maybe', 'stop x', 'import 党史', 'import ../etc/passwd.csv', 'import 党史 ../../x.csv', '长'.repeat(41)]) {
       expect(quizArgs.safeParse(input(bad)).success, bad).toBe(false);
     }
+  });
+
+  it('accepts as bank names only what /quiz <name> would start', () => {
+    expect(['党史', '二十大 报告', 'Party History', '🙂学习'].map(isStartableBankName)).toEqual([true, true, true, true]);
+    expect(['daily', '导入', 'stop', 'banks', '10', '十题', '30秒', '党史 5', ''].map(isStartableBankName)).toEqual([false, false, false, false, false, false, false, false, false]);
   });
 
   it('parses /answer and /rank arguments', () => {
