@@ -3,11 +3,11 @@
 // opted in, answered by a bare answer in the private chat.
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../src/clock.ts';
-import { freshSqlite } from '../../support/db.ts';
+import { describePg, freshPostgres, freshSqlite } from '../../support/db.ts';
 import { startTestBot, type TestBot } from '../../support/app.ts';
 import { readShownQuestion } from './support.ts';
 
-type Db = Awaited<ReturnType<typeof freshSqlite>>;
+type Db = Awaited<ReturnType<typeof freshPostgres>>;
 let bot: TestBot | undefined;
 let db: Db | undefined;
 
@@ -25,68 +25,71 @@ function morning(days: number): string {
   return new Date(Date.parse('2026-11-26T02:00:00Z') + days * 86_400_000).toISOString();
 }
 
+/** One wrong answer reviewed over 8 days, on a database made by `fresh`. */
+async function reviewSchedule(fresh: () => Promise<Db>): Promise<void> {
+  const clock = new ManualClock(morning(0));
+  db = await fresh();
+  const b = (bot = await startTestBot(db, { clock }));
+  await b.app.scheduler.stop(); // the test runs what is due itself
+  await b.say('管理员', '/help');
+
+  // Day 0: a one-person quiz in the private chat closes at the answer; 张三 answers wrong.
+  const shown = await b.say('张三', '/quiz 党章 1', dm);
+  const q = readShownQuestion(shown[1]!);
+  const result = await b.say('张三', q.wrong, dm);
+  expect(result[0]).toMatch(/\n1人作答，没有人答对。$/);
+  expect(result[1]).toBe('答题 #1 结束，排名：\n1. 张三 答对0/1题 0分');
+  expect(await b.say('张三', '/mistakes', dm)).toEqual(['错题本里有1道题，今天没有要复习的。下次复习：11月27日。']);
+
+  // Day 1: due. Answered wrong: it stays, next at day 3.
+  clock.set(morning(1));
+  const review1 = await b.say('张三', '/mistakes', dm);
+  expect(review1[0]).toBe('错题复习：今天1道（错题本共1道）。答对两次就移出错题本。');
+  expect(review1[1]).toMatch(/^错题复习（党章），还剩1道\n/);
+  const r1 = readShownQuestion(review1[1]!);
+  expect(r1.question.key).toBe(q.question.key);
+  const answer1 = await b.say('张三', r1.wrong, dm);
+  expect(answer1[0]).toMatch(/^回答错误。\n正确答案：/);
+  expect(answer1[0]).toMatch(/\n这道题已答对0\/2次，下次复习：11月29日。$/);
+  expect(answer1[1]).toBe('今天的错题复习完了。');
+
+  // Day 2: not due.
+  clock.set(morning(2));
+  expect(await b.say('张三', '/mistakes', dm)).toEqual(['错题本里有1道题，今天没有要复习的。下次复习：11月29日。']);
+
+  // Day 3: answered right once (5 points), next at day 7.
+  clock.set(morning(3));
+  const r3 = readShownQuestion((await b.say('张三', '/mistakes', dm))[1]!);
+  const answer3 = await b.say('张三', `答案是${r3.right}`, dm);
+  expect(answer3[0]).toMatch(/^回答正确。\n/);
+  expect(answer3[0]).toMatch(/\n得5分。\n这道题已答对1\/2次，下次复习：12月3日。$/);
+
+  // Days 4 to 6: not due.
+  for (const day of [4, 5, 6]) {
+    clock.set(morning(day));
+    expect(await b.say('张三', '/mistakes', dm)).toEqual(['错题本里有1道题，今天没有要复习的。下次复习：12月3日。']);
+  }
+
+  // Day 7: right the second time: out of the book.
+  clock.set(morning(7));
+  const r7 = readShownQuestion((await b.say('张三', '/mistakes', dm))[1]!);
+  const answer7 = await b.say('张三', r7.right, dm);
+  expect(answer7[0]).toMatch(/\n得5分。\n这道题已答对两次，移出错题本。$/);
+  expect(answer7[1]).toBe('今天的错题复习完了。');
+
+  // Day 8: empty.
+  clock.set(morning(8));
+  expect(await b.say('张三', '/mistakes', dm)).toEqual(['你的错题本是空的。']);
+  // A bare answer with nothing open is ordinary chat.
+  expect(await b.say('张三', 'A', dm)).toEqual([]);
+  expect(await b.say('张三', '/answer A', dm)).toEqual(['现在没有等你回答的题目。发送 /quiz 开始答题。']);
+  const whoami = (await b.say('张三', '/whoami', dm))[0]!;
+  expect(whoami).toContain('学习积分：累计10分，今天0/100分');
+  expect(whoami).toContain('连续学习：1天；错题本：0道');
+}
+
 describe('错题本', () => {
-  it('brings a wrong answer back after 1, 3 and 7 days until it is answered right twice', { timeout: 90_000 }, async () => {
-    const clock = new ManualClock(morning(0));
-    db = await freshSqlite();
-    const b = (bot = await startTestBot(db, { clock }));
-    await b.app.scheduler.stop(); // the test runs what is due itself
-    await b.say('管理员', '/help');
-
-    // Day 0: a one-person quiz in the private chat closes at the answer; 张三 answers wrong.
-    const shown = await b.say('张三', '/quiz 党章 1', dm);
-    const q = readShownQuestion(shown[1]!);
-    const result = await b.say('张三', q.wrong, dm);
-    expect(result[0]).toMatch(/\n1人作答，没有人答对。$/);
-    expect(result[1]).toBe('答题 #1 结束，排名：\n1. 张三 答对0/1题 0分');
-    expect(await b.say('张三', '/mistakes', dm)).toEqual(['错题本里有1道题，今天没有要复习的。下次复习：11月27日。']);
-
-    // Day 1: due. Answered wrong: it stays, next at day 3.
-    clock.set(morning(1));
-    const review1 = await b.say('张三', '/mistakes', dm);
-    expect(review1[0]).toBe('错题复习：今天1道（错题本共1道）。答对两次就移出错题本。');
-    expect(review1[1]).toMatch(/^错题复习（党章），还剩1道\n/);
-    const r1 = readShownQuestion(review1[1]!);
-    expect(r1.question.key).toBe(q.question.key);
-    const answer1 = await b.say('张三', r1.wrong, dm);
-    expect(answer1[0]).toMatch(/^回答错误。\n正确答案：/);
-    expect(answer1[0]).toMatch(/\n这道题已答对0\/2次，下次复习：11月29日。$/);
-    expect(answer1[1]).toBe('今天的错题复习完了。');
-
-    // Day 2: not due.
-    clock.set(morning(2));
-    expect(await b.say('张三', '/mistakes', dm)).toEqual(['错题本里有1道题，今天没有要复习的。下次复习：11月29日。']);
-
-    // Day 3: answered right once (5 points), next at day 7.
-    clock.set(morning(3));
-    const r3 = readShownQuestion((await b.say('张三', '/mistakes', dm))[1]!);
-    const answer3 = await b.say('张三', `答案是${r3.right}`, dm);
-    expect(answer3[0]).toMatch(/^回答正确。\n/);
-    expect(answer3[0]).toMatch(/\n得5分。\n这道题已答对1\/2次，下次复习：12月3日。$/);
-
-    // Days 4 to 6: not due.
-    for (const day of [4, 5, 6]) {
-      clock.set(morning(day));
-      expect(await b.say('张三', '/mistakes', dm)).toEqual(['错题本里有1道题，今天没有要复习的。下次复习：12月3日。']);
-    }
-
-    // Day 7: right the second time: out of the book.
-    clock.set(morning(7));
-    const r7 = readShownQuestion((await b.say('张三', '/mistakes', dm))[1]!);
-    const answer7 = await b.say('张三', r7.right, dm);
-    expect(answer7[0]).toMatch(/\n得5分。\n这道题已答对两次，移出错题本。$/);
-    expect(answer7[1]).toBe('今天的错题复习完了。');
-
-    // Day 8: empty.
-    clock.set(morning(8));
-    expect(await b.say('张三', '/mistakes', dm)).toEqual(['你的错题本是空的。']);
-    // A bare answer with nothing open is ordinary chat.
-    expect(await b.say('张三', 'A', dm)).toEqual([]);
-    expect(await b.say('张三', '/answer A', dm)).toEqual(['现在没有等你回答的题目。发送 /quiz 开始答题。']);
-    const whoami = (await b.say('张三', '/whoami', dm))[0]!;
-    expect(whoami).toContain('学习积分：累计10分，今天0/100分');
-    expect(whoami).toContain('连续学习：1天；错题本：0道');
-  });
+  it('brings a wrong answer back after 1, 3 and 7 days until it is answered right twice', { timeout: 90_000 }, () => reviewSchedule(freshSqlite));
 
   it('/mistakes in a group sends the review privately where the platform allows it', async () => {
     const clock = new ManualClock(morning(0));
@@ -150,4 +153,8 @@ describe('每日一题', () => {
     const lreply = await b.say('李四', ls.right, dm);
     expect(lreply[0]).toMatch(/\n得5分。\n这道题已答对1\/2次，下次复习：11月29日。$/);
   });
+});
+
+describePg('错题本 on PostgreSQL', () => {
+  it('keeps the same review schedule', { timeout: 90_000 }, () => reviewSchedule(freshPostgres));
 });
