@@ -21,7 +21,7 @@
 import type { Translate, Tx } from '../../bot/feature.ts';
 import type { ChatRef, OutgoingMessage } from '../../bot/types.ts';
 import { parseChoice, parseTrueFalse } from '../../bot/answers.ts';
-import { getMember } from '../../bot/roster.ts';
+import { getMember, membersOfUnit } from '../../bot/roster.ts';
 import type { TaskSpec } from '../../scheduler/contract.ts';
 import { optionCount, type Bank, type Question } from './banks.ts';
 import type { Catalog } from './catalog.ts';
@@ -208,10 +208,16 @@ export async function openNextQuestion(env: QuizEnv, catalog: Catalog, settings:
   await openQuestion(env, catalog, settings, quiz, row);
 }
 
-/** Names of members by id (a removed member shows as #id). */
-async function namesOf(tx: Tx, ids: readonly number[]): Promise<Map<number, string>> {
+/**
+ * Names of members by id: the quiz's unit in one query, anyone else (a visitor from another unit)
+ * one by one; an unknown id shows as #id.
+ */
+async function namesOf(tx: Tx, ids: readonly number[], unitId: number | null): Promise<Map<number, string>> {
+  const wanted = new Set(ids);
   const out = new Map<number, string>();
-  for (const id of new Set(ids)) out.set(id, (await getMember(tx, id))?.name ?? `#${id}`);
+  if (wanted.size === 0) return out;
+  if (unitId !== null) for (const m of await membersOfUnit(tx, unitId)) if (wanted.has(m.id)) out.set(m.id, m.name);
+  for (const id of wanted) if (!out.has(id)) out.set(id, (await getMember(tx, id))?.name ?? `#${id}`);
   return out;
 }
 
@@ -224,7 +230,7 @@ async function closeQuestion(env: QuizEnv, catalog: Catalog, settings: QuizSetti
   const q = await catalog.question(env.db, row.questionKey);
   if (q) {
     const answers = await answersToQuestion(env.db, row.id);
-    const names = await namesOf(env.db, answers.filter((a) => a.correct).map((a) => a.memberId));
+    const names = await namesOf(env.db, answers.filter((a) => a.correct).map((a) => a.memberId), quiz.unitId);
     const rightNames = answers.filter((a) => a.correct).map((a) => names.get(a.memberId) ?? '?');
     env.send(quiz.chat, questionResultText(env.t, slot, q, row.optionOrder, { answered: answers.length, rightNames }));
   }
@@ -265,7 +271,7 @@ export function rankAnswers(answers: readonly QuizAnswerRow[], names: ReadonlyMa
 async function finishQuiz(env: QuizEnv, quiz: QuizRow, status: 'finished' | 'stopped'): Promise<void> {
   if (!(await endQuiz(env.db, quiz.id, status, env.now()))) return;
   const answers = await answersOfQuiz(env.db, quiz.id);
-  const names = await namesOf(env.db, answers.map((a) => a.memberId));
+  const names = await namesOf(env.db, answers.map((a) => a.memberId), quiz.unitId);
   const capped = answers.some((a) => a.credited < a.points);
   env.send(quiz.chat, quizRankingText(env.t, { id: quiz.id, questionCount: quiz.questionCount, stopped: status === 'stopped' }, rankAnswers(answers, names), capped));
 }

@@ -120,7 +120,10 @@ export interface QuizRankLine {
   readonly points: number;
 }
 
-/** The ranking at the end of a quiz. */
+/** Lines of a quiz's final ranking (a long list is clutter in a group; the rest are counted). */
+const MAX_RANKING_LINES = 10;
+
+/** The ranking at the end of a quiz: the first ten, then how many more took part. */
 export function quizRankingText(
   t: Translate,
   quiz: { id: number; questionCount: number; stopped: boolean },
@@ -129,9 +132,10 @@ export function quizRankingText(
 ): string {
   const head = t(quiz.stopped ? 'quizzes.ranking.stopped' : 'quizzes.ranking.header', { id: quiz.id });
   if (lines.length === 0) return [head, t('quizzes.ranking.empty')].join('\n');
-  const body = lines.map((l) =>
+  const body = lines.slice(0, MAX_RANKING_LINES).map((l) =>
     t('quizzes.ranking.line', { rank: l.rank, name: l.name, correct: l.correct, total: quiz.questionCount, points: l.points }),
   );
+  if (lines.length > MAX_RANKING_LINES) body.push(t('quizzes.ranking.more', { count: lines.length - MAX_RANKING_LINES, total: lines.length }));
   return [head, ...body, ...(capped ? [t('quizzes.ranking.capped')] : [])].join('\n');
 }
 

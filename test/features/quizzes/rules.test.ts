@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import path from 'node:path';
 import { loadConfig } from '../../../src/config.ts';
+import { loadPrompts, translator } from '../../../src/bot/i18n.ts';
+import { quizRankingText } from '../../../src/features/quizzes/render.ts';
+import { rankAnswers } from '../../../src/features/quizzes/engine.ts';
 import { answerArgs, isStartableBankName, quizArgs, rankArgs } from '../../../src/features/quizzes/args.ts';
 import { optionOrderFor, pickQuestions, readAnswer, speedPoints } from '../../../src/features/quizzes/engine.ts';
 import { streakOf } from '../../../src/features/quizzes/leaderboard.ts';
@@ -90,5 +94,20 @@ describe('quiz rules', () => {
     expect(() => loadConfig({ QUIZ_QUESTION_SECONDS: '5' })).toThrow('QUIZ_QUESTION_SECONDS: must be 10-600 seconds (got "5")');
     expect(() => loadConfig({ QUIZ_DAILY_CAP: 'many' })).toThrow(/^QUIZ_DAILY_CAP: /);
     expect(() => loadConfig({ QUIZ_DAILY_CRON: 'every morning' })).toThrow('QUIZ_DAILY_CRON: must be a 5-field cron expression, e.g. 0 8 * * * (got "every morning")');
+  });
+
+  it('ranks a quiz by points then right answers (ties share a rank, faster first) and shows the first ten', () => {
+    const t = translator(loadPrompts(path.resolve(import.meta.dirname, '../../../prompts')), 'zh-CN');
+    const a = (memberId: number, points: number, correct: boolean, elapsedMs: number) => ({ questionId: 1, memberId, choice: 0, correct, elapsedMs, points, credited: points });
+    const names = new Map(Array.from({ length: 12 }, (_, i) => [i + 1, `党员${i + 1}`]));
+    const ranked = rankAnswers([a(1, 10, true, 3000), a(2, 10, true, 1000), a(3, 0, false, 500), a(1, 8, true, 9000), a(2, 8, true, 9000), a(4, 0, false, 100)], names);
+    expect(ranked.map((r) => [r.rank, r.name, r.points, r.correct])).toEqual([
+      [1, '党员2', 18, 2],
+      [1, '党员1', 18, 2],
+      [3, '党员4', 0, 0],
+      [3, '党员3', 0, 0],
+    ]);
+    const many = rankAnswers(Array.from({ length: 12 }, (_, i) => a(i + 1, 20 - i, true, 1000)), names);
+    expect(quizRankingText(t, { id: 9, questionCount: 1, stopped: false }, many, false).split('\n').slice(-2)).toEqual(['10. 党员10 答对1/1题 11分', '……另有2人，共12人参加。']);
   });
 });
