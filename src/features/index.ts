@@ -7,6 +7,8 @@ import type { Config } from '../config.ts';
 import type { Clock } from '../clock.ts';
 import type { Logger } from '../logger.ts';
 import { coreFeature } from './core/index.ts';
+import { meetingsFeature } from './meetings/index.ts';
+import { suggestionsFeature } from './suggestions/index.ts';
 import { quizzesFeature } from './quizzes/index.ts';
 
 /** What feature factories may use at construction time. */
@@ -22,5 +24,5 @@ export interface FeatureServices {
 
 /** Builds every feature. */
 export function createFeatures(services: FeatureServices): Feature[] {
-  return [coreFeature(services.registry), quizzesFeature(services)];
+  return [coreFeature(services.registry), meetingsFeature(services), suggestionsFeature(), quizzesFeature(services)];
 }
