@@ -2,13 +2,14 @@
 // with a manual clock: time limits, speed points, early close, the first answer counting, the
 // daily cap, the final ranking, /rank and /whoami.
 import { afterEach, describe, expect, it } from 'vitest';
+import type { Database } from '../../../src/db/client.ts';
 import { ManualClock } from '../../../src/clock.ts';
 import { quizParticipation } from '../../../src/features/quizzes/index.ts';
 import { describePg, freshPostgres, freshSqlite } from '../../support/db.ts';
 import { startTestBot, type TestBot } from '../../support/app.ts';
 import { lastQuestion, readShownQuestion } from './support.ts';
 
-type Db = Awaited<ReturnType<typeof freshPostgres>>;
+type Db = Database;
 let bot: TestBot | undefined;
 let db: Db | undefined;
 

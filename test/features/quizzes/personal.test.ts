@@ -2,12 +2,13 @@
 // wrong answer over 8 days, and the daily question (每日一题) sent by the scheduler to members who
 // opted in, answered by a bare answer in the private chat.
 import { afterEach, describe, expect, it } from 'vitest';
+import type { Database } from '../../../src/db/client.ts';
 import { ManualClock } from '../../../src/clock.ts';
 import { describePg, freshPostgres, freshSqlite } from '../../support/db.ts';
 import { startTestBot, type TestBot } from '../../support/app.ts';
 import { readShownQuestion } from './support.ts';
 
-type Db = Awaited<ReturnType<typeof freshPostgres>>;
+type Db = Database;
 let bot: TestBot | undefined;
 let db: Db | undefined;
 
