@@ -72,10 +72,11 @@ export function createApp(options: AppOptions): App {
   const byPlatform = new Map<Platform, Adapter>(adapters.map((a) => [a.platform, a]));
   const capabilitiesOf = (p: Platform): Capabilities | undefined => byPlatform.get(p)?.capabilities;
 
-  let registry: CommandRegistry | undefined;
-  const defaults = createFeatures({ config, clock, logger, promptsDir, registry: () => registry! });
+  // Features are built before the registry that lists them; /help reads it later, through this holder.
+  const holder: { registry?: CommandRegistry } = {};
+  const defaults = createFeatures({ config, clock, logger, promptsDir, registry: () => holder.registry! });
   const features = options.features ? options.features(defaults) : defaults;
-  registry = new CommandRegistry(features);
+  const registry = (holder.registry = new CommandRegistry(features));
   const jobs = new JobRegistry();
   for (const f of features) f.jobs?.(jobs);
 
