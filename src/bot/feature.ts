@@ -63,6 +63,12 @@ export interface Context {
   send(chat: ChatRef, message: OutgoingMessage | string): void;
   /** Records an audit entry in the same transaction-less way as other writes (who did what). */
   audit(action: string, detail: string): Promise<void>;
+  /**
+   * Marks the event being handled as sensitive (a secret ballot, a receipt code): the inbox then
+   * stores it without its text (`[redacted]`), in the same transaction as the handler's writes,
+   * and also when the handler refuses or fails. Call it before anything that may throw.
+   */
+  redactEvent(): void;
 }
 
 /** What `parse` receives: the command's argument text, normalised (half-width, single spaces). */
@@ -113,6 +119,30 @@ export interface Feature {
   readonly profileLines?: (ctx: Context) => Promise<string[]>;
   /** Registers the feature's recurring jobs and one-off task runners. */
   readonly jobs?: (scheduler: Scheduler) => void;
+  /**
+   * This feature's sections of `/report` for one unit and period (check-in rate, quiz
+   * participation, poll turnout, attendance, the annual evaluation…), in the caller's language.
+   * The `/report` command (core) shows every feature's sections in feature order.
+   */
+  readonly reportSections?: (ctx: Context, scope: ReportScope) => Promise<ReportSection[]>;
+}
+
+/** What `/report` covers: one org unit (a branch, or the township with its branches) over a period. */
+export interface ReportScope {
+  readonly unitId: number;
+  readonly unitName: string;
+  /** `township` or `branch`. */
+  readonly unitKind: string;
+  /** Start of the period (inclusive), UTC: 1 January of this year in the org time zone. */
+  readonly from: Date;
+  /** End of the period (exclusive): now. */
+  readonly to: Date;
+}
+
+/** One titled block of `/report`. */
+export interface ReportSection {
+  readonly title: string;
+  readonly lines: readonly string[];
 }
 
 /**

@@ -7,6 +7,7 @@ import type { Config } from '../config.ts';
 import type { Clock } from '../clock.ts';
 import type { Logger } from '../logger.ts';
 import { coreFeature } from './core/index.ts';
+import { pollsFeature } from './polls/index.ts';
 
 /** What feature factories may use at construction time. */
 export interface FeatureServices {
@@ -21,5 +22,5 @@ export interface FeatureServices {
 
 /** Builds every feature. */
 export function createFeatures(services: FeatureServices): Feature[] {
-  return [coreFeature(services.registry)];
+  return [coreFeature(services.registry), pollsFeature({ promptsDir: services.promptsDir, logger: services.logger })];
 }

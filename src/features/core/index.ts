@@ -1,6 +1,6 @@
 /**
  * The core slice: /help, /whoami, /setrole and /bindchat — who you are, what you may do here,
- * and how an admin ties a chat to an org unit.
+ * and how an admin ties a chat to an org unit — and /report, which shows the features' sections.
  */
 import { z } from 'zod';
 import { argInput, noArgs } from '../../bot/args.ts';
@@ -8,6 +8,7 @@ import { command, UserError, type Context, type Feature } from '../../bot/featur
 import type { CommandRegistry } from '../../bot/registry.ts';
 import type { Role } from '../../bot/types.ts';
 import { bindChat, findMembersByName, memberByIdentity, setMemberRole, unitName } from '../../bot/roster.ts';
+import { reportCommand } from './report.ts';
 
 const ALL: Role[] = ['admin', 'secretary', 'member', 'masses'];
 
@@ -156,6 +157,7 @@ export function coreFeature(registry: () => CommandRegistry): Feature {
           );
         },
       }),
+      reportCommand(registry),
     ],
   };
 }
