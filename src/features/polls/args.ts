@@ -10,7 +10,8 @@
  * masses chat). `--close` takes `24h`, `30m`, `2d`, `20:00`, `2026-12-01` or `2026-12-01 20:00`.
  */
 import { z } from 'zod';
-import { argInput, idToken, leadingId, pipeParts } from '../../bot/args.ts';
+import { argInput, idToken, leadingId } from '../../bot/args.ts';
+import { normalizeForParsing } from '../../bot/normalize.ts';
 import type { Audience } from './store.ts';
 
 /** The flags of /poll and /rate. */
@@ -47,27 +48,31 @@ const FLAG = /^(?:--|[—–]{1,2})(.+)$/;
 const DATE = /^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}$/;
 const TIME = /^\d{1,2}:\d{2}$/;
 
-/** Splits tokens into flags and the rest; undefined (with a reason) when a flag is unknown or lacks its value. */
+/**
+ * Splits tokens into flags and the rest; an error (a short reason) when a flag is unknown or lacks
+ * its value. Flags are recognised on the folded form of a token (full-width `－－ａｎｏｎ` works);
+ * the rest is returned as typed.
+ */
 export function extractFlags(tokens: readonly string[]): { flags: PollFlags; rest: string[] } | { error: string } {
   const flags: { -readonly [K in keyof PollFlags]: PollFlags[K] } = { anon: false, multi: false, hide: false };
   const rest: string[] = [];
+  const folded = tokens.map((t) => normalizeForParsing(t));
   for (let i = 0; i < tokens.length; i++) {
-    const tok = tokens[i]!;
-    const m = FLAG.exec(tok);
+    const m = FLAG.exec(folded[i]!);
     if (!m) {
-      rest.push(tok);
+      rest.push(tokens[i]!);
       continue;
     }
     const [nameRaw, inlineValue] = m[1]!.split(/=(.*)/s, 2) as [string, string | undefined];
     const name = FLAG_NAMES[nameRaw.toLowerCase()];
-    if (!name) return { error: `unknown flag ${tok.slice(0, 20)}` };
+    if (!name) return { error: `unknown flag ${folded[i]!.slice(0, 20)}` };
     if (name === 'close') {
-      let value = inlineValue ?? tokens[++i];
+      let value = inlineValue ?? folded[++i];
       if (!value) return { error: '--close needs a time' };
-      if (DATE.test(value) && TIME.test(tokens[i + 1] ?? '')) value = `${value} ${tokens[++i]}`;
+      if (DATE.test(value) && TIME.test(folded[i + 1] ?? '')) value = `${value} ${folded[++i]}`;
       flags.close = value;
     } else if (name === 'min') {
-      const value = inlineValue ?? tokens[++i] ?? '';
+      const value = inlineValue ?? folded[++i] ?? '';
       if (!/^\d{1,4}$/.test(value)) return { error: '--min needs a number' };
       flags.min = Number(value);
     } else if (name.startsWith('audience:')) {
@@ -79,14 +84,19 @@ export function extractFlags(tokens: readonly string[]): { flags: PollFlags; res
   return { flags, rest };
 }
 
-/** `/poll 问题 | 选项1 | 选项2 [| …] [flags]` → question, options, flags. */
+/** The arguments as typed, split on any white space (the question and options keep their punctuation). */
+function rawTokens(raw: string): string[] {
+  return raw.split(/\s+/u).filter((t) => t !== '');
+}
+
+/** `/poll 问题 | 选项1 | 选项2 [| …] [flags]` → question, options (as typed), flags. */
 export const pollArgs = argInput.transform((a, ctx) => {
-  const r = extractFlags(a.tokens);
+  const r = extractFlags(rawTokens(a.raw));
   if ('error' in r) {
     ctx.addIssue({ code: 'custom', message: r.error });
     return z.NEVER;
   }
-  const parts = pipeParts(r.rest.join(' '));
+  const parts = r.rest.join(' ').split(/[|｜]/).map((p) => p.trim());
   const question = parts[0] ?? '';
   const options = parts.slice(1).filter((p) => p !== '');
   if (!question || options.length < 1) {
@@ -96,15 +106,15 @@ export const pollArgs = argInput.transform((a, ctx) => {
   return { question, options, flags: r.flags };
 });
 
-/** `/rate 对象 [flags]` → subject, flags (`--multi` makes no sense for a rating). */
+/** `/rate 对象 [flags]` → subject (as typed), flags (`--multi` makes no sense for a rating). */
 export const rateArgs = argInput.transform((a, ctx) => {
-  const r = extractFlags(a.tokens);
+  const r = extractFlags(rawTokens(a.raw));
   if ('error' in r || r.flags.multi) {
     ctx.addIssue({ code: 'custom', message: 'error' in r ? r.error : '--multi is for choice polls' });
     return z.NEVER;
   }
   const subject = r.rest.join(' ').trim();
-  if (!subject || subject.includes('|')) {
+  if (!subject || /[|｜]/.test(subject)) {
     ctx.addIssue({ code: 'custom', message: 'who or what is rated' });
     return z.NEVER;
   }
