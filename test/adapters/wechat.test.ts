@@ -3,7 +3,6 @@
  * right `Incoming`, what the outbox hands over reaches the room, and logout, crashes in handlers and
  * renames do what the issue asks.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -20,7 +19,7 @@ import {
   type WechatAdapterOptions,
 } from '../../src/adapters/wechat.ts';
 import { stripNamedMention } from '../../src/adapters/wechat/incoming.ts';
-import { captureLogger, createMockedWechat, loggedIn, Recorder, type LogLine, type MockedWechat } from '../support/wechat-mock.ts';
+import { captureLogger, createMockedWechat, loggedIn, Recorder, runChild, type LogLine, type MockedWechat } from '../support/wechat-mock.ts';
 
 let dataDir: string;
 let adapters: WechatAdapter[] = [];
@@ -385,33 +384,9 @@ describe('WechatAdapter lifecycle', () => {
   });
 });
 
-/** Runs test/support/wechat-child.ts in its own Node process; kills it after `limitMs`. */
-function runChild(mode: string, limitMs = 20_000): Promise<{ code: number | null; stdout: string; stderr: string; exitedAt: number; killed: boolean }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/wechat-child.ts', mode, dataDir], {
-      cwd: path.resolve(import.meta.dirname, '../..'),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    let killed = false;
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const limit = setTimeout(() => {
-      killed = true;
-      child.kill('SIGKILL');
-    }, limitMs);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(limit);
-      resolve({ code, stdout, stderr, exitedAt: Date.now(), killed });
-    });
-  });
-}
-
 describe('WechatAdapter in a whole process', () => {
   it('stop() leaves nothing running: the process exits by itself', async () => {
-    const result = await runChild('exit');
+    const result = await runChild('exit', dataDir);
     expect(result.killed, result.stderr).toBe(false);
     expect(result.code, result.stderr).toBe(0);
     const report = JSON.parse(result.stdout.trim().split('\n').at(-1)!) as { stoppedAt: number; handled: number; sent: number };
@@ -420,7 +395,7 @@ describe('WechatAdapter in a whole process', () => {
   });
 
   it('a crash still kills the process although the puppet installed a swallowing uncaughtException listener', async () => {
-    const result = await runChild('crash');
+    const result = await runChild('crash', dataDir);
     expect(result.killed).toBe(false);
     expect(result.stdout).not.toContain('still alive after the crash');
     expect(result.stderr).toContain('fatal-boom');
@@ -428,7 +403,7 @@ describe('WechatAdapter in a whole process', () => {
   });
 
   it('(control) the same listener, installed where the adapter does not look, does swallow the crash', async () => {
-    const result = await runChild('control');
+    const result = await runChild('control', dataDir);
     expect(result.stdout).toContain('uncaughtException Error: fatal-boom');
     expect(result.stdout).toContain('still alive after the crash');
     expect(result.code).toBe(0);

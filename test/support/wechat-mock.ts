@@ -3,6 +3,8 @@
  * plays the other side — the bot's account, the members, the rooms, login and logout — and records
  * what the bot sends. Nothing here sleeps: waits are event-driven with a timeout bound.
  */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
 import { Writable } from 'node:stream';
 import { FileBox } from 'file-box';
 import { pino, type Logger } from 'pino';
@@ -223,4 +225,39 @@ export function createMockedWechat(
       target.topic(topic).by(by);
     },
   };
+}
+
+/** How a run of test/support/wechat-child.ts ended. */
+export interface ChildResult {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  /** When the process was seen to end (ms since epoch). */
+  readonly exitedAt: number;
+  /** True when it had to be killed for running past the limit. */
+  readonly killed: boolean;
+}
+
+/** Runs test/support/wechat-child.ts `mode` in its own Node process; kills it after `limitMs`. */
+export function runChild(mode: string, dataDir: string, limitMs = 30_000): Promise<ChildResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/wechat-child.ts', mode, dataDir], {
+      cwd: path.resolve(import.meta.dirname, '../..'),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    let killed = false;
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const limit = setTimeout(() => {
+      killed = true;
+      child.kill('SIGKILL');
+    }, limitMs);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(limit);
+      resolve({ code, stdout, stderr, exitedAt: Date.now(), killed });
+    });
+  });
 }
