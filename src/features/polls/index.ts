@@ -64,7 +64,7 @@ import {
   namedBallots,
   openPollsInChat,
   openPollsOfUnit,
-  pollsOfUnitBetween,
+  pollsOfUnitsBetween,
   receiptCounts,
   replaceAnonBallot,
   voterIds,
@@ -487,10 +487,17 @@ export function rankingLines(t: Translate, ranking: readonly RankedUnit[]): stri
   return lines;
 }
 
-/** The polls sections of /report: poll turnout of the unit, and the annual evaluation. */
+/**
+ * The polls sections of /report: poll turnout of the unit (with its branches, for a township), and
+ * the annual evaluation of its branches (of the branch itself, for a branch).
+ */
 async function reportSections(ctx: Context, scope: ReportScope, sources: EvaluationSources, config: EvaluationConfig): Promise<ReportSection[]> {
   const { t, db } = ctx;
-  const polls = await pollsOfUnitBetween(db, scope.unitId, scope.from, scope.to);
+  const units = await listUnits(db);
+  const branches = scope.unitKind === 'township' ? units.filter((u) => u.parentId === scope.unitId) : units.filter((u) => u.id === scope.unitId);
+  // A township's report counts its own polls and its branches'.
+  const unitIds = [...new Set([scope.unitId, ...branches.map((b) => b.id)])];
+  const polls = await pollsOfUnitsBetween(db, unitIds, scope.from, scope.to);
   const pollLines: string[] = [];
   if (polls.length === 0) {
     pollLines.push(t('polls.report.pollsNone'));
@@ -506,8 +513,6 @@ async function reportSections(ctx: Context, scope: ReportScope, sources: Evaluat
     pollLines.push(t('polls.report.pollsLine', { count: polls.length, closed }));
     pollLines.push(turnoutLine(t, voted, eligible));
   }
-  const units = await listUnits(db);
-  const branches = scope.unitKind === 'township' ? units.filter((u) => u.parentId === scope.unitId) : units.filter((u) => u.id === scope.unitId);
   const evalLines = branches.length
     ? rankingLines(t, await evaluateUnits(db, branches, scope.from, scope.to, sources, config))
     : [t('polls.report.noBranches')];

@@ -301,9 +301,9 @@ export async function markClosed(tx: Tx, pollId: number, now: Date, eligible: nu
   return count === 1;
 }
 
-/** Polls of a unit created in [from, to), oldest first (for /report). */
-export async function pollsOfUnitBetween(tx: Tx, unitId: number, from: Date, to: Date): Promise<Poll[]> {
-  const rows = await tx.poll.findMany({ where: { unitId, createdAt: { gte: from, lt: to } }, orderBy: { id: 'asc' } });
+/** Polls of some units created in [from, to), oldest first (for /report). */
+export async function pollsOfUnitsBetween(tx: Tx, unitIds: readonly number[], from: Date, to: Date): Promise<Poll[]> {
+  const rows = await tx.poll.findMany({ where: { unitId: { in: [...unitIds] }, createdAt: { gte: from, lt: to } }, orderBy: { id: 'asc' } });
   return rows.map(toPoll);
 }
 
