@@ -353,7 +353,9 @@ async function checkReceipt(ctx: Context, poll: Poll, raw: string): Promise<void
   if (!code) throw new UserError('polls.check.usage', { id });
   const ballot = await findAnonBallot(ctx.db, id, codeTag(poll.salt, code));
   if (!ballot) throw new UserError('polls.check.notFound', { id });
-  if (ctx.chat.ref.kind === 'private') ctx.reply(t('polls.check.countedWith', { id, choice: describeBallot(t, poll, ballot) }));
+  // In a private chat the ballot's content is shown, and the message is erased from the outbox once
+  // delivered (it pairs the member's chat with a choice).
+  if (ctx.chat.ref.kind === 'private') ctx.reply({ kind: 'text', text: t('polls.check.countedWith', { id, choice: describeBallot(t, poll, ballot) }), ephemeral: true });
   else ctx.reply(t('polls.check.counted', { id }));
 }
 

@@ -137,6 +137,7 @@ describe('anonymous polls', () => {
     const code0 = receiptCodes(bot, vs[0]!)[0]!;
     expect(await bot.texts(vs[0]!, `/vote #${id} 3 ${code0}`, { private: true })).toEqual([`已更改你在 #${id} 的匿名票。`]);
     picks[0] = 2;
+    expect(await bot.texts(vs[0]!, `/vote #${id} check ${code0}`, { private: true })).toEqual([`回执码有效：这张票已计入 #${id}，内容是：3. 弃权。`]);
     expect((await bot.texts(vs[1]!, `/vote #${id} 1`))[0]).toContain('匿名票要改，请附上回执码');
     expect((await bot.texts(vs[2]!, `/vote #${id} 1 ${receiptCodes(bot, vs[1]!)[0]!.replace(/.$/, (c) => (c === '2' ? '3' : '2'))}`))[0]).toContain('回执码不对');
 
@@ -153,16 +154,17 @@ describe('anonymous polls', () => {
     const codes = vs.flatMap((v) => receiptCodes(bot!, v));
     expect(codes).toHaveLength(6);
     for (const code of codes) for (const [t, rows] of Object.entries(dump)) expect(rows.includes(code), `${code} in ${t}`).toBe(false);
+    for (const [t, rows] of Object.entries(dump)) expect(rows.includes('内容是'), `a checked ballot's content in ${t}`).toBe(false);
     const ballots = await bot.db.db.pollAnonBallot.findMany({ where: { pollId: id } });
     for (const b of ballots) for (const [t, rows] of Object.entries(dump)) if (t !== 'PollAnonBallot') expect(rows.includes(b.tag), `tag in ${t}`).toBe(false);
     // The inbox keeps that each vote happened, not what it said.
     const events = await bot.db.db.inboundEvent.findMany();
     const voteEvents = events.filter((e) => e.payload.includes('[redacted]'));
-    expect(voteEvents.length).toBe(6 + 3);
+    expect(voteEvents.length).toBe(6 + 4);
     for (const e of events) expect(e.payload).not.toMatch(/\/vote|"text":"[123]"/);
     // The outbox: receipts erased once delivered; no reply names a choice of this poll.
     const outbox = await bot.db.db.outboxMessage.findMany();
-    expect(outbox.filter((o) => o.payload.includes('[erased]'))).toHaveLength(6);
+    expect(outbox.filter((o) => o.payload.includes('[erased]'))).toHaveLength(6 + 1);
     for (const o of outbox.filter((o) => o.payload.includes('匿名票'))) expect(o.payload).not.toMatch(/同意|弃权/);
     // The tally is still exact.
     const [res] = await bot.texts(SEC, `/results #${id}`);
