@@ -3,7 +3,7 @@
  * router resolves every speaker and chat here before a handler runs; features ask it for the
  * people and chats of a unit (turnout, reminders, notices). Roles live here and nowhere else.
  */
-import type { Db } from '../db/client.ts';
+import type { Tx } from './feature.ts';
 import type { AdminRef } from '../config.ts';
 import type { ChatInfo, MemberInfo } from './feature.ts';
 import type { Actor, ChatRef, Platform, Role } from './types.ts';
@@ -27,7 +27,7 @@ function toMemberInfo(m: { id: number; name: string; role: string; unitId: numbe
 }
 
 /** Finds or creates the chat row for a platform chat, refreshing its title. */
-export async function resolveChat(db: Db, ref: ChatRef): Promise<ChatInfo> {
+export async function resolveChat(db: Tx, ref: ChatRef): Promise<ChatInfo> {
   const title = (ref.title ?? ref.chatId).slice(0, 200);
   const row = await db.chat.upsert({
     where: { platform_externalId: { platform: ref.platform, externalId: ref.chatId } },
@@ -43,7 +43,7 @@ export async function resolveChat(db: Db, ref: ChatRef): Promise<ChatInfo> {
  * the chat's. A known member without a unit who speaks in a bound chat joins that unit.
  */
 export async function resolveMember(
-  db: Db,
+  db: Tx,
   actor: Actor,
   chat: ChatInfo,
   policy: RegistrationPolicy,
@@ -92,13 +92,13 @@ export async function resolveMember(
 }
 
 /** A member by id, or null. */
-export async function getMember(db: Db, id: number): Promise<MemberInfo | null> {
+export async function getMember(db: Tx, id: number): Promise<MemberInfo | null> {
   const m = await db.member.findUnique({ where: { id } });
   return m ? toMemberInfo(m) : null;
 }
 
 /** Members of a unit (optionally only some roles), ordered by name. */
-export async function membersOfUnit(db: Db, unitId: number, roles?: readonly Role[]): Promise<MemberInfo[]> {
+export async function membersOfUnit(db: Tx, unitId: number, roles?: readonly Role[]): Promise<MemberInfo[]> {
   const rows = await db.member.findMany({
     where: { unitId, ...(roles ? { role: { in: [...roles] } } : {}) },
     orderBy: [{ name: 'asc' }, { id: 'asc' }],
@@ -110,7 +110,7 @@ export async function membersOfUnit(db: Db, unitId: number, roles?: readonly Rol
  * Finds members of a unit (or anywhere, when `unitId` is null) by name or platform display name,
  * for commands that name someone (`/setrole @李四 secretary`). Exact matches only.
  */
-export async function findMembersByName(db: Db, name: string, unitId: number | null): Promise<MemberInfo[]> {
+export async function findMembersByName(db: Tx, name: string, unitId: number | null): Promise<MemberInfo[]> {
   const clean = name.replace(/^@/, '').trim();
   if (!clean) return [];
   const rows = await db.member.findMany({
@@ -124,7 +124,7 @@ export async function findMembersByName(db: Db, name: string, unitId: number | n
 }
 
 /** The member behind a platform identity, if known (no registration). */
-export async function memberByIdentity(db: Db, platform: Platform, userId: string): Promise<MemberInfo | null> {
+export async function memberByIdentity(db: Tx, platform: Platform, userId: string): Promise<MemberInfo | null> {
   const identity = await db.platformIdentity.findUnique({
     where: { platform_externalId: { platform, externalId: userId } },
     include: { member: true },
@@ -133,24 +133,24 @@ export async function memberByIdentity(db: Db, platform: Platform, userId: strin
 }
 
 /** Changes a member's role (the caller checks who may do it). */
-export async function setMemberRole(db: Db, memberId: number, role: Role): Promise<MemberInfo> {
+export async function setMemberRole(db: Tx, memberId: number, role: Role): Promise<MemberInfo> {
   return toMemberInfo(await db.member.update({ where: { id: memberId }, data: { role } }));
 }
 
 /** An org unit's name, or null. */
-export async function unitName(db: Db, unitId: number | null): Promise<string | null> {
+export async function unitName(db: Tx, unitId: number | null): Promise<string | null> {
   if (unitId === null) return null;
   return (await db.orgUnit.findUnique({ where: { id: unitId }, select: { name: true } }))?.name ?? null;
 }
 
 /** All units, township first, then branches by name. */
-export async function listUnits(db: Db): Promise<{ id: number; name: string; kind: string; parentId: number | null }[]> {
+export async function listUnits(db: Tx): Promise<{ id: number; name: string; kind: string; parentId: number | null }[]> {
   const rows = await db.orgUnit.findMany({ orderBy: [{ kind: 'desc' }, { name: 'asc' }] });
   return rows.map((u) => ({ id: u.id, name: u.name, kind: u.kind, parentId: u.parentId }));
 }
 
 /** A unit by exact name, or null. */
-export async function findUnitByName(db: Db, name: string): Promise<{ id: number; name: string; kind: string } | null> {
+export async function findUnitByName(db: Tx, name: string): Promise<{ id: number; name: string; kind: string } | null> {
   return db.orgUnit.findUnique({ where: { name }, select: { id: true, name: true, kind: true } });
 }
 
@@ -159,7 +159,7 @@ export async function findUnitByName(db: Db, name: string): Promise<{ id: number
  * township itself when its name ends in 镇/乡/街道 or it is the first unit and is so named).
  */
 export async function bindChat(
-  db: Db,
+  db: Tx,
   chatId: number,
   unitNameText: string,
   masses: boolean,
@@ -181,18 +181,18 @@ export async function bindChat(
 }
 
 /** Group chats bound to a unit (where its notices go), on every platform. */
-export async function chatsOfUnit(db: Db, unitId: number): Promise<ChatRef[]> {
+export async function chatsOfUnit(db: Tx, unitId: number): Promise<ChatRef[]> {
   const rows = await db.chat.findMany({ where: { unitId, kind: 'group' }, orderBy: { id: 'asc' } });
   return rows.map((c) => ({ platform: c.platform as Platform, chatId: c.externalId, kind: 'group' as const, title: c.title }));
 }
 
 /** Private chats where a member can be reached, one per platform identity. */
-export async function privateChatsOf(db: Db, memberId: number): Promise<ChatRef[]> {
+export async function privateChatsOf(db: Tx, memberId: number): Promise<ChatRef[]> {
   const ids = await db.platformIdentity.findMany({ where: { memberId }, orderBy: { id: 'asc' } });
   return ids.map((i) => ({ platform: i.platform as Platform, chatId: i.externalId, kind: 'private' as const, title: i.displayName }));
 }
 
 /** Writes an audit entry: who did what. */
-export async function writeAudit(db: Db, memberId: number | null, action: string, detail: string): Promise<void> {
+export async function writeAudit(db: Tx, memberId: number | null, action: string, detail: string): Promise<void> {
   await db.auditLog.create({ data: { memberId, action, detail: detail.slice(0, 2000) } });
 }

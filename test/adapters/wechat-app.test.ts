@@ -22,6 +22,7 @@ import {
   createMockedWechat,
   loggedIn,
   Recorder,
+  CHILD_TEST_TIMEOUT_MS,
   runChild,
   type MockContact,
   type MockedWechat,
@@ -257,8 +258,12 @@ describe('WeChat end to end', () => {
     const result = await runChild('app', dataDir);
     expect(result.killed, result.stderr).toBe(false);
     expect(result.code, result.stderr).toBe(0);
-    const report = JSON.parse(result.stdout.trim().split('\n').at(-1)!) as { stoppedAt: number; sent: number };
+    const [report, exit] = result.stdout.trim().split('\n').slice(-2).map((l) => JSON.parse(l)) as [
+      { stoppedAt: number; sent: number },
+      { exitAt: number },
+    ];
     expect(report.sent).toBe(1);
-    expect(result.exitedAt - report.stoppedAt).toBeLessThan(2000);
-  });
+    // Nothing kept the event loop busy after the stop (a few ms unloaded; generous for a busy machine).
+    expect(exit.exitAt - report.stoppedAt).toBeLessThan(5000);
+  }, CHILD_TEST_TIMEOUT_MS);
 });

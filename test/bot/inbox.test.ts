@@ -111,7 +111,7 @@ function inboxSuite(name: string, open: () => Promise<Database & { close(): Prom
     it('recovers an event recorded before a crash', async () => {
       const b = await start();
       const ev = b.adapter.message('管理员', '/whoami', { eventId: 'crash-1', sentAt: b.clock.now() });
-      await db!.db.inboundEvent.create({ data: { platform: 'console', eventId: 'crash-1', payload: JSON.stringify(ev) } });
+      await db!.db.inboundEvent.create({ data: { platform: 'console', eventId: 'crash-1', payload: JSON.stringify(ev), receivedAt: b.clock.now() } });
       expect(await b.app.inbox.recover()).toBe(1);
       await b.app.idle();
       expect(b.adapter.sent).toHaveLength(1);

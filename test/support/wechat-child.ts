@@ -15,6 +15,7 @@
  * - `control`: the same swallowing listener installed after start (where the adapter does not look):
  *   the throw is swallowed, proving the simulated puppet really would hide crashes.
  */
+import { writeSync } from 'node:fs';
 import pino from 'pino';
 import { PuppetMock } from 'wechaty-puppet-mock';
 import { createApp } from '../../src/app.ts';
@@ -31,6 +32,9 @@ if (!mode || !dataDir || !['exit', 'app', 'crash', 'control'].includes(mode)) {
 }
 
 const logger = pino({ level: 'warn' }, pino.destination(2));
+
+// When the event loop has run dry (Node's teardown after that is not the bot's business).
+process.on('exit', () => writeSync(1, `${JSON.stringify({ exitAt: Date.now() })}\n`));
 const wx = createMockedWechat();
 
 /**
