@@ -9,6 +9,7 @@ import type { Capabilities } from '../../../src/bot/adapter.ts';
 import type { OutgoingMessage } from '../../../src/bot/types.ts';
 import { loadConfig } from '../../../src/config.ts';
 import { ManualClock } from '../../../src/clock.ts';
+import type { Database } from '../../../src/db/client.ts';
 import { freshSqlite } from '../../support/db.ts';
 import { RecordingAdapter, TEXT_CAPABILITIES, type Delivered } from '../../support/recording-adapter.ts';
 
@@ -20,7 +21,7 @@ export interface PollsBot {
   readonly app: App;
   readonly adapter: RecordingAdapter;
   readonly clock: ManualClock;
-  readonly db: Awaited<ReturnType<typeof freshSqlite>>;
+  readonly db: Database;
   /** Every log line, as JSON text. */
   readonly logs: string[];
   /** Says `text` as `user` (in the branch chat unless told) and returns everything delivered meanwhile. */
@@ -35,9 +36,14 @@ export function textOf(m: OutgoingMessage): string {
   return m.kind === 'text' ? m.text : '';
 }
 
-/** Starts a bot; `features` can replace the default feature list (to inject evaluation sources). */
-export async function startPollsBot(opts: { capabilities?: Partial<Capabilities>; features?: AppOptions['features']; start?: string } = {}): Promise<PollsBot> {
-  const db = await freshSqlite();
+/**
+ * Starts a bot (SQLite unless `database` opens another); `features` can replace the default
+ * feature list (to inject evaluation sources or a scheduler).
+ */
+export async function startPollsBot(
+  opts: { capabilities?: Partial<Capabilities>; features?: AppOptions['features']; start?: string; database?: () => Promise<Database> } = {},
+): Promise<PollsBot> {
+  const db = await (opts.database ?? freshSqlite)();
   const logs: string[] = [];
   const logger = pino({ level: 'trace' }, { write: (line: string) => void logs.push(line) });
   const adapter = new RecordingAdapter('console', { ...TEXT_CAPABILITIES, images: true, files: true, ...opts.capabilities });
