@@ -64,20 +64,24 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const logger = createLogger(config.LOG_LEVEL);
+  // In the terminal REPL, info lines would interleave with the conversation: unless LOG_LEVEL is
+  // set, the console shows only warnings and errors (on stderr).
+  const consoleOnly = !config.TELEGRAM_BOT_TOKEN && !config.WECHATY_PUPPET;
+  const logger = createLogger(consoleOnly && !process.env.LOG_LEVEL ? 'warn' : config.LOG_LEVEL);
   process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled rejection'));
 
   await migrateDatabase(config.DATABASE_URL);
   const database = await openDatabase(config.DATABASE_URL);
-  let app: App | undefined;
-  const { adapters, console: consoleAdapter } = await buildAdapters(config, logger, () => app!);
-  app = createApp({ config, database, adapters, logger });
+  // Adapters need the app (command list, translations) and the app needs the adapters: a holder breaks the cycle.
+  const holder: { app?: App } = {};
+  const { adapters, console: consoleAdapter } = await buildAdapters(config, logger, () => holder.app!);
+  const app = (holder.app = createApp({ config, database, adapters, logger }));
 
   let stopping = false;
   const shutdown = async (code: number) => {
     if (stopping) return;
     stopping = true;
-    await app!.stop();
+    await app.stop();
     await database.close();
     process.exit(code);
   };

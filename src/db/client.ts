@@ -1,61 +1,131 @@
-/**
- * Opens the database: SQLite (better-sqlite3, WAL, foreign keys, busy timeout) for `file:` URLs,
- * PostgreSQL (pg) for `postgresql://` URLs. Both clients are generated from one schema and have the
- * same models, so the rest of the code sees one type, `Db`.
- */
+// Opening the database. SQLite (better-sqlite3 through @prisma/adapter-better-sqlite3) for
+// `file:` URLs, PostgreSQL (pg through @prisma/adapter-pg) for `postgresql://` URLs. Two Prisma
+// clients are generated from one schema (src/db/generated/sqlite and .../postgresql); they have
+// the same models, so the rest of the code sees one type, `Db`. Run migrateDatabase() first.
 import fs from 'node:fs';
 import path from 'node:path';
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
+import type { SqlDriverAdapter, SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { Prisma, PrismaClient } from './generated/sqlite/client.ts';
 import { PrismaClient as PgPrismaClient } from './generated/postgresql/client.ts';
+import { DatabaseUrlError, pgConnectionFields, providerOf, redactUrl, sqliteFilePath, type Provider } from './datasource.ts';
 
-/** The Prisma client the bot uses (SQLite-generated type; the PostgreSQL client has the same models). */
+export { DatabaseUrlError, providerOf, type Provider };
+
+/**
+ * The Prisma client the bot uses. It is the SQLite client's type; on PostgreSQL the PostgreSQL
+ * client (same models, same methods) is used behind this type.
+ */
 export type Db = PrismaClient;
 
-/** Which database a URL points at. */
-export type Provider = 'sqlite' | 'postgresql';
-
-/** An open database and how to close it. */
+/** An open database: the client, which kind it is, and how to close it. */
 export interface Database {
   readonly db: Db;
   readonly provider: Provider;
+  /** The URL it was opened with (may hold a password: log it through redactUrl). */
   readonly url: string;
+  /** Disconnects the client (and with it the SQLite file handle or the PostgreSQL pool). */
   close(): Promise<void>;
 }
 
-/** SQLite waits this long for a lock held by another connection before failing. */
+/** How long a SQLite connection waits for a lock held by another connection before failing. */
 export const SQLITE_BUSY_TIMEOUT_MS = 5000;
 
-/** The provider of a database URL. */
-export function providerOf(url: string): Provider {
-  return /^postgres(ql)?:\/\//.test(url) ? 'postgresql' : 'sqlite';
+/**
+ * Per-connection settings of every SQLite connection Prisma opens. adapter-better-sqlite3 7.10
+ * opens exactly one better-sqlite3 connection per connect() (a PrismaClient connects once, and
+ * again only after $disconnect) and takes better-sqlite3's options but no pragmas, so they are
+ * run on each new connection here. WAL is a property of the file (it persists); foreign_keys and
+ * busy_timeout are per connection (better-sqlite3 already defaults them to ON and 5000 ms: set
+ * anyway, so they do not depend on a build default).
+ */
+const SQLITE_PRAGMAS = `PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS};`;
+
+/** Wraps the SQLite adapter factory so every connection it opens gets SQLITE_PRAGMAS first. */
+function sqliteAdapter(file: string): SqlDriverAdapterFactory {
+  const base = new PrismaBetterSqlite3({ url: file, timeout: SQLITE_BUSY_TIMEOUT_MS });
+  return {
+    provider: base.provider,
+    adapterName: base.adapterName,
+    async connect(): Promise<SqlDriverAdapter> {
+      const adapter = await base.connect();
+      await adapter.executeScript(SQLITE_PRAGMAS);
+      return adapter;
+    },
+  };
 }
 
-/** The file path of a `file:` URL (relative paths are relative to the working directory). */
-export function sqliteFile(url: string): string {
-  return url.replace(/^file:/, '').replace(/\?.*$/, '');
-}
-
-/** Opens the database of `url` (already migrated: see migrate.ts). */
-export async function openDatabase(url: string): Promise<Database> {
-  if (providerOf(url) === 'postgresql') {
-    const db = new PgPrismaClient({ adapter: new PrismaPg({ connectionString: url }) }) as unknown as Db;
-    await db.$connect();
-    return { db, provider: 'postgresql', url, close: () => db.$disconnect() };
+async function openSqlite(url: string): Promise<Database> {
+  const file = sqliteFilePath(url);
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+  } catch (e) {
+    throw new Error(`cannot create the folder of the SQLite database ${file}: ${(e as Error).message}`, { cause: e });
   }
-  const file = sqliteFile(url);
-  if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  const db = new PrismaClient({ adapter: new PrismaBetterSqlite3({ url: file, timeout: SQLITE_BUSY_TIMEOUT_MS }) });
-  // One connection (the adapter opens exactly one), so these hold for every query.
-  await db.$queryRawUnsafe('PRAGMA journal_mode = WAL');
-  await db.$executeRawUnsafe('PRAGMA foreign_keys = ON');
-  await db.$executeRawUnsafe(`PRAGMA busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
-  await db.$executeRawUnsafe('PRAGMA synchronous = NORMAL');
+  const db = new PrismaClient({ adapter: sqliteAdapter(file) });
+  try {
+    // Connects (running the pragmas) and checks the one setting a file system can refuse.
+    const [row] = await db.$queryRawUnsafe<{ journal_mode: string }[]>('PRAGMA journal_mode');
+    if (row?.journal_mode !== 'wal') throw new Error(`SQLite refused WAL journal mode for ${file} (it is "${row?.journal_mode}")`);
+  } catch (e) {
+    await db.$disconnect();
+    throw new Error(`cannot open the SQLite database ${file}: ${(e as Error).message}`, { cause: e });
+  }
   return { db, provider: 'sqlite', url, close: () => db.$disconnect() };
 }
 
-/** True when `err` is a unique-constraint violation (Prisma P2002) on either database. */
-export function isUniqueViolation(err: unknown): boolean {
-  return err instanceof Prisma.PrismaClientKnownRequestError ? err.code === 'P2002' : (err as { code?: string } | null)?.code === 'P2002';
+async function openPostgres(url: string): Promise<Database> {
+  const { host, port, database } = pgConnectionFields(url);
+  const db = new PgPrismaClient({ adapter: new PrismaPg({ connectionString: url }) }) as unknown as Db;
+  try {
+    await db.$queryRawUnsafe('SELECT 1');
+  } catch (e) {
+    await db.$disconnect();
+    throw new Error(`cannot connect to PostgreSQL database "${database}" at ${host}:${port} (${redactUrl(url)}): ${errorMessage(e)}`, { cause: e });
+  }
+  return { db, provider: 'postgresql', url, close: () => db.$disconnect() };
+}
+
+/** The most telling message of an error from Prisma or a driver (the driver's own, when wrapped). */
+function errorMessage(e: unknown): string {
+  const cause = (e as { cause?: { message?: unknown } })?.cause;
+  const message = e instanceof Error ? e.message : String(e);
+  return message.trim() === '' && typeof cause?.message === 'string' ? cause.message : message.trim().split('\n').pop()!;
+}
+
+/**
+ * Opens the database of `url` (a `file:` or `postgresql://` URL, see datasource.ts) and checks
+ * that it answers. Throws a DatabaseUrlError for an unsupported URL, and an error naming the file
+ * or server when it cannot be opened. The schema must already be migrated (migrate.ts).
+ */
+export async function openDatabase(url: string): Promise<Database> {
+  return providerOf(url) === 'sqlite' ? openSqlite(url) : openPostgres(url);
+}
+
+/** The `constraint` a driver adapter reports for a unique violation (SQLite: fields; PostgreSQL: index name). */
+interface ViolatedConstraint {
+  fields?: string[];
+  index?: string;
+}
+
+function violatedConstraint(err: Prisma.PrismaClientKnownRequestError): ViolatedConstraint | undefined {
+  // Prisma 7 with a driver adapter puts it here, not in meta.target.
+  const meta = err.meta as { driverAdapterError?: { cause?: { constraint?: ViolatedConstraint } } } | undefined;
+  return meta?.driverAdapterError?.cause?.constraint;
+}
+
+/**
+ * True when `err` is a unique-constraint violation (Prisma P2002), on SQLite or PostgreSQL.
+ * With `fields`, true only if the violated constraint is the one on exactly those fields (in
+ * schema order, e.g. `['platform', 'eventId']`): SQLite names the fields, PostgreSQL the index,
+ * which Prisma names `<Model>_<field>_<field>_key`.
+ */
+export function isUniqueViolation(err: unknown, fields?: readonly string[]): boolean {
+  if (!(err instanceof Prisma.PrismaClientKnownRequestError) || err.code !== 'P2002') return false;
+  if (fields === undefined) return true;
+  const constraint = violatedConstraint(err);
+  if (constraint?.fields) return constraint.fields.join('\0') === fields.join('\0');
+  if (constraint?.index) return constraint.index.endsWith(`_${fields.join('_')}_key`);
+  return false;
 }

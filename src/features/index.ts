@@ -7,7 +7,11 @@ import type { Config } from '../config.ts';
 import type { Clock } from '../clock.ts';
 import type { Logger } from '../logger.ts';
 import { coreFeature } from './core/index.ts';
+import { meetingsFeature } from './meetings/index.ts';
+import { attendanceRate } from './meetings/store.ts';
 import { pollsFeature } from './polls/index.ts';
+import { suggestionsFeature } from './suggestions/index.ts';
+import { scheduleTask } from '../scheduler/tasks.ts';
 
 /** What feature factories may use at construction time. */
 export interface FeatureServices {
@@ -22,5 +26,12 @@ export interface FeatureServices {
 
 /** Builds every feature. */
 export function createFeatures(services: FeatureServices): Feature[] {
-  return [coreFeature(services.registry), pollsFeature({ promptsDir: services.promptsDir, logger: services.logger })];
+  const polls = pollsFeature({
+    promptsDir: services.promptsDir,
+    logger: services.logger,
+    scheduleTask,
+    // The pledges feature's completion rate joins here once it lands (pledgeCompletion).
+    sources: { attendanceRate: async (tx, unitId, from, to) => (await attendanceRate(tx, unitId, from, to)).rate },
+  });
+  return [coreFeature(services.registry), meetingsFeature(services), suggestionsFeature(), polls];
 }
