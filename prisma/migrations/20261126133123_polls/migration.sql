@@ -73,4 +73,3 @@ CREATE INDEX "PollReceipt_memberId_idx" ON "PollReceipt"("memberId");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "PollReceipt_pollId_memberId_key" ON "PollReceipt"("pollId", "memberId");
-
