@@ -111,7 +111,7 @@ describe('/report: poll turnout and the annual evaluation', () => {
     const [report] = await bot.texts('管理员', '/report', { chat: '镇党委群' });
     // 东村: (40×90 + 30×80 + 30×85) / 100 = 85.5 → 先进.
     // 西村: no pledge data → (30×60 + 30×70) / 60 = 65, coverage 0.6 → 后进.
-    expect(report).toContain('城关镇党委 2026 年报告');
+    expect(report).toContain('城关镇党委2026年工作报告');
     expect(report).toContain('【投票与测评】\n今年发起 2 次，已结束 2 次\n参与：3 / 4 人（75%）');
     expect(report).toContain(
       [
