@@ -2,6 +2,7 @@
  * The quiz feature's part of `/report` and `/export`: quiz participation per unit over the
  * report's period (a township's report has a line per branch and one for the whole township),
  * and a CSV with one row per member (points credited, answers, right answers; most points first).
+ * No section at all while nobody in scope has answered a question or run a quiz in the period.
  */
 import type { Context, ReportScope, ReportSection } from '../../bot/feature.ts';
 import { listUnits, membersOfUnit } from '../../bot/roster.ts';
@@ -33,7 +34,7 @@ function line(ctx: Context, unit: string, p: QuizParticipation): string {
   });
 }
 
-/** This feature's `/report` section (see the module comment); none when nobody in scope has members. */
+/** This feature's `/report` section (see the module comment); none when nobody in scope answered or ran a quiz. */
 export async function quizReportSections(ctx: Context, scope: ReportScope): Promise<ReportSection[]> {
   const units = await unitsOf(ctx, scope);
   const lines: string[] = [];
@@ -50,7 +51,8 @@ export async function quizReportSections(ctx: Context, scope: ReportScope): Prom
     scored.sort((a, b) => b.points - a.points || a.name.localeCompare(b.name, 'zh-CN'));
     for (const m of scored) rows.push([u.name, m.name, String(m.points), String(m.answers), String(m.correct)]);
   }
-  if (lines.length === 0) return [];
+  // A report on a unit where nobody has taken a quiz this period says nothing about quizzes.
+  if (lines.length === 0 || (total.answers === 0 && total.quizzes === 0)) return [];
   if (lines.length > 1) lines.push(line(ctx, ctx.t('quizzes.report.total'), total));
   const year = new Intl.DateTimeFormat('en-CA', { timeZone: ctx.timeZone, year: 'numeric' }).format(scope.from);
   return [

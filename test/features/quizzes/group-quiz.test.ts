@@ -138,6 +138,8 @@ async function fullQuiz(fresh: () => Promise<Db>): Promise<void> {
   // /report has a quiz section (this year so far); /export 答题 sends one row per member.
 const report = (await b.say('管理员', '/report 东北流村党支部'))[0]!;
 expect(report).toContain('【2026年理论学习答题】\n东北流村党支部：3/4人答过题（75%），答题7次，答对5次（71%），群内答题1场');
+// Nothing about quizzes in a report of a year without any.
+expect((await b.say('管理员', '/report 东北流村党支部 2025'))[0]).not.toContain('理论学习答题');
 // A township's report has a line per branch and a total.
 await b.say('管理员', '/bindchat 城关镇', { chat: '镇党委' });
 expect((await b.say('管理员', '/report 城关镇'))[0]).toContain(
