@@ -334,7 +334,7 @@ export function quizzesFeature(services: FeatureServices, options: QuizFeatureOp
       });
       scheduler.cron('quizzes.daily', dailyCron, async (job) => {
         await sendDailyQuestions(jobEnv(job, schedule), catalog);
-      });
+      }, { reportMissed: false });
     },
   };
 }
