@@ -5,6 +5,7 @@
 // does not even start).
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { PROJECT_ROOT } from '../src/db/paths.ts';
 import type { Provider } from '../src/db/datasource.ts';
 
@@ -24,7 +25,7 @@ export function generateClient(provider: Provider): void {
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
   try {
     for (const provider of ['sqlite', 'postgresql'] as const) generateClient(provider);
     console.log('generated Prisma clients: src/db/generated/sqlite, src/db/generated/postgresql');

@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { providerOf, type Provider } from '../src/db/datasource.ts';
-import { GENERATED_CLIENT_DIRS, MIGRATIONS_DIRS, SCHEMA_DIR, TOOLING_DIR } from '../src/db/paths.ts';
+import { PROJECT_ROOT } from '../src/db/paths.ts';
 
 /** One schema file: where it lives and what it holds. */
 export interface SchemaFile {
@@ -26,8 +26,28 @@ export interface Flavour {
   migrationsDir: string;
 }
 
-/** Where the PostgreSQL flavour is written (git-ignored). */
-export const DERIVED_POSTGRES_SCHEMA_DIR = path.join(TOOLING_DIR, 'schema-postgresql');
+/** Where the schema, its derived flavour, the migrations and the clients live. */
+export interface Layout {
+  /** The source schema (SQLite flavour). */
+  schemaDir: string;
+  /** Where the PostgreSQL flavour is written (git-ignored). */
+  derivedPostgresDir: string;
+  migrationsDirs: Readonly<Record<Provider, string>>;
+  clientDirs: Readonly<Record<Provider, string>>;
+}
+
+/** The project's layout under `root` (another root: a scratch copy, for tests of the tools). */
+export function layoutAt(root: string): Layout {
+  return {
+    schemaDir: path.join(root, 'prisma', 'schema'),
+    derivedPostgresDir: path.join(root, 'node_modules', '.xianfeng', 'schema-postgresql'),
+    migrationsDirs: { sqlite: path.join(root, 'prisma', 'migrations'), postgresql: path.join(root, 'prisma', 'migrations-postgresql') },
+    clientDirs: { sqlite: path.join(root, 'src', 'db', 'generated', 'sqlite'), postgresql: path.join(root, 'src', 'db', 'generated', 'postgresql') },
+  };
+}
+
+/** This project's layout (the same paths as src/db/paths.ts). */
+export const PROJECT_LAYOUT: Layout = layoutAt(PROJECT_ROOT);
 
 /** Reads the .prisma files of a folder, sorted by name. Throws a clear error if there are none. */
 export function readSchemaFiles(dir: string): SchemaFile[] {
@@ -46,11 +66,7 @@ const BLOCK = /^[ \t]*(datasource|generator)[ \t]+(\w+)[ \t]*\{[^\n]*\n([\s\S]*?
  * Throws if the source does not have exactly one sqlite datasource and one such generator, so a
  * reshaped core.prisma fails loudly instead of deriving something wrong.
  */
-export function derivePostgresSchema(
-  files: readonly SchemaFile[],
-  targetDir: string,
-  clientDirs: Readonly<Record<Provider, string>> = GENERATED_CLIENT_DIRS,
-): SchemaFile[] {
+export function derivePostgresSchema(files: readonly SchemaFile[], targetDir: string, clientDirs: Layout['clientDirs']): SchemaFile[] {
   let datasources = 0;
   let generators = 0;
   const out = files.map((file) => {
@@ -86,9 +102,10 @@ function writeIfChanged(file: string, content: string): void {
   fs.renameSync(tmp, file);
 }
 
-/** Derives the PostgreSQL flavour from `sourceDir` into `targetDir` (stale files removed) and returns its files. */
-export function writePostgresSchema(sourceDir: string = SCHEMA_DIR, targetDir: string = DERIVED_POSTGRES_SCHEMA_DIR): SchemaFile[] {
-  const derived = derivePostgresSchema(readSchemaFiles(sourceDir), targetDir);
+/** Derives the PostgreSQL flavour of `layout.schemaDir` into `layout.derivedPostgresDir` (stale files removed) and returns its files. */
+export function writePostgresSchema(layout: Layout = PROJECT_LAYOUT): SchemaFile[] {
+  const targetDir = layout.derivedPostgresDir;
+  const derived = derivePostgresSchema(readSchemaFiles(layout.schemaDir), targetDir, layout.clientDirs);
   fs.mkdirSync(targetDir, { recursive: true });
   for (const f of derived) writeIfChanged(f.path, f.content);
   const keep = new Set(derived.map((f) => path.basename(f.path)));
@@ -99,15 +116,15 @@ export function writePostgresSchema(sourceDir: string = SCHEMA_DIR, targetDir: s
 }
 
 /** The schema folder, files and migrations folder for a provider (the PostgreSQL flavour freshly derived). */
-export function flavourOf(provider: Provider): Flavour {
+export function flavourOf(provider: Provider, layout: Layout = PROJECT_LAYOUT): Flavour {
   if (provider === 'sqlite') {
-    return { provider, schemaDir: SCHEMA_DIR, files: readSchemaFiles(SCHEMA_DIR), migrationsDir: MIGRATIONS_DIRS.sqlite };
+    return { provider, schemaDir: layout.schemaDir, files: readSchemaFiles(layout.schemaDir), migrationsDir: layout.migrationsDirs.sqlite };
   }
-  const files = writePostgresSchema();
-  return { provider, schemaDir: DERIVED_POSTGRES_SCHEMA_DIR, files, migrationsDir: MIGRATIONS_DIRS.postgresql };
+  const files = writePostgresSchema(layout);
+  return { provider, schemaDir: layout.derivedPostgresDir, files, migrationsDir: layout.migrationsDirs.postgresql };
 }
 
 /** The flavour a DATABASE_URL asks for (throws a clear error for an unsupported URL). */
-export function flavourFor(url: string): Flavour {
-  return flavourOf(providerOf(url));
+export function flavourFor(url: string, layout: Layout = PROJECT_LAYOUT): Flavour {
+  return flavourOf(providerOf(url), layout);
 }

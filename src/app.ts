@@ -14,6 +14,7 @@ import { Router } from './bot/router.ts';
 import { loadPrompts, translator } from './bot/i18n.ts';
 import { OutboxDispatcher, type DispatcherOptions } from './outbox/dispatcher.ts';
 import { JobRegistry } from './scheduler/registry.ts';
+import { SchedulerEngine } from './scheduler/engine.ts';
 import { createFeatures } from './features/index.ts';
 import type { Config } from './config.ts';
 import type { Database } from './db/client.ts';
@@ -45,11 +46,13 @@ export interface App {
   readonly outbox: OutboxDispatcher;
   readonly registry: CommandRegistry;
   readonly jobs: JobRegistry;
+  /** Fires recurring jobs and one-off tasks once; tests call `scheduler.runDue(now)`. */
+  readonly scheduler: SchedulerEngine;
   readonly translate: Translate;
   readonly clock: Clock;
-  /** Starts the outbox, recovers unfinished events, then starts every adapter. */
+  /** Starts the outbox, recovers unfinished events, starts every adapter, then the scheduler (catching up first). */
   start(): Promise<void>;
-  /** Stops adapters first (no new events), then the outbox. Does not close the database. */
+  /** Stops the scheduler and the adapters first (no new work), then the outbox. Does not close the database. */
   stop(): Promise<void>;
   /** Feeds one event as an adapter would (tests, benchmarks). */
   handle(incoming: Incoming): Promise<ReceiveOutcome>;
@@ -69,15 +72,29 @@ export function createApp(options: AppOptions): App {
   const byPlatform = new Map<Platform, Adapter>(adapters.map((a) => [a.platform, a]));
   const capabilitiesOf = (p: Platform): Capabilities | undefined => byPlatform.get(p)?.capabilities;
 
-  let registry: CommandRegistry | undefined;
-  const defaults = createFeatures({ config, clock, logger, promptsDir, registry: () => registry! });
+  // Features are built before the registry that lists them; /help reads it later, through this holder.
+  const holder: { registry?: CommandRegistry } = {};
+  const defaults = createFeatures({ config, clock, logger, promptsDir, registry: () => holder.registry! });
   const features = options.features ? options.features(defaults) : defaults;
-  registry = new CommandRegistry(features);
+  const registry = (holder.registry = new CommandRegistry(features));
   const jobs = new JobRegistry();
   for (const f of features) f.jobs?.(jobs);
 
   const instanceId = options.instanceId ?? `${os.hostname()}:${path.resolve(config.BOT_DATA_DIR)}`;
   const outbox = new OutboxDispatcher({ db: database.db, adapters, clock, logger, instanceId, ...options.outbox });
+  const scheduler = new SchedulerEngine({
+    db: database.db,
+    jobs,
+    clock,
+    logger,
+    translate,
+    locale: config.BOT_LOCALE,
+    timeZone: config.BOT_TIMEZONE,
+    capabilitiesOf,
+    instanceId,
+    graceMs: config.BOT_SCHEDULE_GRACE_MINUTES * 60_000,
+    onEnqueued: () => outbox.notify(),
+  });
   const router = new Router({
     registry,
     translate,
@@ -97,7 +114,10 @@ export function createApp(options: AppOptions): App {
     translate,
     capabilitiesOf,
     maxEventAgeMs: config.BOT_MAX_EVENT_AGE_SECONDS * 1000,
-    onEnqueued: () => outbox.notify(),
+    onEnqueued: () => {
+      outbox.notify();
+      scheduler.notify();
+    },
   });
 
   let started: Adapter[] = [];
@@ -108,6 +128,7 @@ export function createApp(options: AppOptions): App {
     outbox,
     registry,
     jobs,
+    scheduler,
     translate,
     clock,
     async start() {
@@ -121,8 +142,10 @@ export function createApp(options: AppOptions): App {
         started.push(a);
         logger.info({ platform: a.platform }, 'adapter started');
       }
+      await scheduler.start();
     },
     async stop() {
+      await scheduler.stop();
       for (const a of started.reverse()) {
         try {
           await a.stop();

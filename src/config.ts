@@ -55,6 +55,13 @@ const envSchema = z
     BOT_DATA_DIR: z.string().trim().min(1).default('./data'),
     /** Inbound events older than this (replays after a reconnect) are recorded but not answered. */
     BOT_MAX_EVENT_AGE_SECONDS: positiveInt(180),
+    /** Scheduled notices missed by at most this many minutes (downtime) are still sent, marked late; older ones are reported to the admins. */
+    BOT_SCHEDULE_GRACE_MINUTES: z.coerce
+      .number({ message: 'must be a whole number of minutes, e.g. 120' })
+      .int({ message: 'must be a whole number of minutes, e.g. 120' })
+      .min(0, { message: 'must be 0 or more minutes' })
+      .max(10_080, { message: 'must be at most 10080 minutes (7 days)' })
+      .default(120),
     TELEGRAM_BOT_TOKEN: optionalNonEmpty.refine((t) => t === undefined || /^\d+:[A-Za-z0-9_-]{10,}$/.test(t), {
       message: 'does not look like a bot token (123456:ABC-…)',
     }),

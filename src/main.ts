@@ -72,15 +72,16 @@ async function main(): Promise<void> {
 
   await migrateDatabase(config.DATABASE_URL);
   const database = await openDatabase(config.DATABASE_URL);
-  let app: App | undefined;
-  const { adapters, console: consoleAdapter } = await buildAdapters(config, logger, () => app!);
-  app = createApp({ config, database, adapters, logger });
+  // Adapters need the app (command list, translations) and the app needs the adapters: a holder breaks the cycle.
+  const holder: { app?: App } = {};
+  const { adapters, console: consoleAdapter } = await buildAdapters(config, logger, () => holder.app!);
+  const app = (holder.app = createApp({ config, database, adapters, logger }));
 
   let stopping = false;
   const shutdown = async (code: number) => {
     if (stopping) return;
     stopping = true;
-    await app!.stop();
+    await app.stop();
     await database.close();
     process.exit(code);
   };

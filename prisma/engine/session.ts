@@ -150,6 +150,10 @@ export class EngineSession {
     }
     const inner = this.adapters.explain(err);
     if (inner && !err.message.includes(inner)) err.message = `${err.message}\n${inner}`;
+    if (/Could not locate the bindings file/.test(err.message)) {
+      // What the CLI used to show as a bare "Error in Schema engine" while better-sqlite3 was still compiling.
+      err.message = `better-sqlite3's native module is not built (is \`npm ci\` still compiling it? else run \`npm rebuild better-sqlite3\`)\n${err.message}`;
+    }
     return err;
   }
 

@@ -35,6 +35,20 @@ interface WasmApi {
 }
 const WasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
+/**
+ * The glue's imports, with the engine's timers unref'd. The engine arms a 60 s timer per
+ * operation (a timeout race) and never clears it, which would keep a finished Node process (a
+ * tool, a test worker) alive for a minute. An unref'd timer still fires while the process has
+ * other work, so the timeouts keep their meaning.
+ */
+function withUnrefTimers(glue: GlueModule): Record<string, unknown> {
+  const imports: Record<string, unknown> = { ...glue };
+  for (const key of Object.keys(imports).filter((k) => k.startsWith('__wbg_setTimeout_'))) {
+    imports[key] = (callback: () => void, ms: number) => setTimeout(callback, ms >>> 0).unref();
+  }
+  return imports;
+}
+
 let loading: Promise<SchemaEngineClass> | undefined;
 let lastPanic: string | undefined;
 
@@ -68,7 +82,7 @@ export function loadSchemaEngineClass(): Promise<SchemaEngineClass> {
     };
     const glue = (await import(pathToFileURL(path.join(pkgDir, 'schema_engine_bg.js')).href)) as GlueModule;
     const module = new WasmApi.Module(fs.readFileSync(path.join(pkgDir, 'schema_engine_bg.wasm')));
-    const instance = new WasmApi.Instance(module, { './schema_engine_bg.js': glue });
+    const instance = new WasmApi.Instance(module, { './schema_engine_bg.js': withUnrefTimers(glue) });
     glue.__wbg_set_wasm(instance.exports);
     (instance.exports.__wbindgen_start as () => void)();
     return glue.SchemaEngine;

@@ -106,6 +106,12 @@ export async function membersOfUnit(db: Tx, unitId: number, roles?: readonly Rol
   return rows.map(toMemberInfo);
 }
 
+/** Members with one of these roles in any unit (e.g. every admin, to report a missed notice), by id. */
+export async function membersWithRole(db: Tx, roles: readonly Role[]): Promise<MemberInfo[]> {
+  const rows = await db.member.findMany({ where: { role: { in: [...roles] } }, orderBy: { id: 'asc' } });
+  return rows.map(toMemberInfo);
+}
+
 /**
  * Finds members of a unit (or anywhere, when `unitId` is null) by name or platform display name,
  * for commands that name someone (`/setrole @李四 secretary`). Exact matches only.

@@ -13,8 +13,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import Sqlite from 'better-sqlite3';
-import pg from 'pg';
+import type Sqlite from 'better-sqlite3';
 import { pgConnectionFields, providerOf, redactUrl, sqliteFilePath, type Provider } from './datasource.ts';
 import { MIGRATIONS_DIRS } from './paths.ts';
 
@@ -136,9 +135,11 @@ function sqliteTimestamp(): string {
   return new Date().toISOString().replace('Z', '+00:00');
 }
 
-function migrateSqlite(url: string, migrations: Migration[]): MigrationResult {
+async function migrateSqlite(url: string, migrations: Migration[]): Promise<MigrationResult> {
   const file = sqliteFilePath(url);
   fs.mkdirSync(path.dirname(file), { recursive: true });
+  // Each driver is loaded only when its database is used (start-up time).
+  const { default: Sqlite } = await import('better-sqlite3');
   let db: Sqlite.Database;
   try {
     // A longer wait than the app's 5 s: another process may be in the middle of a long migration.
@@ -181,6 +182,7 @@ function migrateSqlite(url: string, migrations: Migration[]): MigrationResult {
 
 async function migratePostgres(url: string, migrations: Migration[]): Promise<MigrationResult> {
   const { host, port, database } = pgConnectionFields(url);
+  const { default: pg } = await import('pg');
   const client = new pg.Client({ connectionString: url });
   try {
     await client.connect();

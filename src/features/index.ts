@@ -7,6 +7,8 @@ import type { Config } from '../config.ts';
 import type { Clock } from '../clock.ts';
 import type { Logger } from '../logger.ts';
 import { coreFeature } from './core/index.ts';
+import { meetingsFeature } from './meetings/index.ts';
+import { suggestionsFeature } from './suggestions/index.ts';
 
 /** What feature factories may use at construction time. */
 export interface FeatureServices {
@@ -21,5 +23,5 @@ export interface FeatureServices {
 
 /** Builds every feature. */
 export function createFeatures(services: FeatureServices): Feature[] {
-  return [coreFeature(services.registry)];
+  return [coreFeature(services.registry), meetingsFeature(services), suggestionsFeature()];
 }

@@ -55,7 +55,11 @@ export class OutboxDispatcher {
   private wake: (() => void) | undefined;
   private timer: NodeJS.Timeout | undefined;
   private dirty = true;
-  private readonly idleWaiters: (() => void)[] = [];
+  /** Callers of `drain` waiting for a pass that started after they asked (`afterTick`). */
+  private idleWaiters: { afterTick: number; resolve: () => void }[] = [];
+  /** Passes started so far, and what the last finished pass found due per platform. */
+  private ticksStarted = 0;
+  private lastDue = new Map<Platform, number>();
   /** When each chat was last served, so the least recently served chats go first (fairness). */
   private readonly lastServed = new Map<string, number>();
   private serveCount = 0;
@@ -100,24 +104,28 @@ export class OutboxDispatcher {
   }
 
   /**
-   * Resolves once nothing is left that can be sent now for `platform` (or any platform): the
-   * console waits on this so its transcript shows every reply before the next line.
+   * Resolves once a pass of the dispatcher, started after this call, found nothing due for
+   * `platform` (or any platform): nothing waiting to be sent now or being sent. Messages held for
+   * later (a 429's retry_after, a backoff, an offline platform) do not count. The console waits on
+   * this so its transcript shows every reply before the next line.
    */
   async drain(platform?: Platform): Promise<void> {
     while (this.running) {
-      const now = this.opts.clock.now();
-      const online = [...this.adapters.values()].filter((a) => a.isOnline()).map((a) => a.platform);
-      const due = await this.opts.db.outboxMessage.count({
-        where: {
-          platform: platform ?? { in: online },
-          OR: [{ status: 'pending', notBefore: { lte: now } }, { status: 'sending' }],
-        },
+      if (platform && !this.adapters.get(platform)?.isOnline()) return;
+      const afterTick = this.ticksStarted + 1;
+      await new Promise<void>((resolve) => {
+        this.idleWaiters.push({ afterTick, resolve });
+        this.notify();
       });
-      if (platform && !online.includes(platform)) return;
+      const due = platform ? (this.lastDue.get(platform) ?? 0) : [...this.lastDue.values()].reduce((a, b) => a + b, 0);
       if (due === 0) return;
-      this.notify();
-      await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
     }
+  }
+
+  private releaseWaiters(all: boolean): void {
+    const ready = this.idleWaiters.filter((w) => all || w.afterTick <= this.ticksStarted);
+    this.idleWaiters = this.idleWaiters.filter((w) => !ready.includes(w));
+    for (const w of ready) w.resolve();
   }
 
   private async run(): Promise<void> {
@@ -129,7 +137,7 @@ export class OutboxDispatcher {
       } catch (err) {
         this.opts.logger.error({ err }, 'outbox tick failed');
       }
-      for (const w of this.idleWaiters.splice(0)) w();
+      this.releaseWaiters(false);
       if (!this.running) break;
       if (this.dirty || nextWait <= 0) continue;
       await new Promise<void>((resolve) => {
@@ -141,7 +149,7 @@ export class OutboxDispatcher {
         }, Math.max(1, nextWait));
       });
     }
-    for (const w of this.idleWaiters.splice(0)) w();
+    this.releaseWaiters(true);
   }
 
   /**
@@ -149,8 +157,13 @@ export class OutboxDispatcher {
    * limits allow, in parallel across chats. Returns ms until something may become sendable.
    */
   async tick(): Promise<number> {
+    this.ticksStarted++;
+    const due = new Map<Platform, number>();
     const online = [...this.adapters.values()].filter((a) => a.isOnline()).map((a) => a.platform);
-    if (!online.length) return this.idleMs;
+    if (!online.length) {
+      this.lastDue = due;
+      return this.idleMs;
+    }
     const now = this.opts.clock.now();
     const rows: Row[] = await this.opts.db.outboxMessage.findMany({
       where: { platform: { in: online }, status: { in: ['pending', 'sending'] } },
@@ -169,11 +182,12 @@ export class OutboxDispatcher {
     const ordered = [...heads.entries()].sort((a, b) => (this.lastServed.get(a[0]) ?? 0) - (this.lastServed.get(b[0]) ?? 0));
     for (const [key, head] of ordered) {
       const t = now.getTime();
-      if (head.status === 'sending' && head.lockedUntil && head.lockedUntil.getTime() > t) continue; // someone is on it
-      if (head.notBefore.getTime() > t) {
+      if (head.notBefore.getTime() > t && head.status === 'pending') {
         wait = Math.min(wait, head.notBefore.getTime() - t);
         continue;
       }
+      due.set(head.platform as Platform, (due.get(head.platform as Platform) ?? 0) + 1);
+      if (head.status === 'sending' && head.lockedUntil && head.lockedUntil.getTime() > t) continue; // someone is on it
       const limiter = this.limiters.get(head.platform as Platform)!;
       const isGroup = head.chatKind === 'group';
       const w = limiter.waitMs(head.chatId, isGroup, t);
@@ -188,6 +202,7 @@ export class OutboxDispatcher {
       sends.push(this.deliver(head));
     }
     await Promise.all(sends);
+    this.lastDue = due;
     return sends.length ? 0 : wait;
   }
 

@@ -33,12 +33,37 @@ export type JobRunner = (job: JobContext) => Promise<void>;
 /** Runs one due one-off task; `payload` is what `scheduleTask` stored. */
 export type TaskRunner = (job: JobContext, payload: Record<string, unknown>) => Promise<void>;
 
+/**
+ * A recurring job whose schedule lives in the database (a meeting's notice or its reminder), as a
+ * source lists it. Its occurrences go through the same ledger, grace period and missed reports as
+ * `cron` jobs.
+ */
+export interface DynamicJob {
+  /** Unique ledger name, e.g. `meeting:5:notice`. */
+  readonly name: string;
+  /** Names the job for people (an admin told of a missed occurrence), e.g. `会议 #5 领导班子会（会前提醒）`. */
+  label(t: Translate): string;
+  /** A 5-field cron in the org time zone. */
+  readonly expression: string;
+  /** Fires this many minutes before each cron time (a reminder); 0 fires at the cron time. */
+  readonly leadMinutes: number;
+  /** Occurrences firing at or before this instant are never due (when the schedule was created). */
+  readonly since: Date;
+  /** Runs one occurrence; `job.scheduledAt` is the fire time (cron time minus `leadMinutes`). */
+  readonly run: JobRunner;
+}
+
+/** Lists the dynamic jobs of one source; called on every scheduler pass, so keep it one query. */
+export type DynamicJobSource = (db: Tx) => Promise<readonly DynamicJob[]>;
+
 /** Where features register their timed work (through `Feature.jobs`). */
 export interface Scheduler {
   /** A recurring job: `name` unique, `expression` a 5-field cron in the org time zone. */
   cron(name: string, expression: string, run: JobRunner): void;
   /** The runner of one-off tasks of `kind` (e.g. `polls.close`). */
   handle(kind: string, run: TaskRunner): void;
+  /** A source of recurring jobs kept in the database (e.g. `meetings`), listed on every pass. */
+  dynamic(source: string, list: DynamicJobSource): void;
 }
 
 /** A one-off task to run at `dueAt`; `key` is unique (scheduling the same key again replaces it while pending). */

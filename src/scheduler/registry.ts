@@ -1,4 +1,4 @@
-import type { JobRunner, Scheduler, TaskRunner } from './contract.ts';
+import type { DynamicJobSource, JobRunner, Scheduler, TaskRunner } from './contract.ts';
 
 /** A recurring job as registered by a feature. */
 export interface CronJob {
@@ -14,6 +14,7 @@ export interface CronJob {
 export class JobRegistry implements Scheduler {
   readonly cronJobs = new Map<string, CronJob>();
   readonly taskRunners = new Map<string, TaskRunner>();
+  readonly dynamicSources = new Map<string, DynamicJobSource>();
 
   cron(name: string, expression: string, run: JobRunner): void {
     if (this.cronJobs.has(name)) throw new Error(`cron job ${name} is registered twice`);
@@ -23,5 +24,10 @@ export class JobRegistry implements Scheduler {
   handle(kind: string, run: TaskRunner): void {
     if (this.taskRunners.has(kind)) throw new Error(`task kind ${kind} is registered twice`);
     this.taskRunners.set(kind, run);
+  }
+
+  dynamic(source: string, list: DynamicJobSource): void {
+    if (this.dynamicSources.has(source)) throw new Error(`dynamic job source ${source} is registered twice`);
+    this.dynamicSources.set(source, list);
   }
 }

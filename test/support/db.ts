@@ -1,68 +1,107 @@
-/**
- * Fresh, migrated databases for tests: a temporary SQLite file, or a uniquely named database on
- * the PostgreSQL server of `TEST_DATABASE_URL` (CI starts one; without it the PostgreSQL tests
- * are reported as skipped, except under CI_REQUIRE_PG=1 where they fail).
- */
+// Fresh, migrated databases for tests: a temporary SQLite file, or a uniquely named database on
+// the PostgreSQL server of TEST_DATABASE_URL. Without TEST_DATABASE_URL the PostgreSQL tests are
+// reported as skipped, with the reason in their name; under CI_REQUIRE_PG=1 (.ci/run) they fail.
+// Locally: `.ci/postgres.sh run npx vitest run <files>` starts a throwaway server for one run.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe } from 'vitest';
+import pg from 'pg';
+import { describe, it } from 'vitest';
 import { openDatabase, type Database } from '../../src/db/client.ts';
+import { pgUrlWithDatabase, quotePgIdent } from '../../src/db/datasource.ts';
 import { migrateDatabase } from '../../src/db/migrate.ts';
 
-/** The PostgreSQL server tests may create databases on, if any. */
-export const pgUrl = process.env.TEST_DATABASE_URL;
+/** The PostgreSQL server tests may create databases on (TEST_DATABASE_URL), if any. */
+export const pgUrl: string | undefined = process.env.TEST_DATABASE_URL || undefined;
 
-if (!pgUrl && process.env.CI_REQUIRE_PG === '1') {
-  throw new Error('CI_REQUIRE_PG=1 but TEST_DATABASE_URL is not set: the PostgreSQL tests must run in CI');
-}
+/** True under CI_REQUIRE_PG=1: a missing TEST_DATABASE_URL is a failure, not a skip. */
+export const pgRequired = process.env.CI_REQUIRE_PG === '1';
 
-/** `describe` for tests that need PostgreSQL: skipped, visibly, without TEST_DATABASE_URL. */
+/**
+ * `describe` for tests that need PostgreSQL. Without TEST_DATABASE_URL the block is skipped and
+ * its name says why ("(skipped: TEST_DATABASE_URL not set)"); with CI_REQUIRE_PG=1 it fails instead.
+ */
 export function describePg(name: string, fn: () => void): void {
   if (pgUrl) describe(name, fn);
-  else describe.skip(`${name} (skipped: TEST_DATABASE_URL not set)`, fn);
+  else if (pgRequired) {
+    describe(name, () => {
+      it('has a PostgreSQL server', () => {
+        throw new Error('CI_REQUIRE_PG=1 but TEST_DATABASE_URL is not set: the PostgreSQL tests must run here');
+      });
+    });
+  } else describe.skip(`${name} (skipped: TEST_DATABASE_URL not set)`, fn);
 }
 
-/** A temporary SQLite database file, migrated; removed on close. */
+/** Runs one statement on the TEST_DATABASE_URL server (outside any test database). */
+export async function pgAdmin(sql: string): Promise<void> {
+  if (!pgUrl) throw new Error('TEST_DATABASE_URL is not set');
+  const client = new pg.Client({ connectionString: pgUrl });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+/** A unique name for a test database on the shared server. */
+export function testDatabaseName(): string {
+  return `xianfeng_test_${process.pid}_${crypto.randomBytes(5).toString('hex')}`;
+}
+
+/** Creates an empty, uniquely named database on the TEST_DATABASE_URL server; returns its URL and a drop function. */
+export async function emptyPostgres(): Promise<{ url: string; name: string; drop(): Promise<void> }> {
+  if (!pgUrl) throw new Error('TEST_DATABASE_URL is not set');
+  const name = testDatabaseName();
+  await pgAdmin(`CREATE DATABASE ${quotePgIdent(name)}`);
+  return { url: pgUrlWithDatabase(pgUrl, name), name, drop: () => pgAdmin(`DROP DATABASE IF EXISTS ${quotePgIdent(name)} WITH (FORCE)`) };
+}
+
+/** Makes close() run once, however often it is called. */
+function once(close: () => Promise<void>): () => Promise<void> {
+  let closing: Promise<void> | undefined;
+  return () => (closing ??= close());
+}
+
+/** A temporary SQLite database file, migrated and open; close() disconnects and removes it. */
 export async function freshSqlite(): Promise<Database & { file: string }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xianfeng-db-'));
   const file = path.join(dir, 'test.db');
   const url = `file:${file}`;
-  await migrateDatabase(url);
-  const database = await openDatabase(url);
-  return {
-    ...database,
-    file,
-    async close() {
-      await database.close();
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  try {
+    await migrateDatabase(url);
+    const database = await openDatabase(url);
+    return {
+      ...database,
+      file,
+      close: once(async () => {
+        await database.close();
+        fs.rmSync(dir, { recursive: true, force: true });
+      }),
+    };
+  } catch (e) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
 }
 
-/** A new database on the TEST_DATABASE_URL server, migrated; dropped on close. */
-export async function freshPostgres(): Promise<Database> {
-  if (!pgUrl) throw new Error('TEST_DATABASE_URL is not set');
-  const name = `xf_test_${crypto.randomBytes(6).toString('hex')}`;
-  const { default: pg } = await import('pg');
-  const admin = new pg.Client({ connectionString: pgUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const u = new URL(pgUrl);
-  u.pathname = `/${name}`;
-  const url = u.toString();
-  await migrateDatabase(url);
-  const database = await openDatabase(url);
-  return {
-    ...database,
-    async close() {
-      await database.close();
-      const c = new pg.Client({ connectionString: pgUrl });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
+/** A new database on the TEST_DATABASE_URL server, migrated and open; close() disconnects and drops it. */
+export async function freshPostgres(): Promise<Database & { name: string }> {
+  const empty = await emptyPostgres();
+  try {
+    await migrateDatabase(empty.url);
+    const database = await openDatabase(empty.url);
+    return {
+      ...database,
+      name: empty.name,
+      close: once(async () => {
+        await database.close();
+        await empty.drop();
+      }),
+    };
+  } catch (e) {
+    await empty.drop();
+    throw e;
+  }
 }

@@ -1,0 +1,86 @@
+-- CreateTable
+CREATE TABLE "Meeting" (
+    "id" SERIAL NOT NULL,
+    "unitId" INTEGER NOT NULL,
+    "title" TEXT NOT NULL,
+    "cron" TEXT NOT NULL,
+    "place" TEXT NOT NULL,
+    "remindMinutes" INTEGER NOT NULL,
+    "template" TEXT,
+    "withSuggestions" BOOLEAN NOT NULL DEFAULT false,
+    "status" TEXT NOT NULL DEFAULT 'active',
+    "createdById" INTEGER NOT NULL,
+    "createdAt" TIMESTAMP(3) NOT NULL,
+    "cancelledAt" TIMESTAMP(3),
+
+    CONSTRAINT "Meeting_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "MeetingSkip" (
+    "id" SERIAL NOT NULL,
+    "meetingId" INTEGER NOT NULL,
+    "startsAt" TIMESTAMP(3) NOT NULL,
+    "createdById" INTEGER NOT NULL,
+    "createdAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "MeetingSkip_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "MeetingRsvp" (
+    "id" SERIAL NOT NULL,
+    "meetingId" INTEGER NOT NULL,
+    "startsAt" TIMESTAMP(3) NOT NULL,
+    "memberId" INTEGER NOT NULL,
+    "answer" TEXT NOT NULL,
+    "reason" TEXT,
+    "createdAt" TIMESTAMP(3) NOT NULL,
+    "updatedAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "MeetingRsvp_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "MeetingAttendance" (
+    "id" SERIAL NOT NULL,
+    "meetingId" INTEGER NOT NULL,
+    "unitId" INTEGER NOT NULL,
+    "startsAt" TIMESTAMP(3) NOT NULL,
+    "memberId" INTEGER NOT NULL,
+    "status" TEXT NOT NULL,
+    "recordedById" INTEGER NOT NULL,
+    "recordedAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "MeetingAttendance_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateIndex
+CREATE INDEX "Meeting_unitId_status_idx" ON "Meeting"("unitId", "status");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "MeetingSkip_meetingId_startsAt_key" ON "MeetingSkip"("meetingId", "startsAt");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "MeetingRsvp_meetingId_startsAt_memberId_key" ON "MeetingRsvp"("meetingId", "startsAt", "memberId");
+
+-- CreateIndex
+CREATE INDEX "MeetingRsvp_memberId_idx" ON "MeetingRsvp"("memberId");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "MeetingAttendance_meetingId_startsAt_memberId_key" ON "MeetingAttendance"("meetingId", "startsAt", "memberId");
+
+-- CreateIndex
+CREATE INDEX "MeetingAttendance_memberId_startsAt_idx" ON "MeetingAttendance"("memberId", "startsAt");
+
+-- CreateIndex
+CREATE INDEX "MeetingAttendance_unitId_startsAt_idx" ON "MeetingAttendance"("unitId", "startsAt");
+
+-- AddForeignKey
+ALTER TABLE "MeetingSkip" ADD CONSTRAINT "MeetingSkip_meetingId_fkey" FOREIGN KEY ("meetingId") REFERENCES "Meeting"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "MeetingRsvp" ADD CONSTRAINT "MeetingRsvp_meetingId_fkey" FOREIGN KEY ("meetingId") REFERENCES "Meeting"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "MeetingAttendance" ADD CONSTRAINT "MeetingAttendance_meetingId_fkey" FOREIGN KEY ("meetingId") REFERENCES "Meeting"("id") ON DELETE CASCADE ON UPDATE CASCADE;

@@ -1,0 +1,22 @@
+-- CreateTable
+CREATE TABLE "Suggestion" (
+    "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+    "unitId" INTEGER NOT NULL,
+    "memberId" INTEGER NOT NULL,
+    "chatPlatform" TEXT NOT NULL,
+    "chatExternalId" TEXT NOT NULL,
+    "chatKind" TEXT NOT NULL,
+    "chatTitle" TEXT NOT NULL,
+    "text" TEXT NOT NULL,
+    "status" TEXT NOT NULL DEFAULT 'open',
+    "reply" TEXT,
+    "handledById" INTEGER,
+    "createdAt" DATETIME NOT NULL,
+    "updatedAt" DATETIME NOT NULL
+);
+
+-- CreateIndex
+CREATE INDEX "Suggestion_memberId_idx" ON "Suggestion"("memberId");
+
+-- CreateIndex
+CREATE INDEX "Suggestion_unitId_status_idx" ON "Suggestion"("unitId", "status");

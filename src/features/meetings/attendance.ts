@@ -1,0 +1,252 @@
+/**
+ * Attendance, recorded by the secretary after a meeting (an RSVP is not attendance):
+ * - `/attendance #N [日期]` shows the roll call (点名表) of the latest occurrence (or the one on that
+ *   date): the unit's members and anyone who answered, numbered, with their RSVP and any mark;
+ * - `/attendance #N [日期] 到:张三,李四 缺:王五 假:赵六` records marks by name or by roll-call
+ *   number (`到:1,2 缺:3`), so replying to the roll call is a list of numbers. A later mark for
+ *   the same person replaces the earlier one. One unknown or ambiguous name refuses the whole
+ *   command (nothing recorded);
+ * - `/attendance` alone: this year's attendance of the unit, per member.
+ * "The latest occurrence" is the last start at most 30 minutes from now, so the roll call can be
+ * taken as the meeting begins.
+ */
+import { z } from 'zod';
+import { argInput, idToken } from '../../bot/args.ts';
+import { UserError, type Context } from '../../bot/feature.ts';
+import type { MemberInfo } from '../../bot/feature.ts';
+import { findMembersByName, getMember, membersOfUnit, unitName } from '../../bot/roster.ts';
+import { localDateKey, localMidnight, localParts, parseLocalDate } from '../../scheduler/time.ts';
+import { lastStart, startOnDate } from './calendar.ts';
+import { envOf, requireManager, requireUnit } from './manage.ts';
+import { countsText, percent, when } from './render.ts';
+import {
+  attendanceOf,
+  attendanceRate,
+  getMeeting,
+  recordAttendance,
+  rsvpsOf,
+  type AttendanceStatus,
+  type MeetingInfo,
+} from './store.ts';
+
+/** A roll call can be taken this long before the start. */
+const EARLY_MS = 30 * 60_000;
+/** Names in one /attendance. */
+const MAX_MARKS = 300;
+/** Members shown in the yearly summary. */
+const SUMMARY_LINES = 40;
+
+/** Mark labels, in both languages. */
+const LABELS: Readonly<Record<string, AttendanceStatus>> = {
+  到: 'present',
+  出席: 'present',
+  实到: 'present',
+  present: 'present',
+  缺: 'absent',
+  缺席: 'absent',
+  absent: 'absent',
+  假: 'excused',
+  请假: 'excused',
+  excused: 'excused',
+};
+const LABEL_RE = new RegExp(`(${Object.keys(LABELS).sort((a, b) => b.length - a.length).join('|')})\\s*:`, 'gi');
+
+/** Parsed arguments of /attendance. */
+export type AttendanceArgs =
+  | { readonly action: 'summary' }
+  | { readonly action: 'rollcall'; readonly id: number; readonly date: string | null }
+  | { readonly action: 'record'; readonly id: number; readonly date: string | null; readonly marks: readonly { status: AttendanceStatus; who: string }[] };
+
+/** Zod schema of /attendance's arguments. */
+export const attendanceArgs = argInput.transform((a, ctx): AttendanceArgs => {
+  if (!a.tokens.length) return { action: 'summary' };
+  const id = idToken.safeParse(a.tokens[0]);
+  if (!id.success) {
+    ctx.addIssue({ code: 'custom', message: '#N expected' });
+    return z.NEVER;
+  }
+  const rest = a.tokens.slice(1).join(' ');
+  const labels = [...rest.matchAll(LABEL_RE)];
+  const head = (labels.length ? rest.slice(0, labels[0]!.index) : rest).trim();
+  if (head.includes(' ')) {
+    ctx.addIssue({ code: 'custom', message: 'one date at most before the marks' });
+    return z.NEVER;
+  }
+  const date = head || null;
+  if (!labels.length) return { action: 'rollcall', id: id.data, date };
+  const marks: { status: AttendanceStatus; who: string }[] = [];
+  labels.forEach((m, i) => {
+    const start = m.index + m[0].length;
+    const end = i + 1 < labels.length ? labels[i + 1]!.index : rest.length;
+    const status = LABELS[m[1]!.toLowerCase()]!;
+    for (const who of rest.slice(start, end).split(/[,\s]+/).map((s) => s.replace(/^@/, '').trim())) {
+      if (who) marks.push({ status, who });
+    }
+  });
+  if (!marks.length || marks.length > MAX_MARKS || marks.some((m) => [...m.who].length > 64)) {
+    ctx.addIssue({ code: 'custom', message: 'names expected after 到: 缺: 假:' });
+    return z.NEVER;
+  }
+  return { action: 'record', id: id.data, date, marks };
+});
+
+/**
+ * The roll call of an occurrence: the unit's members (not masses) in pinyin order, then others who
+ * answered or were marked. The numbers a secretary replies with index this same list.
+ */
+async function rollCall(ctx: Context, m: MeetingInfo, startsAt: Date): Promise<MemberInfo[]> {
+  const byName = (x: MemberInfo, y: MemberInfo) => x.name.localeCompare(y.name, 'zh-CN') || x.id - y.id;
+  const list = (await membersOfUnit(ctx.db, m.unitId, ['admin', 'secretary', 'member'])).sort(byName);
+  const seen = new Set(list.map((x) => x.id));
+  const extraIds = [...(await rsvpsOf(ctx.db, m.id, startsAt)).keys(), ...(await attendanceOf(ctx.db, m.id, startsAt)).keys()];
+  const extras: MemberInfo[] = [];
+  for (const id of extraIds) {
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const who = await getMember(ctx.db, id);
+    if (who) extras.push(who);
+  }
+  extras.sort(byName);
+  return [...list, ...extras];
+}
+
+/** The occurrence an /attendance refers to: on `date`, or the latest that has begun (or begins within 30 min). */
+async function targetStart(ctx: Context, m: MeetingInfo, date: string | null): Promise<Date> {
+  const env = envOf(ctx);
+  const horizon = new Date(ctx.now().getTime() + EARLY_MS);
+  // Occurrences from the day the meeting was added on (one held that morning can still be recorded).
+  const firstDay = localMidnight(localDateKey(m.createdAt, ctx.timeZone), ctx.timeZone);
+  if (date !== null) {
+    const key = /^\d{4}/.test(date) ? parseLocalDate(date, ctx.now(), ctx.timeZone) : nearestDateKey(ctx, date);
+    if (!key) throw new UserError('meetings.attendance.badDate', { date });
+    const start = startOnDate(m, ctx.timeZone, key);
+    if (!start) throw new UserError('meetings.attendance.noneOnDate', { id: m.id, date: key });
+    if (start > horizon) throw new UserError('meetings.attendance.notYet', { id: m.id, time: when(env, start) });
+    if (start < firstDay) throw new UserError('meetings.attendance.beforeAdded', { id: m.id, date: key });
+    return start;
+  }
+  const start = await lastStart(ctx.db, m, ctx.timeZone, horizon);
+  if (!start || start < firstDay) throw new UserError('meetings.attendance.noneYet', { id: m.id, title: m.title });
+  return start;
+}
+
+/** A date without a year means the nearest such day, this year or the one before or after (12-28 typed on 3 January is last December's). */
+function nearestDateKey(ctx: Context, text: string): string | null {
+  const now = ctx.now();
+  const key = parseLocalDate(text, now, ctx.timeZone);
+  if (!key) return null;
+  const today = localParts(now, ctx.timeZone).year;
+  let best: { key: string; distance: number } | null = null;
+  for (const year of [today - 1, today, today + 1]) {
+    const candidate = parseLocalDate(`${year}${key.slice(4)}`, now, ctx.timeZone);
+    if (!candidate) continue;
+    const distance = Math.abs(localMidnight(candidate, ctx.timeZone).getTime() - now.getTime());
+    if (!best || distance < best.distance) best = { key: candidate, distance };
+  }
+  return best?.key ?? null;
+}
+
+const STATUS_WORD: Readonly<Record<AttendanceStatus, string>> = { present: 'present', absent: 'absent', excused: 'excused' };
+
+/** /attendance: summary, roll call, or record marks. */
+export async function attendanceHandler(ctx: Context, args: AttendanceArgs): Promise<void> {
+  if (args.action === 'summary') return summary(ctx);
+  const m = await getMeeting(ctx.db, args.id);
+  if (!m) throw new UserError('meetings.error.notFound', { id: args.id });
+  requireManager(ctx, m.unitId);
+  const env = envOf(ctx);
+  const startsAt = await targetStart(ctx, m, args.date);
+  const people = await rollCall(ctx, m, startsAt);
+  const head = { id: m.id, title: m.title, time: when(env, startsAt) };
+
+  if (args.action === 'rollcall') {
+    const rsvps = await rsvpsOf(ctx.db, m.id, startsAt);
+    const marks = await attendanceOf(ctx.db, m.id, startsAt);
+    const lines = [ctx.t('meetings.attendance.rollHead', head)];
+    people.forEach((p, i) => {
+      const r = rsvps.get(p.id);
+      const answer = r ? (r.answer === 'yes' ? ctx.t('meetings.attendance.rsvpYes') : ctx.t('meetings.attendance.rsvpNo', { reason: r.reason ?? '' }).trim()) : ctx.t('meetings.attendance.rsvpNone');
+      const mark = marks.get(p.id);
+      lines.push(ctx.t(mark ? 'meetings.attendance.rollLineMarked' : 'meetings.attendance.rollLine', {
+        n: i + 1,
+        name: p.name,
+        answer,
+        mark: mark ? ctx.t(`meetings.attendance.mark.${STATUS_WORD[mark]}`) : '',
+      }));
+    });
+    if (!people.length) lines.push(ctx.t('meetings.attendance.rollEmpty'));
+    lines.push(ctx.t('meetings.attendance.rollFooter', { id: m.id }));
+    ctx.reply(lines.join('\n'));
+    return;
+  }
+
+  // Resolve every name or number first: one bad name refuses the whole command.
+  const chosen = new Map<number, { status: AttendanceStatus; who: string }>();
+  const unknown: string[] = [];
+  for (const mark of args.marks) {
+    let person: MemberInfo | undefined;
+    if (/^\d{1,4}$/.test(mark.who)) {
+      person = people[Number(mark.who) - 1];
+      if (!person) throw new UserError('meetings.attendance.badNumber', { n: mark.who, max: people.length, id: m.id });
+    } else {
+      const inRoll = people.filter((p) => p.name === mark.who);
+      const found = inRoll.length ? inRoll : await findMembersByName(ctx.db, mark.who, null);
+      if (found.length > 1) throw new UserError('meetings.attendance.ambiguous', { name: mark.who });
+      person = found[0];
+      if (!person) {
+        unknown.push(mark.who);
+        continue;
+      }
+    }
+    const prev = chosen.get(person.id);
+    if (prev && prev.status !== mark.status) throw new UserError('meetings.attendance.twice', { name: person.name });
+    chosen.set(person.id, mark);
+  }
+  if (unknown.length) throw new UserError('meetings.attendance.unknown', { names: unknown.join('、') });
+  await recordAttendance(ctx.db, {
+    meetingId: m.id,
+    unitId: m.unitId,
+    startsAt,
+    marks: [...chosen].map(([memberId, v]) => ({ memberId, status: v.status })),
+    byId: ctx.member.id,
+    now: ctx.now(),
+  });
+  await ctx.audit('meeting.attendance', `meeting ${m.id} ${startsAt.toISOString()} ${chosen.size} marks`);
+  const all = await attendanceOf(ctx.db, m.id, startsAt);
+  let p = 0;
+  let a = 0;
+  let e = 0;
+  for (const s of all.values()) {
+    if (s === 'present') p++;
+    else if (s === 'absent') a++;
+    else e++;
+  }
+  const total = p + a + e;
+  ctx.reply(
+    ctx.t('meetings.attendance.recorded', {
+      ...head,
+      count: chosen.size,
+      figures: countsText(ctx.t, { present: p, absent: a, excused: e, rate: total ? p / total : null }),
+    }),
+  );
+}
+
+/** This year's attendance of the chat's unit, per member. */
+async function summary(ctx: Context): Promise<void> {
+  const unitId = requireUnit(ctx);
+  if (ctx.member.role !== 'admin' && ctx.member.unitId !== unitId) throw new UserError('meetings.error.otherUnit');
+  const year = localParts(ctx.now(), ctx.timeZone).year;
+  const from = localMidnight(`${year}-01-01`, ctx.timeZone);
+  const s = await attendanceRate(ctx.db, unitId, from, new Date(ctx.now().getTime() + 1));
+  const unit = (await unitName(ctx.db, unitId)) ?? '';
+  if (s.meetings === 0) {
+    ctx.reply(ctx.t('meetings.attendance.summaryEmpty', { unit, year }));
+    return;
+  }
+  const lines = [ctx.t('meetings.attendance.summaryHead', { unit, year, meetings: s.meetings, figures: countsText(ctx.t, s) })];
+  for (const mem of s.members.slice(0, SUMMARY_LINES)) {
+    lines.push(ctx.t('meetings.attendance.summaryLine', { name: mem.name, rate: percent(mem.rate), present: mem.present, total: mem.present + mem.absent + mem.excused }));
+  }
+  if (s.members.length > SUMMARY_LINES) lines.push(ctx.t('meetings.attendance.summaryMore', { count: s.members.length - SUMMARY_LINES }));
+  ctx.reply(lines.join('\n'));
+}

@@ -1,0 +1,97 @@
+/**
+ * The meetings slice (会议制度): recurring meetings of a unit with notices at the start and a
+ * reminder before, to every chat of the unit on every platform; RSVP (到 / 请假); attendance
+ * recorded by the secretary; default schedules from `prompts/schedules.yaml`.
+ *
+ * Commands (spec: meeting, meetings, rsvp / 到 / 请假; this slice adds attendance and leave):
+ * - `/meeting 标题 | cron表达式 | 地点 [| 提前提醒]` (secretary+), `/meeting cancel #N [日期]`,
+ *   `/meeting default [名称]` (admins) — see manage.ts;
+ * - `/meetings` (all) — the unit's meetings with the next times;
+ * - `/rsvp [#N] [yes|no] [理由]` = `#到`, `/leave [#N] [理由]` = `#请假`, and bare `到` / `请假 理由`
+ *   while a meeting's RSVP is open in that chat — see rsvp.ts;
+ * - `/attendance [#N [日期] [到:… 缺:… 假:…]]` (secretary+) — see attendance.ts.
+ *
+ * For /report and the annual evaluation: `attendanceRate(db, unitId, from, to)` and
+ * `memberAttendance(db, memberId, from, to)` in store.ts.
+ */
+import { noArgs } from '../../bot/args.ts';
+import { command, type Feature } from '../../bot/feature.ts';
+import type { Role } from '../../bot/types.ts';
+import { localMidnight, localParts } from '../../scheduler/time.ts';
+import type { FeatureServices } from '../index.ts';
+import { attendanceArgs, attendanceHandler } from './attendance.ts';
+import { meetingJobs } from './jobs.ts';
+import { listHandler, meetingArgs, meetingHandler } from './manage.ts';
+import { countsText } from './render.ts';
+import { bareAnswer, leaveArgs, rsvpArgs, rsvpHandler } from './rsvp.ts';
+import { loadDefaultSchedules } from './schedules.ts';
+import { memberAttendance } from './store.ts';
+
+export { attendanceRate, memberAttendance, type AttendanceSummary, type AttendanceCounts, type MemberAttendance } from './store.ts';
+
+const ALL: Role[] = ['admin', 'secretary', 'member', 'masses'];
+const MEMBERS: Role[] = ['admin', 'secretary', 'member'];
+const MANAGERS: Role[] = ['admin', 'secretary'];
+
+/** Builds the meetings feature; reads and checks the default schedules once. */
+export function meetingsFeature(services: Pick<FeatureServices, 'config' | 'promptsDir'>): Feature {
+  const defaults = loadDefaultSchedules(services.promptsDir, services.config.BOT_LOCALE, services.config.BOT_TIMEZONE);
+  return {
+    name: 'meetings',
+    commands: [
+      command({
+        name: 'meeting',
+        aliases: ['会议'],
+        roles: MANAGERS,
+        summaryKey: 'meetings.meeting.summary',
+        usageKey: 'meetings.meeting.usage',
+        args: meetingArgs,
+        handler: (ctx, args) => meetingHandler(ctx, args, defaults),
+      }),
+      command({
+        name: 'meetings',
+        aliases: ['会议列表'],
+        roles: ALL,
+        summaryKey: 'meetings.meetings.summary',
+        usageKey: 'meetings.meetings.usage',
+        args: noArgs,
+        handler: (ctx) => listHandler(ctx),
+      }),
+      command({
+        name: 'rsvp',
+        aliases: ['到'],
+        roles: MEMBERS,
+        summaryKey: 'meetings.rsvp.summary',
+        usageKey: 'meetings.rsvp.usage',
+        args: rsvpArgs,
+        handler: rsvpHandler,
+      }),
+      command({
+        name: 'leave',
+        aliases: ['请假'],
+        roles: MEMBERS,
+        summaryKey: 'meetings.leave.summary',
+        usageKey: 'meetings.leave.usage',
+        args: leaveArgs,
+        handler: rsvpHandler,
+      }),
+      command({
+        name: 'attendance',
+        aliases: ['考勤', '出勤'],
+        roles: MANAGERS,
+        summaryKey: 'meetings.attendance.summary',
+        usageKey: 'meetings.attendance.usage',
+        args: attendanceArgs,
+        handler: attendanceHandler,
+      }),
+    ],
+    onPlainText: bareAnswer,
+    profileLines: async (ctx) => {
+      const year = localParts(ctx.now(), ctx.timeZone).year;
+      const c = await memberAttendance(ctx.db, ctx.member.id, localMidnight(`${year}-01-01`, ctx.timeZone), new Date(ctx.now().getTime() + 1));
+      if (c.rate === null) return [];
+      return [ctx.t('meetings.profile', { year, figures: countsText(ctx.t, c) })];
+    },
+    jobs: (scheduler) => scheduler.dynamic('meetings', meetingJobs),
+  };
+}

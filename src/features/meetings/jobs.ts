@@ -1,0 +1,52 @@
+/**
+ * The meetings' timed work: every active meeting is two dynamic jobs of the scheduler, its notice
+ * at the start (`meeting:<id>:notice`) and its reminder `remindMinutes` before
+ * (`meeting:<id>:reminder`), each posted once to every chat of the unit on every platform. A
+ * called-off occurrence posts nothing; a reminder that would come after the start (downtime) is
+ * dropped, the notice says enough.
+ */
+import type { Tx } from '../../bot/feature.ts';
+import { chatsOfUnit } from '../../bot/roster.ts';
+import type { DynamicJob, JobContext } from '../../scheduler/contract.ts';
+import { countOpenSuggestions } from '../suggestions/store.ts';
+import { noticeText } from './render.ts';
+import { activeMeetings, getMeeting, isSkipped, rsvpCounts } from './store.ts';
+
+/** Posts the notice or the reminder of meeting `meetingId` for the occurrence this fire belongs to. */
+export async function runMeetingNotice(job: JobContext, meetingId: number, kind: 'notice' | 'reminder', leadMinutes: number): Promise<void> {
+  const startsAt = new Date(job.scheduledAt.getTime() + leadMinutes * 60_000);
+  const m = await getMeeting(job.db, meetingId);
+  if (!m || m.status !== 'active') return;
+  if (await isSkipped(job.db, m.id, startsAt)) return;
+  if (kind === 'reminder' && job.now().getTime() >= startsAt.getTime()) return;
+  const rsvp = await rsvpCounts(job.db, m.id, startsAt);
+  const open = m.withSuggestions ? await countOpenSuggestions(job.db, m.unitId) : null;
+  const text = noticeText({ t: job.t, locale: job.locale, timeZone: job.timeZone, now: job.now() }, m, kind, startsAt, rsvp, open, job.late);
+  for (const chat of await chatsOfUnit(job.db, m.unitId)) job.send(chat, text);
+}
+
+/** The scheduler's dynamic source `meetings`: two jobs per active meeting (one when it has no reminder). */
+export async function meetingJobs(db: Tx): Promise<DynamicJob[]> {
+  const out: DynamicJob[] = [];
+  for (const m of await activeMeetings(db)) {
+    out.push({
+      name: `meeting:${m.id}:notice`,
+      label: (t) => t('meetings.job.notice', { id: m.id, title: m.title }),
+      expression: m.cron,
+      leadMinutes: 0,
+      since: m.createdAt,
+      run: (job) => runMeetingNotice(job, m.id, 'notice', 0),
+    });
+    if (m.remindMinutes > 0) {
+      out.push({
+        name: `meeting:${m.id}:reminder`,
+        label: (t) => t('meetings.job.reminder', { id: m.id, title: m.title }),
+        expression: m.cron,
+        leadMinutes: m.remindMinutes,
+        since: m.createdAt,
+        run: (job) => runMeetingNotice(job, m.id, 'reminder', m.remindMinutes),
+      });
+    }
+  }
+  return out;
+}
