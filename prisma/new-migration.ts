@@ -76,6 +76,28 @@ export function nextMigrationName(existing: readonly string[], name: string, now
   return `${stamp}_${name}`;
 }
 
+/**
+ * The steps of a PostgreSQL migration script that can lose data or fail on a table with rows.
+ * Prisma's own data-loss warnings count rows, and the scratch databases are empty, so they never
+ * fire here; the PostgreSQL script states each change directly (SQLite's rebuilds a table for
+ * most changes), so it is read instead. Both flavours come from one schema, so this covers both.
+ */
+export function riskySteps(postgresScript: string): string[] {
+  const risks: string[] = [];
+  for (const statement of postgresScript.split(/;\s*\n/)) {
+    const sql = statement.replace(/^--.*$/gm, '');
+    for (const m of sql.matchAll(/DROP TABLE "([^"]+)"/g)) risks.push(`drops table ${m[1]} and its rows`);
+    const table = /ALTER TABLE "([^"]+)"/.exec(sql)?.[1];
+    if (table === undefined) continue;
+    for (const m of sql.matchAll(/DROP COLUMN "([^"]+)"/g)) risks.push(`drops column ${table}.${m[1]} and its values`);
+    for (const m of sql.matchAll(/ALTER COLUMN "([^"]+)" SET DATA TYPE/g)) risks.push(`changes the type of ${table}.${m[1]} (values may not convert)`);
+    for (const m of sql.matchAll(/ADD COLUMN\s+"([^"]+)"[^,]*?NOT NULL(?![^,]*DEFAULT)/g)) {
+      risks.push(`adds required column ${table}.${m[1]} without a default (fails if the table has rows)`);
+    }
+  }
+  return risks;
+}
+
 /** Takes a directory lock (mkdir is atomic); waits for a live holder, takes over a dead one's. */
 async function acquireLock(dir: string): Promise<() => void> {
   fs.mkdirSync(path.dirname(dir), { recursive: true });
@@ -116,18 +138,18 @@ interface PgServer {
 }
 
 /** $TEST_DATABASE_URL's server, or a throwaway one from .ci/postgres.sh. */
-function postgresServer(): PgServer {
+function postgresServer(log: (line: string) => void): PgServer {
   const given = process.env.TEST_DATABASE_URL;
   if (given) return { url: given, release: () => {} };
   const script = path.join(PROJECT_ROOT, '.ci', 'postgres.sh');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xianfeng-migration-pg-'));
-  console.log('starting a throwaway PostgreSQL (.ci/postgres.sh; set TEST_DATABASE_URL to use your own server)...');
+  log('starting a throwaway PostgreSQL (.ci/postgres.sh; set TEST_DATABASE_URL to use your own server)...');
   try {
     const url = execFileSync(script, ['start', dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
     return { url, release: () => execFileSync(script, ['stop', dir], { stdio: 'inherit' }) };
   } catch (e) {
     fs.rmSync(dir, { recursive: true, force: true });
-    throw new Error(`PostgreSQL is needed for the PostgreSQL migration: set TEST_DATABASE_URL, or install the postgresql package (${(e as Error).message.split('\n')[0]})`);
+    throw new Error(`PostgreSQL is needed for the PostgreSQL migration: set TEST_DATABASE_URL, or install the postgresql package (${(e as Error).message.split('\n')[0]})`, { cause: e });
   }
 }
 
@@ -210,11 +232,22 @@ export async function migrationsMatchSchema(provider: Provider, scratchUrl: stri
   }
 }
 
+/** Options of createMigration. */
+export interface CreateOptions {
+  /** Where schema and migrations live; default the project (tests pass a scratch copy). */
+  layout?: Layout;
+  /** The time the folder is named after; default now. */
+  now?: Date;
+  /** Progress lines; default console.log. */
+  log?: (line: string) => void;
+}
+
 /**
- * Creates the migration for both providers (under `layout`: the project, or a scratch copy in
- * tests); returns the folder name, or null when there was nothing to do. Writes nothing on error.
+ * Creates the migration for both providers; returns the folder name, or null when there was
+ * nothing to do. Writes nothing when it fails or refuses.
  */
-export async function createMigration(args: MigrationArgs, layout: Layout = PROJECT_LAYOUT, now: Date = new Date()): Promise<string | null> {
+export async function createMigration(args: MigrationArgs, options: CreateOptions = {}): Promise<string | null> {
+  const { layout = PROJECT_LAYOUT, now = new Date(), log = console.log } = options;
   const dirs = layout.migrationsDirs;
   const sqliteNames = migrationNames(dirs.sqlite);
   const pgNames = migrationNames(dirs.postgresql);
@@ -223,7 +256,7 @@ export async function createMigration(args: MigrationArgs, layout: Layout = PROJ
     throw new Error(`prisma/migrations and prisma/migrations-postgresql must hold the same migrations; only in one of them: ${unpaired.join(', ')}`);
   }
   let server: PgServer | undefined;
-  const getServer = (): PgServer => (server ??= postgresServer());
+  const getServer = (): PgServer => (server ??= postgresServer(log));
   const scratches: Scratch[] = [];
   try {
     const drafts: Draft[] = [];
@@ -233,10 +266,16 @@ export async function createMigration(args: MigrationArgs, layout: Layout = PROJ
       drafts.push(await draftMigration(provider, args.name, scratch.url, layout));
     }
     if (drafts.every((d) => d.script === null)) {
-      console.log('No changes: the committed migrations already match prisma/schema for SQLite and PostgreSQL.');
+      log('No changes: the committed migrations already match prisma/schema for SQLite and PostgreSQL.');
       return null;
     }
-    const warnings = drafts.flatMap((d) => [...d.warnings, ...d.unexecutable].map((w) => `  ${d.provider}: ${w}`));
+    const postgres = drafts.find((d) => d.provider === 'postgresql')!;
+    const warnings = [
+      ...new Set([
+        ...riskySteps(postgres.script ?? '').map((w) => `  ${w}`),
+        ...drafts.flatMap((d) => [...d.warnings, ...d.unexecutable].map((w) => `  ${d.provider}: ${w}`)),
+      ]),
+    ];
     if (warnings.length > 0 && !args.acceptDataLoss) {
       throw new Error(`this change can lose data or fail on existing rows:\n${warnings.join('\n')}\nre-run with --accept-data-loss if that is intended`);
     }
@@ -258,8 +297,8 @@ export async function createMigration(args: MigrationArgs, layout: Layout = PROJ
         throw new Error(`${provider}: the new migration does not bring the migrations in line with the schema (removed it again); remaining difference:\n${diff}`);
       }
     }
-    for (const file of written) console.log(`created ${path.relative(PROJECT_ROOT, file)}`);
-    if (warnings.length > 0) console.log(`accepted data loss:\n${warnings.join('\n')}`);
+    for (const file of written) log(`created ${path.relative(PROJECT_ROOT, file)}`);
+    if (warnings.length > 0) log(`accepted data loss:\n${warnings.join('\n')}`);
     return folder;
   } finally {
     for (const s of scratches) await s.drop();

@@ -9,7 +9,7 @@
 //     is forwarded to the Wasm engine (session.ts). `diff` output goes back as a `print` request,
 //     as the native engine does. Engine log lines go to stderr as JSON, which the CLI collects.
 //
-// Launched by schema-engine.mjs (which loads tsx first); see README of prisma/engine in that file.
+// Launched by schema-engine.mjs (which loads tsx first); the overview of prisma/engine is at the top of that file.
 import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';

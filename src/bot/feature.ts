@@ -113,6 +113,49 @@ export interface Feature {
   readonly profileLines?: (ctx: Context) => Promise<string[]>;
   /** Registers the feature's recurring jobs and one-off task runners. */
   readonly jobs?: (scheduler: Scheduler) => void;
+  /**
+   * This feature's sections of `/report` for one unit and period (check-in rate, quiz
+   * participation, poll turnout, attendance, the annual evaluation…), in the caller's language;
+   * a section with `export` also offers a table to `/export <key>`. The `/report` and `/export`
+   * commands show every feature's sections in feature order.
+   */
+  readonly reportSections?: (ctx: Context, scope: ReportScope) => Promise<ReportSection[]>;
+  /**
+   * The table of one item shown as `#N` (`/export #N`) when this feature owns it, else null (the
+   * next feature is asked). Ids are unique per kind, so a feature claims only its own kind.
+   */
+  readonly exportById?: (ctx: Context, id: number) => Promise<CsvTable | null>;
+}
+
+/** What `/report` covers: one org unit (a branch, or the township with its branches) over a period. */
+export interface ReportScope {
+  readonly unitId: number;
+  readonly unitName: string;
+  /** `township` or `branch`. */
+  readonly unitKind: string;
+  /** Start of the period (inclusive), UTC: 1 January of the year in the org time zone. */
+  readonly from: Date;
+  /** End of the period (exclusive): now, or 1 January of the next year for a past year. */
+  readonly to: Date;
+}
+
+/** One titled block of `/report`, optionally with a table `/export` can send. */
+export interface ReportSection {
+  readonly title: string;
+  readonly lines: readonly string[];
+  readonly export?: SectionExport;
+}
+
+/** A table for `/export`: a file name (without `.csv`) and rows of cells, the header first. */
+export interface CsvTable {
+  readonly fileName: string;
+  readonly rows: readonly (readonly string[])[];
+}
+
+/** A section's table, picked by `/export <key>` (or one of `aliases`, e.g. `承诺`). */
+export interface SectionExport extends CsvTable {
+  readonly key: string;
+  readonly aliases: readonly string[];
 }
 
 /**

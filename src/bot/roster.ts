@@ -97,6 +97,13 @@ export async function getMember(db: Tx, id: number): Promise<MemberInfo | null> 
   return m ? toMemberInfo(m) : null;
 }
 
+/** Members by id (unknown ids are left out), e.g. to name the owners of a list of pledges in one query. */
+export async function membersByIds(db: Tx, ids: readonly number[]): Promise<Map<number, MemberInfo>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.member.findMany({ where: { id: { in: [...new Set(ids)] } } });
+  return new Map(rows.map((m) => [m.id, toMemberInfo(m)]));
+}
+
 /** Members of a unit (optionally only some roles), ordered by name. */
 export async function membersOfUnit(db: Tx, unitId: number, roles?: readonly Role[]): Promise<MemberInfo[]> {
   const rows = await db.member.findMany({

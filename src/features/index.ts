@@ -8,6 +8,8 @@ import type { Clock } from '../clock.ts';
 import type { Logger } from '../logger.ts';
 import { coreFeature } from './core/index.ts';
 import { meetingsFeature } from './meetings/index.ts';
+import { pledgesFeature } from './pledges/index.ts';
+import { reportFeature } from './report/index.ts';
 import { suggestionsFeature } from './suggestions/index.ts';
 
 /** What feature factories may use at construction time. */
@@ -23,5 +25,5 @@ export interface FeatureServices {
 
 /** Builds every feature. */
 export function createFeatures(services: FeatureServices): Feature[] {
-  return [coreFeature(services.registry), meetingsFeature(services), suggestionsFeature()];
+  return [coreFeature(services.registry), pledgesFeature(), meetingsFeature(services), suggestionsFeature(), reportFeature(services.registry)];
 }

@@ -60,9 +60,6 @@ export class OutboxDispatcher {
   /** Passes started so far, and what the last finished pass found due per platform. */
   private ticksStarted = 0;
   private lastDue = new Map<Platform, number>();
-  /** When each chat was last served, so the least recently served chats go first (fairness). */
-  private readonly lastServed = new Map<string, number>();
-  private serveCount = 0;
 
   constructor(private readonly opts: DispatcherOptions) {
     for (const a of opts.adapters) {
@@ -178,9 +175,8 @@ export class OutboxDispatcher {
     }
     let wait = this.idleMs;
     const sends: Promise<void>[] = [];
-    // Least recently served first: with the global limit reached, no chat starves behind earlier ids.
-    const ordered = [...heads.entries()].sort((a, b) => (this.lastServed.get(a[0]) ?? 0) - (this.lastServed.get(b[0]) ?? 0));
-    for (const [key, head] of ordered) {
+    // Oldest waiting message first (heads come in id order): first come, first served across chats.
+    for (const head of heads.values()) {
       const t = now.getTime();
       if (head.notBefore.getTime() > t && head.status === 'pending') {
         wait = Math.min(wait, head.notBefore.getTime() - t);
@@ -197,8 +193,6 @@ export class OutboxDispatcher {
       }
       if (!(await this.claim(head, now))) continue;
       limiter.record(head.chatId, isGroup, t);
-      this.lastServed.set(key, ++this.serveCount);
-      if (this.lastServed.size > 50_000) this.lastServed.clear();
       sends.push(this.deliver(head));
     }
     await Promise.all(sends);

@@ -19,8 +19,9 @@ export const pgUrl: string | undefined = process.env.TEST_DATABASE_URL || undefi
 export const pgRequired = process.env.CI_REQUIRE_PG === '1';
 
 /**
- * `describe` for tests that need PostgreSQL. Without TEST_DATABASE_URL the block is skipped and
- * its name says why ("(skipped: TEST_DATABASE_URL not set)"); with CI_REQUIRE_PG=1 it fails instead.
+ * `describe` for tests that need PostgreSQL. Without TEST_DATABASE_URL the block is skipped, its
+ * name says why ("(skipped: TEST_DATABASE_URL not set)") and a line on stderr says so too; with
+ * CI_REQUIRE_PG=1 it fails instead.
  */
 export function describePg(name: string, fn: () => void): void {
   if (pgUrl) describe(name, fn);
@@ -30,7 +31,11 @@ export function describePg(name: string, fn: () => void): void {
         throw new Error('CI_REQUIRE_PG=1 but TEST_DATABASE_URL is not set: the PostgreSQL tests must run here');
       });
     });
-  } else describe.skip(`${name} (skipped: TEST_DATABASE_URL not set)`, fn);
+  } else {
+    // The default reporter lists no skipped names, so say it where it is always seen.
+    process.stderr.write(`describePg: skipped "${name}" (TEST_DATABASE_URL not set; .ci/postgres.sh run <command> provides one)\n`);
+    describe.skip(`${name} (skipped: TEST_DATABASE_URL not set)`, fn);
+  }
 }
 
 /** Runs one statement on the TEST_DATABASE_URL server (outside any test database). */

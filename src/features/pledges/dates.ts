@@ -1,0 +1,79 @@
+/**
+ * Calendar dates of the organisation's time zone, for pledges: due dates are calendar days
+ * (`YYYY-MM-DD`, no time), "today" and "the day of a check-in" are read in the org time zone, and
+ * "days without a check-in" counts calendar days. Pure functions; no `new Date()` here.
+ */
+
+/** A calendar date written `YYYY-MM-DD`. */
+export type IsoDate = string;
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    formatters.set(timeZone, f);
+  }
+  return f;
+}
+
+/** The calendar date of instant `d` in `timeZone`, as `YYYY-MM-DD`. */
+export function localDate(d: Date, timeZone: string): IsoDate {
+  const parts = formatter(timeZone).formatToParts(d);
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${get('year')}-${get('month')}-${get('day')}`;
+}
+
+/** The year of instant `d` in `timeZone`. */
+export function localYear(d: Date, timeZone: string): number {
+  return Number(localDate(d, timeZone).slice(0, 4));
+}
+
+/** Whole days from date `a` to date `b` (positive when `b` is later). */
+export function daysBetween(a: IsoDate, b: IsoDate): number {
+  return Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000);
+}
+
+/** The date `n` days after `d`. */
+export function addDays(d: IsoDate, n: number): IsoDate {
+  return new Date(Date.parse(`${d}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** True when year, month and day form a real calendar date (2026-02-30 does not). */
+export function isRealDate(year: number, month: number, day: number): boolean {
+  if (!Number.isInteger(year) || !Number.isInteger(month) || !Number.isInteger(day)) return false;
+  if (year < 1 || year > 9999 || month < 1 || month > 12 || day < 1) return false;
+  const d = new Date(Date.UTC(year, month - 1, day));
+  return d.getUTCFullYear() === year && d.getUTCMonth() === month - 1 && d.getUTCDate() === day;
+}
+
+/** The result of reading a date a person typed. */
+export type DateReading = { ok: true; date: IsoDate } | { ok: false; reason: 'format' | 'impossible' };
+
+/**
+ * Reads a date as people type it: `2026-12-31`, `2026/12/31`, `2026.12.31`, `2026年12月31日`,
+ * `20261231`, one-digit month and day (`2026-6-1`), and full-width digits (already folded by the
+ * grammar, but folded here too). `impossible` means it has the shape of a date but no such day
+ * exists (2026-02-30, 2026-13-01), so the reply can say so instead of showing the usage.
+ */
+export function readDate(text: string): DateReading {
+  const s = text.replace(/[０-９]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0)).trim();
+  const m =
+    /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$/.exec(s) ?? /^(\d{4})(\d{2})(\d{2})$/.exec(s);
+  if (!m) return { ok: false, reason: 'format' };
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (!isRealDate(y, mo, d)) return { ok: false, reason: 'impossible' };
+  return { ok: true, date: `${m[1]}-${String(mo).padStart(2, '0')}-${String(d).padStart(2, '0')}` };
+}
+
+/**
+ * The share of a period that has elapsed on `today` (0 before it starts, 1 on or after its last
+ * day), counting whole days; used to tell whether a pledge's progress is on track.
+ */
+export function elapsedShare(start: IsoDate, end: IsoDate, today: IsoDate): number {
+  const total = daysBetween(start, end) + 1;
+  if (total <= 0) return 1;
+  const done = daysBetween(start, today) + 1;
+  return Math.min(1, Math.max(0, done / total));
+}

@@ -1,0 +1,127 @@
+/**
+ * The rules of pledges, as pure functions over plain values: what a pledge's outcome is, when it
+ * is overdue, when it is on track, and who may act on it. The views, reminders and the year-end
+ * report all read these, so a pledge is judged the same way everywhere.
+ */
+import { z } from 'zod';
+import type { Role } from '../../bot/types.ts';
+import { daysBetween, elapsedShare, localDate, type IsoDate } from './dates.ts';
+import { PLEDGE_SCOPES, type PledgeScope } from './parse.ts';
+
+/** Stored pledge statuses. */
+export const PLEDGE_STATUSES = ['open', 'done', 'withdrawn'] as const;
+
+/** A pledge's stored status: open, declared done (closed to check-ins), or withdrawn. */
+export type PledgeStatus = (typeof PLEDGE_STATUSES)[number];
+
+/** Checks a stored status string. */
+export const pledgeStatus = z.enum(PLEDGE_STATUSES);
+
+/** Checks a stored scope string. */
+export const pledgeScope = z.enum(PLEDGE_SCOPES as [PledgeScope, ...PledgeScope[]]);
+
+/** Year-end outcome of a pledge: 已完成, 部分完成, 未完成. */
+export type Outcome = 'done' | 'partly' | 'not';
+
+/** A pledge with its progress, as the store returns it. */
+export interface PledgeView {
+  readonly id: number;
+  readonly scope: PledgeScope;
+  readonly unitId: number;
+  readonly ownerId: number;
+  readonly text: string;
+  readonly target: number | null;
+  readonly unitWord: string;
+  readonly dueDate: IsoDate | null;
+  readonly year: number;
+  readonly status: PledgeStatus;
+  readonly closeNote: string;
+  readonly createdAt: Date;
+  /** Sum of the check-ins that were not undone. */
+  readonly progress: number;
+  /** Number of check-ins that were not undone. */
+  readonly checkins: number;
+  readonly lastCheckinAt: Date | null;
+}
+
+/**
+ * The outcome: with a target, done when progress reaches it, partly when there is some progress,
+ * not done otherwise; without a target, done when declared done, partly when it has check-ins.
+ */
+export function outcomeOf(p: Pick<PledgeView, 'target' | 'progress' | 'status' | 'checkins'>): Outcome {
+  if (p.target !== null) return p.progress >= p.target ? 'done' : p.progress > 0 ? 'partly' : 'not';
+  if (p.status === 'done') return 'done';
+  return p.checkins > 0 ? 'partly' : 'not';
+}
+
+/** True when the pledge still takes check-ins on `today` (open, and its year is not over). */
+export function isOpen(p: Pick<PledgeView, 'status' | 'year'>, today: IsoDate): boolean {
+  return p.status === 'open' && p.year >= Number(today.slice(0, 4));
+}
+
+/** Overdue: open, past its due date, and not done. */
+export function isOverdue(p: PledgeView, today: IsoDate): boolean {
+  return p.status === 'open' && p.dueDate !== null && p.dueDate < today && outcomeOf(p) !== 'done';
+}
+
+/**
+ * On track (for the branch roll-up): done; or not overdue and, with a target, progress at least
+ * the elapsed share of the pledge's period (from the day it was made to its due date or the end of
+ * its year) times the target, rounded down; without a target, a check-in (or the pledge itself)
+ * within the last `staleDays` days.
+ */
+export function isOnTrack(p: PledgeView, today: IsoDate, timeZone: string, staleDays: number): boolean {
+  if (outcomeOf(p) === 'done') return true;
+  if (isOverdue(p, today)) return false;
+  const start = localDate(p.createdAt, timeZone);
+  if (p.target !== null) {
+    const end = p.dueDate ?? `${p.year}-12-31`;
+    return p.progress >= Math.floor(p.target * elapsedShare(start, end, today));
+  }
+  const last = localDate(p.lastCheckinAt ?? p.createdAt, timeZone);
+  return daysBetween(last, today) < staleDays;
+}
+
+/** Who is acting, as far as pledge permissions care. */
+export interface Actor {
+  readonly id: number;
+  readonly role: Role;
+  readonly unitId: number | null;
+}
+
+/**
+ * May `actor` check in on pledge `p`? A member's pledge: only its owner. A branch pledge: the
+ * secretaries of that branch and admins. A township pledge: admins.
+ */
+export function mayCheckIn(p: Pick<PledgeView, 'scope' | 'ownerId' | 'unitId'>, actor: Actor): boolean {
+  if (p.scope === 'member') return p.ownerId === actor.id;
+  if (actor.role === 'admin') return true;
+  return p.scope === 'branch' && actor.role === 'secretary' && actor.unitId === p.unitId;
+}
+
+/**
+ * May `actor` edit, withdraw or declare done pledge `p`? The owner of a member's pledge, a
+ * secretary of the pledge's unit, or an admin.
+ */
+export function mayManage(p: Pick<PledgeView, 'scope' | 'ownerId' | 'unitId'>, actor: Actor): boolean {
+  if (actor.role === 'admin') return true;
+  if (p.scope === 'township') return false;
+  if (actor.role === 'secretary' && actor.unitId === p.unitId) return true;
+  return p.scope === 'member' && p.ownerId === actor.id;
+}
+
+/** Cells of a progress bar: one per unit up to a target of 10, else 10. */
+export function barWidth(target: number): number {
+  return Math.max(1, Math.min(10, target));
+}
+
+/**
+ * A progress bar that reads well in a phone chat: `▓▓▓▓░░ 4/6户`. Filled cells are rounded down,
+ * so the bar is full only when the target is reached; beyond the target it stays full and the
+ * numbers tell (`▓▓▓▓▓ 7/5户`).
+ */
+export function progressBar(progress: number, target: number, unitWord = ''): string {
+  const width = barWidth(target);
+  const filled = Math.min(width, Math.floor((Math.max(0, progress) * width) / target));
+  return `${'▓'.repeat(filled)}${'░'.repeat(width - filled)} ${progress}/${target}${unitWord}`;
+}

@@ -1,0 +1,291 @@
+/**
+ * The database functions of pledges: the only code that reads or writes the Pledge,
+ * PledgeCheckin, PledgeExemption, PledgeReminder and PledgeSetting tables. Other features (the
+ * annual evaluation, /report) call the exported functions of this feature, never these tables.
+ * Every function takes the caller's transaction and the time as arguments (no clock here).
+ */
+import type { Tx } from '../../bot/feature.ts';
+import type { Attachment } from '../../bot/types.ts';
+import type { IsoDate } from './dates.ts';
+import { pledgeScope, pledgeStatus, type PledgeStatus, type PledgeView } from './model.ts';
+import type { PledgeScope } from './parse.ts';
+
+/** A pledge to create. */
+export interface NewPledge {
+  readonly scope: PledgeScope;
+  readonly unitId: number;
+  readonly ownerId: number;
+  readonly text: string;
+  readonly target: number | null;
+  readonly unitWord: string;
+  readonly dueDate: IsoDate | null;
+  readonly year: number;
+}
+
+/** Which pledges to list (all conditions must hold; an absent one does not filter). */
+export interface PledgeFilter {
+  readonly ids?: readonly number[];
+  readonly unitIds?: readonly number[];
+  readonly ownerId?: number;
+  readonly year?: number;
+  readonly statuses?: readonly PledgeStatus[];
+  readonly scopes?: readonly PledgeScope[];
+}
+
+type PledgeWhere = NonNullable<Parameters<Tx['pledge']['findMany']>[0]>['where'];
+
+function whereOf(f: PledgeFilter): PledgeWhere {
+  return {
+    ...(f.ids ? { id: { in: [...f.ids] } } : {}),
+    ...(f.unitIds ? { unitId: { in: [...f.unitIds] } } : {}),
+    ...(f.ownerId !== undefined ? { ownerId: f.ownerId } : {}),
+    ...(f.year !== undefined ? { year: f.year } : {}),
+    ...(f.statuses ? { status: { in: [...f.statuses] } } : {}),
+    ...(f.scopes ? { scope: { in: [...f.scopes] } } : {}),
+  };
+}
+
+/** Creates a pledge and returns its id (the `#N` people use). */
+export async function createPledge(tx: Tx, p: NewPledge, now: Date): Promise<number> {
+  const row = await tx.pledge.create({
+    data: { ...p, createdAt: now, updatedAt: now },
+    select: { id: true },
+  });
+  return row.id;
+}
+
+/**
+ * Pledges matching `filter` with their progress (sum and count of check-ins not undone, and the
+ * latest one), ordered: township, branch, then members' pledges, each by id.
+ */
+export async function listPledges(tx: Tx, filter: PledgeFilter): Promise<PledgeView[]> {
+  const where = whereOf(filter);
+  const rows = await tx.pledge.findMany({ where, orderBy: { id: 'asc' } });
+  if (rows.length === 0) return [];
+  const sums = await tx.pledgeCheckin.groupBy({
+    by: ['pledgeId'],
+    where: { undoneAt: null, pledge: where },
+    _sum: { amount: true },
+    _count: { _all: true },
+    _max: { createdAt: true },
+  });
+  const byId = new Map(sums.map((s) => [s.pledgeId, s]));
+  const rank: Record<PledgeScope, number> = { township: 0, branch: 1, member: 2 };
+  return rows
+    .map((r): PledgeView => {
+      const s = byId.get(r.id);
+      return {
+        id: r.id,
+        scope: pledgeScope.parse(r.scope),
+        unitId: r.unitId,
+        ownerId: r.ownerId,
+        text: r.text,
+        target: r.target,
+        unitWord: r.unitWord,
+        dueDate: r.dueDate,
+        year: r.year,
+        status: pledgeStatus.parse(r.status),
+        closeNote: r.closeNote,
+        createdAt: r.createdAt,
+        progress: s?._sum.amount ?? 0,
+        checkins: s?._count._all ?? 0,
+        lastCheckinAt: s?._max.createdAt ?? null,
+      };
+    })
+    .sort((a, b) => rank[a.scope] - rank[b.scope] || a.id - b.id);
+}
+
+/** One pledge with its progress, or null. */
+export async function getPledge(tx: Tx, id: number): Promise<PledgeView | null> {
+  return (await listPledges(tx, { ids: [id] }))[0] ?? null;
+}
+
+/** Changes a pledge's wording, target, due date, year or status. */
+export async function updatePledge(
+  tx: Tx,
+  id: number,
+  patch: Partial<Pick<NewPledge, 'text' | 'target' | 'unitWord' | 'dueDate' | 'year'>> & { status?: PledgeStatus; closeNote?: string },
+  now: Date,
+): Promise<void> {
+  const closing = patch.status !== undefined && patch.status !== 'open';
+  await tx.pledge.update({ where: { id }, data: { ...patch, updatedAt: now, ...(closing ? { closedAt: now } : {}) } });
+}
+
+/** Counts a member's own open pledges of a year (to cap how many one may have). */
+export async function countOpenPledges(tx: Tx, ownerId: number, year: number): Promise<number> {
+  return tx.pledge.count({ where: { ownerId, year, status: 'open', scope: 'member' } });
+}
+
+/** A check-in to record. */
+export interface NewCheckin {
+  readonly pledgeId: number;
+  readonly memberId: number;
+  readonly amount: number;
+  readonly note: string;
+  readonly evidence: readonly Attachment[];
+  /** The calendar day of `now` in the org time zone. */
+  readonly localDay: IsoDate;
+}
+
+/** Records a check-in; returns its id. */
+export async function addCheckin(tx: Tx, c: NewCheckin, now: Date): Promise<number> {
+  const evidence = c.evidence.length
+    ? JSON.stringify(c.evidence.slice(0, 10).map((a) => ({ kind: a.kind, ref: a.ref.slice(0, 500), ...(a.name ? { name: a.name.slice(0, 200) } : {}) })))
+    : null;
+  const row = await tx.pledgeCheckin.create({
+    data: { pledgeId: c.pledgeId, memberId: c.memberId, amount: c.amount, note: c.note, evidence, createdAt: now, localDay: c.localDay },
+    select: { id: true },
+  });
+  return row.id;
+}
+
+/** A check-in as shown back to people. */
+export interface CheckinView {
+  readonly id: number;
+  readonly pledgeId: number;
+  readonly memberId: number;
+  readonly amount: number;
+  readonly note: string;
+  readonly evidenceCount: number;
+  readonly createdAt: Date;
+  readonly localDay: IsoDate;
+}
+
+function toCheckinView(r: { id: number; pledgeId: number; memberId: number; amount: number; note: string; evidence: string | null; createdAt: Date; localDay: string }): CheckinView {
+  let evidenceCount = 0;
+  if (r.evidence) {
+    try {
+      const parsed: unknown = JSON.parse(r.evidence);
+      evidenceCount = Array.isArray(parsed) ? parsed.length : 0;
+    } catch {
+      evidenceCount = 0;
+    }
+  }
+  return { id: r.id, pledgeId: r.pledgeId, memberId: r.memberId, amount: r.amount, note: r.note, evidenceCount, createdAt: r.createdAt, localDay: r.localDay };
+}
+
+/** The member's latest check-in of `localDay` that was not undone (optionally on one pledge), or null. */
+export async function lastCheckinOfDay(tx: Tx, memberId: number, localDay: IsoDate, pledgeId?: number): Promise<CheckinView | null> {
+  const r = await tx.pledgeCheckin.findFirst({
+    where: { memberId, localDay, undoneAt: null, ...(pledgeId !== undefined ? { pledgeId } : {}) },
+    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+  });
+  return r ? toCheckinView(r) : null;
+}
+
+/** Marks a check-in undone (it then counts for nothing; the row stays for the record). */
+export async function undoCheckin(tx: Tx, id: number, now: Date): Promise<void> {
+  await tx.pledgeCheckin.update({ where: { id }, data: { undoneAt: now } });
+}
+
+/** The latest check-ins of a pledge that were not undone, newest first. */
+export async function recentCheckins(tx: Tx, pledgeId: number, take: number): Promise<CheckinView[]> {
+  const rows = await tx.pledgeCheckin.findMany({
+    where: { pledgeId, undoneAt: null },
+    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    take,
+  });
+  return rows.map(toCheckinView);
+}
+
+/** Number of check-ins (not undone) a member made in `year` (by local day). */
+export async function countCheckinsOfYear(tx: Tx, memberId: number, year: number): Promise<number> {
+  return tx.pledgeCheckin.count({ where: { memberId, undoneAt: null, localDay: { gte: `${year}-01-01`, lte: `${year}-12-31` } } });
+}
+
+/** An exemption from reminders. */
+export interface ExemptionView {
+  readonly memberId: number;
+  readonly reason: string;
+  readonly untilDate: IsoDate | null;
+}
+
+/** Sets a member's exemption, replacing any exemption in force. */
+export async function setExemption(tx: Tx, e: ExemptionView & { setById: number }, now: Date): Promise<void> {
+  await tx.pledgeExemption.updateMany({ where: { memberId: e.memberId, endedAt: null }, data: { endedAt: now } });
+  await tx.pledgeExemption.create({
+    data: { memberId: e.memberId, reason: e.reason, untilDate: e.untilDate, setById: e.setById, createdAt: now },
+  });
+}
+
+/** Lifts a member's exemption; returns how many were in force (0: there was none). */
+export async function endExemption(tx: Tx, memberId: number, today: IsoDate, now: Date): Promise<number> {
+  const r = await tx.pledgeExemption.updateMany({
+    where: { memberId, endedAt: null, OR: [{ untilDate: null }, { untilDate: { gte: today } }] },
+    data: { endedAt: now },
+  });
+  return r.count;
+}
+
+/** Exemptions in force on `today` (of the given members, or all), by member id. */
+export async function activeExemptions(tx: Tx, today: IsoDate, memberIds?: readonly number[]): Promise<Map<number, ExemptionView>> {
+  const rows = await tx.pledgeExemption.findMany({
+    where: {
+      endedAt: null,
+      OR: [{ untilDate: null }, { untilDate: { gte: today } }],
+      ...(memberIds ? { memberId: { in: [...memberIds] } } : {}),
+    },
+    orderBy: { id: 'asc' },
+  });
+  return new Map(rows.map((r) => [r.memberId, { memberId: r.memberId, reason: r.reason, untilDate: r.untilDate }]));
+}
+
+/** Reminder settings of a unit. */
+export interface ReminderSettings {
+  /** Days without a check-in before the private nudge. */
+  readonly staleDays: number;
+  /** Days between escalation stages (nudge → group mention → secretary). */
+  readonly escalateDays: number;
+}
+
+/** The settings of each listed unit (`fallback` where a unit has none). */
+export async function reminderSettings(tx: Tx, unitIds: readonly number[], fallback: ReminderSettings): Promise<Map<number, ReminderSettings>> {
+  const rows = await tx.pledgeSetting.findMany({ where: { unitId: { in: [...unitIds] } } });
+  const out = new Map<number, ReminderSettings>(unitIds.map((u) => [u, fallback]));
+  for (const r of rows) out.set(r.unitId, { staleDays: r.staleDays, escalateDays: r.escalateDays });
+  return out;
+}
+
+/** Saves a unit's reminder settings. */
+export async function saveReminderSettings(tx: Tx, unitId: number, s: ReminderSettings, byId: number, now: Date): Promise<void> {
+  await tx.pledgeSetting.upsert({
+    where: { unitId },
+    create: { unitId, ...s, updatedById: byId, updatedAt: now },
+    update: { ...s, updatedById: byId, updatedAt: now },
+  });
+}
+
+/** Reminder stages, in escalation order. */
+export const REMINDER_STAGES = ['nudge', 'group', 'secretary'] as const;
+
+/** One escalation stage. */
+export type ReminderStage = (typeof REMINDER_STAGES)[number];
+
+/** A stage already sent for a member's idle spell. */
+export interface ReminderRecord {
+  readonly memberId: number;
+  readonly stage: ReminderStage;
+  readonly episode: string;
+  readonly sentAt: Date;
+}
+
+/** The stages recorded for these members' idle spells (`episode` keys). */
+export async function remindersOf(tx: Tx, episodes: ReadonlyMap<number, string>): Promise<ReminderRecord[]> {
+  if (episodes.size === 0) return [];
+  const rows = await tx.pledgeReminder.findMany({ where: { memberId: { in: [...episodes.keys()] } }, orderBy: { id: 'asc' } });
+  return rows
+    .filter((r) => episodes.get(r.memberId) === r.episode)
+    .map((r) => ({ memberId: r.memberId, stage: r.stage as ReminderStage, episode: r.episode, sentAt: r.sentAt }))
+    .filter((r) => (REMINDER_STAGES as readonly string[]).includes(r.stage));
+}
+
+/** Records a stage; false when it was already recorded (another run got there first). */
+export async function recordReminder(tx: Tx, r: ReminderRecord & { unitId: number }): Promise<boolean> {
+  const exists = await tx.pledgeReminder.findUnique({
+    where: { memberId_episode_stage: { memberId: r.memberId, episode: r.episode, stage: r.stage } },
+    select: { id: true },
+  });
+  if (exists) return false;
+  await tx.pledgeReminder.create({ data: { memberId: r.memberId, unitId: r.unitId, stage: r.stage, episode: r.episode, sentAt: r.sentAt } });
+  return true;
+}

@@ -1,0 +1,204 @@
+/**
+ * What /pledges does: this unit's pledges with progress bars, your own pledges, one pledge in
+ * detail, the township's roll-up of branches (share of pledges on track), exemptions from
+ * reminders and the unit's reminder settings.
+ */
+import { UserError, type Context } from '../../bot/feature.ts';
+import { findMembersByName, listUnits, membersByIds } from '../../bot/roster.ts';
+import { localDate } from './dates.ts';
+import { isOnTrack, isOpen, outcomeOf, type PledgeView } from './model.ts';
+import type { PledgesCommand } from './parse.ts';
+import { namesFor, todayOf } from './actions.ts';
+import { clip, dayOf, percent, pledgeBlock, progressLine, shareBar, shortDate, titleLine } from './render.ts';
+import {
+  activeExemptions,
+  endExemption,
+  listPledges,
+  recentCheckins,
+  reminderSettings,
+  saveReminderSettings,
+  setExemption,
+  type ReminderSettings,
+} from './store.ts';
+
+/** How the views behave. */
+export interface ViewOptions {
+  /** Most pledges one list shows (the rest are counted). */
+  readonly maxListed: number;
+  /** Reminder settings of units that have none. */
+  readonly defaults: ReminderSettings;
+}
+
+/** Pledges shown by /pledges: this year's (and later ones), not withdrawn. */
+function visible(p: PledgeView, year: number): boolean {
+  return p.status !== 'withdrawn' && p.year >= year;
+}
+
+/** The township a roll-up is about: this chat's unit if it is one, else the first township. */
+async function townshipOf(ctx: Context): Promise<{ id: number; name: string } | undefined> {
+  const units = await listUnits(ctx.db);
+  const here = units.find((u) => u.id === ctx.unitId);
+  return (here?.kind === 'township' ? here : undefined) ?? units.find((u) => u.id === here?.parentId) ?? units.find((u) => u.kind === 'township');
+}
+
+/** The roll-up lines: per branch under the township, pledges on track out of all (this year). */
+async function rollupLines(ctx: Context, opts: ViewOptions): Promise<string[]> {
+  const township = await townshipOf(ctx);
+  if (!township) throw new UserError('pledges.error.noTownship');
+  const { today, year } = todayOf(ctx);
+  const branches = (await listUnits(ctx.db)).filter((u) => u.parentId === township.id && u.kind === 'branch').sort((a, b) => a.name.localeCompare(b.name, 'zh-CN'));
+  if (branches.length === 0) return [ctx.t('pledges.rollup.noBranches', { township: township.name })];
+  const pledges = (await listPledges(ctx.db, { unitIds: branches.map((b) => b.id), year, statuses: ['open', 'done'] }));
+  const settings = await reminderSettings(ctx.db, branches.map((b) => b.id), opts.defaults);
+  const lines = [ctx.t('pledges.rollup.header', { township: township.name, year })];
+  let allOn = 0;
+  for (const b of branches) {
+    const mine = pledges.filter((p) => p.unitId === b.id);
+    if (mine.length === 0) {
+      lines.push(ctx.t('pledges.rollup.emptyLine', { branch: b.name }));
+      continue;
+    }
+    const stale = (settings.get(b.id) ?? opts.defaults).staleDays;
+    const on = mine.filter((p) => isOnTrack(p, today, ctx.timeZone, stale)).length;
+    allOn += on;
+    lines.push(ctx.t('pledges.rollup.line', { branch: b.name, bar: shareBar(on, mine.length), on, total: mine.length, percent: percent(on, mine.length) }));
+  }
+  lines.push(ctx.t('pledges.rollup.total', { on: allOn, total: pledges.length, percent: percent(allOn, pledges.length) }));
+  return lines;
+}
+
+/** Checks that the speaker may manage reminders of a unit (its secretary, or an admin). */
+function requireSecretary(ctx: Context): void {
+  if (ctx.member.role !== 'secretary' && ctx.member.role !== 'admin') throw new UserError('pledges.error.secretaryOnly');
+}
+
+/** Finds the one member a secretary names (`@张三`), in their own unit unless they are an admin. */
+async function namedMember(ctx: Context, name: string) {
+  const admin = ctx.member.role === 'admin';
+  const found = await findMembersByName(ctx.db, name, admin ? null : ctx.member.unitId);
+  if (found.length > 1) throw new UserError('pledges.error.ambiguous', { name });
+  const m = found[0];
+  if (!m) throw new UserError('pledges.error.memberNotFound', { name });
+  return m;
+}
+
+/** Runs a parsed /pledges. */
+export async function runPledges(ctx: Context, cmd: PledgesCommand, opts: ViewOptions): Promise<void> {
+  const { today, year } = todayOf(ctx);
+  const now = ctx.now();
+  switch (cmd.action) {
+    case 'list': {
+      if (ctx.unitId === null) throw new UserError('pledges.error.noUnit');
+      const units = await listUnits(ctx.db);
+      const unit = units.find((u) => u.id === ctx.unitId);
+      const pledges = (await listPledges(ctx.db, { unitIds: [ctx.unitId] })).filter((p) => visible(p, year));
+      const lines: string[] = [];
+      if (pledges.length === 0) lines.push(ctx.t('pledges.list.empty', { unit: unit?.name ?? '' }));
+      else {
+        const names = await namesFor(ctx, pledges);
+        const done = pledges.filter((p) => outcomeOf(p) === 'done').length;
+        lines.push(ctx.t('pledges.list.header', { unit: unit?.name ?? '', year, count: pledges.length, done }));
+        for (const p of pledges.slice(0, opts.maxListed)) lines.push(pledgeBlock(ctx.t, p, names, today));
+        if (pledges.length > opts.maxListed) lines.push(ctx.t('pledges.list.more', { count: pledges.length - opts.maxListed }));
+      }
+      if (unit?.kind === 'township' && ctx.member.role === 'admin') lines.push('', ...(await rollupLines(ctx, opts)));
+      else lines.push(ctx.t('pledges.list.footer'));
+      ctx.reply(lines.join('\n'));
+      return;
+    }
+    case 'mine': {
+      const pledges = (await listPledges(ctx.db, { ownerId: ctx.member.id, scopes: ['member'] })).filter((p) => visible(p, year));
+      const exemption = (await activeExemptions(ctx.db, today, [ctx.member.id])).get(ctx.member.id);
+      const lines: string[] = [];
+      if (pledges.length === 0) lines.push(ctx.t('pledges.mine.empty'));
+      else {
+        const names = await namesFor(ctx, pledges);
+        lines.push(ctx.t('pledges.mine.header', { count: pledges.length }));
+        for (const p of pledges) {
+          lines.push(pledgeBlock(ctx.t, p, names, today));
+          if (isOpen(p, today)) lines.push(`  ${ctx.t('pledges.mine.last', { date: dayOf(ctx.t, p.lastCheckinAt, ctx.timeZone, today) })}`);
+        }
+      }
+      if (exemption) {
+        lines.push(ctx.t('pledges.mine.exempt', { reason: exemption.reason, until: exemption.untilDate ?? ctx.t('pledges.exempt.untilLifted') }));
+      }
+      ctx.reply(lines.join('\n'));
+      return;
+    }
+    case 'detail': {
+      const p = (await listPledges(ctx.db, { ids: [cmd.id] }))[0];
+      if (!p) throw new UserError('pledges.error.notFound', { id: cmd.id });
+      const names = await namesFor(ctx, [p]);
+      const lines = [titleLine(ctx.t, p, names, true), `  ${progressLine(ctx.t, p, today)}`];
+      lines.push(ctx.t('pledges.detail.made', { date: localDate(p.createdAt, ctx.timeZone), unit: names.units.get(p.unitId)?.name ?? '?', year: p.year }));
+      if (p.status === 'withdrawn' && p.closeNote) lines.push(ctx.t('pledges.detail.reason', { reason: clip(p.closeNote, 60) }));
+      const recent = await recentCheckins(ctx.db, p.id, 5);
+      const who = await membersByIds(ctx.db, recent.map((c) => c.memberId));
+      if (recent.length) lines.push(ctx.t('pledges.detail.recent', { count: p.checkins }));
+      for (const c of recent) {
+        lines.push(
+          ctx.t('pledges.detail.checkin', {
+            date: shortDate(c.localDay, today),
+            name: who.get(c.memberId)?.name ?? '?',
+            amount: c.amount,
+            note: c.note ? ` ${clip(c.note, 40)}` : '',
+            evidence: c.evidenceCount ? ctx.t('pledges.detail.evidence', { count: c.evidenceCount }) : '',
+          }),
+        );
+      }
+      ctx.reply(lines.join('\n'));
+      return;
+    }
+    case 'branches': {
+      if (ctx.member.role !== 'admin') throw new UserError('pledges.error.adminOnly');
+      ctx.reply((await rollupLines(ctx, opts)).join('\n'));
+      return;
+    }
+    case 'exemptions': {
+      requireSecretary(ctx);
+      const unitId = ctx.member.role === 'admin' ? ctx.unitId : ctx.member.unitId;
+      const all = await activeExemptions(ctx.db, today);
+      const people = await membersByIds(ctx.db, [...all.keys()]);
+      const shown = [...all.values()].filter((e) => unitId === null || people.get(e.memberId)?.unitId === unitId);
+      if (shown.length === 0) return ctx.reply(ctx.t('pledges.exempt.none'));
+      const lines = [ctx.t('pledges.exempt.header', { count: shown.length })];
+      for (const e of shown) {
+        lines.push(ctx.t('pledges.exempt.line', { name: people.get(e.memberId)?.name ?? '?', reason: e.reason, until: e.untilDate ?? ctx.t('pledges.exempt.untilLifted') }));
+      }
+      ctx.reply(lines.join('\n'));
+      return;
+    }
+    case 'exempt': {
+      requireSecretary(ctx);
+      const m = await namedMember(ctx, cmd.name);
+      if (cmd.until !== undefined && cmd.until < today) throw new UserError('pledges.error.untilPast', { date: cmd.until });
+      await setExemption(ctx.db, { memberId: m.id, reason: cmd.reason, untilDate: cmd.until ?? null, setById: ctx.member.id }, now);
+      await ctx.audit('pledge.exempt', `member ${m.id} ${cmd.reason} until ${cmd.until ?? '-'}`);
+      ctx.reply(ctx.t('pledges.exempt.set', { name: m.name, reason: cmd.reason, until: cmd.until ?? ctx.t('pledges.exempt.untilLifted') }));
+      return;
+    }
+    case 'unexempt': {
+      requireSecretary(ctx);
+      const m = await namedMember(ctx, cmd.name);
+      if ((await endExemption(ctx.db, m.id, today, now)) === 0) throw new UserError('pledges.error.notExempt', { name: m.name });
+      await ctx.audit('pledge.unexempt', `member ${m.id}`);
+      ctx.reply(ctx.t('pledges.exempt.lifted', { name: m.name }));
+      return;
+    }
+    case 'remindSettings':
+    case 'remind': {
+      const unitId = ctx.member.role === 'admin' ? ctx.unitId : ctx.member.unitId;
+      if (unitId === null) throw new UserError('pledges.error.noUnit');
+      const current = (await reminderSettings(ctx.db, [unitId], opts.defaults)).get(unitId)!;
+      let s = current;
+      if (cmd.action === 'remind') {
+        requireSecretary(ctx);
+        s = { staleDays: cmd.staleDays, escalateDays: cmd.escalateDays ?? current.escalateDays };
+        await saveReminderSettings(ctx.db, unitId, s, ctx.member.id, now);
+        await ctx.audit('pledge.remind', `unit ${unitId} stale ${s.staleDays} escalate ${s.escalateDays}`);
+      }
+      ctx.reply(ctx.t(cmd.action === 'remind' ? 'pledges.remind.saved' : 'pledges.remind.current', { stale: s.staleDays, escalate: s.escalateDays }));
+      return;
+    }
+  }
+}

@@ -1,0 +1,158 @@
+/**
+ * /report and /export: shared commands that several features contribute to. Each feature that
+ * has something to report implements `Feature.reportSections` (text lines, optionally a CSV) and,
+ * for items shown as `#N`, `Feature.exportById`; this slice owns neither data nor tables, it only
+ * asks every feature in registration order and puts the answers together.
+ *
+ * Forms: `/report [单位] [年份]` — every section's text for a unit (a township includes its
+ * branches), this year by default. `/export [#N]` — the CSV of item N (a poll); `/export [部分]
+ * [单位] [年份]` — the CSV of one section (e.g. `/export 承诺`), or of every section with a CSV.
+ * Secretaries report on their own unit; admins on any.
+ */
+import { stringify } from 'csv-stringify/sync';
+import { z } from 'zod';
+import { argInput } from '../../bot/args.ts';
+import { command, UserError, type Context, type CsvTable, type Feature, type ReportScope, type ReportSection, type SectionExport } from '../../bot/feature.ts';
+import type { CommandRegistry } from '../../bot/registry.ts';
+import type { OutgoingMessage } from '../../bot/types.ts';
+import { findUnitByName, listUnits } from '../../bot/roster.ts';
+
+/** Arguments after /report or /export: an optional `#N`, an optional year, the other words. */
+const reportArgs = argInput.transform((a, ctx) => {
+  let year: number | undefined;
+  let id: number | undefined;
+  const words: string[] = [];
+  for (const token of a.tokens) {
+    const y = /^(\d{4})年?(?:度)?$/.exec(token);
+    const n = /^#(\d{1,9})$/.exec(token);
+    if (y && year === undefined) year = Number(y[1]);
+    else if (n && id === undefined && words.length === 0) id = Number(n[1]);
+    else words.push(token);
+  }
+  const rest = words.join(' ');
+  if ([...rest].length > 60 || (year !== undefined && (year < 2000 || year > 2100)) || (id !== undefined && id < 1)) {
+    ctx.addIssue({ code: 'custom', message: 'bad report arguments' });
+    return z.NEVER;
+  }
+  return { id, year, words };
+});
+
+/** The year of instant `d` in time zone `tz`. */
+function yearIn(d: Date, tz: string): number {
+  return Number(new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric' }).format(d));
+}
+
+/** The UTC instant of midnight starting 1 January of `year` in time zone `tz`. */
+export function startOfYearIn(year: number, tz: string): Date {
+  const wall = (d: Date) => {
+    const p = new Intl.DateTimeFormat('en-US', { timeZone: tz, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' }).formatToParts(d);
+    const n = (t: string) => Number(p.find((x) => x.type === t)?.value);
+    return Date.UTC(n('year'), n('month') - 1, n('day'), n('hour'), n('minute'), n('second'));
+  };
+  const target = Date.UTC(year, 0, 1);
+  let t = target;
+  // Two corrections settle the zone's offset (also across a change of offset).
+  for (let i = 0; i < 2; i++) t += target - wall(new Date(t));
+  return new Date(t);
+}
+
+/** Resolves the unit a report is about and checks the speaker may see it. */
+async function scopeFor(ctx: Context, unitWords: string, year: number | undefined): Promise<ReportScope> {
+  let unit: { id: number; name: string; kind: string } | null | undefined;
+  if (unitWords) {
+    unit = await findUnitByName(ctx.db, unitWords);
+    if (!unit) throw new UserError('report.error.unitNotFound', { name: unitWords });
+  } else {
+    if (ctx.unitId === null) throw new UserError('report.error.noUnit');
+    unit = (await listUnits(ctx.db)).find((u) => u.id === ctx.unitId);
+    if (!unit) throw new UserError('report.error.noUnit');
+  }
+  if (ctx.member.role !== 'admin' && unit.id !== ctx.member.unitId) throw new UserError('report.error.otherUnit', { name: unit.name });
+  const now = ctx.now();
+  const y = year ?? yearIn(now, ctx.timeZone);
+  const end = startOfYearIn(y + 1, ctx.timeZone);
+  return { unitId: unit.id, unitName: unit.name, unitKind: unit.kind, from: startOfYearIn(y, ctx.timeZone), to: end < now ? end : now };
+}
+
+/** Every feature's sections, in feature order. */
+async function collect(ctx: Context, registry: CommandRegistry, scope: ReportScope): Promise<ReportSection[]> {
+  const out: ReportSection[] = [];
+  for (const f of registry.features) if (f.reportSections) out.push(...(await f.reportSections(ctx, scope)));
+  return out;
+}
+
+/**
+ * A CSV file for chat: UTF-8 with a byte-order mark (so spreadsheet programs read Chinese
+ * correctly); cells that a spreadsheet would run as a formula (`=`, `+`, `-`, `@` first) get a
+ * leading apostrophe, so hostile text stays text.
+ */
+export function csvFile(table: CsvTable, caption: string): OutgoingMessage {
+  const safe = table.rows.map((row) => row.map((cell) => (/^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell)));
+  const text = stringify(safe, { record_delimiter: '\r\n' });
+  const fileName = `${table.fileName.replace(/[\\/:*?"<>|\s]+/g, '_').slice(0, 80) || 'export'}.csv`;
+  return {
+    kind: 'file',
+    fileName,
+    mimeType: 'text/csv',
+    contentBase64: Buffer.from(`\uFEFF${text}`, 'utf8').toString('base64'),
+    caption,
+    fallbackText: `${caption}\n${text}`,
+  };
+}
+
+/** Builds the /report and /export commands; `registry` is read lazily (it lists every feature). */
+export function reportFeature(registry: () => CommandRegistry): Feature {
+  return {
+    name: 'report',
+    commands: [
+      command({
+        name: 'report',
+        aliases: ['报告'],
+        roles: ['admin', 'secretary'],
+        summaryKey: 'report.report.summary',
+        usageKey: 'report.report.usage',
+        args: reportArgs,
+        handler: async (ctx, { id, year, words }) => {
+          if (id !== undefined) words.unshift(`#${id}`);
+          const scope = await scopeFor(ctx, words.join(' '), year);
+          const sections = (await collect(ctx, registry(), scope)).filter((s) => s.lines.length > 0);
+          const shownYear = yearIn(scope.from, ctx.timeZone);
+          if (sections.length === 0) throw new UserError('report.error.empty', { unit: scope.unitName, year: shownYear });
+          const text = [ctx.t('report.report.header', { unit: scope.unitName, year: shownYear })];
+          for (const s of sections) text.push('', ctx.t('report.report.sectionTitle', { title: s.title }), ...s.lines);
+          ctx.reply(text.join('\n'));
+        },
+      }),
+      command({
+        name: 'export',
+        aliases: ['导出'],
+        roles: ['admin', 'secretary'],
+        summaryKey: 'report.export.summary',
+        usageKey: 'report.export.usage',
+        args: reportArgs,
+        handler: async (ctx, { id, year, words }) => {
+          if (id !== undefined) {
+            for (const f of registry().features) {
+              const table = f.exportById ? await f.exportById(ctx, id) : null;
+              if (table) return ctx.reply(csvFile(table, ctx.t('report.export.caption', { name: table.fileName })));
+            }
+            throw new UserError('report.error.idNotFound', { id });
+          }
+          // `/export 承诺 一村` names a section then a unit; `/export 一村` only a unit.
+          const whole = words.join(' ');
+          const wholeIsUnit = whole !== '' && (await findUnitByName(ctx.db, whole)) !== null;
+          const sectionWord = wholeIsUnit ? undefined : words[0];
+          const scope = await scopeFor(ctx, wholeIsUnit ? whole : words.slice(1).join(' '), year);
+          const tables = (await collect(ctx, registry(), scope)).flatMap((s): { title: string; table: SectionExport }[] => (s.export ? [{ title: s.title, table: s.export }] : []));
+          const word = sectionWord?.toLowerCase();
+          const chosen = word ? tables.filter(({ table }) => table.key === word || table.aliases.some((a) => a.toLowerCase() === word)) : tables;
+          if (chosen.length === 0) {
+            if (word) throw new UserError('report.error.unknownSection', { word: sectionWord!, sections: tables.map(({ table }) => table.aliases[0] ?? table.key).join('、') || '—' });
+            throw new UserError('report.error.empty', { unit: scope.unitName, year: yearIn(scope.from, ctx.timeZone) });
+          }
+          for (const { title, table } of chosen) ctx.reply(csvFile(table, ctx.t('report.export.caption', { name: title })));
+        },
+      }),
+    ],
+  };
+}
