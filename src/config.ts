@@ -73,6 +73,12 @@ const envSchema = z
     PORT: positiveInt(8080).refine((p) => p < 65536, { message: 'must be a port number' }),
     WECHATY_PUPPET: optionalNonEmpty,
     WECHATY_PUPPET_SERVICE_TOKEN: optionalNonEmpty,
+    /** Seconds each quiz question stays open (Telegram quiz polls allow 5-600). */
+    QUIZ_QUESTION_SECONDS: positiveInt(30).refine((n) => n >= 10 && n <= 600, { message: 'must be 10-600 seconds' }),
+    /** Study points a member may earn per day (学习强国-style daily cap). */
+    QUIZ_DAILY_CAP: positiveInt(100).refine((n) => n <= 10_000, { message: 'must be 1-10000 points' }),
+    /** When the daily question (每日一题) is sent: a 5-field cron in BOT_TIMEZONE. */
+    QUIZ_DAILY_CRON: z.string().trim().default('0 8 * * *').refine((c) => /^\S+( \S+){4}$/.test(c), { message: 'must be a 5-field cron expression, e.g. 0 8 * * *' }),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'must be a pino level' }).default('info'),
   })
   .superRefine((env, ctx) => {

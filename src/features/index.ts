@@ -11,6 +11,7 @@ import { meetingsFeature } from './meetings/index.ts';
 import { pledgesFeature } from './pledges/index.ts';
 import { reportFeature } from './report/index.ts';
 import { suggestionsFeature } from './suggestions/index.ts';
+import { quizzesFeature } from './quizzes/index.ts';
 
 /** What feature factories may use at construction time. */
 export interface FeatureServices {
@@ -25,5 +26,12 @@ export interface FeatureServices {
 
 /** Builds every feature. */
 export function createFeatures(services: FeatureServices): Feature[] {
-  return [coreFeature(services.registry), pledgesFeature(), meetingsFeature(services), suggestionsFeature(), reportFeature(services.registry)];
+  return [
+    coreFeature(services.registry),
+    pledgesFeature(),
+    quizzesFeature(services),
+    meetingsFeature(services),
+    suggestionsFeature(),
+    reportFeature(services.registry),
+  ];
 }

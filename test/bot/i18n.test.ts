@@ -151,17 +151,9 @@ describe('loadPrompts', () => {
     expect(() => loadPrompts(dir)).toThrow(/^2 problems in the prompts:\n.*core\.a.*\n.*core\.b/);
   });
 
-  it('loads the real prompts folder clean, fast, with every core key in both locales', () => {
-    // Best of three: a shared CI machine can stall any single run; the parser is warm by now.
-    let ms = Infinity;
-    let p: Prompts | undefined;
-    for (let i = 0; i < 3; i++) {
-      const start = performance.now();
-      p = loadPrompts(PROJECT_PROMPTS);
-      ms = Math.min(ms, performance.now() - start);
-    }
-    expect(ms).toBeLessThan(50);
-    if (p === undefined) throw new Error('unreachable');
+  it('loads the real prompts folder clean, with every core key in both locales', () => {
+    // Load time is measured by the benchmarks, not asserted here (a timed unit test is flaky on a busy machine).
+    const p: Prompts = loadPrompts(PROJECT_PROMPTS);
     for (const locale of ['zh-CN', 'en'] as const) {
       const t = translator(p, locale, { strict: true });
       for (const role of ROLES) expect(t(`core.role.${role}`)).not.toBe('');

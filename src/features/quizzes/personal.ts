@@ -1,0 +1,142 @@
+/**
+ * Personal questions: the daily question (每日一题) sent privately to members who opted in, and
+ * the reviews of the 错题本 (`/mistakes`). Each waits for that member's bare answer in that chat;
+ * the answer is scored (a flat number of points, within the daily cap), revealed with its
+ * explanation and source, and moves the member's review schedule.
+ *
+ * Decisions:
+ * - The daily question is a due mistake when the member has one (the oldest due first), otherwise
+ *   a question of the file banks the member has never answered (any question once all are done),
+ *   drawn by a seed of member and day, so a re-run of the job picks the same one.
+ * - It goes to every private chat of the member on a platform that allows private messages; the
+ *   first answer (in any of them) counts and closes the others. It stays open until answered or
+ *   until the next day's daily question replaces it.
+ * - Answering a question that is in the 错题本 and due (daily or review) counts as a review.
+ */
+import type { Capabilities } from '../../bot/adapter.ts';
+import type { ChatRef, Platform } from '../../bot/types.ts';
+import { privateChatsOf } from '../../bot/roster.ts';
+import type { Question } from './banks.ts';
+import type { Catalog } from './catalog.ts';
+import { optionOrderFor, readAnswer, type QuizEnv, type QuizSettings } from './engine.ts';
+import { personalQuestionText, revealLines } from './render.ts';
+import {
+  answeredKeys,
+  answerPromptRow,
+  createPrompt,
+  creditAnswer,
+  dailySentOn,
+  dailySubscribers,
+  dueMistakes,
+  openMistake,
+  recordReview,
+  recordWrong,
+  RIGHTS_TO_RESOLVE,
+  setPromptCredited,
+  type PromptRow,
+} from './store.ts';
+import { localDay, seededRandom } from './util.ts';
+
+/** Formats a local day `YYYY-MM-DD` for people: `11月28日` / `Nov 28`. */
+export function showDay(t: (key: string, vars?: Record<string, string | number>) => string, day: string): string {
+  const [, m, d] = day.split('-');
+  return t('quizzes.day', { month: Number(m), day: Number(d) });
+}
+
+/**
+ * Presents the member's next due review in `chat` (and awaits the answer there). Returns false
+ * when nothing is due. Mistakes whose question no longer exists are skipped.
+ */
+export async function presentNextReview(env: QuizEnv, catalog: Catalog, memberId: number, chat: ChatRef): Promise<boolean> {
+  const today = localDay(env.now(), env.timeZone);
+  const due = await dueMistakes(env.db, memberId, today);
+  for (const [i, m] of due.entries()) {
+    const q = await catalog.question(env.db, m.questionKey);
+    if (!q) continue;
+    const order = optionOrderFor(q, `review:${memberId}:${q.key}:${m.stage}`);
+    await createPrompt(env.db, { memberId, kind: 'review', questionKey: q.key, optionOrder: order, day: today, chat, now: env.now() });
+    env.send(chat, personalQuestionText(env.t, 'review', await catalog.bankName(env.db, q), q, order, due.length - i));
+    return true;
+  }
+  return false;
+}
+
+/** What the daily job needs beyond the quiz environment. */
+export interface DailyEnv extends QuizEnv {
+  capabilitiesOf(platform: Platform): Capabilities | undefined;
+}
+
+/** Picks a member's daily question (see the module comment). */
+async function pickDaily(env: QuizEnv, catalog: Catalog, memberId: number, today: string): Promise<Question | undefined> {
+  for (const m of await dueMistakes(env.db, memberId, today)) {
+    const q = await catalog.question(env.db, m.questionKey);
+    if (q) return q;
+  }
+  const all = catalog.fileQuestions();
+  if (all.length === 0) return undefined;
+  const seen = await answeredKeys(env.db, memberId);
+  const fresh = all.filter((q) => !seen.has(q.key));
+  const pool = fresh.length > 0 ? fresh : all;
+  return pool[Math.floor(seededRandom(`daily:${memberId}:${today}`)() * pool.length)];
+}
+
+/**
+ * The daily job: sends today's question to every member who opted in and has not had it yet,
+ * in each of their private chats where the platform allows private messages. Returns how many
+ * members were sent one.
+ */
+export async function sendDailyQuestions(env: DailyEnv, catalog: Catalog): Promise<number> {
+  const today = localDay(env.now(), env.timeZone);
+  let sent = 0;
+  for (const memberId of await dailySubscribers(env.db)) {
+    if (await dailySentOn(env.db, memberId, today)) continue;
+    const chats = (await privateChatsOf(env.db, memberId)).filter((c) => env.capabilitiesOf(c.platform)?.privateMessages === true);
+    if (chats.length === 0) continue;
+    const q = await pickDaily(env, catalog, memberId, today);
+    if (!q) return sent;
+    const order = optionOrderFor(q, `daily:${memberId}:${today}`);
+    const bank = await catalog.bankName(env.db, q);
+    for (const chat of chats) {
+      await createPrompt(env.db, { memberId, kind: 'daily', questionKey: q.key, optionOrder: order, day: today, chat, now: env.now() });
+      env.send(chat, personalQuestionText(env.t, 'daily', bank, q, order, 0));
+    }
+    sent++;
+  }
+  return sent;
+}
+
+/**
+ * Records a member's bare answer to their open personal question in this chat and replies with
+ * the result. Returns false (nothing recorded) when the text is not an answer to it.
+ */
+export async function answerPersonal(env: QuizEnv, catalog: Catalog, settings: QuizSettings, prompt: PromptRow, text: string): Promise<boolean> {
+  const q = await catalog.question(env.db, prompt.questionKey);
+  if (!q) return false;
+  const shown = readAnswer(q, text);
+  if (shown === undefined) return false;
+  const now = env.now();
+  const today = localDay(now, env.timeZone);
+  const correct = prompt.optionOrder[shown] === q.answer;
+  if (!(await answerPromptRow(env.db, prompt, correct, now))) return false;
+  const credited = await creditAnswer(env.db, prompt.memberId, today, correct ? settings.personalPoints : 0, correct, settings.dailyCap);
+  await setPromptCredited(env.db, prompt.id, credited);
+
+  const lines = [env.t(correct ? 'quizzes.personal.right' : 'quizzes.personal.wrong'), ...revealLines(env.t, q, prompt.optionOrder)];
+  if (correct) {
+    lines.push(credited > 0 ? env.t('quizzes.personal.points', { points: credited }) : env.t('quizzes.personal.capped', { cap: settings.dailyCap }));
+  }
+  const mistake = await openMistake(env.db, prompt.memberId, q.key);
+  if (mistake && (prompt.kind === 'review' || mistake.dueDay <= today)) {
+    const after = await recordReview(env.db, prompt.memberId, q.key, correct, today, now);
+    if (after?.resolved) lines.push(env.t('quizzes.review.resolved'));
+    else if (after) lines.push(env.t('quizzes.review.next', { rights: after.rights, need: RIGHTS_TO_RESOLVE, day: showDay(env.t, after.dueDay) }));
+  } else if (!correct) {
+    const m = await recordWrong(env.db, prompt.memberId, q.key, today, now);
+    lines.push(env.t('quizzes.review.added', { day: showDay(env.t, m.dueDay) }));
+  }
+  env.send(prompt.chat, lines.join('\n'));
+  if (prompt.kind === 'review' && !(await presentNextReview(env, catalog, prompt.memberId, prompt.chat))) {
+    env.send(prompt.chat, env.t('quizzes.mistakes.allDone'));
+  }
+  return true;
+}
