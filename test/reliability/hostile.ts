@@ -7,7 +7,7 @@
 // do not parse gets exactly its usage reply, an unknown command the unknown-command reply, a
 // command above the speaker's role the forbidden reply, plain text no reply; and whenever the
 // message is rejected (any of those, or a handler's refusal) the domain tables keep exactly the
-// rows they had. 50,000 messages under `npm run test:reliability` (RELIABILITY_FULL=1), 1,500 in
+// rows they had. 50,000 messages under `npm run test:reliability` (RELIABILITY_FULL=1), 600 in
 // `npm test`, split over the hostile-input-*.test.ts shards (each its own bot and database, so
 // two workers share the work); HOSTILE_RUNS overrides the total, HOSTILE_SEED replays a failure.
 import fc from 'fast-check';
@@ -20,7 +20,7 @@ import { freshSqlite } from '../support/db.ts';
 import { BOOKKEEPING_TABLES, rowCounts, startReliabilityBot, type ReliabilityBot } from '../support/reliability.ts';
 
 const FULL = process.env.RELIABILITY_FULL === '1';
-const TOTAL_RUNS = Number(process.env.HOSTILE_RUNS ?? (FULL ? 50_000 : 1_500));
+const TOTAL_RUNS = Number(process.env.HOSTILE_RUNS ?? (FULL ? 50_000 : 600));
 const SEED = process.env.HOSTILE_SEED ? Number(process.env.HOSTILE_SEED) : undefined;
 const CHAT = '东北流村党支部群';
 
