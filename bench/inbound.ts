@@ -19,12 +19,12 @@ import { emit, machine, round, summarize } from './support.ts';
 import { replay, startTrace, stopTrace } from './sqltrace.ts';
 
 const quick = process.argv.includes('--quick');
-const MEMBERS = 400;
-const CHATS = 20;
-const WARMUP = quick ? 200 : 1000;
-const SUSTAINED = quick ? 1000 : 6000;
-const OPEN_SECONDS = quick ? 3 : 8;
-const RAW_SLICE = quick ? 500 : 2000;
+const MEMBERS = 200;
+const CHATS = 10;
+const WARMUP = quick ? 200 : 500;
+const SUSTAINED = quick ? 1000 : 3000;
+const OPEN_SECONDS = quick ? 3 : 5;
+const RAW_SLICE = quick ? 500 : 1000;
 
 const rig = new InboundRig({ members: MEMBERS, chats: CHATS });
 const t0 = performance.now();

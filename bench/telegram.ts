@@ -18,8 +18,8 @@ import { chooseWorkload } from './workload.ts';
 const quick = process.argv.includes('--quick');
 const MEMBERS = 100;
 const CHATS = 10;
-const BURST = quick ? 200 : 1000;
-const LATENCY_SAMPLES = quick ? 50 : 200;
+const BURST = quick ? 200 : 500;
+const LATENCY_SAMPLES = quick ? 50 : 100;
 
 const fake = new FakeTelegram();
 await fake.start();

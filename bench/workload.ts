@@ -19,7 +19,7 @@ export interface Workload {
   readonly memberSetup: readonly string[];
   /** The i-th measured message of a member of village `chat` (1-based village number). */
   readonly message: (i: number, chat: number) => string;
-  /** How many of every `message` outputs get a reply (for reporting). */
+  /** The mix in words (for the report). */
   readonly description: string;
 }
 
@@ -35,6 +35,15 @@ export const CORE_WORKLOAD: Workload = {
   description: '50% /whoami (one reply), 50% plain chat (no reply)',
 };
 
+/** Pledges without polls: each member pledges once; half check-ins, half /whoami. */
+export const PLEDGES_WORKLOAD: Workload = {
+  name: 'pledges: /checkin and /whoami',
+  chatSetup: (k) => [`/bindchat 第${k}村党支部`],
+  memberSetup: ['/pledge 走访困难群众 目标100000'],
+  message: (i) => (i % 2 === 0 ? '/checkin +1 走访李大爷' : '/whoami'),
+  description: '50% /checkin +1 (one reply), 50% /whoami (one reply)',
+};
+
 /**
  * Check-ins and votes: each member pledges once (`/pledge`), the admin opens one poll per village
  * (poll #k in village k, created in village order); then half the messages are `/checkin +1 …`,
@@ -45,11 +54,13 @@ export const FEATURE_WORKLOAD: Workload = {
   chatSetup: (k) => [`/bindchat 第${k}村党支部`, `/poll 村道硬化先修哪一段 | 东段 | 西段 | 南段`],
   memberSetup: ['/pledge 走访困难群众 目标100000'],
   message: (i, k) => (i % 2 === 0 ? `/checkin +1 走访李大爷` : `/vote #${k} ${1 + (i % 3)}`),
-  description: '50% /checkin +1 (one reply), 50% /vote #N k (one reply or receipt)',
+  description: '50% /checkin +1 (one reply), 50% /vote #N k (one reply)',
 };
 
-/** Feature workload when /checkin, /pledge, /poll and /vote exist; the core one otherwise. */
+/** The richest workload the registered commands allow: check-ins and votes, then check-ins, then core. */
 export function chooseWorkload(registry: CommandRegistry): Workload {
-  const has = (n: string) => registry.get(n) !== undefined;
-  return has('checkin') && has('pledge') && has('poll') && has('vote') ? FEATURE_WORKLOAD : CORE_WORKLOAD;
+  const has = (...names: string[]) => names.every((n) => registry.get(n) !== undefined);
+  if (has('checkin', 'pledge', 'poll', 'vote')) return FEATURE_WORKLOAD;
+  if (has('checkin', 'pledge')) return PLEDGES_WORKLOAD;
+  return CORE_WORKLOAD;
 }
