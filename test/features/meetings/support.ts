@@ -68,9 +68,6 @@ export async function startMeetingBot(start: string, env: Record<string, string>
     instanceId: shared ? 'second' : 'first',
     features: onlyOurs,
     outbox: { idleMs: 20 },
-    // Without the features whose daily jobs (pledge reminders, the daily question) would fire in
-    // every tick and show up in the scheduler reports and transcripts these tests assert.
-    features: (all) => all.filter((f) => f.name !== 'pledges' && f.name !== 'quizzes'),
   });
   await app.start(); // the scheduler catches up here, then
   await app.scheduler.stop(); // tests drive it with tick()
