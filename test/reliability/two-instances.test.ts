@@ -80,7 +80,8 @@ describePg('two bot instances on one PostgreSQL database', () => {
     expect(notices).toHaveLength(400);
     for (const chat of chats) expect(notices.filter((l) => l.chat === chat.chatId).map((l) => l.text)).toEqual(['notice 1', 'notice 2', 'notice 3', 'notice 4']);
     expect(new Set(notices.map((l) => l.instance))).toEqual(new Set(['a', 'b']));
-    expect(await first.db.outboxMessage.count({ where: { status: 'sent' } })).toBe(400);
+    // (Only the villages: on the system clock the ticker may post a tick if a minute turns meanwhile.)
+    expect(await first.db.outboxMessage.count({ where: { status: 'sent', chatId: { startsWith: 'village-' } } })).toBe(400);
   }, 120_000);
 
   it('a job due every minute, run by both for two hours, posts each occurrence once', async () => {
