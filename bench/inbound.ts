@@ -108,6 +108,9 @@ await rig.drain();
 await rig.bot.database.db.$queryRawUnsafe('PRAGMA wal_checkpoint(TRUNCATE)');
 const snapshot = path.join(rig.bot.dir, 'snapshot.db');
 fs.copyFileSync(rig.bot.file, snapshot);
+const snapshotNormal = path.join(rig.bot.dir, 'snapshot-normal.db');
+fs.copyFileSync(rig.bot.file, snapshotNormal);
+const synchronous = (await rig.bot.database.db.$queryRawUnsafe<{ synchronous: bigint }[]>('PRAGMA synchronous'))[0]!.synchronous;
 startTrace();
 const sliceStart = performance.now();
 await rig.closedLoop(RAW_SLICE);
@@ -115,6 +118,7 @@ await rig.drain();
 const pipelineMs = performance.now() - sliceStart;
 const trace = stopTrace();
 const raw = replay(snapshot, trace);
+const rawNormal = replay(snapshotNormal, trace, { synchronous: 'NORMAL' });
 const statements = new Map<string, number>();
 for (const s of trace) {
   const verb = s.sql.trim().split(/\s+/)[0]!.toUpperCase();
@@ -145,6 +149,8 @@ emit({
     pipeline_msgs_per_s: round((RAW_SLICE / pipelineMs) * 1000, 0),
     raw_msgs_per_s: round((RAW_SLICE / raw.ms) * 1000, 0),
     ratio_pipeline_over_raw: round(pipelineMs / raw.ms, 1),
+    bot_sqlite_synchronous: ['OFF', 'NORMAL', 'FULL', 'EXTRA'][Number(synchronous)] ?? String(synchronous),
+    raw_with_synchronous_normal_ms: round(rawNormal.ms, 0),
     note: 'same statements in the same order (recorded from the bot, outbox included), replayed with each distinct statement prepared once',
   },
   outcomes,
