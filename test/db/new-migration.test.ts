@@ -26,8 +26,10 @@ function scratchLayout(): Layout {
   return layout;
 }
 
-const PLEDGES = `/// A pledge (a feature's table, as a feature engineer would add it).
-model Pledge {
+/** A feature's new schema file, as a feature engineer would add it (a name no real feature uses). */
+const PROBE_FILE = 'zz_migration_probe.prisma';
+const PROBE = `/// A table only these tests add, to a scratch copy of the schema.
+model MigrationProbe {
   id       Int    @id @default(autoincrement())
   memberId Int
   target   String
@@ -96,10 +98,10 @@ describe('db:migration arguments and names', () => {
   it('the sync check can fail: a model without a migration is a difference', async () => {
     const layout = scratchLayout();
     expect(await migrationsMatchSchema('sqlite', scratchSqlite(), layout)).toMatchObject({ match: true });
-    fs.writeFileSync(path.join(layout.schemaDir, 'pledges.prisma'), PLEDGES);
+    fs.writeFileSync(path.join(layout.schemaDir, PROBE_FILE), PROBE);
     const result = await migrationsMatchSchema('sqlite', scratchSqlite(), layout);
     expect(result.match).toBe(false);
-    expect(result.diff).toContain('CREATE TABLE "Pledge"');
+    expect(result.diff).toContain('CREATE TABLE "MigrationProbe"');
   }, SLOW);
 });
 
@@ -110,14 +112,14 @@ describePg('npm run db:migration on a scratch copy of the project', () => {
     expect(await createMigration({ name: 'nothing', acceptDataLoss: false, generate: false }, { layout, log: quiet })).toBeNull();
     expect(fs.readdirSync(layout.migrationsDirs.sqlite)).toEqual(before);
 
-    fs.writeFileSync(path.join(layout.schemaDir, 'pledges.prisma'), PLEDGES);
-    const folder = await createMigration({ name: 'pledges', acceptDataLoss: false, generate: false }, { layout, now: new Date('2030-01-02T03:04:05Z'), log: quiet });
-    expect(folder).toBe('20300102030405_pledges');
+    fs.writeFileSync(path.join(layout.schemaDir, PROBE_FILE), PROBE);
+    const folder = await createMigration({ name: 'probe', acceptDataLoss: false, generate: false }, { layout, now: new Date('2030-01-02T03:04:05Z'), log: quiet });
+    expect(folder).toBe('20300102030405_probe');
     const sqlite = fs.readFileSync(path.join(layout.migrationsDirs.sqlite, folder!, 'migration.sql'), 'utf8');
     const postgres = fs.readFileSync(path.join(layout.migrationsDirs.postgresql, folder!, 'migration.sql'), 'utf8');
     expect(sqlite).toContain('"id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT');
     expect(postgres).toContain('"id" SERIAL NOT NULL');
-    for (const sql of [sqlite, postgres]) expect(sql).toContain('CREATE INDEX "Pledge_memberId_idx" ON "Pledge"("memberId");');
+    for (const sql of [sqlite, postgres]) expect(sql).toContain('CREATE INDEX "MigrationProbe_memberId_idx" ON "MigrationProbe"("memberId");');
     for (const provider of ['sqlite', 'postgresql'] as const) {
       expect(await migrationsMatchSchema(provider, provider === 'sqlite' ? scratchSqlite() : process.env.TEST_DATABASE_URL!, layout)).toMatchObject({ match: true });
     }
@@ -126,13 +128,13 @@ describePg('npm run db:migration on a scratch copy of the project', () => {
 
   it('refuses a change that drops data unless told, and then writes nothing', async () => {
     const layout = scratchLayout();
-    fs.writeFileSync(path.join(layout.schemaDir, 'pledges.prisma'), PLEDGES);
-    const folder = await createMigration({ name: 'pledges', acceptDataLoss: false, generate: false }, { layout, log: quiet });
-    fs.writeFileSync(path.join(layout.schemaDir, 'pledges.prisma'), PLEDGES.replace('  done     Int    @default(0)\n', ''));
+    fs.writeFileSync(path.join(layout.schemaDir, PROBE_FILE), PROBE);
+    const folder = await createMigration({ name: 'probe', acceptDataLoss: false, generate: false }, { layout, log: quiet });
+    fs.writeFileSync(path.join(layout.schemaDir, PROBE_FILE), PROBE.replace('  done     Int    @default(0)\n', ''));
     const names = () => [fs.readdirSync(layout.migrationsDirs.sqlite), fs.readdirSync(layout.migrationsDirs.postgresql)];
     const before = names();
     await expect(createMigration({ name: 'drop_done', acceptDataLoss: false, generate: false }, { layout, log: quiet })).rejects.toThrow(
-      /can lose data or fail on existing rows:\n {2}drops column Pledge.done and its values\nre-run with --accept-data-loss/,
+      /can lose data or fail on existing rows:\n {2}drops column MigrationProbe.done and its values\nre-run with --accept-data-loss/,
     );
     expect(names()).toEqual(before);
     const dropped = await createMigration({ name: 'drop_done', acceptDataLoss: true, generate: false }, { layout, log: quiet });
