@@ -120,10 +120,15 @@ const trace = stopTrace();
 const raw = replay(snapshot, trace);
 const rawNormal = replay(snapshotNormal, trace, { synchronous: 'NORMAL' });
 const statements = new Map<string, number>();
+const byTable = new Map<string, number>();
 for (const s of trace) {
   const verb = s.sql.trim().split(/\s+/)[0]!.toUpperCase();
   statements.set(verb, (statements.get(verb) ?? 0) + 1);
+  const table = /(?:FROM|INTO|UPDATE)\s+(?:`main`\.)?[`"]?(\w+)/i.exec(s.sql)?.[1] ?? verb;
+  const key = `${verb} ${table}`;
+  byTable.set(key, (byTable.get(key) ?? 0) + 1);
 }
+const perMessage = (n: number) => round(n / RAW_SLICE, 2);
 
 const outcomes = Object.fromEntries(rig.outcomes);
 await rig.close();
@@ -142,6 +147,7 @@ emit({
     statements: raw.statements,
     statements_per_message: round(raw.statements / RAW_SLICE, 1),
     statements_by_verb: Object.fromEntries(statements),
+    statements_per_message_by_table: Object.fromEntries([...byTable].sort((a, b) => b[1] - a[1]).map(([k, n]) => [k, perMessage(n)])),
     pipeline_ms: round(pipelineMs, 0),
     raw_better_sqlite3_ms: round(raw.ms, 0),
     raw_errors: raw.errors,
