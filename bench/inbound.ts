@@ -11,6 +11,7 @@
  * `tsx bench/inbound.ts [--quick]` prints one JSON line.
  */
 import fs from 'node:fs';
+import Database from 'better-sqlite3';
 import path from 'node:path';
 import { Session } from 'node:inspector/promises';
 import { summarizeProfile } from './profile-summary.ts';
@@ -130,6 +131,27 @@ for (const s of trace) {
 }
 const perMessage = (n: number) => round(n / RAW_SLICE, 2);
 
+// Cost of one simple read (a member by id) through each layer, on the same database file.
+const perQuery: Record<string, number> = {};
+{
+  const db = rig.bot.database.db;
+  const ids = (await db.member.findMany({ select: { id: true }, take: 200 })).map((m) => m.id);
+  const N = quick ? 1000 : 3000;
+  const time = async (name: string, fn: (id: number) => Promise<unknown> | unknown) => {
+    for (let i = 0; i < 200; i++) await fn(ids[i % ids.length]!);
+    const t = performance.now();
+    for (let i = 0; i < N; i++) await fn(ids[i % ids.length]!);
+    perQuery[name] = round(((performance.now() - t) * 1000) / N, 1);
+  };
+  await time('prisma_findUnique_us', (id) => db.member.findUnique({ where: { id } }));
+  await time('prisma_queryRaw_us', (id) => db.$queryRaw`SELECT * FROM "Member" WHERE "id" = ${id}`);
+  const direct = new Database(rig.bot.file, { readonly: true });
+  const stmt = direct.prepare('SELECT * FROM "Member" WHERE "id" = ?');
+  await time('better_sqlite3_prepared_us', (id) => stmt.get(id));
+  await time('better_sqlite3_prepare_each_time_us', (id) => direct.prepare('SELECT * FROM "Member" WHERE "id" = ?').get(id));
+  direct.close();
+}
+
 const outcomes = Object.fromEntries(rig.outcomes);
 await rig.close();
 
@@ -159,6 +181,7 @@ emit({
     raw_with_synchronous_normal_ms: round(rawNormal.ms, 0),
     note: 'same statements in the same order (recorded from the bot, outbox included), replayed with each distinct statement prepared once',
   },
+  per_query_cost: { ...perQuery, note: 'microseconds for one read of a member by id, averaged; adapter-better-sqlite3 prepares every statement anew' },
   outcomes,
   targets: {
     sustained_at_least_1000_per_s: sustained.inbound_msgs_per_s >= 1000,
