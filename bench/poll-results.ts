@@ -77,7 +77,7 @@ async function insertBallots(database: Db, file: string | undefined, pollId: num
   const db = database.db;
   if (kind === 'anon') {
     await db.$executeRawUnsafe(
-      `INSERT INTO "PollAnonBallot" ("id", "pollId", "tag", "choices", "score") SELECT 1 + ((${pollId} * 7919 + g * 104729) % 2000000000), ${pollId}, md5(${pollId} || ':' || g), '[' || (g % 3) || ']', NULL FROM generate_series(0, ${n - 1}) g`,
+      `INSERT INTO "PollAnonBallot" ("id", "pollId", "tag", "choices", "score") SELECT (1 + ((${pollId}::bigint * 7919 + g::bigint * 104729) % 2000000000))::int, ${pollId}, md5(${pollId} || ':' || g), '[' || (g % 3) || ']', NULL FROM generate_series(0, ${n - 1}) g`,
     );
     await db.$executeRawUnsafe(`INSERT INTO "PollReceipt" ("pollId", "memberId") SELECT ${pollId}, 1000000 + g FROM generate_series(0, ${n - 1}) g`);
   } else {
