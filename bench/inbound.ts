@@ -11,6 +11,7 @@
  * `tsx bench/inbound.ts [--quick]` prints one JSON line.
  */
 import fs from 'node:fs';
+import Database from 'better-sqlite3';
 import path from 'node:path';
 import { Session } from 'node:inspector/promises';
 import { summarizeProfile } from './profile-summary.ts';
@@ -108,6 +109,9 @@ await rig.drain();
 await rig.bot.database.db.$queryRawUnsafe('PRAGMA wal_checkpoint(TRUNCATE)');
 const snapshot = path.join(rig.bot.dir, 'snapshot.db');
 fs.copyFileSync(rig.bot.file, snapshot);
+const snapshotNormal = path.join(rig.bot.dir, 'snapshot-normal.db');
+fs.copyFileSync(rig.bot.file, snapshotNormal);
+const synchronous = (await rig.bot.database.db.$queryRawUnsafe<{ synchronous: bigint }[]>('PRAGMA synchronous'))[0]!.synchronous;
 startTrace();
 const sliceStart = performance.now();
 await rig.closedLoop(RAW_SLICE);
@@ -115,10 +119,37 @@ await rig.drain();
 const pipelineMs = performance.now() - sliceStart;
 const trace = stopTrace();
 const raw = replay(snapshot, trace);
+const rawNormal = replay(snapshotNormal, trace, { synchronous: 'NORMAL' });
 const statements = new Map<string, number>();
+const byTable = new Map<string, number>();
 for (const s of trace) {
   const verb = s.sql.trim().split(/\s+/)[0]!.toUpperCase();
   statements.set(verb, (statements.get(verb) ?? 0) + 1);
+  const table = /(?:FROM|INTO|UPDATE)\s+(?:`main`\.)?[`"]?(\w+)/i.exec(s.sql)?.[1] ?? verb;
+  const key = `${verb} ${table}`;
+  byTable.set(key, (byTable.get(key) ?? 0) + 1);
+}
+const perMessage = (n: number) => round(n / RAW_SLICE, 2);
+
+// Cost of one simple read (a member by id) through each layer, on the same database file.
+const perQuery: Record<string, number> = {};
+{
+  const db = rig.bot.database.db;
+  const ids = (await db.member.findMany({ select: { id: true }, take: 200 })).map((m) => m.id);
+  const N = quick ? 1000 : 3000;
+  const time = async (name: string, fn: (id: number) => Promise<unknown> | unknown) => {
+    for (let i = 0; i < 200; i++) await fn(ids[i % ids.length]!);
+    const t = performance.now();
+    for (let i = 0; i < N; i++) await fn(ids[i % ids.length]!);
+    perQuery[name] = round(((performance.now() - t) * 1000) / N, 1);
+  };
+  await time('prisma_findUnique_us', (id) => db.member.findUnique({ where: { id } }));
+  await time('prisma_queryRaw_us', (id) => db.$queryRaw`SELECT * FROM "Member" WHERE "id" = ${id}`);
+  const direct = new Database(rig.bot.file, { readonly: true });
+  const stmt = direct.prepare('SELECT * FROM "Member" WHERE "id" = ?');
+  await time('better_sqlite3_prepared_us', (id) => stmt.get(id));
+  await time('better_sqlite3_prepare_each_time_us', (id) => direct.prepare('SELECT * FROM "Member" WHERE "id" = ?').get(id));
+  direct.close();
 }
 
 const outcomes = Object.fromEntries(rig.outcomes);
@@ -138,6 +169,7 @@ emit({
     statements: raw.statements,
     statements_per_message: round(raw.statements / RAW_SLICE, 1),
     statements_by_verb: Object.fromEntries(statements),
+    statements_per_message_by_table: Object.fromEntries([...byTable].sort((a, b) => b[1] - a[1]).map(([k, n]) => [k, perMessage(n)])),
     pipeline_ms: round(pipelineMs, 0),
     raw_better_sqlite3_ms: round(raw.ms, 0),
     raw_errors: raw.errors,
@@ -145,8 +177,11 @@ emit({
     pipeline_msgs_per_s: round((RAW_SLICE / pipelineMs) * 1000, 0),
     raw_msgs_per_s: round((RAW_SLICE / raw.ms) * 1000, 0),
     ratio_pipeline_over_raw: round(pipelineMs / raw.ms, 1),
+    bot_sqlite_synchronous: ['OFF', 'NORMAL', 'FULL', 'EXTRA'][Number(synchronous)] ?? String(synchronous),
+    raw_with_synchronous_normal_ms: round(rawNormal.ms, 0),
     note: 'same statements in the same order (recorded from the bot, outbox included), replayed with each distinct statement prepared once',
   },
+  per_query_cost: { ...perQuery, note: 'microseconds for one read of a member by id, averaged; adapter-better-sqlite3 prepares every statement anew' },
   outcomes,
   targets: {
     sustained_at_least_1000_per_s: sustained.inbound_msgs_per_s >= 1000,

@@ -46,6 +46,7 @@ emit({
   rss_mb_at_half: half.rss_mb,
   rss_mb_at_end: full.rss_mb,
   rss_growth_half_to_end_pct: round(growth * 100, 1),
+  rss_mb_range_second_half: [Math.min(...samples.slice(STEPS / 2).map((x) => x.rss_mb)), Math.max(...samples.slice(STEPS / 2).map((x) => x.rss_mb))],
   heap_used_mb_at_half: half.heap_used_mb,
   heap_used_mb_at_end: full.heap_used_mb,
   heap_growth_half_to_end_pct: round(heapGrowth * 100, 1),

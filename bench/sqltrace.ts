@@ -77,8 +77,9 @@ export interface ReplayResult {
  * began) with one better-sqlite3 connection, the bot's pragmas and each distinct statement
  * prepared once: the floor our pipeline's database work could reach.
  */
-export function replay(file: string, trace: readonly TracedStatement[]): ReplayResult {
+export function replay(file: string, trace: readonly TracedStatement[], options: { synchronous?: 'FULL' | 'NORMAL' } = {}): ReplayResult {
   const db = new Database(file);
+  if (options.synchronous) db.pragma(`synchronous = ${options.synchronous}`);
   db.pragma('journal_mode = WAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');

@@ -33,7 +33,8 @@ function conversation(commands: Set<string>): Step[] {
   const members = Array.from({ length: 12 }, (_, i) => ({ user: `党员${i}`, chat: villages[i % 2]! }));
   for (const m of members) steps.push({ ...m, text: '/whoami' });
   if (commands.has('pledge')) for (const m of members) steps.push({ ...m, text: `/pledge 帮扶困难户 目标${5 + (m.user.length % 3)}` });
-  if (commands.has('poll')) villages.forEach((chat) => steps.push({ user: '管理员', chat, text: '/poll 先修哪条路 | 东路 | 西路 | 南路' }));
+  // Poll #1 named (east), #2 anonymous (west).
+  if (commands.has('poll')) villages.forEach((chat, v) => steps.push({ user: '管理员', chat, text: `/poll 先修哪条路 | 东路 | 西路 | 南路${v === 1 ? ' --anon' : ''}` }));
   for (let round = 0; round < 4; round++) {
     members.forEach((m, i) => {
       if (commands.has('checkin')) steps.push({ ...m, text: `/checkin +${1 + ((i + round) % 3)} 第${round + 1}次走访` });
@@ -82,7 +83,8 @@ async function feed(steps: readonly Step[], order: readonly (readonly number[])[
     for (const r of results) outcomes[r] = (outcomes[r] ?? 0) + 1;
   }
   await bot.app.idle();
-  const replies = adapter.sent.map((d) => `${d.chat.chatId}: ${d.message.kind === 'text' ? d.message.text : d.message.kind}`);
+  // Receipt codes of anonymous ballots are random by design: compared as a placeholder.
+  const replies = adapter.sent.map((d) => `${d.chat.chatId}: ${d.message.kind === 'text' ? d.message.text : d.message.kind}`.replace(/\b[0-9A-Z]{4}-[0-9A-Z]{4}\b/g, 'CODE'));
   const snapshot = await domainSnapshot(db);
   for (const t of SCHEDULER_TABLES) delete snapshot[t];
   await bot.stop();
@@ -113,6 +115,11 @@ describe('redelivery: every update twice gives the same tallies as once', () => 
     expect(once.outcomes.duplicate ?? 0).toBe(0);
     expect(once.snapshot.Member).toHaveLength(13);
     if (commands.has('checkin')) expect(once.snapshot.PledgeCheckin!.length).toBeGreaterThanOrEqual(48);
+    if (commands.has('vote')) {
+      expect(once.snapshot.PollBallot).toHaveLength(6);
+      expect(once.snapshot.PollAnonBallot).toHaveLength(6);
+      expect(once.snapshot.PollReceipt).toHaveLength(12); // a receipt per voter in both polls
+    }
 
     // Each update's second copy is inserted at a random position after its first (seed 20261126).
     const random = seededRandom(20261126);
