@@ -63,6 +63,12 @@ export interface Context {
   send(chat: ChatRef, message: OutgoingMessage | string): void;
   /** Records an audit entry in the same transaction-less way as other writes (who did what). */
   audit(action: string, detail: string): Promise<void>;
+  /**
+   * Marks the event being handled as sensitive (a secret ballot, a receipt code): the inbox then
+   * stores it without its text (`[redacted]`), in the same transaction as the handler's writes,
+   * and also when the handler refuses or fails. Call it before anything that may throw.
+   */
+  redactEvent(): void;
 }
 
 /** What `parse` receives: the command's argument text, normalised (half-width, single spaces). */

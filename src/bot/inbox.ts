@@ -1,7 +1,7 @@
 import type { Capabilities } from './adapter.ts';
 import type { Incoming, Platform } from './types.ts';
 import type { Translate } from './feature.ts';
-import { RefusalError, type Router } from './router.ts';
+import { RefusalError, type EventMarks, type Router } from './router.ts';
 import { enqueueMessages } from '../outbox/enqueue.ts';
 import type { Db } from '../db/client.ts';
 import { isUniqueViolation } from '../db/client.ts';
@@ -76,13 +76,15 @@ export class Inbox {
       return 'stale';
     }
     const eventKey = `evt:${id}`;
+    const marks: EventMarks = { redact: false };
     try {
       return await db.$transaction(async (tx) => {
         // Claim first: a concurrent processor of the same row (another instance's recovery) waits here and then finds it taken.
         const claimed = await tx.inboundEvent.updateMany({ where: { id, status: 'received' }, data: { status: 'done', processedAt: now } });
         if (claimed.count !== 1) return 'duplicate' as const;
-        const result = await this.deps.router.route(tx, incoming, eventKey);
+        const result = await this.deps.router.route(tx, incoming, eventKey, marks);
         if (result.ignored) await tx.inboundEvent.update({ where: { id }, data: { status: 'ignored' } });
+        if (marks.redact) await tx.inboundEvent.update({ where: { id }, data: { payload: redactedPayload(incoming) } });
         if (result.outgoing.length) await enqueueMessages(tx, result.outgoing, this.deps.capabilitiesOf, now);
         return result.ignored ? ('ignored' as const) : ('done' as const);
       });
@@ -96,7 +98,10 @@ export class Inbox {
       await db.$transaction(async (tx) => {
         await tx.inboundEvent.updateMany({
           where: { id, status: 'received' },
-          data: refused ? { status: 'done', processedAt: now } : { status: 'failed', error: message, processedAt: now },
+          data: {
+            ...(refused ? { status: 'done', processedAt: now } : { status: 'failed', error: message, processedAt: now }),
+            ...(marks.redact ? { payload: redactedPayload(incoming) } : {}),
+          },
         });
         await enqueueMessages(tx, [{ chat: incoming.chat, message: { kind: 'text', text }, key: `${eventKey}:${refused ? 'refusal' : 'apology'}` }], this.deps.capabilitiesOf, now);
       });
@@ -110,6 +115,15 @@ export class Inbox {
 function errorText(err: unknown): string {
   const text = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
   return text.slice(0, 1000);
+}
+
+/**
+ * The stored form of a sensitive event: who and where are kept (the event happened), what was
+ * said is not (a secret ballot's choice, a receipt code).
+ */
+export function redactedPayload(incoming: Incoming): string {
+  const content = { type: 'text', text: '[redacted]', mentionsBot: false } as const;
+  return JSON.stringify({ ...incoming, content });
 }
 
 /** Rebuilds an Incoming from its stored JSON (dates come back as strings). */

@@ -24,6 +24,12 @@ export interface RouterDeps {
   readonly capabilitiesOf: (platform: Platform) => Capabilities | undefined;
 }
 
+/** Marks a handler sets on the event it handles, read by the inbox (see `Context.redactEvent`). */
+export interface EventMarks {
+  /** Store the event without its text. */
+  redact: boolean;
+}
+
 /** The outcome of routing one event: the messages to enqueue, and whether it was ignored. */
 export interface RouteResult {
   readonly outgoing: OutboxItem[];
@@ -51,8 +57,11 @@ const TEXT_ONLY: Capabilities = {
 export class Router {
   constructor(private readonly deps: RouterDeps) {}
 
-  /** Routes an event; `eventKey` prefixes the idempotency keys of the replies. */
-  async route(tx: Tx, incoming: Incoming, eventKey: string): Promise<RouteResult> {
+  /**
+   * Routes an event; `eventKey` prefixes the idempotency keys of the replies; `marks` receives
+   * what the handler asked for (redaction), also when it throws.
+   */
+  async route(tx: Tx, incoming: Incoming, eventKey: string, marks: EventMarks = { redact: false }): Promise<RouteResult> {
     const outgoing: OutboxItem[] = [];
     let chatRef: ChatRef = incoming.chat;
     let text: string;
@@ -76,7 +85,7 @@ export class Router {
 
     const chat = await resolveChat(tx, chatRef);
     const { member } = await resolveMember(tx, incoming.actor, chat, this.deps.policy);
-    const ctx = this.context(tx, incoming, chat, member, outgoing, eventKey);
+    const ctx = this.context(tx, incoming, chat, member, outgoing, eventKey, marks);
 
     const username = this.deps.usernameOf(chatRef.platform);
     const parsed = parseMessage(text, {
@@ -137,7 +146,7 @@ export class Router {
     }
   }
 
-  private context(tx: Tx, incoming: Incoming, chat: ChatInfo, member: MemberInfo, outgoing: OutboxItem[], eventKey: string): Context {
+  private context(tx: Tx, incoming: Incoming, chat: ChatInfo, member: MemberInfo, outgoing: OutboxItem[], eventKey: string, marks: EventMarks): Context {
     const d = this.deps;
     const caps = (p: Platform) => d.capabilitiesOf(p) ?? TEXT_ONLY;
     const push = (target: ChatRef, message: OutgoingMessage | string) => {
@@ -159,6 +168,9 @@ export class Router {
       reply: (m) => push(chat.ref, m),
       send: (target, m) => push(target, m),
       audit: (action, detail) => writeAudit(tx, member.id, action, detail),
+      redactEvent: () => {
+        marks.redact = true;
+      },
     };
   }
 }

@@ -88,6 +88,11 @@ export type OutgoingMessage =
       readonly text: string;
       /** Rows of inline buttons, dropped on platforms without buttons (the text must stand alone). */
       readonly buttons?: readonly (readonly Button[])[];
+      /**
+       * A secret for its recipient only (a ballot receipt code): the outbox erases the stored text
+       * as soon as the message is delivered or given up, so the database keeps no copy of it.
+       */
+      readonly ephemeral?: boolean;
     }
   | {
       /** A choice poll. `answerCommand` + the 1-based option numbers is what a native answer becomes. */

@@ -12,6 +12,11 @@ import { pledgesFeature } from './pledges/index.ts';
 import { reportFeature } from './report/index.ts';
 import { suggestionsFeature } from './suggestions/index.ts';
 import { quizzesFeature } from './quizzes/index.ts';
+import { attendanceRate } from './meetings/store.ts';
+import { pledgeCompletion } from './pledges/report.ts';
+import { localParts } from '../bot/time.ts';
+import { pollsFeature } from './polls/index.ts';
+import { scheduleTask } from '../scheduler/tasks.ts';
 
 /** What feature factories may use at construction time. */
 export interface FeatureServices {
@@ -26,10 +31,24 @@ export interface FeatureServices {
 
 /** Builds every feature. */
 export function createFeatures(services: FeatureServices): Feature[] {
+  const polls = pollsFeature({
+    promptsDir: services.promptsDir,
+    logger: services.logger,
+    scheduleTask,
+    sources: {
+      attendanceRate: async (tx, unitId, from, to) => (await attendanceRate(tx, unitId, from, to)).rate,
+      // Pledges are yearly: the year the period starts in (org time zone).
+      pledgeCompletion: async (tx, unitId, from) => {
+        const c = await pledgeCompletion(tx, unitId, localParts(from, services.config.BOT_TIMEZONE).year);
+        return c.hasData ? c.share : null;
+      },
+    },
+  });
   return [
     coreFeature(services.registry),
     pledgesFeature(),
     quizzesFeature(services),
+    polls,
     meetingsFeature(services),
     suggestionsFeature(),
     reportFeature(services.registry),

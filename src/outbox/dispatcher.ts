@@ -239,20 +239,20 @@ export class OutboxDispatcher {
           update: {},
         });
       }
-      await this.markSent(row, result.messageId);
+      await this.markSent(row, result.messageId, eraseIfEphemeral(message));
     } catch (err) {
-      await this.markFailedAttempt(row, err);
+      await this.markFailedAttempt(row, err, eraseIfEphemeral(message));
     }
   }
 
-  private async markSent(row: Row, messageId: string | undefined): Promise<void> {
+  private async markSent(row: Row, messageId: string | undefined, erase: { payload?: string } = {}): Promise<void> {
     await this.opts.db.outboxMessage.update({
       where: { id: row.id },
-      data: { status: 'sent', sentAt: this.opts.clock.now(), lockedBy: null, lockedUntil: null, externalMessageId: messageId ?? null, lastError: null },
+      data: { status: 'sent', sentAt: this.opts.clock.now(), lockedBy: null, lockedUntil: null, externalMessageId: messageId ?? null, lastError: null, ...erase },
     });
   }
 
-  private async markFailedAttempt(row: Row, err: unknown): Promise<void> {
+  private async markFailedAttempt(row: Row, err: unknown, erase: { payload?: string } = {}): Promise<void> {
     const now = this.opts.clock.now().getTime();
     const e = err instanceof DeliveryError ? err : new DeliveryError('transient', err instanceof Error ? err.message : String(err));
     const attempts = row.attempts + 1;
@@ -260,7 +260,7 @@ export class OutboxDispatcher {
     const log = { outboxId: row.id, platform: row.platform, chatId: row.chatId, kind: e.kind, attempts, reason: e.message };
     if (e.kind === 'permanent' || (e.kind === 'transient' && attempts >= this.maxAttempts)) {
       this.opts.logger.warn(log, 'outbox message failed for good');
-      await this.opts.db.outboxMessage.update({ where: { id: row.id }, data: { ...base, status: 'failed' } });
+      await this.opts.db.outboxMessage.update({ where: { id: row.id }, data: { ...base, status: 'failed', ...erase } });
       return;
     }
     let delay: number;
@@ -274,4 +274,12 @@ export class OutboxDispatcher {
       data: { ...base, status: 'pending', notBefore: new Date(now + delay), ...(e.kind === 'transient' ? {} : { attempts: row.attempts }) },
     });
   }
+}
+
+/** The payload that replaces an ephemeral message's text once it is delivered or given up. */
+export const ERASED_PAYLOAD = JSON.stringify({ kind: 'text', text: '[erased]', ephemeral: true });
+
+/** `{ payload: ERASED_PAYLOAD }` for an ephemeral message (see `OutgoingMessage.ephemeral`), else nothing. */
+function eraseIfEphemeral(message: OutgoingMessage): { payload?: string } {
+  return message.kind === 'text' && message.ephemeral ? { payload: ERASED_PAYLOAD } : {};
 }

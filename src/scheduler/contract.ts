@@ -56,10 +56,20 @@ export interface DynamicJob {
 /** Lists the dynamic jobs of one source; called on every scheduler pass, so keep it one query. */
 export type DynamicJobSource = (db: Tx) => Promise<readonly DynamicJob[]>;
 
+/** Options of a recurring job. */
+export interface CronOptions {
+  /** Tell admins privately when occurrences were missed during downtime (default true). */
+  readonly reportMissed?: boolean;
+}
+
 /** Where features register their timed work (through `Feature.jobs`). */
 export interface Scheduler {
-  /** A recurring job: `name` unique, `expression` a 5-field cron in the org time zone. */
-  cron(name: string, expression: string, run: JobRunner): void;
+  /**
+   * A recurring job: `name` unique, `expression` a 5-field cron in the org time zone. Routine jobs
+   * (a daily question, reminders) pass `{ reportMissed: false }`: occurrences lost to downtime are
+   * still recorded as missed, but admins are told only of the ones that matter (notices).
+   */
+  cron(name: string, expression: string, run: JobRunner, options?: CronOptions): void;
   /** The runner of one-off tasks of `kind` (e.g. `polls.close`). */
   handle(kind: string, run: TaskRunner): void;
   /** A source of recurring jobs kept in the database (e.g. `meetings`), listed on every pass. */

@@ -97,6 +97,8 @@ interface JobView {
   readonly schedule: CronSchedule;
   readonly since: Date | null;
   readonly run: JobRunner;
+  /** Whether admins hear about its missed occurrences. */
+  readonly reportMissed: boolean;
 }
 
 interface DueOccurrence {
@@ -135,7 +137,7 @@ export class SchedulerEngine {
     this.staticJobs = [...opts.jobs.cronJobs.values()].map((j) => {
       const check = checkCron(j.expression, opts.timeZone, new Date(0));
       if (!check.ok) throw new Error(`cron job ${j.name}: "${j.expression}" is not a 5-field cron expression (${check.problem.kind})`);
-      return { name: j.name, label: () => j.name, schedule: this.scheduleFor(check.expression, 0), since: null, run: j.run };
+      return { name: j.name, label: () => j.name, schedule: this.scheduleFor(check.expression, 0), since: null, run: j.run, reportMissed: j.reportMissed };
     });
   }
 
@@ -323,7 +325,7 @@ export class SchedulerEngine {
           continue;
         }
         names.add(d.name);
-        jobs.push({ name: d.name, label: (t) => d.label(t), schedule, since: d.since, run: d.run });
+        jobs.push({ name: d.name, label: (t) => d.label(t), schedule, since: d.since, run: d.run, reportMissed: true });
       }
     }
     return jobs;
@@ -437,13 +439,14 @@ export class SchedulerEngine {
           });
           fresh.push({ ...m, id: row.id });
         }
-        if (!fresh.length) return fresh;
-        const text = this.missedText(fresh, more, now);
+        const told = fresh.filter((m) => m.job.reportMissed);
+        if (!told.length) return fresh;
+        const text = this.missedText(told, more, now);
         const items: OutboxItem[] = [];
         for (const admin of await membersWithRole(tx, ['admin'])) {
           for (const chat of await privateChatsOf(tx, admin.id)) {
             if (!this.opts.capabilitiesOf(chat.platform)?.privateMessages) continue;
-            items.push({ chat, message: { kind: 'text', text }, key: `missed:${fresh[0]!.id}:${admin.id}:${items.length}` });
+            items.push({ chat, message: { kind: 'text', text }, key: `missed:${told[0]!.id}:${admin.id}:${items.length}` });
           }
         }
         if (await enqueueMessages(tx, items, this.opts.capabilitiesOf, now)) this.opts.onEnqueued?.();

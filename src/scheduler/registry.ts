@@ -1,10 +1,11 @@
-import type { DynamicJobSource, JobRunner, Scheduler, TaskRunner } from './contract.ts';
+import type { CronOptions, DynamicJobSource, JobRunner, Scheduler, TaskRunner } from './contract.ts';
 
 /** A recurring job as registered by a feature. */
 export interface CronJob {
   readonly name: string;
   readonly expression: string;
   readonly run: JobRunner;
+  readonly reportMissed: boolean;
 }
 
 /**
@@ -16,9 +17,9 @@ export class JobRegistry implements Scheduler {
   readonly taskRunners = new Map<string, TaskRunner>();
   readonly dynamicSources = new Map<string, DynamicJobSource>();
 
-  cron(name: string, expression: string, run: JobRunner): void {
+  cron(name: string, expression: string, run: JobRunner, options: CronOptions = {}): void {
     if (this.cronJobs.has(name)) throw new Error(`cron job ${name} is registered twice`);
-    this.cronJobs.set(name, { name, expression, run });
+    this.cronJobs.set(name, { name, expression, run, reportMissed: options.reportMissed ?? true });
   }
 
   handle(kind: string, run: TaskRunner): void {

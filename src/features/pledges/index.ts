@@ -149,7 +149,7 @@ export function pledgesFeature(options: PledgesOptions = {}): Feature {
     jobs: (scheduler: Scheduler) => {
       scheduler.cron(REMINDER_JOB, options.reminderCron ?? '0 9 * * *', async (job) => {
         await runPledgeReminders(job, defaults);
-      });
+      }, { reportMissed: false });
     },
   };
 }

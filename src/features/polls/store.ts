@@ -1,0 +1,324 @@
+/**
+ * The polls feature's database functions: the only code that touches the Poll, PollBallot,
+ * PollAnonBallot and PollReceipt tables. Other features (the evaluation, /report) call the
+ * exported functions here.
+ *
+ * Anonymous ballots (see prisma/schema/polls.prisma and codes.ts): a first vote writes a receipt
+ * (member, poll) and a ballot (random id, code tag, choice; no member, no time), then rewrites all
+ * of the poll's ballots in a new random order with new random ids (`reshuffle`). Nothing written
+ * lets anyone pair a receipt with a ballot: not a column, not an id, not the order of rows, not
+ * PostgreSQL's per-row transaction id (every ballot row of the poll is rewritten in the latest
+ * voter's transaction, so all share it).
+ */
+import { z } from 'zod';
+import type { Tx } from '../../bot/feature.ts';
+import type { Role } from '../../bot/types.ts';
+import { membersOfUnit } from '../../bot/roster.ts';
+import type { MemberInfo } from '../../bot/feature.ts';
+import { randomBallotId, shuffle } from './codes.ts';
+
+/** Poll kinds. */
+export const PollKind = z.enum(['choice', 'rating']);
+/** Who may vote. */
+export const Audience = z.enum(['members', 'masses', 'all']);
+/** Poll statuses. */
+export const PollStatus = z.enum(['open', 'closed']);
+
+/** A poll kind. */
+export type PollKind = z.infer<typeof PollKind>;
+/** An audience. */
+export type Audience = z.infer<typeof Audience>;
+
+/** Roles that make up each audience. Admins and secretaries of the unit count as members. */
+export const AUDIENCE_ROLES: Record<Audience, readonly Role[]> = {
+  members: ['admin', 'secretary', 'member'],
+  masses: ['masses'],
+  all: ['admin', 'secretary', 'member', 'masses'],
+};
+
+/** A poll as the feature works with it (options parsed, kind and status checked). */
+export interface Poll {
+  readonly id: number;
+  readonly kind: PollKind;
+  readonly question: string;
+  readonly options: readonly string[];
+  readonly multiple: boolean;
+  readonly anonymous: boolean;
+  readonly hideResults: boolean;
+  readonly minBallots: number;
+  readonly audience: Audience;
+  readonly unitId: number;
+  readonly createdById: number;
+  readonly chatId: number;
+  readonly platform: string;
+  readonly chatExternalId: string;
+  readonly chatTitle: string;
+  readonly salt: string;
+  readonly status: 'open' | 'closed';
+  readonly closesAt: Date | null;
+  readonly closedAt: Date | null;
+  readonly eligibleAtClose: number | null;
+  readonly createdAt: Date;
+}
+
+const Options = z.array(z.string());
+const Choices = z.array(z.number().int().min(0));
+
+type PollRow = {
+  id: number;
+  kind: string;
+  question: string;
+  options: string;
+  multiple: boolean;
+  anonymous: boolean;
+  hideResults: boolean;
+  minBallots: number;
+  audience: string;
+  unitId: number;
+  createdById: number;
+  chatId: number;
+  platform: string;
+  chatExternalId: string;
+  chatTitle: string;
+  salt: string;
+  status: string;
+  closesAt: Date | null;
+  closedAt: Date | null;
+  eligibleAtClose: number | null;
+  createdAt: Date;
+};
+
+/** Validates a stored row (a corrupt row is a programming error and throws). */
+function toPoll(r: PollRow): Poll {
+  return {
+    ...r,
+    kind: PollKind.parse(r.kind),
+    audience: Audience.parse(r.audience),
+    status: PollStatus.parse(r.status),
+    options: Options.parse(JSON.parse(r.options)),
+  };
+}
+
+/** Parses a stored choice list. */
+function toChoices(json: string): number[] {
+  return Choices.parse(JSON.parse(json));
+}
+
+/** What is needed to create a poll. */
+export interface NewPoll {
+  readonly kind: PollKind;
+  readonly question: string;
+  readonly options: readonly string[];
+  readonly multiple: boolean;
+  readonly anonymous: boolean;
+  readonly hideResults: boolean;
+  readonly minBallots: number;
+  readonly audience: Audience;
+  readonly unitId: number;
+  readonly createdById: number;
+  readonly chatId: number;
+  readonly platform: string;
+  readonly chatExternalId: string;
+  readonly chatTitle: string;
+  readonly salt: string;
+  readonly closesAt: Date | null;
+  readonly createdAt: Date;
+}
+
+/** Creates a poll and returns it (its id is the `#N` people see). */
+export async function createPoll(tx: Tx, p: NewPoll): Promise<Poll> {
+  const row = await tx.poll.create({ data: { ...p, options: JSON.stringify(p.options), status: 'open' } });
+  return toPoll(row);
+}
+
+/** A poll by id, or null. */
+export async function getPoll(tx: Tx, id: number): Promise<Poll | null> {
+  const row = await tx.poll.findUnique({ where: { id } });
+  return row ? toPoll(row) : null;
+}
+
+/** Open polls announced in a chat (Chat row id), oldest first. */
+export async function openPollsInChat(tx: Tx, chatId: number): Promise<Poll[]> {
+  const rows = await tx.poll.findMany({ where: { chatId, status: 'open' }, orderBy: { id: 'asc' }, take: 50 });
+  return rows.map(toPoll);
+}
+
+/** Open polls of a unit, oldest first. */
+export async function openPollsOfUnit(tx: Tx, unitId: number): Promise<Poll[]> {
+  const rows = await tx.poll.findMany({ where: { unitId, status: 'open' }, orderBy: { id: 'asc' }, take: 50 });
+  return rows.map(toPoll);
+}
+
+/** Ids of the polls among `pollIds` this member has voted in. */
+export async function votedPollIds(tx: Tx, memberId: number, pollIds: readonly number[]): Promise<Set<number>> {
+  if (pollIds.length === 0) return new Set();
+  const rows = await tx.pollReceipt.findMany({ where: { memberId, pollId: { in: [...pollIds] } }, select: { pollId: true } });
+  return new Set(rows.map((r) => r.pollId));
+}
+
+/** True when the member has voted in the poll. */
+export async function hasVoted(tx: Tx, pollId: number, memberId: number): Promise<boolean> {
+  return (await tx.pollReceipt.count({ where: { pollId, memberId } })) > 0;
+}
+
+/** One ballot's content: the options chosen (choice) or the score (rating). */
+export interface BallotContent {
+  readonly choices: readonly number[];
+  readonly score: number | null;
+}
+
+/**
+ * Records a named ballot: the receipt and the ballot on the first vote, a replaced ballot after.
+ * Returns whether it replaced an earlier one.
+ */
+export async function castNamedBallot(tx: Tx, pollId: number, memberId: number, content: BallotContent, now: Date): Promise<'new' | 'replaced'> {
+  const data = { choices: JSON.stringify(content.choices), score: content.score, updatedAt: now };
+  const existing = await tx.pollBallot.findUnique({ where: { pollId_memberId: { pollId, memberId } }, select: { id: true } });
+  if (existing) {
+    await tx.pollBallot.update({ where: { id: existing.id }, data });
+    return 'replaced';
+  }
+  await tx.pollReceipt.create({ data: { pollId, memberId } });
+  await tx.pollBallot.create({ data: { pollId, memberId, createdAt: now, ...data } });
+  return 'new';
+}
+
+/**
+ * Records a member's first anonymous ballot: a receipt naming the member, and a ballot holding only
+ * the code tag and the content; then reshuffles the poll's ballots. The caller has checked that
+ * the member has not voted (the receipt's unique key enforces it anyway).
+ */
+export async function castAnonBallot(tx: Tx, pollId: number, memberId: number, tag: string, content: BallotContent): Promise<void> {
+  await tx.pollReceipt.create({ data: { pollId, memberId } });
+  await tx.pollAnonBallot.create({
+    data: { id: (await freeBallotIds(tx, 1))[0]!, pollId, tag, choices: JSON.stringify(content.choices), score: content.score },
+  });
+  await reshuffle(tx, pollId);
+}
+
+/** Replaces the content of the anonymous ballot with this tag; false when no ballot has it. */
+export async function replaceAnonBallot(tx: Tx, pollId: number, tag: string, content: BallotContent): Promise<boolean> {
+  const { count } = await tx.pollAnonBallot.updateMany({
+    where: { pollId, tag },
+    data: { choices: JSON.stringify(content.choices), score: content.score },
+  });
+  if (count === 0) return false;
+  await reshuffle(tx, pollId);
+  return true;
+}
+
+/** The anonymous ballot with this tag (its content only), or null. */
+export async function findAnonBallot(tx: Tx, pollId: number, tag: string): Promise<BallotContent | null> {
+  const row = await tx.pollAnonBallot.findUnique({ where: { pollId_tag: { pollId, tag } }, select: { choices: true, score: true } });
+  return row ? { choices: toChoices(row.choices), score: row.score } : null;
+}
+
+/** A member's named ballot, or null. */
+export async function findNamedBallot(tx: Tx, pollId: number, memberId: number): Promise<BallotContent | null> {
+  const row = await tx.pollBallot.findUnique({ where: { pollId_memberId: { pollId, memberId } }, select: { choices: true, score: true } });
+  return row ? { choices: toChoices(row.choices), score: row.score } : null;
+}
+
+/**
+ * `n` distinct random ballot ids not in use by any poll (ids are random, so a clash with another
+ * poll's ballot is possible in principle: those are drawn again).
+ */
+async function freeBallotIds(tx: Tx, n: number): Promise<number[]> {
+  const ids = new Set<number>();
+  while (ids.size < n) ids.add(randomBallotId());
+  for (;;) {
+    const clash = await tx.pollAnonBallot.findMany({ where: { id: { in: [...ids] } }, select: { id: true } });
+    if (clash.length === 0) return [...ids];
+    for (const c of clash) {
+      ids.delete(c.id);
+      let id = randomBallotId();
+      while (ids.has(id)) id = randomBallotId();
+      ids.add(id);
+    }
+  }
+}
+
+/**
+ * Rewrites every anonymous ballot of a poll: deleted, then inserted again in a random order under
+ * new random ids, in the caller's transaction. Afterwards the physical order of the rows, their
+ * ids and (on PostgreSQL) their xmin say nothing about who voted when. O(ballots) per vote, in
+ * three statements.
+ */
+export async function reshuffle(tx: Tx, pollId: number): Promise<void> {
+  const rows = await tx.pollAnonBallot.findMany({ where: { pollId }, select: { tag: true, choices: true, score: true } });
+  await tx.pollAnonBallot.deleteMany({ where: { pollId } });
+  if (rows.length === 0) return;
+  const ids = await freeBallotIds(tx, rows.length);
+  const fresh = shuffle(rows).map((r, i) => ({ id: ids[i]!, pollId, tag: r.tag, choices: r.choices, score: r.score }));
+  await tx.pollAnonBallot.createMany({ data: fresh });
+}
+
+/** The contents of every ballot of a poll (named or anonymous), without voters: what tallies count. */
+export async function ballotContents(tx: Tx, poll: Pick<Poll, 'id' | 'anonymous'>): Promise<BallotContent[]> {
+  const rows = poll.anonymous
+    ? await tx.pollAnonBallot.findMany({ where: { pollId: poll.id }, select: { choices: true, score: true } })
+    : await tx.pollBallot.findMany({ where: { pollId: poll.id }, select: { choices: true, score: true } });
+  return rows.map((r) => ({ choices: toChoices(r.choices), score: r.score }));
+}
+
+/** Number of ballots of a poll. */
+export async function ballotCount(tx: Tx, poll: Pick<Poll, 'id' | 'anonymous'>): Promise<number> {
+  return poll.anonymous ? tx.pollAnonBallot.count({ where: { pollId: poll.id } }) : tx.pollBallot.count({ where: { pollId: poll.id } });
+}
+
+/**
+ * The ballots of a NAMED poll with their voters (export). Throws for an anonymous poll: there is
+ * no such data, and asking for it is a programming error.
+ */
+export async function namedBallots(tx: Tx, poll: Pick<Poll, 'id' | 'anonymous'>): Promise<(BallotContent & { memberId: number })[]> {
+  if (poll.anonymous) throw new Error(`poll ${poll.id} is anonymous: its ballots have no voters`);
+  const rows = await tx.pollBallot.findMany({ where: { pollId: poll.id }, orderBy: { id: 'asc' }, select: { memberId: true, choices: true, score: true } });
+  return rows.map((r) => ({ memberId: r.memberId, choices: toChoices(r.choices), score: r.score }));
+}
+
+/** Member ids who voted in a poll (receipts), for turnout. */
+export async function voterIds(tx: Tx, pollId: number): Promise<Set<number>> {
+  const rows = await tx.pollReceipt.findMany({ where: { pollId }, select: { memberId: true } });
+  return new Set(rows.map((r) => r.memberId));
+}
+
+/** True when a member may vote in a poll: same unit, a role of the poll's audience. */
+export function isEligible(poll: Pick<Poll, 'unitId' | 'audience'>, member: Pick<MemberInfo, 'unitId' | 'role'>): boolean {
+  return member.unitId === poll.unitId && AUDIENCE_ROLES[poll.audience].includes(member.role);
+}
+
+/** The members who may vote in a poll now, ordered by name. */
+export async function eligibleMembers(tx: Tx, poll: Pick<Poll, 'unitId' | 'audience'>): Promise<MemberInfo[]> {
+  return membersOfUnit(tx, poll.unitId, AUDIENCE_ROLES[poll.audience]);
+}
+
+/**
+ * Marks a poll closed (once: false when it was already closed or does not exist), keeping the
+ * number of eligible voters at that moment.
+ */
+export async function markClosed(tx: Tx, pollId: number, now: Date, eligible: number): Promise<boolean> {
+  const { count } = await tx.poll.updateMany({ where: { id: pollId, status: 'open' }, data: { status: 'closed', closedAt: now, eligibleAtClose: eligible } });
+  return count === 1;
+}
+
+/** Polls of some units created in [from, to), oldest first (for /report). */
+export async function pollsOfUnitsBetween(tx: Tx, unitIds: readonly number[], from: Date, to: Date): Promise<Poll[]> {
+  const rows = await tx.poll.findMany({ where: { unitId: { in: [...unitIds] }, createdAt: { gte: from, lt: to } }, orderBy: { id: 'asc' } });
+  return rows.map(toPoll);
+}
+
+/** Number of receipts (voters) per poll id. */
+export async function receiptCounts(tx: Tx, pollIds: readonly number[]): Promise<Map<number, number>> {
+  if (pollIds.length === 0) return new Map();
+  const rows = await tx.pollReceipt.groupBy({ by: ['pollId'], where: { pollId: { in: [...pollIds] } }, _count: { _all: true } });
+  return new Map(rows.map((r) => [r.pollId, r._count._all]));
+}
+
+/** Closed rating polls of a unit closed in [from, to) (the satisfaction part of the evaluation). */
+export async function closedRatingsBetween(tx: Tx, unitId: number, from: Date, to: Date): Promise<Poll[]> {
+  const rows = await tx.poll.findMany({
+    where: { unitId, kind: 'rating', status: 'closed', closedAt: { gte: from, lt: to } },
+    orderBy: { id: 'asc' },
+  });
+  return rows.map(toPoll);
+}

@@ -1,0 +1,85 @@
+/**
+ * Counting, kept pure so every number shown, exported or charted comes from one place: a choice
+ * poll's counts per option and a rating poll's count, mean, median and score bands. Tallies are
+ * always recomputed from the ballots (no running counters that could drift).
+ */
+
+/** A choice poll's tally: `counts[i]` ballots chose option i (a multi-choice ballot counts once per option). */
+export interface ChoiceTally {
+  readonly kind: 'choice';
+  readonly counts: readonly number[];
+  /** Ballots cast (not option marks). */
+  readonly ballots: number;
+}
+
+/** One score band of a rating's distribution, e.g. 90-100. */
+export interface Band {
+  /** Stable key for prompts and CSV: `90-100`, `80-89`, `60-79`, `0-59`. */
+  readonly key: string;
+  readonly min: number;
+  readonly max: number;
+  readonly count: number;
+}
+
+/** A rating poll's tally. `mean` and `median` are null when there are no ballots. */
+export interface RatingTally {
+  readonly kind: 'rating';
+  readonly ballots: number;
+  readonly mean: number | null;
+  readonly median: number | null;
+  /** Bands from the highest down: 90-100, 80-89, 60-79, below 60 (spec: issue 7). */
+  readonly bands: readonly Band[];
+}
+
+/** Either tally. */
+export type Tally = ChoiceTally | RatingTally;
+
+/** The score bands of the spec, highest first. */
+export const BANDS: readonly { key: string; min: number; max: number }[] = [
+  { key: '90-100', min: 90, max: 100 },
+  { key: '80-89', min: 80, max: 89 },
+  { key: '60-79', min: 60, max: 79 },
+  { key: '0-59', min: 0, max: 59 },
+];
+
+/**
+ * Counts choice ballots. Each ballot is a list of 0-based option indexes; an index out of range
+ * (which validation prevents) is ignored rather than counted somewhere wrong.
+ */
+export function tallyChoices(optionCount: number, ballots: readonly (readonly number[])[]): ChoiceTally {
+  const counts = new Array<number>(optionCount).fill(0);
+  for (const b of ballots) {
+    for (const i of new Set(b)) if (Number.isInteger(i) && i >= 0 && i < optionCount) counts[i]! += 1;
+  }
+  return { kind: 'choice', counts, ballots: ballots.length };
+}
+
+/** Rounds to one decimal place (half away from zero), for means and medians shown to people. */
+export function round1(x: number): number {
+  return Math.sign(x) * Math.round(Math.abs(x) * 10 + 1e-9) / 10;
+}
+
+/**
+ * Summarises rating scores (integers 0-100): count, mean and median rounded to one decimal, and
+ * the count per band. The median of an even count is the mean of the two middle scores.
+ */
+export function tallyScores(scores: readonly number[]): RatingTally {
+  const sorted = [...scores].sort((a, b) => a - b);
+  const n = sorted.length;
+  const bands = BANDS.map((b) => ({ ...b, count: sorted.filter((s) => s >= b.min && s <= b.max).length }));
+  if (n === 0) return { kind: 'rating', ballots: 0, mean: null, median: null, bands };
+  const sum = sorted.reduce((a, b) => a + b, 0);
+  const mid = Math.floor(n / 2);
+  const median = n % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  return { kind: 'rating', ballots: n, mean: round1(sum / n), median: round1(median), bands };
+}
+
+/** Formats a number for people: integers as is, others with one decimal (`87.5`). */
+export function formatNumber(x: number): string {
+  return Number.isInteger(x) ? String(x) : x.toFixed(1);
+}
+
+/** A percentage of `part` in `whole`, rounded to a whole number; 0 when `whole` is 0. */
+export function percent(part: number, whole: number): number {
+  return whole > 0 ? Math.round((part / whole) * 100) : 0;
+}
