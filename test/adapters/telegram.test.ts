@@ -503,6 +503,7 @@ describe('TelegramAdapter: hygiene', () => {
     adapter = undefined;
     // Closed sockets are released within a few turns of the event loop (no timer involved).
     for (let i = 0; i < 1000 && active().length > baseline; i++) await new Promise<void>((r) => setImmediate(r));
-    expect(active()).toHaveLength(baseline);
+    // No more handles than before start (one the test runner held at the baseline may have closed meanwhile).
+    expect(active().length).toBeLessThanOrEqual(baseline);
   });
 });

@@ -27,7 +27,12 @@ async function one(user: string, text: string, chat?: string): Promise<string> {
 beforeEach(async () => {
   db = await freshSqlite();
   clock = new ManualClock('2026-03-02T02:00:00Z');
-  bot = await startTestBot(db, { clock, adapter: new RecordingAdapter('console', { ...TEXT_CAPABILITIES, files: true }) });
+  // Only the slices this report is about: other features add their own sections to /report.
+  bot = await startTestBot(db, {
+    clock,
+    adapter: new RecordingAdapter('console', { ...TEXT_CAPABILITIES, files: true }),
+    features: (all) => all.filter((f) => ['core', 'pledges', 'report'].includes(f.name)),
+  });
   await bot.say('管理员', `/bindchat ${TOWN}`, { chat: TOWN });
   await bot.say('管理员', `/bindchat ${EAST}`, { chat: EAST });
   await bot.say('管理员', `/bindchat ${WEST}`, { chat: WEST });
