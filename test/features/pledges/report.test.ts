@@ -27,11 +27,12 @@ async function one(user: string, text: string, chat?: string): Promise<string> {
 beforeEach(async () => {
   db = await freshSqlite();
   clock = new ManualClock('2026-03-02T02:00:00Z');
-  // Only the slices this report is about: other features add their own sections to /report.
+  // Only the slices this report is about: pledges, and polls for the annual evaluation that reads
+  // the pledge completion (quizzes and meetings would add sections nobody asserts here).
   bot = await startTestBot(db, {
     clock,
     adapter: new RecordingAdapter('console', { ...TEXT_CAPABILITIES, files: true }),
-    features: (all) => all.filter((f) => ['core', 'pledges', 'report'].includes(f.name)),
+    features: (all) => all.filter((f) => ['core', 'pledges', 'polls', 'report'].includes(f.name)),
   });
   await bot.say('管理员', `/bindchat ${TOWN}`, { chat: TOWN });
   await bot.say('管理员', `/bindchat ${EAST}`, { chat: EAST });
@@ -63,7 +64,7 @@ describe('year-end report', () => {
   it('reports per branch with done / partly / not done, and the figures match the CSV rows and the check-ins', async () => {
     clock.set('2026-12-31T04:00:00Z');
     const full = await one('管理员', '/report', TOWN);
-    // Other features add their own sections after this one (polls, the annual evaluation).
+    // Polls adds its sections after this one (poll turnout, the annual evaluation).
     const report = full.split('\n\n【').slice(0, 2).join('\n\n【');
     expect(report).toBe(
       [
