@@ -205,6 +205,19 @@ export async function privateChatsOf(db: Tx, memberId: number): Promise<ChatRef[
   return ids.map((i) => ({ platform: i.platform as Platform, chatId: i.externalId, kind: 'private' as const, title: i.displayName }));
 }
 
+/** Private chats of several members in one query (reminders to many people), by member id. */
+export async function privateChatsOfMembers(db: Tx, memberIds: readonly number[]): Promise<Map<number, ChatRef[]>> {
+  const out = new Map<number, ChatRef[]>();
+  if (memberIds.length === 0) return out;
+  const ids = await db.platformIdentity.findMany({ where: { memberId: { in: [...new Set(memberIds)] } }, orderBy: { id: 'asc' } });
+  for (const i of ids) {
+    const list = out.get(i.memberId) ?? [];
+    list.push({ platform: i.platform as Platform, chatId: i.externalId, kind: 'private', title: i.displayName });
+    out.set(i.memberId, list);
+  }
+  return out;
+}
+
 /** Writes an audit entry: who did what. */
 export async function writeAudit(db: Tx, memberId: number | null, action: string, detail: string): Promise<void> {
   await db.auditLog.create({ data: { memberId, action, detail: detail.slice(0, 2000) } });

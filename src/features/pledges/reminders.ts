@@ -13,14 +13,14 @@
 import type { Translate, Tx } from '../../bot/feature.ts';
 import type { ChatRef, OutgoingMessage, Platform } from '../../bot/types.ts';
 import type { Capabilities } from '../../bot/adapter.ts';
-import { chatsOfUnit, membersByIds, membersOfUnit, privateChatsOf } from '../../bot/roster.ts';
+import { chatsOfUnit, membersByIds, membersOfUnit, privateChatsOfMembers } from '../../bot/roster.ts';
 import { daysBetween, localDate, localYear } from './dates.ts';
 import { outcomeOf, type PledgeView } from './model.ts';
 import { dayOf, progressLine, titleLine, type Names } from './render.ts';
 import {
   activeExemptions,
   listPledges,
-  recordReminder,
+  recordReminders,
   reminderSettings,
   remindersOf,
   type ReminderSettings,
@@ -104,32 +104,38 @@ export async function runPledgeReminders(
   const groupByUnit = new Map<number, Idle[]>();
   const secretaryByUnit = new Map<number, Idle[]>();
 
+  const nudges: Idle[] = [];
+  const records: Parameters<typeof recordReminders>[1][number][] = [];
   for (const i of idle) {
     const s = settings.get(i.unitId) ?? defaults;
     const nudge = stageOf(i.memberId, 'nudge');
     const group = stageOf(i.memberId, 'group');
     const secretary = stageOf(i.memberId, 'secretary');
-    const episode = episodes.get(i.memberId)!;
     const due = (prev: { sentAt: Date }) => daysBetween(localDate(prev.sentAt, timeZone), today) >= s.escalateDays;
     let stage: ReminderStage | undefined;
     if (!nudge) stage = 'nudge';
     else if (!group && due(nudge)) stage = 'group';
     else if (group && !secretary && due(group)) stage = 'secretary';
     if (!stage) continue;
-    if (!(await recordReminder(db, { memberId: i.memberId, unitId: i.unitId, stage, episode, sentAt: now }))) continue;
+    records.push({ memberId: i.memberId, unitId: i.unitId, stage, episode: episodes.get(i.memberId)!, sentAt: now });
     if (stage === 'nudge') {
       result.nudged.push(i.memberId);
-      const days = daysBetween(localDate(i.lastActivity, timeZone), today);
-      const lines = i.pledges.map((p) => `${titleLine(t, p, names)}\n  ${progressLine(t, p, today)}`);
-      const example = `/checkin #${i.pledges[0]!.id} +1`;
-      const text = t('pledges.remind.nudge', { name: members.get(i.memberId)?.name ?? '', days, pledges: lines.join('\n'), example });
-      for (const chat of await privateChatsOf(db, i.memberId)) {
-        if (job.capabilitiesOf(chat.platform)?.privateMessages) job.send(chat, text);
-      }
+      nudges.push(i);
     } else {
       const target = stage === 'group' ? groupByUnit : secretaryByUnit;
       (stage === 'group' ? result.mentioned : result.reported).push(i.memberId);
       target.set(i.unitId, [...(target.get(i.unitId) ?? []), i]);
+    }
+  }
+  await recordReminders(db, records);
+
+  const privateChats = await privateChatsOfMembers(db, nudges.map((i) => i.memberId));
+  for (const i of nudges) {
+    const days = daysBetween(localDate(i.lastActivity, timeZone), today);
+    const lines = i.pledges.map((p) => `${titleLine(t, p, names)}\n  ${progressLine(t, p, today)}`);
+    const text = t('pledges.remind.nudge', { name: members.get(i.memberId)?.name ?? '', days, pledges: lines.join('\n'), example: `/checkin #${i.pledges[0]!.id} +1` });
+    for (const chat of privateChats.get(i.memberId) ?? []) {
+      if (job.capabilitiesOf(chat.platform)?.privateMessages) job.send(chat, text);
     }
   }
 
@@ -151,10 +157,8 @@ export async function runPledgeReminders(
     );
     const text = t('pledges.remind.secretary', { days: s.staleDays, list: lines.join('\n') });
     const secretaries = await membersOfUnit(db, unitId, ['secretary']);
-    const privateChats: ChatRef[] = [];
-    for (const sec of secretaries) {
-      for (const chat of await privateChatsOf(db, sec.id)) if (job.capabilitiesOf(chat.platform)?.privateMessages) privateChats.push(chat);
-    }
+    const chatsBySecretary = await privateChatsOfMembers(db, secretaries.map((m) => m.id));
+    const privateChats = [...chatsBySecretary.values()].flat().filter((chat) => job.capabilitiesOf(chat.platform)?.privateMessages);
     // With no secretary reachable in private, the unit's group gets the list (its names were
     // already mentioned there at the previous stage).
     const targets = privateChats.length ? privateChats : await chatsOfUnit(db, unitId);

@@ -279,13 +279,15 @@ export async function remindersOf(tx: Tx, episodes: ReadonlyMap<number, string>)
     .filter((r) => (REMINDER_STAGES as readonly string[]).includes(r.stage));
 }
 
-/** Records a stage; false when it was already recorded (another run got there first). */
-export async function recordReminder(tx: Tx, r: ReminderRecord & { unitId: number }): Promise<boolean> {
-  const exists = await tx.pledgeReminder.findUnique({
-    where: { memberId_episode_stage: { memberId: r.memberId, episode: r.episode, stage: r.stage } },
-    select: { id: true },
+/**
+ * Records stages sent in one run, in one statement. The caller has read the ledger in the same
+ * transaction (`remindersOf`) and records only stages not there; a concurrent run of another
+ * instance that recorded the same stage makes this fail on the unique key, rolling that run back
+ * (nothing sent twice).
+ */
+export async function recordReminders(tx: Tx, rows: readonly (ReminderRecord & { unitId: number })[]): Promise<void> {
+  if (rows.length === 0) return;
+  await tx.pledgeReminder.createMany({
+    data: rows.map((r) => ({ memberId: r.memberId, unitId: r.unitId, stage: r.stage, episode: r.episode, sentAt: r.sentAt })),
   });
-  if (exists) return false;
-  await tx.pledgeReminder.create({ data: { memberId: r.memberId, unitId: r.unitId, stage: r.stage, episode: r.episode, sentAt: r.sentAt } });
-  return true;
 }

@@ -27,11 +27,12 @@ async function one(user: string, text: string, chat?: string): Promise<string> {
 beforeEach(async () => {
   db = await freshSqlite();
   clock = new ManualClock('2026-03-02T02:00:00Z');
-  // Only the slices this report is about: other features add their own sections to /report.
+  // Only the slices this report is about: pledges, and polls for the annual evaluation that reads
+  // the pledge completion (quizzes and meetings would add sections nobody asserts here).
   bot = await startTestBot(db, {
     clock,
     adapter: new RecordingAdapter('console', { ...TEXT_CAPABILITIES, files: true }),
-    features: (all) => all.filter((f) => ['core', 'pledges', 'report'].includes(f.name)),
+    features: (all) => all.filter((f) => ['core', 'pledges', 'polls', 'report'].includes(f.name)),
   });
   await bot.say('管理员', `/bindchat ${TOWN}`, { chat: TOWN });
   await bot.say('管理员', `/bindchat ${EAST}`, { chat: EAST });
@@ -62,7 +63,9 @@ afterEach(async () => {
 describe('year-end report', () => {
   it('reports per branch with done / partly / not done, and the figures match the CSV rows and the check-ins', async () => {
     clock.set('2026-12-31T04:00:00Z');
-    const report = await one('管理员', '/report', TOWN);
+    const full = await one('管理员', '/report', TOWN);
+    // Polls adds its sections after this one (poll turnout, the annual evaluation).
+    const report = full.split('\n\n【').slice(0, 2).join('\n\n【');
     expect(report).toBe(
       [
         `${TOWN}2026年工作报告`,
@@ -89,6 +92,10 @@ describe('year-end report', () => {
         '合计：承诺6项，已完成2（33%），部分完成2，未完成2',
       ].join('\n'),
     );
+
+    // The annual evaluation scores each branch's pledge completion from these figures: 1 of 3, 0 of 2.
+    expect(full).toMatch(/\n1\. 东北流村党支部：.*\n +承诺完成 33\.3，/);
+    expect(full).toMatch(/\n2\. 西岭村党支部：.*\n +承诺完成 0，/);
 
     const before = bot.adapter.sent.length;
     await bot.say('管理员', '/export 承诺', { chat: TOWN });
