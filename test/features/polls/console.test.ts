@@ -145,7 +145,7 @@ describe('polls through the console', () => {
         '先锋: #1 结果图',
         '    文件已保存：<data>/exports/chart.png',
         '王芳@东北流村党支部> /export #1',
-        '先锋: #1 的结果（CSV，可用 Excel 打开）',
+        '先锋: 导出：poll-1',
         '    文件已保存：<data>/exports/poll-1.csv',
         '',
       ].join('\n'),
