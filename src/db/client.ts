@@ -42,7 +42,10 @@ export const SQLITE_BUSY_TIMEOUT_MS = 5000;
  */
 const SQLITE_PRAGMAS = `PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS};`;
 
-/** Wraps the SQLite adapter factory so every connection it opens gets SQLITE_PRAGMAS first. */
+/**
+ * Wraps the SQLite adapter factory so every connection it opens gets SQLITE_PRAGMAS first and is
+ * used by one thing at a time (see `serialized`).
+ */
 function sqliteAdapter(file: string): SqlDriverAdapterFactory {
   const base = new PrismaBetterSqlite3({ url: file, timeout: SQLITE_BUSY_TIMEOUT_MS });
   return {
@@ -51,7 +54,86 @@ function sqliteAdapter(file: string): SqlDriverAdapterFactory {
     async connect(): Promise<SqlDriverAdapter> {
       const adapter = await base.connect();
       await adapter.executeScript(SQLITE_PRAGMAS);
-      return adapter;
+      return serialized(adapter);
+    },
+  };
+}
+
+/** A FIFO lock: `acquire` resolves with the function that releases it. */
+class Gate {
+  private tail: Promise<void> = Promise.resolve();
+  acquire(): Promise<() => void> {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const ready = this.tail.then(() => release);
+    this.tail = this.tail.then(() => held);
+    return ready;
+  }
+  async run<T>(fn: () => Promise<T>): Promise<T> {
+    const release = await this.acquire();
+    try {
+      return await fn();
+    } finally {
+      release();
+    }
+  }
+}
+
+/**
+ * The whole bot shares ONE better-sqlite3 connection, and adapter-better-sqlite3 7.10 serialises
+ * only transactions among themselves: a query made outside a transaction (the outbox marking a
+ * message sent, another event being recorded) while an interactive transaction is open runs on
+ * the same connection INSIDE it — it sees that transaction's uncommitted rows and is silently
+ * undone if the transaction rolls back (a refused command rolled back the outbox's "sent" marks,
+ * so notices went out again and again; test/reliability/sqlite-concurrency.test.ts). Here every
+ * statement outside a transaction waits while a transaction is open, and a transaction starts
+ * only when no statement is running: the connection is used by one unit of work at a time.
+ * (Code inside `$transaction` must use its `tx`: a query on the outer client would wait for the
+ * transaction to end and fail it by Prisma's transaction timeout.)
+ */
+function serialized(adapter: SqlDriverAdapter): SqlDriverAdapter {
+  const gate = new Gate();
+  return {
+    provider: adapter.provider,
+    adapterName: adapter.adapterName,
+    queryRaw: (q) => gate.run(() => adapter.queryRaw(q)),
+    executeRaw: (q) => gate.run(() => adapter.executeRaw(q)),
+    executeScript: (script) => gate.run(() => adapter.executeScript(script)),
+    getConnectionInfo: adapter.getConnectionInfo ? () => adapter.getConnectionInfo!() : undefined,
+    dispose: () => adapter.dispose(),
+    async startTransaction(isolationLevel) {
+      const release = await gate.acquire();
+      let tx;
+      try {
+        tx = await adapter.startTransaction(isolationLevel);
+      } catch (e) {
+        release();
+        throw e;
+      }
+      const inner = tx;
+      let ended = false;
+      const end = async (how: () => Promise<void>) => {
+        try {
+          await how();
+        } finally {
+          if (!ended) {
+            ended = true;
+            release();
+          }
+        }
+      };
+      return {
+        provider: inner.provider,
+        adapterName: inner.adapterName,
+        options: inner.options,
+        queryRaw: (q) => inner.queryRaw(q),
+        executeRaw: (q) => inner.executeRaw(q),
+        commit: () => end(() => inner.commit()),
+        rollback: () => end(() => inner.rollback()),
+        createSavepoint: inner.createSavepoint ? (name) => inner.createSavepoint!(name) : undefined,
+        rollbackToSavepoint: inner.rollbackToSavepoint ? (name) => inner.rollbackToSavepoint!(name) : undefined,
+        releaseSavepoint: inner.releaseSavepoint ? (name) => inner.releaseSavepoint!(name) : undefined,
+      };
     },
   };
 }

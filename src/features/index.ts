@@ -13,6 +13,8 @@ import { reportFeature } from './report/index.ts';
 import { suggestionsFeature } from './suggestions/index.ts';
 import { quizzesFeature } from './quizzes/index.ts';
 import { attendanceRate } from './meetings/store.ts';
+import { pledgeCompletion } from './pledges/report.ts';
+import { localParts } from '../bot/time.ts';
 import { pollsFeature } from './polls/index.ts';
 import { scheduleTask } from '../scheduler/tasks.ts';
 import { localParts } from '../bot/time.ts';
@@ -41,6 +43,11 @@ export function createFeatures(services: FeatureServices): Feature[] {
         return c.hasData ? c.share : null;
       },
       attendanceRate: async (tx, unitId, from, to) => (await attendanceRate(tx, unitId, from, to)).rate,
+      // Pledges are yearly: the year the period starts in (org time zone).
+      pledgeCompletion: async (tx, unitId, from) => {
+        const c = await pledgeCompletion(tx, unitId, localParts(from, services.config.BOT_TIMEZONE).year);
+        return c.hasData ? c.share : null;
+      },
     },
   });
   return [

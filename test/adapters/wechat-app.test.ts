@@ -167,6 +167,35 @@ describe('WeChat end to end', () => {
     expect(wx.sent.items.slice(before)).toEqual([expect.objectContaining({ listenerId: li.id })]);
   });
 
+  it('members answer a text poll with 1, Ａ and 选B and a rating with 95分 and 九十五, bare, in the group', async () => {
+    const { say, secretary, zhang, li } = await startBot();
+    await say(secretary, '/bindchat 东北流村党支部');
+    await say(zhang, '我来了');
+    await say(li, '我也来了');
+    const launched = (await say(secretary, '/poll 哪天开会 | 周六 | 周日 | 周一')).join('\n');
+    const pollId = Number(/#(\d+)/.exec(launched)?.[1]);
+    expect(launched).toContain('周日');
+    await say(zhang, '1');
+    await say(li, 'Ａ');
+    await say(secretary, '选B');
+    // A bare answer counts only while the bot waits for that person; a change of mind is a command.
+    await say(zhang, `/vote #${pollId} 3`);
+    const results = (await say(secretary, `/results #${pollId}`)).join('\n');
+    expect(results).toMatch(/周六\D*1 /);
+    expect(results).toMatch(/周日\D*1 /);
+    expect(results).toMatch(/周一\D*1 /);
+    await say(secretary, `/close #${pollId}`);
+
+    const rate = (await say(secretary, '/rate 村党支部书记')).join('\n');
+    const rateId = Number(/#(\d+)/.exec(rate)?.[1]);
+    await say(zhang, '95分');
+    await say(li, '九十五');
+    const rated = (await say(secretary, `/results #${rateId}`)).join('\n');
+    expect(rated).toMatch(/2/);
+    expect(rated).toMatch(/95/);
+    expect(await running!.database.db.inboundEvent.count({ where: { status: 'failed' } })).toBe(0);
+  });
+
   it('the binding survives a rename of the group', async () => {
     const { say, secretary, zhang, wx, database } = await startBot();
     await say(secretary, '/bindchat 东北流村党支部');

@@ -30,6 +30,7 @@ import {
   type QuizSettings,
 } from './engine.ts';
 import { streakOf, townshipLeaderboard, unitLeaderboard } from './leaderboard.ts';
+import { quizReportSections } from './report.ts';
 import { answerPersonal, presentNextReview, sendDailyQuestions, showDay } from './personal.ts';
 import {
   answerDays,
@@ -321,6 +322,7 @@ export function quizzesFeature(services: FeatureServices, options: QuizFeatureOp
         ctx.t('quizzes.profile.streak', { days: streak, mistakes: open }),
       ];
     },
+    reportSections: quizReportSections,
     jobs(scheduler) {
       scheduler.handle(TASK_TIME_UP, async (job, payload) => {
         const p = TaskPayload.parse(payload);

@@ -6,6 +6,7 @@ import { createApp, type App } from '../../../src/app.ts';
 import { ManualClock } from '../../../src/clock.ts';
 import { loadConfig } from '../../../src/config.ts';
 import { freshSqlite } from '../../support/db.ts';
+import { onlyOurs } from './support.ts';
 
 let cleanup: (() => Promise<void>) | undefined;
 afterEach(async () => {
@@ -42,7 +43,7 @@ async function consoleBot(start: string) {
       for (const w of waiters.filter((x) => x.n <= answered)) w.resolve();
     },
   });
-  const app = (ref.app = createApp({ config: loadConfig({ DATABASE_URL: database.url }), database, adapters: [adapter], logger: pino({ level: 'silent' }), clock, outbox: { idleMs: 10 } }));
+  const app = (ref.app = createApp({ config: loadConfig({ DATABASE_URL: database.url }), database, adapters: [adapter], logger: pino({ level: 'silent' }), clock, outbox: { idleMs: 10 }, features: onlyOurs }));
   await app.start();
   await app.scheduler.stop(); // driven by `at` below
   let sent = 0;

@@ -10,9 +10,16 @@ import { loadConfig } from '../../../src/config.ts';
 import { ManualClock } from '../../../src/clock.ts';
 import type { Database } from '../../../src/db/client.ts';
 import type { Platform } from '../../../src/bot/types.ts';
+import type { Feature } from '../../../src/bot/feature.ts';
 import type { PassReport } from '../../../src/scheduler/engine.ts';
 import { freshSqlite } from '../../support/db.ts';
 import { RecordingAdapter, type Delivered } from '../../support/recording-adapter.ts';
+
+/**
+ * Only the slices under test (and core): other features' own timed jobs (a daily quiz, pledge
+ * reminders) would post into these transcripts and change with them.
+ */
+export const onlyOurs = (defaults: Feature[]): Feature[] => defaults.filter((f) => ['core', 'meetings', 'suggestions'].includes(f.name));
 
 /** One delivered text: where it went and what it said. */
 export interface Seen {
@@ -59,6 +66,7 @@ export async function startMeetingBot(start: string, env: Record<string, string>
     logger: pino({ level: 'silent' }),
     clock,
     instanceId: shared ? 'second' : 'first',
+    features: onlyOurs,
     outbox: { idleMs: 20 },
   });
   await app.start(); // the scheduler catches up here, then

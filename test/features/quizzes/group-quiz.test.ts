@@ -135,7 +135,27 @@ async function fullQuiz(fresh: () => Promise<Db>): Promise<void> {
   expect(whoami).toContain('学习积分：累计9分，今天9/100分');
   expect(whoami).toContain('连续学习：1天；错题本：1道');
 
-  const unitId = (await db!.db.orgUnit.findUniqueOrThrow({ where: { name: '东北流村党支部' } })).id;
+  // /report has a quiz section (this year so far); /export 答题 sends one row per member.
+const report = (await b.say('管理员', '/report 东北流村党支部'))[0]!;
+expect(report).toContain('【2026年理论学习答题】\n东北流村党支部：3/4人答过题（75%），答题7次，答对5次（71%），群内答题1场');
+// Nothing about quizzes in a report of a year without any.
+expect((await b.say('管理员', '/report 东北流村党支部 2025'))[0]).not.toContain('理论学习答题');
+// A township's report has a line per branch and a total.
+await b.say('管理员', '/bindchat 城关镇', { chat: '镇党委' });
+expect((await b.say('管理员', '/report 城关镇'))[0]).toContain(
+  [
+    '【2026年理论学习答题】',
+    '东北流村党支部：3/4人答过题（75%），答题7次，答对5次（71%），群内答题1场',
+    '西岭村党支部：0/1人答过题（0%），答题0次，答对0次（0%），群内答题0场',
+    '合计：3/5人答过题（60%），答题7次，答对5次（71%），群内答题1场',
+  ].join('\n'),
+);
+// Text platforms get the CSV as text (the recording adapter has no files).
+expect(await b.say('管理员', '/export 答题 东北流村党支部')).toEqual([
+  '导出：2026年理论学习答题\n单位,姓名,积分,答题数,答对数\r\n东北流村党支部,张三,28,3,3\r\n东北流村党支部,王五,10,2,1\r\n东北流村党支部,李四,9,2,1\r\n东北流村党支部,管理员,0,0,0\r\n',
+]);
+
+const unitId = (await db!.db.orgUnit.findUniqueOrThrow({ where: { name: '东北流村党支部' } })).id;
   const from = new Date('2026-11-26T00:00:00Z');
   expect(await quizParticipation(db!.db, unitId, from, new Date('2026-11-27T00:00:00Z'))).toEqual({
     members: 4,

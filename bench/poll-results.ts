@@ -1,0 +1,164 @@
+/**
+ * Benchmark 4, poll results at 100,000 ballots: the time the polls feature's own results function
+ * (`tallyPoll`, what /results, /close and the export use) takes for a named choice poll, an
+ * anonymous choice poll and a rating poll of 100,000 ballots each, on SQLite and (with
+ * TEST_DATABASE_URL) on PostgreSQL. Target: under 200 ms. Also one more anonymous vote through the
+ * whole bot at 100,000 ballots (an anonymous vote rewrites the poll's ballots, see
+ * src/features/polls/store.ts `reshuffle`).
+ *
+ * Polls are created with the real commands; the ballots are inserted directly (set-based SQL).
+ * Reports `pending` while the polls feature is not on this branch. `tsx bench/poll-results.ts [--quick]`.
+ */
+import crypto from 'node:crypto';
+import Database from 'better-sqlite3';
+import type { Database as Db } from '../src/db/client.ts';
+import { CountingAdapter, emit, machine, round, startBenchBot, textEvent, type BenchBot } from './support.ts';
+import type { App } from '../src/app.ts';
+
+const quick = process.argv.includes('--quick');
+const BALLOTS = quick ? 20_000 : 100_000;
+const REPEATS = 5;
+
+/** What this benchmark needs from src/features/polls (loaded at run time: the feature may not be here yet). */
+interface PollsModule {
+  tallyPoll(db: unknown, poll: unknown): Promise<unknown>;
+}
+interface PollsStore {
+  getPoll(db: unknown, id: number): Promise<{ id: number; anonymous: boolean; kind: string } | null>;
+}
+
+async function loadPolls(): Promise<{ polls: PollsModule; store: PollsStore } | undefined> {
+  const dir = '../src/features/polls/';
+  try {
+    const polls = (await import(`${dir}index.ts`)) as PollsModule;
+    const store = (await import(`${dir}store.ts`)) as PollsStore;
+    return typeof polls.tallyPoll === 'function' ? { polls, store } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const ADMIN = 'bench-admin';
+const CHAT = '第1村党支部群';
+
+async function say(app: App, user: string, text: string): Promise<string> {
+  return app.handle(textEvent('console', user, CHAT, text));
+}
+
+/** Inserts `n` ballots for poll `pollId` straight into the tables (SQLite file or PostgreSQL). */
+async function insertBallots(database: Db, file: string | undefined, pollId: number, kind: 'named' | 'anon' | 'rating', n: number): Promise<void> {
+  const now = new Date().toISOString();
+  if (database.provider === 'sqlite') {
+    const raw = new Database(file!);
+    raw.pragma('busy_timeout = 5000');
+    const named = raw.prepare('INSERT INTO "PollBallot" ("pollId", "memberId", "choices", "score", "createdAt", "updatedAt") VALUES (?, ?, ?, ?, ?, ?)');
+    const anon = raw.prepare('INSERT INTO "PollAnonBallot" ("id", "pollId", "tag", "choices", "score") VALUES (?, ?, ?, ?, ?)');
+    const receipt = raw.prepare('INSERT INTO "PollReceipt" ("pollId", "memberId") VALUES (?, ?)');
+    const ms = Date.parse(now);
+    raw.transaction(() => {
+      for (let i = 0; i < n; i++) {
+        const memberId = 1_000_000 + i;
+        if (kind === 'anon') {
+          anon.run(1 + ((pollId * 7_919 + i * 104_729) % 2_000_000_000), pollId, crypto.createHash('sha256').update(`${pollId}:${i}`).digest('hex'), `[${i % 3}]`, null);
+          receipt.run(pollId, memberId);
+        } else if (kind === 'rating') {
+          named.run(pollId, memberId, '[]', 40 + (i % 61), ms, ms);
+        } else {
+          named.run(pollId, memberId, `[${i % 3}]`, null, ms, ms);
+        }
+      }
+    })();
+    raw.close();
+    return;
+  }
+  const db = database.db;
+  if (kind === 'anon') {
+    await db.$executeRawUnsafe(
+      `INSERT INTO "PollAnonBallot" ("id", "pollId", "tag", "choices", "score") SELECT 1 + ((${pollId} * 7919 + g * 104729) % 2000000000), ${pollId}, md5(${pollId} || ':' || g), '[' || (g % 3) || ']', NULL FROM generate_series(0, ${n - 1}) g`,
+    );
+    await db.$executeRawUnsafe(`INSERT INTO "PollReceipt" ("pollId", "memberId") SELECT ${pollId}, 1000000 + g FROM generate_series(0, ${n - 1}) g`);
+  } else {
+    const choices = kind === 'rating' ? `'[]'` : `'[' || (g % 3) || ']'`;
+    const score = kind === 'rating' ? '40 + (g % 61)' : 'NULL';
+    await db.$executeRawUnsafe(
+      `INSERT INTO "PollBallot" ("pollId", "memberId", "choices", "score", "createdAt", "updatedAt") SELECT ${pollId}, 1000000 + g, ${choices}, ${score}, now(), now() FROM generate_series(0, ${n - 1}) g`,
+    );
+  }
+  await db.$executeRawUnsafe('ANALYZE');
+}
+
+/** Times `tallyPoll` (best and median of REPEATS after one warm-up). */
+async function timeTally(mod: { polls: PollsModule; store: PollsStore }, database: Db, pollId: number): Promise<{ best_ms: number; median_ms: number; ballots_counted: unknown }> {
+  const poll = await mod.store.getPoll(database.db, pollId);
+  let tally = await mod.polls.tallyPoll(database.db, poll);
+  const times: number[] = [];
+  for (let i = 0; i < REPEATS; i++) {
+    const t = performance.now();
+    tally = await mod.polls.tallyPoll(database.db, poll);
+    times.push(performance.now() - t);
+  }
+  times.sort((a, b) => a - b);
+  return { best_ms: round(times[0]!, 1), median_ms: round(times[Math.floor(times.length / 2)]!, 1), ballots_counted: (tally as { ballots?: number }).ballots };
+}
+
+async function measure(mod: { polls: PollsModule; store: PollsStore }, bot: BenchBot | { app: App; database: Db; file?: string }): Promise<Record<string, unknown>> {
+  const { app, database } = bot;
+  await say(app, ADMIN, '/bindchat 第1村党支部');
+  await say(app, ADMIN, '/poll 村道先修哪一段 | 东段 | 西段 | 南段');
+  await say(app, ADMIN, '/poll 村道先修哪一段（无记名） | 东段 | 西段 | 南段 --anon');
+  await say(app, ADMIN, '/rate 村委会本年度工作');
+  const ids = (await database.db.$queryRawUnsafe<{ id: number }[]>('SELECT id FROM "Poll" ORDER BY id')).map((r) => Number(r.id));
+  if (ids.length < 3) return { error: `expected 3 polls, found ${ids.length}` };
+  const [named, anon, rating] = ids as [number, number, number];
+  const file = 'file' in bot ? bot.file : undefined;
+  await insertBallots(database, file, named, 'named', BALLOTS);
+  await insertBallots(database, file, anon, 'anon', BALLOTS);
+  await insertBallots(database, file, rating, 'rating', BALLOTS);
+
+  const out: Record<string, unknown> = {
+    named_choice: await timeTally(mod, database, named),
+    anonymous_choice: await timeTally(mod, database, anon),
+    rating: await timeTally(mod, database, rating),
+  };
+  // One more anonymous vote at BALLOTS ballots, through the whole bot (inbox → router → /vote).
+  await say(app, '新党员', '/whoami');
+  const t = performance.now();
+  const outcome = await say(app, '新党员', `/vote #${anon} 2`);
+  out.one_anonymous_vote_at_full_poll = { ms: round(performance.now() - t, 0), outcome };
+  const worst = Math.max(...['named_choice', 'anonymous_choice', 'rating'].map((k) => (out[k] as { median_ms: number }).median_ms));
+  out.target_under_200ms = worst < 200;
+  return out;
+}
+
+const mod = await loadPolls();
+if (!mod) {
+  emit({ benchmark: 'poll_results', status: 'pending', reason: 'the polls feature (src/features/polls, tallyPoll) is not on this branch yet', machine: machine() });
+  process.exit(0);
+}
+
+const sqliteBot = await startBenchBot({ adapters: [new CountingAdapter('console')], env: { BOT_ADMINS: `console:${ADMIN}` } });
+const sqlite = await measure(mod, sqliteBot);
+await sqliteBot.close();
+
+let postgresql: Record<string, unknown> = { status: 'skipped: TEST_DATABASE_URL not set' };
+if (process.env.TEST_DATABASE_URL) {
+  const { freshPostgres } = await import('../test/support/db.ts');
+  const { createApp } = await import('../src/app.ts');
+  const { loadConfig } = await import('../src/config.ts');
+  const { pino } = await import('pino');
+  const database = await freshPostgres();
+  const app = createApp({
+    config: loadConfig({ DATABASE_URL: database.url, BOT_ADMINS: `console:${ADMIN}`, BOT_MAX_EVENT_AGE_SECONDS: '3600' }),
+    database,
+    adapters: [new CountingAdapter('console')],
+    logger: pino({ level: 'silent' }),
+    instanceId: 'bench-pg',
+  });
+  await app.start();
+  postgresql = await measure(mod, { app, database });
+  await app.stop();
+  await database.close();
+}
+
+emit({ benchmark: 'poll_results', ballots_per_poll: BALLOTS, repeats: REPEATS, sqlite, postgresql, machine: machine() });
+process.exit(0);

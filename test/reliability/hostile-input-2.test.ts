@@ -1,0 +1,4 @@
+// Shard 2 of the hostile-input suite (see hostile.ts).
+import { hostileInputSuite } from './hostile.ts';
+
+hostileInputSuite(1, 2);

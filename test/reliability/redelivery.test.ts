@@ -1,0 +1,136 @@
+// Redelivery: a platform may hand the bot the same update again (a webhook retry, a reconnect
+// replay, a crash before the offset moved). The same conversation is fed to two fresh bots: once,
+// and with every update delivered twice — the second copies at random later positions (seeded),
+// or both copies at the same moment. The domain tables (members, pledges and their check-ins,
+// ballots, audit…) and the replies must come out identical.
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Incoming } from '../../src/bot/types.ts';
+import { ManualClock } from '../../src/clock.ts';
+import type { Database } from '../../src/db/client.ts';
+import { RecordingAdapter } from '../support/recording-adapter.ts';
+import { freshSqlite } from '../support/db.ts';
+import { domainSnapshot, seededRandom, startReliabilityBot, type ReliabilityBot } from '../support/reliability.ts';
+
+const START = new Date('2026-11-26T02:00:00Z'); // 10:00 in Asia/Shanghai, no scheduled job due
+const SCHEDULER_TABLES = ['ScheduleOccurrence', 'ScheduledTask', 'SchedulerCursor'];
+
+/** One step of the conversation: who says what where. */
+interface Step {
+  readonly user: string;
+  readonly chat: string;
+  readonly text: string;
+}
+
+/**
+ * A conversation in two village chats: binding, registration, pledges, check-ins (some of them
+ * malformed or refused), /whoami, suggestions, and — once the polls feature is registered —
+ * a poll with votes that replace earlier ones.
+ */
+function conversation(commands: Set<string>): Step[] {
+  const steps: Step[] = [];
+  const villages = ['东村党支部群', '西村党支部群'];
+  villages.forEach((chat, v) => steps.push({ user: '管理员', chat, text: `/bindchat ${v === 0 ? '东村' : '西村'}党支部` }));
+  const members = Array.from({ length: 12 }, (_, i) => ({ user: `党员${i}`, chat: villages[i % 2]! }));
+  for (const m of members) steps.push({ ...m, text: '/whoami' });
+  if (commands.has('pledge')) for (const m of members) steps.push({ ...m, text: `/pledge 帮扶困难户 目标${5 + (m.user.length % 3)}` });
+  if (commands.has('poll')) villages.forEach((chat) => steps.push({ user: '管理员', chat, text: '/poll 先修哪条路 | 东路 | 西路 | 南路' }));
+  for (let round = 0; round < 4; round++) {
+    members.forEach((m, i) => {
+      if (commands.has('checkin')) steps.push({ ...m, text: `/checkin +${1 + ((i + round) % 3)} 第${round + 1}次走访` });
+      if (commands.has('vote')) steps.push({ ...m, text: `/vote #${1 + (i % 2)} ${1 + ((i + round) % 3)}` });
+      if ((i + round) % 5 === 0) steps.push({ ...m, text: '/checkin +abc' });
+      if ((i + round) % 7 === 0) steps.push({ ...m, text: '/setrole @党员1 secretary' });
+    });
+  }
+  if (commands.has('suggest')) members.slice(0, 4).forEach((m, i) => steps.push({ ...m, text: `/suggest 建议${i}：村里路灯晚上九点就关了` }));
+  for (const m of members) steps.push({ ...m, text: '/whoami' });
+  return steps;
+}
+
+/** The result of feeding a delivery order to a fresh bot. */
+interface Outcome {
+  readonly snapshot: Record<string, string[]>;
+  readonly replies: string[];
+  readonly outcomes: Record<string, number>;
+}
+
+let bot: ReliabilityBot | undefined;
+let db: Database | undefined;
+afterEach(async () => {
+  await bot?.stop();
+  await db?.close();
+  bot = undefined;
+  db = undefined;
+});
+
+/**
+ * Feeds `order` (indexes into the events; a repeated index is a redelivery) to a fresh bot.
+ * The clock stands at event i's time whenever event i is first delivered, so both runs see the
+ * same times. `together` delivers each index group at once (concurrently).
+ */
+async function feed(steps: readonly Step[], order: readonly (readonly number[])[]): Promise<Outcome> {
+  db = await freshSqlite();
+  const clock = new ManualClock(START);
+  const adapter = new RecordingAdapter();
+  bot = await startReliabilityBot(db, { clock, adapter, env: { BOT_ADMINS: 'console:管理员', BOT_LOCALE: 'zh-CN' } });
+  const events: Incoming[] = steps.map((s, i) => adapter.message(s.user, s.text, { chat: s.chat, eventId: `upd-${i}`, sentAt: new Date(START.getTime() + i * 1000) }));
+  const outcomes: Record<string, number> = {};
+  for (const group of order) {
+    const latest = Math.max(...group);
+    if (clock.now().getTime() < START.getTime() + latest * 1000) clock.set(new Date(START.getTime() + latest * 1000));
+    const results = await Promise.all(group.map((i) => bot!.app.handle(events[i]!)));
+    for (const r of results) outcomes[r] = (outcomes[r] ?? 0) + 1;
+  }
+  await bot.app.idle();
+  const replies = adapter.sent.map((d) => `${d.chat.chatId}: ${d.message.kind === 'text' ? d.message.text : d.message.kind}`);
+  const snapshot = await domainSnapshot(db);
+  for (const t of SCHEDULER_TABLES) delete snapshot[t];
+  await bot.stop();
+  await db.close();
+  bot = undefined;
+  db = undefined;
+  return { snapshot, replies, outcomes };
+}
+
+/** Registered command names, from a throwaway bot. */
+async function registeredCommands(): Promise<Set<string>> {
+  const d = await freshSqlite();
+  const b = await startReliabilityBot(d);
+  const names = new Set(b.app.registry.commands.map((c) => c.name));
+  await b.stop();
+  await d.close();
+  return names;
+}
+
+describe('redelivery: every update twice gives the same tallies as once', () => {
+  it('second copies at random later positions, and both copies at once', async () => {
+    const commands = await registeredCommands();
+    const steps = conversation(commands);
+    const n = steps.length;
+    expect(n).toBeGreaterThan(60);
+
+    const once = await feed(steps, steps.map((_, i) => [i]));
+    expect(once.outcomes.duplicate ?? 0).toBe(0);
+    expect(once.snapshot.Member).toHaveLength(13);
+    if (commands.has('checkin')) expect(once.snapshot.PledgeCheckin!.length).toBeGreaterThanOrEqual(48);
+
+    // Each update's second copy is inserted at a random position after its first (seed 20261126).
+    const random = seededRandom(20261126);
+    const order: number[][] = steps.map((_, i) => [i]);
+    for (let i = n - 1; i >= 0; i--) {
+      const at = i + 1 + Math.floor(random() * (order.length - i));
+      order.splice(at, 0, [i]);
+    }
+    expect(order).toHaveLength(2 * n);
+    const twice = await feed(steps, order);
+    expect(twice.outcomes.duplicate).toBe(n);
+    expect(twice.snapshot).toEqual(once.snapshot);
+    expect(twice.replies.sort()).toEqual([...once.replies].sort());
+
+    // Both copies at the same moment (two webhook deliveries racing).
+    const together = await feed(steps, steps.map((_, i) => [i, i]));
+    expect(together.outcomes.duplicate).toBe(n);
+    expect(together.snapshot).toEqual(once.snapshot);
+    expect(together.replies.sort()).toEqual([...once.replies].sort());
+  }, 600_000);
+});
