@@ -8,7 +8,7 @@ import type { Clock } from '../clock.ts';
 import type { Logger } from '../logger.ts';
 import { coreFeature } from './core/index.ts';
 import { meetingsFeature } from './meetings/index.ts';
-import { pledgeCompletion, pledgesFeature } from './pledges/index.ts';
+import { pledgesFeature } from './pledges/index.ts';
 import { reportFeature } from './report/index.ts';
 import { suggestionsFeature } from './suggestions/index.ts';
 import { quizzesFeature } from './quizzes/index.ts';
@@ -17,7 +17,6 @@ import { pledgeCompletion } from './pledges/report.ts';
 import { localParts } from '../bot/time.ts';
 import { pollsFeature } from './polls/index.ts';
 import { scheduleTask } from '../scheduler/tasks.ts';
-import { localParts } from '../bot/time.ts';
 
 /** What feature factories may use at construction time. */
 export interface FeatureServices {
@@ -37,11 +36,6 @@ export function createFeatures(services: FeatureServices): Feature[] {
     logger: services.logger,
     scheduleTask,
     sources: {
-      // The evaluation's period starts on 1 January (org time zone): pledges count by that year.
-      pledgeCompletion: async (tx, unitId, from) => {
-        const c = await pledgeCompletion(tx, unitId, localParts(from, services.config.BOT_TIMEZONE).year);
-        return c.hasData ? c.share : null;
-      },
       attendanceRate: async (tx, unitId, from, to) => (await attendanceRate(tx, unitId, from, to)).rate,
       // Pledges are yearly: the year the period starts in (org time zone).
       pledgeCompletion: async (tx, unitId, from) => {
