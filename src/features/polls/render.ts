@@ -3,7 +3,6 @@
  * and the chart's labels, all through prompts (`prompts/<locale>/polls.yaml`). Pure functions of
  * a poll, its tally and a translator.
  */
-import { stringify } from 'csv-stringify/sync';
 import type { Button, OutgoingMessage } from '../../bot/types.ts';
 import type { Translate } from '../../bot/feature.ts';
 import type { ChartSpec } from './chart.ts';
@@ -171,23 +170,11 @@ function kindWord(t: Translate, poll: Poll): string {
 }
 
 /**
- * The CSV export (UTF-8 with a byte-order mark, so Excel reads the Chinese correctly): the poll's
- * facts, then the counts per option (or the rating summary and bands), then — for a NAMED poll
- * only — each voter with their choice. `voters` must be empty for an anonymous poll (checked).
+ * The rows of a poll's CSV export (sent by `/export #N`, with a byte-order mark so Excel reads the
+ * Chinese): the poll's facts, the counts per option (or the rating summary and bands), then — for
+ * a NAMED poll only — each voter with their choice. `voters` must be empty for an anonymous poll
+ * (checked). Cells a spreadsheet would run as formulas are neutralised.
  */
-export function exportCsv(
-  t: Translate,
-  poll: Poll,
-  tally: Tally,
-  voted: number,
-  eligible: number,
-  timeZone: string,
-  voters: readonly { name: string; ballot: BallotContent }[],
-): Buffer {
-  return Buffer.from(stringify(exportRows(t, poll, tally, voted, eligible, timeZone, voters), { bom: true, record_delimiter: 'windows' }), 'utf8');
-}
-
-/** The rows of a poll's CSV export (header lines, counts, and voters for a named poll only), as strings. */
 export function exportRows(
   t: Translate,
   poll: Poll,

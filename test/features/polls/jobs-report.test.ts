@@ -126,4 +126,28 @@ describe('/report: poll turnout and the annual evaluation', () => {
     expect(branch).toContain('【投票与测评】\n今年发起 1 次，已结束 1 次\n参与：2 / 3 人（67%）');
     expect(await bot.texts('东一', '/report', { chat: '东村群' })).toEqual(['这个命令需要管理员、书记身份才能用。']);
   });
+
+  it('with the real features: pledge completion comes from the pledges feature; no meetings means no attendance data', async () => {
+    bot = await startPollsBot();
+    await bot.say('管理员', '/bindchat 城关镇党委', { chat: '镇党委群' });
+    await bot.say('管理员', '/bindchat 东村党支部', { chat: '东村群' });
+    await bot.say('管理员', '/bindchat 西村党支部', { chat: '西村群' });
+    await bot.say('东一', '/pledge 帮扶困难户 目标1', { chat: '东村群' });
+    await bot.say('东一', '/checkin +1 走访', { chat: '东村群' });
+    await bot.say('西一', '/pledge 修水渠 目标2', { chat: '西村群' });
+    await bot.say('西一', '/checkin +1', { chat: '西村群' });
+    bot.clock.advance(60_000);
+    const [report] = await bot.texts('管理员', '/report', { chat: '镇党委群' });
+    // 东村: 1 of 1 pledges done = 100; 西村: 0 of 1 = 0. Attendance and satisfaction have no data, so
+    // the pledges part alone (40% of the weight) is below minCoverage 0.6: scores, but no category.
+    expect(report).toContain(
+      [
+        '【年度考评（定类升级）】',
+        '1. 东村党支部：100 分，数据不够，暂不定类（缺会议出勤、满意度数据，按其余部分折算）',
+        '   承诺完成 100，会议出勤 无数据，满意度 无数据',
+        '2. 西村党支部：0 分，数据不够，暂不定类（缺会议出勤、满意度数据，按其余部分折算）',
+        '   承诺完成 0，会议出勤 无数据，满意度 无数据',
+      ].join('\n'),
+    );
+  });
 });
