@@ -37,7 +37,7 @@ import type { JobContext, JobRunner } from './contract.ts';
 import type { JobRegistry } from './registry.ts';
 import { checkCron, CronSchedule } from './cron.ts';
 import { parsePayload } from './tasks.ts';
-import { formatLocal } from './time.ts';
+import { formatLocal } from '../bot/time.ts';
 
 /** Default grace period: occurrences missed by at most this long are still sent (late). */
 export const DEFAULT_GRACE_MS = 2 * 60 * 60_000;

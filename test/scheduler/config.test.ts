@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.ts';
 import { checkCron, CronSchedule, restrictsBothDays } from '../../src/scheduler/cron.ts';
-import { formatLocal, localMidnight, parseLocalDate } from '../../src/scheduler/time.ts';
+import { formatLocal, localMidnight, parseLocalDate } from '../../src/bot/time.ts';
 
 describe('BOT_SCHEDULE_GRACE_MINUTES', () => {
   it('defaults to 120 and takes 0 to 10080 whole minutes', () => {

@@ -15,7 +15,7 @@ import { argInput, idToken } from '../../bot/args.ts';
 import { UserError, type Context } from '../../bot/feature.ts';
 import type { MemberInfo } from '../../bot/feature.ts';
 import { findMembersByName, getMember, membersOfUnit, unitName } from '../../bot/roster.ts';
-import { localDateKey, localMidnight, localParts, parseLocalDate } from '../../scheduler/time.ts';
+import { localDateKey, localMidnight, localParts, parseLocalDate } from '../../bot/time.ts';
 import { lastStart, startOnDate } from './calendar.ts';
 import { envOf, requireManager, requireUnit } from './manage.ts';
 import { countsText, percent, when } from './render.ts';

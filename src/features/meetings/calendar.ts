@@ -4,7 +4,7 @@
  */
 import type { Tx } from '../../bot/feature.ts';
 import { nextCronTimes, prevCronTime } from '../../scheduler/cron.ts';
-import { localDateKey, localMidnight } from '../../scheduler/time.ts';
+import { localDateKey, localMidnight } from '../../bot/time.ts';
 import { skippedStarts, type MeetingInfo } from './store.ts';
 
 /** The next `count` starts strictly after `after`, called-off ones left out. */

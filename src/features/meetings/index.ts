@@ -17,7 +17,7 @@
 import { noArgs } from '../../bot/args.ts';
 import { command, type Feature } from '../../bot/feature.ts';
 import type { Role } from '../../bot/types.ts';
-import { localMidnight, localParts } from '../../scheduler/time.ts';
+import { localMidnight, localParts } from '../../bot/time.ts';
 import type { FeatureServices } from '../index.ts';
 import { attendanceArgs, attendanceHandler } from './attendance.ts';
 import { meetingJobs } from './jobs.ts';

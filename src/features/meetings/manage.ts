@@ -10,7 +10,7 @@ import { parseInteger } from '../../bot/answers.ts';
 import { UserError, type Context } from '../../bot/feature.ts';
 import { chatsOfUnit } from '../../bot/roster.ts';
 import { checkCron, nextCronTimes, restrictsBothDays } from '../../scheduler/cron.ts';
-import { localDateKey, parseLocalDate } from '../../scheduler/time.ts';
+import { localDateKey, parseLocalDate } from '../../bot/time.ts';
 import { startOnDate, upcomingStarts } from './calendar.ts';
 import { cronErrorText, leadText, when, type RenderEnv } from './render.ts';
 import { findDefaultSchedule, type DefaultSchedule } from './schedules.ts';

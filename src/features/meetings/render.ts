@@ -4,7 +4,7 @@
  */
 import type { Translate } from '../../bot/feature.ts';
 import type { CronProblem } from '../../scheduler/cron.ts';
-import { formatLocal } from '../../scheduler/time.ts';
+import { formatLocal } from '../../bot/time.ts';
 import type { AttendanceCounts, MeetingInfo } from './store.ts';
 
 /** What rendering needs: the translator, the language, the org time zone and "now". */

@@ -4,40 +4,16 @@
  * "days without a check-in" counts calendar days. Pure functions; no `new Date()` here.
  */
 
-/** A calendar date written `YYYY-MM-DD`. */
-export type IsoDate = string;
+import { daysBetween, localDateKey, type IsoDate } from '../../bot/time.ts';
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
+export { addDays, daysBetween, type IsoDate } from '../../bot/time.ts';
 
 /** The calendar date of instant `d` in `timeZone`, as `YYYY-MM-DD`. */
-export function localDate(d: Date, timeZone: string): IsoDate {
-  const parts = formatter(timeZone).formatToParts(d);
-  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  return `${get('year')}-${get('month')}-${get('day')}`;
-}
+export const localDate = localDateKey;
 
 /** The year of instant `d` in `timeZone`. */
 export function localYear(d: Date, timeZone: string): number {
   return Number(localDate(d, timeZone).slice(0, 4));
-}
-
-/** Whole days from date `a` to date `b` (positive when `b` is later). */
-export function daysBetween(a: IsoDate, b: IsoDate): number {
-  return Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000);
-}
-
-/** The date `n` days after `d`. */
-export function addDays(d: IsoDate, n: number): IsoDate {
-  return new Date(Date.parse(`${d}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 }
 
 /** True when year, month and day form a real calendar date (2026-02-30 does not). */

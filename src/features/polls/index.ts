@@ -74,7 +74,7 @@ import {
   type Poll,
 } from './store.ts';
 import { tallyChoices, tallyScores, type Tally } from './tally.ts';
-import { formatLocal, parseCloseTime } from './time.ts';
+import { formatStamp, parseCloseTime } from './time.ts';
 
 /** Who may launch and manage polls. */
 const MANAGERS: Role[] = ['admin', 'secretary'];
@@ -226,7 +226,7 @@ export async function remindPoll(env: PollEnv, pollId: number): Promise<Delivery
   const voters = await voterIds(env.db, poll.id);
   const missing = (await eligibleMembers(env.db, poll)).filter((m) => !voters.has(m.id));
   if (missing.length === 0) return [];
-  const time = formatLocal(poll.closesAt, env.timeZone);
+  const time = formatStamp(poll.closesAt, env.timeZone);
   const out: Delivery[] = [
     { chat: pollChat(poll), message: { kind: 'text', text: env.t('polls.remind.group', { id: poll.id, question: poll.question, time, missing: missing.length }) } },
   ];
@@ -604,7 +604,7 @@ export function pollsFeature(opts: PollsOptions): Feature {
           if (wasOpen && poll.status === 'closed' && sameChat(pollChat(poll), ctx.chat.ref)) return; // the close just posted them here
           const early = poll.status === 'open' && poll.hideResults;
           if (early && !manager) {
-            const when = poll.closesAt ? ctx.t('polls.results.hiddenUntil', { time: formatLocal(poll.closesAt, ctx.timeZone) }) : '';
+            const when = poll.closesAt ? ctx.t('polls.results.hiddenUntil', { time: formatStamp(poll.closesAt, ctx.timeZone) }) : '';
             throw new UserError('polls.results.hidden', { id, when });
           }
           let target = ctx.chat.ref;

@@ -8,7 +8,7 @@ import type { Translate } from '../../bot/feature.ts';
 import type { ChartSpec } from './chart.ts';
 import type { BallotContent, Poll } from './store.ts';
 import { formatNumber, percent, type ChoiceTally, type RatingTally, type Tally } from './tally.ts';
-import { formatLocal } from './time.ts';
+import { formatStamp } from './time.ts';
 
 /** Scores offered as buttons under a rating (platforms with buttons). */
 export const SCORE_BUTTONS = [100, 95, 90, 85, 80, 70, 60];
@@ -47,7 +47,7 @@ function tags(t: Translate, poll: Poll, timeZone: string): string {
   if (poll.hideResults) parts.push(t('polls.tag.hide'));
   if (poll.kind === 'rating' && poll.minBallots > 0) parts.push(t('polls.tag.min', { min: poll.minBallots }));
   parts.push(t(`polls.tag.audience.${poll.audience}`));
-  if (poll.closesAt) parts.push(t('polls.tag.closes', { time: formatLocal(poll.closesAt, timeZone) }));
+  if (poll.closesAt) parts.push(t('polls.tag.closes', { time: formatStamp(poll.closesAt, timeZone) }));
   return parts.join(t('polls.tagSeparator'));
 }
 
@@ -191,8 +191,8 @@ export function exportRows(
     [t('polls.csv.kind'), kindWord(t, poll)],
     [t('polls.csv.named'), t(poll.anonymous ? 'polls.csv.no' : 'polls.csv.yes')],
     [t('polls.csv.status'), t(poll.status === 'closed' ? 'polls.results.closed' : 'polls.results.open')],
-    [t('polls.csv.createdAt'), formatLocal(poll.createdAt, timeZone)],
-    [t('polls.csv.closedAt'), poll.closedAt ? formatLocal(poll.closedAt, timeZone) : poll.closesAt ? formatLocal(poll.closesAt, timeZone) : ''],
+    [t('polls.csv.createdAt'), formatStamp(poll.createdAt, timeZone)],
+    [t('polls.csv.closedAt'), poll.closedAt ? formatStamp(poll.closedAt, timeZone) : poll.closesAt ? formatStamp(poll.closesAt, timeZone) : ''],
     [t('polls.csv.eligible'), eligible],
     [t('polls.csv.voted'), voted],
     [],

@@ -6,7 +6,7 @@
 
 import { localParts, zonedToUtc } from '../../bot/time.ts';
 
-export { formatLocal } from '../../bot/time.ts';
+export { formatStamp } from '../../bot/time.ts';
 
 /** Shortest time a poll may stay open. */
 export const MIN_OPEN_MS = 60_000;

@@ -6,6 +6,7 @@
  */
 import type { Context, ReportScope, ReportSection } from '../../bot/feature.ts';
 import { listUnits, membersOfUnit } from '../../bot/roster.ts';
+import { localParts } from '../../bot/time.ts';
 import { memberQuizStats, quizParticipation, type QuizParticipation } from './store.ts';
 
 /** A whole-number percentage (0 when the base is 0). */
@@ -54,7 +55,7 @@ export async function quizReportSections(ctx: Context, scope: ReportScope): Prom
   // A report on a unit where nobody has taken a quiz this period says nothing about quizzes.
   if (lines.length === 0 || (total.answers === 0 && total.quizzes === 0)) return [];
   if (lines.length > 1) lines.push(line(ctx, ctx.t('quizzes.report.total'), total));
-  const year = new Intl.DateTimeFormat('en-CA', { timeZone: ctx.timeZone, year: 'numeric' }).format(scope.from);
+  const year = localParts(scope.from, ctx.timeZone).year;
   return [
     {
       title: ctx.t('quizzes.report.section', { year }),

@@ -4,24 +4,7 @@
  * id, so a restart renders the same quiz again).
  */
 
-/** The local date `YYYY-MM-DD` of an instant in an IANA time zone. */
-export function localDay(at: Date, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(at);
-  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  return `${get('year')}-${get('month')}-${get('day')}`;
-}
-
-/** The local date `n` days after `day` (`n` may be negative). */
-export function addDays(day: string, n: number): string {
-  const d = new Date(`${day}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + n);
-  return d.toISOString().slice(0, 10);
-}
-
-/** Whole days from `from` to `to` (both `YYYY-MM-DD`). */
-export function daysBetween(from: string, to: string): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
-}
+export { addDays, daysBetween, localDateKey as localDay } from '../../bot/time.ts';
 
 /** FNV-1a hash of a string, as an unsigned 32-bit seed. */
 export function hashSeed(text: string): number {

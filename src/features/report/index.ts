@@ -16,6 +16,7 @@ import { command, UserError, type Context, type CsvTable, type Feature, type Rep
 import type { CommandRegistry } from '../../bot/registry.ts';
 import type { OutgoingMessage } from '../../bot/types.ts';
 import { findUnitByName, listUnits } from '../../bot/roster.ts';
+import { localParts, startOfYear } from '../../bot/time.ts';
 
 /** Arguments after /report or /export: an optional `#N`, an optional year, the other words. */
 const reportArgs = argInput.transform((a, ctx) => {
@@ -37,25 +38,6 @@ const reportArgs = argInput.transform((a, ctx) => {
   return { id, year, words };
 });
 
-/** The year of instant `d` in time zone `tz`. */
-function yearIn(d: Date, tz: string): number {
-  return Number(new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric' }).format(d));
-}
-
-/** The UTC instant of midnight starting 1 January of `year` in time zone `tz`. */
-export function startOfYearIn(year: number, tz: string): Date {
-  const wall = (d: Date) => {
-    const p = new Intl.DateTimeFormat('en-US', { timeZone: tz, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' }).formatToParts(d);
-    const n = (t: string) => Number(p.find((x) => x.type === t)?.value);
-    return Date.UTC(n('year'), n('month') - 1, n('day'), n('hour'), n('minute'), n('second'));
-  };
-  const target = Date.UTC(year, 0, 1);
-  let t = target;
-  // Two corrections settle the zone's offset (also across a change of offset).
-  for (let i = 0; i < 2; i++) t += target - wall(new Date(t));
-  return new Date(t);
-}
-
 /** Resolves the unit a report is about and checks the speaker may see it. */
 async function scopeFor(ctx: Context, unitWords: string, year: number | undefined): Promise<ReportScope> {
   let unit: { id: number; name: string; kind: string } | null | undefined;
@@ -69,9 +51,9 @@ async function scopeFor(ctx: Context, unitWords: string, year: number | undefine
   }
   if (ctx.member.role !== 'admin' && unit.id !== ctx.member.unitId) throw new UserError('report.error.otherUnit', { name: unit.name });
   const now = ctx.now();
-  const y = year ?? yearIn(now, ctx.timeZone);
-  const end = startOfYearIn(y + 1, ctx.timeZone);
-  return { unitId: unit.id, unitName: unit.name, unitKind: unit.kind, from: startOfYearIn(y, ctx.timeZone), to: end < now ? end : now };
+  const y = year ?? localParts(now, ctx.timeZone).year;
+  const end = startOfYear(y + 1, ctx.timeZone);
+  return { unitId: unit.id, unitName: unit.name, unitKind: unit.kind, from: startOfYear(y, ctx.timeZone), to: end < now ? end : now };
 }
 
 /** Every feature's sections, in feature order. */
@@ -116,7 +98,7 @@ export function reportFeature(registry: () => CommandRegistry): Feature {
           if (id !== undefined) words.unshift(`#${id}`);
           const scope = await scopeFor(ctx, words.join(' '), year);
           const sections = (await collect(ctx, registry(), scope)).filter((s) => s.lines.length > 0);
-          const shownYear = yearIn(scope.from, ctx.timeZone);
+          const shownYear = localParts(scope.from, ctx.timeZone).year;
           if (sections.length === 0) throw new UserError('report.error.empty', { unit: scope.unitName, year: shownYear });
           const text = [ctx.t('report.report.header', { unit: scope.unitName, year: shownYear })];
           for (const s of sections) text.push('', ctx.t('report.report.sectionTitle', { title: s.title }), ...s.lines);
@@ -148,7 +130,7 @@ export function reportFeature(registry: () => CommandRegistry): Feature {
           const chosen = word ? tables.filter(({ table }) => table.key === word || table.aliases.some((a) => a.toLowerCase() === word)) : tables;
           if (chosen.length === 0) {
             if (word) throw new UserError('report.error.unknownSection', { word: sectionWord!, sections: tables.map(({ table }) => table.aliases[0] ?? table.key).join('、') || '—' });
-            throw new UserError('report.error.empty', { unit: scope.unitName, year: yearIn(scope.from, ctx.timeZone) });
+            throw new UserError('report.error.empty', { unit: scope.unitName, year: localParts(scope.from, ctx.timeZone).year });
           }
           for (const { title, table } of chosen) ctx.reply(csvFile(table, ctx.t('report.export.caption', { name: title })));
         },

@@ -10,7 +10,7 @@ import { argInput, idToken } from '../../bot/args.ts';
 import { command, UserError, type Context, type Feature } from '../../bot/feature.ts';
 import type { ChatRef, Role } from '../../bot/types.ts';
 import { getMember, privateChatsOf, unitName } from '../../bot/roster.ts';
-import { formatLocalDate } from '../../scheduler/time.ts';
+import { formatLocalDate } from '../../bot/time.ts';
 import { addSuggestion, getSuggestion, listSuggestions, setSuggestionStatus, type SuggestionInfo, type SuggestionStatus } from './store.ts';
 
 /** Longest suggestion kept (characters). */

@@ -1,6 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { csvFile, startOfYearIn } from '../../../src/features/report/index.ts';
+import { startOfYear } from '../../../src/bot/time.ts';
+import { csvFile } from '../../../src/features/report/index.ts';
 
 describe('csvFile', () => {
   it('writes UTF-8 with a BOM, quotes as needed and defuses spreadsheet formulas', () => {
@@ -24,10 +25,10 @@ describe('csvFile', () => {
   });
 });
 
-describe('startOfYearIn', () => {
+describe('startOfYear', () => {
   it('is local midnight of 1 January as a UTC instant', () => {
-    expect(startOfYearIn(2026, 'Asia/Shanghai').toISOString()).toBe('2025-12-31T16:00:00.000Z');
-    expect(startOfYearIn(2026, 'UTC').toISOString()).toBe('2026-01-01T00:00:00.000Z');
-    expect(startOfYearIn(2027, 'America/New_York').toISOString()).toBe('2027-01-01T05:00:00.000Z');
+    expect(startOfYear(2026, 'Asia/Shanghai').toISOString()).toBe('2025-12-31T16:00:00.000Z');
+    expect(startOfYear(2026, 'UTC').toISOString()).toBe('2026-01-01T00:00:00.000Z');
+    expect(startOfYear(2027, 'America/New_York').toISOString()).toBe('2027-01-01T05:00:00.000Z');
   });
 });
