@@ -211,3 +211,15 @@ export function isUniqueViolation(err: unknown, fields?: readonly string[]): boo
   if (constraint?.index) return constraint.index.endsWith(`_${fields.join('_')}_key`);
   return false;
 }
+
+/**
+ * Which database a client or transaction client talks to, for the rare statement that must differ
+ * (e.g. PostgreSQL-only SQL). Reads the generated client's `_activeProvider`, present on both the
+ * client and its transaction clients in Prisma 7; throws if a Prisma upgrade removes it, so the
+ * change is noticed at once rather than silently taking the wrong branch.
+ */
+export function providerOfClient(client: Db | Prisma.TransactionClient): Provider {
+  const p = (client as unknown as { _activeProvider?: unknown })._activeProvider;
+  if (p === 'sqlite' || p === 'postgresql') return p;
+  throw new Error(`cannot tell the database provider of this Prisma client (_activeProvider = ${String(p)})`);
+}

@@ -61,12 +61,3 @@ const MAX_ID = 2 ** 31 - 1;
 export function randomBallotId(): number {
   return randomInt(1, MAX_ID);
 }
-
-/** Fisher–Yates shuffle with a cryptographic source, in place; returns the array. */
-export function shuffle<T>(items: T[]): T[] {
-  for (let i = items.length - 1; i > 0; i--) {
-    const j = randomInt(i + 1);
-    [items[i], items[j]] = [items[j]!, items[i]!];
-  }
-  return items;
-}

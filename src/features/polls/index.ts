@@ -49,7 +49,7 @@ import {
   voteCommand,
 } from './render.ts';
 import {
-  ballotContents,
+  ballotGroups,
   castAnonBallot,
   castNamedBallot,
   closedRatingsBetween,
@@ -73,7 +73,7 @@ import {
   type BallotContent,
   type Poll,
 } from './store.ts';
-import { tallyChoices, tallyScores, type Tally } from './tally.ts';
+import { tallyChoiceGroups, tallyScoreGroups, type Tally } from './tally.ts';
 import { formatStamp, parseCloseTime } from './time.ts';
 
 /** Who may launch and manage polls. */
@@ -151,10 +151,10 @@ export function parseAnswer(poll: Pick<Poll, 'kind' | 'multiple' | 'options'>, t
 
 /** The tally of a poll from its ballots. */
 export async function tallyPoll(db: Tx, poll: Poll): Promise<Tally> {
-  const ballots = await ballotContents(db, poll);
+  const groups = await ballotGroups(db, poll);
   return poll.kind === 'rating'
-    ? tallyScores(ballots.map((b) => b.score).filter((s): s is number => s !== null))
-    : tallyChoices(poll.options.length, ballots.map((b) => b.choices));
+    ? tallyScoreGroups(groups.flatMap((g) => (g.score === null ? [] : [{ value: g.score, count: g.count }])))
+    : tallyChoiceGroups(poll.options.length, groups.map((g) => ({ value: g.choices, count: g.count })));
 }
 
 /** Voters and eligible voters of a poll (eligible as it was at close, or now while open). */
@@ -430,9 +430,10 @@ export function reminderTime(now: Date, closesAt: Date): Date | null {
 export async function satisfactionScore(db: Tx, unitId: number, from: Date, to: Date): Promise<number | null> {
   const means: number[] = [];
   for (const poll of await closedRatingsBetween(db, unitId, from, to)) {
-    const scores = (await ballotContents(db, poll)).map((b) => b.score).filter((s): s is number => s !== null);
-    if (scores.length === 0 || (poll.minBallots > 0 && scores.length < poll.minBallots)) continue;
-    means.push(scores.reduce((a, b) => a + b, 0) / scores.length);
+    const scores = (await ballotGroups(db, poll)).flatMap((g) => (g.score === null ? [] : [{ value: g.score, count: g.count }]));
+    const tally = tallyScoreGroups(scores);
+    if (tally.ballots === 0 || hiddenByMin(poll, tally)) continue;
+    means.push(scores.reduce((a, g) => a + g.value * g.count, 0) / tally.ballots);
   }
   return means.length ? means.reduce((a, b) => a + b, 0) / means.length : null;
 }

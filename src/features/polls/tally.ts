@@ -1,7 +1,8 @@
 /**
  * Counting, kept pure so every number shown, exported or charted comes from one place: a choice
  * poll's counts per option and a rating poll's count, mean, median and score bands. Tallies are
- * always recomputed from the ballots (no running counters that could drift).
+ * always recomputed from the ballots (no running counters that could drift), from groups of
+ * identical ballots so the database does the per-ballot work (store.ts `ballotGroups`).
  */
 
 /** A choice poll's tally: `counts[i]` ballots chose option i (a multi-choice ballot counts once per option). */
@@ -42,16 +43,32 @@ export const BANDS: readonly { key: string; min: number; max: number }[] = [
   { key: '0-59', min: 0, max: 59 },
 ];
 
+/** Identical ballots counted together: what a GROUP BY over the ballots returns. */
+export interface BallotGroup<T> {
+  /** The ballot's content: 0-based option indexes (choice) or a score (rating). */
+  readonly value: T;
+  /** How many ballots have exactly this content. */
+  readonly count: number;
+}
+
 /**
- * Counts choice ballots. Each ballot is a list of 0-based option indexes; an index out of range
- * (which validation prevents) is ignored rather than counted somewhere wrong.
+ * Counts choice ballots given as groups of identical ballots. Each ballot is a list of 0-based
+ * option indexes; an index out of range (which validation prevents) is ignored rather than counted
+ * somewhere wrong, and an index repeated within one ballot counts once.
  */
-export function tallyChoices(optionCount: number, ballots: readonly (readonly number[])[]): ChoiceTally {
+export function tallyChoiceGroups(optionCount: number, groups: readonly BallotGroup<readonly number[]>[]): ChoiceTally {
   const counts = new Array<number>(optionCount).fill(0);
-  for (const b of ballots) {
-    for (const i of new Set(b)) if (Number.isInteger(i) && i >= 0 && i < optionCount) counts[i]! += 1;
+  let ballots = 0;
+  for (const g of groups) {
+    ballots += g.count;
+    for (const i of new Set(g.value)) if (Number.isInteger(i) && i >= 0 && i < optionCount) counts[i]! += g.count;
   }
-  return { kind: 'choice', counts, ballots: ballots.length };
+  return { kind: 'choice', counts, ballots };
+}
+
+/** Counts choice ballots one by one (see tallyChoiceGroups). */
+export function tallyChoices(optionCount: number, ballots: readonly (readonly number[])[]): ChoiceTally {
+  return tallyChoiceGroups(optionCount, ballots.map((value) => ({ value, count: 1 })));
 }
 
 /** Rounds to one decimal place (half away from zero), for means and medians shown to people. */
@@ -60,18 +77,33 @@ export function round1(x: number): number {
 }
 
 /**
- * Summarises rating scores (integers 0-100): count, mean and median rounded to one decimal, and
- * the count per band. The median of an even count is the mean of the two middle scores.
+ * Summarises rating scores (integers 0-100) given as groups of equal scores: count, mean and
+ * median rounded to one decimal, and the count per band. The median of an even count is the mean
+ * of the two middle scores. Linear in the number of groups (at most 101), not of ballots.
  */
-export function tallyScores(scores: readonly number[]): RatingTally {
-  const sorted = [...scores].sort((a, b) => a - b);
-  const n = sorted.length;
-  const bands = BANDS.map((b) => ({ ...b, count: sorted.filter((s) => s >= b.min && s <= b.max).length }));
+export function tallyScoreGroups(groups: readonly BallotGroup<number>[]): RatingTally {
+  const sorted = groups.filter((g) => g.count > 0).sort((a, b) => a.value - b.value);
+  const n = sorted.reduce((a, g) => a + g.count, 0);
+  const bands = BANDS.map((b) => ({ ...b, count: sorted.reduce((a, g) => a + (g.value >= b.min && g.value <= b.max ? g.count : 0), 0) }));
   if (n === 0) return { kind: 'rating', ballots: 0, mean: null, median: null, bands };
-  const sum = sorted.reduce((a, b) => a + b, 0);
+  const sum = sorted.reduce((a, g) => a + g.value * g.count, 0);
+  /** The score at 0-based position `k` of the sorted ballots. */
+  const at = (k: number): number => {
+    let seen = 0;
+    for (const g of sorted) {
+      seen += g.count;
+      if (k < seen) return g.value;
+    }
+    return sorted[sorted.length - 1]!.value;
+  };
   const mid = Math.floor(n / 2);
-  const median = n % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  const median = n % 2 === 1 ? at(mid) : (at(mid - 1) + at(mid)) / 2;
   return { kind: 'rating', ballots: n, mean: round1(sum / n), median: round1(median), bands };
+}
+
+/** Summarises rating scores one by one (see tallyScoreGroups). */
+export function tallyScores(scores: readonly number[]): RatingTally {
+  return tallyScoreGroups(scores.map((value) => ({ value, count: 1 })));
 }
 
 /** Formats a number for people: integers as is, others with one decimal (`87.5`). */

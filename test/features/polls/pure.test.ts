@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { tallyChoices, tallyScores, round1 } from '../../../src/features/polls/tally.ts';
+import { tallyChoiceGroups, tallyChoices, tallyScoreGroups, tallyScores, round1 } from '../../../src/features/polls/tally.ts';
 import { parseCloseTime } from '../../../src/features/polls/time.ts';
 import { formatStamp, startOfYear } from '../../../src/bot/time.ts';
-import { codeTag, newReceiptCode, normalizeReceiptCode, shuffle } from '../../../src/features/polls/codes.ts';
+import { codeTag, newReceiptCode, normalizeReceiptCode } from '../../../src/features/polls/codes.ts';
 import { extractFlags, pollArgs, rateArgs } from '../../../src/features/polls/args.ts';
 import { parseAnswer, reminderTime } from '../../../src/features/polls/index.ts';
 
@@ -29,6 +29,17 @@ describe('tallies', () => {
     expect(even).toMatchObject({ ballots: 4, mean: 81.3, median: 82.5 });
     expect(tallyScores([])).toMatchObject({ ballots: 0, mean: null, median: null });
     expect(round1(81.25)).toBe(81.3);
+  });
+
+  it('groups of identical ballots (what the database returns) count like the ballots one by one', () => {
+    expect(tallyChoiceGroups(3, [{ value: [0, 2], count: 4 }, { value: [1], count: 2 }, { value: [2, 2, 7], count: 1 }])).toEqual({ kind: 'choice', counts: [4, 2, 5], ballots: 7 });
+    // 60, 90, 90, 90: the middle two are 90 and 90; the mean 82.5.
+    expect(tallyScoreGroups([{ value: 90, count: 3 }, { value: 60, count: 1 }])).toMatchObject({ ballots: 4, mean: 82.5, median: 90 });
+    // 70, 70, 100, 100 (even, the middle straddles two groups) and groups given out of order.
+    expect(tallyScoreGroups([{ value: 100, count: 2 }, { value: 70, count: 2 }, { value: 50, count: 0 }])).toMatchObject({ ballots: 4, mean: 85, median: 85 });
+    const scores = [95, 60, 88, 100, 59, 88, 88, 60];
+    const grouped = [...new Set(scores)].map((value) => ({ value, count: scores.filter((x) => x === value).length }));
+    expect(tallyScoreGroups(grouped)).toEqual(tallyScores(scores));
   });
 });
 
@@ -80,9 +91,6 @@ describe('receipt codes', () => {
     expect(codeTag('s1', 'K7QX-M3PD')).toBe(codeTag('s1', 'K7QX-M3PD'));
     expect(codeTag('s1', 'K7QX-M3PD')).not.toBe(codeTag('s2', 'K7QX-M3PD'));
     expect(codeTag('s1', 'K7QX-M3PD')).toMatch(/^[0-9a-f]{64}$/);
-  });
-  it('shuffle keeps every element', () => {
-    expect(shuffle([1, 2, 3, 4, 5, 6]).sort()).toEqual([1, 2, 3, 4, 5, 6]);
   });
 });
 
