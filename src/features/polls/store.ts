@@ -105,26 +105,8 @@ function toChoices(json: string): number[] {
   return Choices.parse(JSON.parse(json));
 }
 
-/** What is needed to create a poll. */
-export interface NewPoll {
-  readonly kind: PollKind;
-  readonly question: string;
-  readonly options: readonly string[];
-  readonly multiple: boolean;
-  readonly anonymous: boolean;
-  readonly hideResults: boolean;
-  readonly minBallots: number;
-  readonly audience: Audience;
-  readonly unitId: number;
-  readonly createdById: number;
-  readonly chatId: number;
-  readonly platform: string;
-  readonly chatExternalId: string;
-  readonly chatTitle: string;
-  readonly salt: string;
-  readonly closesAt: Date | null;
-  readonly createdAt: Date;
-}
+/** What is needed to create a poll: everything but what the database and the close decide. */
+export type NewPoll = Omit<Poll, 'id' | 'status' | 'closedAt' | 'eligibleAtClose'>;
 
 /** Creates a poll and returns it (its id is the `#N` people see). */
 export async function createPoll(tx: Tx, p: NewPoll): Promise<Poll> {
