@@ -20,10 +20,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Telegraf, TelegramError, type Telegram } from 'telegraf';
 import type { Logger } from 'pino';
 import { DeliveryError, type Adapter, type Capabilities, type IncomingSink, type RateLimits, type SendResult } from '../bot/adapter.ts';
-import type { Button, ChatRef, OutgoingMessage } from '../bot/types.ts';
+import type { Button, ChatRef, Incoming, OutgoingMessage } from '../bot/types.ts';
 import { systemClock, type Clock } from '../clock.ts';
 import { errorInfo, redactToken, toDeliveryError } from './telegram/errors.ts';
-import { ALLOWED_UPDATES, mapUpdate, type TgUpdate } from './telegram/inbound.ts';
+import { ALLOWED_UPDATES, mapUpdate, type TgMessage, type TgUpdate } from './telegram/inbound.ts';
+import { withText } from '../bot/text-attachments.ts';
+
+/** How long downloading a document sent to the bot may take. */
+const DOCUMENT_DOWNLOAD_TIMEOUT_MS = 20_000;
 
 /** Telegram's documented broadcast limits (Bot FAQ): ~30 messages/s overall, ~1/s per chat, 20/min per group. */
 export const TELEGRAM_DEFAULT_RATE_LIMITS: RateLimits = { globalPerSecond: 30, perChatIntervalMs: 1000, perGroupPerMinute: 20 };
@@ -277,8 +281,9 @@ export class TelegramAdapter implements Adapter {
     if (result.kind === 'skip') {
       this.log.debug({ updateId: update.update_id, reason: result.reason }, 'telegram update skipped');
     } else {
+      const incoming = await this.withDocumentText(result.incoming, update.message?.document, update.update_id);
       try {
-        await this.sink!(result.incoming);
+        await this.sink!(incoming);
       } catch (err) {
         throw new SinkFailure(err);
       }
@@ -290,6 +295,39 @@ export class TelegramAdapter implements Adapter {
         this.log.warn({ updateId: update.update_id, err: errorInfo(err, this.token) }, 'answerCallbackQuery failed');
       });
     }
+  }
+
+  /**
+   * Reads a small text document sent with a message (a question bank as .csv) into its
+   * attachment before the event is recorded; see src/bot/text-attachments.ts. The download URL
+   * holds the token, so only the redacted error is logged.
+   */
+  private async withDocumentText(incoming: Incoming, document: TgMessage['document'], updateId: number): Promise<Incoming> {
+    const content = incoming.content;
+    if (!document || content.type !== 'text' || !content.attachments?.length) return incoming;
+    // Only a file with a caption addressed to the bot (a command, a mention, or any caption in a
+    // private chat) is fetched: not every spreadsheet members share.
+    const caption = content.text.trim();
+    const addressed = caption !== '' && (/^[/#＃]/.test(caption) || content.mentionsBot || incoming.chat.kind === 'private');
+    if (!addressed) return incoming;
+    const attachments = await Promise.all(
+      content.attachments.map((a) =>
+        a.ref !== document.file_id
+          ? a
+          : withText(
+              a,
+              { ...(document.file_size !== undefined ? { size: document.file_size } : {}), ...(document.mime_type ? { mimeType: document.mime_type } : {}) },
+              async () => {
+                const url = await this.bot.telegram.getFileLink(document.file_id);
+                const res = await fetch(url, { signal: AbortSignal.timeout(DOCUMENT_DOWNLOAD_TIMEOUT_MS) });
+                if (!res.ok) throw new Error(`file download answered HTTP ${res.status}`);
+                return new Uint8Array(await res.arrayBuffer());
+              },
+              (err) => this.log.warn({ updateId, err: errorInfo(err, this.token) }, 'telegram document not downloaded; the feature is told it is unreadable'),
+            ),
+      ),
+    );
+    return { ...incoming, content: { ...content, attachments } };
   }
 
   private onHandlerError(err: unknown, update: TgUpdate): void {

@@ -34,6 +34,15 @@ export interface Attachment {
   /** Platform reference to fetch it later (Telegram file_id, Wechaty message id). */
   readonly ref: string;
   readonly name?: string;
+  /**
+   * The content of a small text document (`.csv` or `.txt`, at most TEXT_ATTACHMENT_MAX_BYTES),
+   * read by the adapter BEFORE the event is recorded, so it is processed from the inbox like the
+   * rest of the message (e.g. `/quiz import 名称` sent as a file's caption). Absent for photos,
+   * other or larger files, or when the download failed (`textError` says why).
+   */
+  readonly text?: string;
+  /** Why a text document's content is missing: `tooBig` or `unreadable` (download or decoding failed). */
+  readonly textError?: 'tooBig' | 'unreadable';
 }
 
 /** What arrived. Every variant ends up as a text command or a bare answer in the router. */

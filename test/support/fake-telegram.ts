@@ -191,6 +191,8 @@ export class FakeTelegram {
   private nextUpdateId: number;
   private readonly messageIds = new Map<number, number>();
   private readonly callbackQueries = new Map<string, { answered: boolean }>();
+  /** Files people "uploaded" (addFile): file_id → path and bytes, served by getFile and /file/bot<token>/<path>. */
+  private readonly files = new Map<string, { path: string; bytes: Buffer }>();
   private failures: (FailureSpec & { left: number })[] = [];
   private server: Server | undefined;
   private waiter: Waiter | undefined;
@@ -277,7 +279,7 @@ export class FakeTelegram {
     caption?: string;
     replyTo?: Message;
     photoFileId?: string;
-    document?: { fileId: string; fileName: string };
+    document?: { fileId: string; fileName: string; bytes?: Buffer; mimeType?: string };
     date?: number;
   }): { updateId: number; message: Message } {
     const chat: FakeChat = { id: args.chat.id, type: args.chat.type ?? 'supergroup', title: args.chat.title };
@@ -291,7 +293,7 @@ export class FakeTelegram {
     caption?: string;
     replyTo?: Message;
     photoFileId?: string;
-    document?: { fileId: string; fileName: string };
+    document?: { fileId: string; fileName: string; bytes?: Buffer; mimeType?: string };
     date?: number;
   }): { updateId: number; message: Message } {
     const f = args.from;
@@ -307,7 +309,7 @@ export class FakeTelegram {
       caption?: string;
       replyTo?: Message;
       photoFileId?: string;
-      document?: { fileId: string; fileName: string };
+      document?: { fileId: string; fileName: string; bytes?: Buffer; mimeType?: string };
       date?: number;
     },
   ): { updateId: number; message: Message } {
@@ -335,11 +337,24 @@ export class FakeTelegram {
       ];
     }
     if (args.document) {
-      message.document = { file_id: args.document.fileId, file_unique_id: `u-${args.document.fileId}`, file_name: args.document.fileName };
+      const d = args.document;
+      if (d.bytes) this.addFile(d.fileId, d.fileName, d.bytes);
+      message.document = {
+        file_id: d.fileId,
+        file_unique_id: `u-${d.fileId}`,
+        file_name: d.fileName,
+        ...(d.mimeType ? { mime_type: d.mimeType } : {}),
+        ...(d.bytes ? { file_size: d.bytes.length } : {}),
+      };
     }
     if (args.replyTo) message.reply_to_message = args.replyTo;
     const updateId = this.injectUpdate({ message });
     return { updateId, message: message as unknown as Message };
+  }
+
+  /** Makes a file downloadable with getFile and the file URL, as if a person had sent it. */
+  addFile(fileId: string, fileName: string, bytes: Buffer): void {
+    this.files.set(fileId, { path: `documents/file_${this.files.size + 1}${/\.[A-Za-z0-9]{1,8}$/.exec(fileName)?.[0] ?? ''}`, bytes });
   }
 
   /** Injects a press on an inline button of a message the bot sent; returns the update id and query id. */
@@ -511,6 +526,16 @@ export class FakeTelegram {
       res.end(JSON.stringify(body));
     };
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const download = /^\/file\/bot([^/]+)\/(.+)$/.exec(url.pathname);
+    if (download) {
+      this.calls.push({ seq: ++this.seq, method: 'downloadFile', at: this.clock(), payload: { path: download[2]! }, files: [] });
+      this.changed();
+      const file = download[1] === this.token ? [...this.files.values()].find((f) => f.path === download[2]) : undefined;
+      if (!file) return reply(404, { ok: false, error_code: 404, description: 'Not Found' });
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(file.bytes.length) });
+      res.end(file.bytes);
+      return;
+    }
     const m = /^\/bot([^/]+)\/([A-Za-z]+)$/.exec(url.pathname);
     if (!m) return reply(404, { ok: false, error_code: 404, description: 'Not Found' });
     if (m[1] !== this.token) return reply(401, { ok: false, error_code: 401, description: 'Unauthorized' });
@@ -565,6 +590,11 @@ export class FakeTelegram {
     }
     if (failure) throw new ApiError(failure.code, failure.description, failure.retryAfter !== undefined ? { retry_after: failure.retryAfter } : undefined);
     switch (method) {
+      case 'getFile': {
+        const file = this.files.get(String(p.file_id));
+        if (!file) throw new ApiError(400, 'Bad Request: invalid file_id');
+        return { file_id: String(p.file_id), file_unique_id: `u-${String(p.file_id)}`, file_size: file.bytes.length, file_path: file.path };
+      }
       case 'getMe':
         return { ...this.botUser, can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false };
       case 'getUpdates':

@@ -42,7 +42,7 @@ export interface TgMessage {
   readonly entities?: readonly TgEntity[];
   readonly caption_entities?: readonly TgEntity[];
   readonly photo?: readonly { readonly file_id: string }[];
-  readonly document?: { readonly file_id: string; readonly file_name?: string };
+  readonly document?: { readonly file_id: string; readonly file_name?: string; readonly file_size?: number; readonly mime_type?: string };
   readonly reply_to_message?: TgMessage;
 }
 

@@ -94,9 +94,10 @@ export function isStartableBankName(name: string): boolean {
 }
 
 /**
- * `/quiz import 名称` + a line break + the pasted CSV, or `/quiz import 名称 文件.csv` (a file in
- * the bot's imports folder). Read from the raw text: the CSV keeps its line breaks and full-width
- * punctuation exactly as typed.
+ * `/quiz import 名称` + a line break + the pasted CSV, `/quiz import 名称 文件.csv` (a file in
+ * the bot's imports folder), or `/quiz import 名称` alone as the caption of a CSV file sent with it
+ * (neither `csv` nor `file` set: the handler takes the attachment). Read from the raw text: the
+ * CSV keeps its line breaks and full-width punctuation exactly as typed.
  */
 function importArgs(raw: string, fail: (m: string) => never): QuizArgs {
   const rest = raw.replace(/^\S+[ \t]*/, '');
@@ -109,12 +110,13 @@ function importArgs(raw: string, fail: (m: string) => never): QuizArgs {
     return { action: 'import', name, csv: body };
   }
   const parts = head.split(/\s+/).filter(Boolean);
-  const file = parts.pop();
+  const last = parts.at(-1) ?? '';
+  const namesFile = /\.csv$/i.test(last);
+  if (namesFile && (parts.length < 2 || !CSV_FILE.test(last) || last.includes('..'))) return fail('a file in the imports folder: a plain name ending in .csv, after the bank name');
+  const file = namesFile ? parts.pop() : undefined;
   const name = parts.join(' ').normalize('NFKC');
-  if (!file || !CSV_FILE.test(file) || file.includes('..') || !name || [...name].length > MAX_BANK_NAME) {
-    return fail('import needs a bank name and a CSV (pasted on the next lines, or a file name)');
-  }
-  return { action: 'import', name, file };
+  if (!name || [...name].length > MAX_BANK_NAME) return fail('import needs a bank name and a CSV (pasted on the next lines, a file name, or a file sent with it)');
+  return file ? { action: 'import', name, file } : { action: 'import', name };
 }
 
 /** What `/answer` carries: an optional quiz id and question number, and the answer text. */

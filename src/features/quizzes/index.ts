@@ -183,7 +183,7 @@ export function quizzesFeature(services: FeatureServices, options: QuizFeatureOp
     if (catalog.isFileBankName(args.name) || (await catalog.findBank(ctx.db, args.name))) {
       throw new UserError('quizzes.import.nameTaken', { name: args.name });
     }
-    const text = args.csv ?? readImportFile(args.file!);
+    const text = args.csv ?? (args.file !== undefined ? readImportFile(args.file) : attachedCsv(ctx));
     let result: CsvImport;
     try {
       result = parseQuizCsv(text);
@@ -196,6 +196,16 @@ export function quizzesFeature(services: FeatureServices, options: QuizFeatureOp
     const bankId = await createImportedBank(ctx.db, { name: args.name, foldedName: folded, createdById: ctx.member.id, unitId: ctx.member.unitId, now: ctx.now() }, result.accepted);
     await ctx.audit('quiz.import', `bank ${bankId} "${args.name}": ${result.accepted.length} accepted, ${result.refused.length} refused`);
     ctx.reply([ctx.t('quizzes.import.done', { name: args.name, accepted: result.accepted.length, refused: result.refused.length }), report, ctx.t('quizzes.import.next', { name: args.name })].filter(Boolean).join('\n'));
+  }
+
+  /** The CSV sent as a file with the command (its caption), read by the adapter; see Attachment.text. */
+  function attachedCsv(ctx: Context): string {
+    const content = ctx.incoming.content;
+    const doc = content.type === 'text' ? content.attachments?.find((a) => a.kind === 'file') : undefined;
+    if (doc?.text !== undefined) return doc.text;
+    if (doc?.textError === 'tooBig') throw new UserError('quizzes.import.format.tooBig', { max: `${MAX_IMPORT_BYTES / 1000} kB` });
+    if (doc) throw new UserError('quizzes.import.attachmentUnreadable', { file: doc.name ?? '' });
+    throw new UsageError();
   }
 
   function readImportFile(file: string): string {

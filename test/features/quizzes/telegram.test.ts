@@ -150,3 +150,49 @@ describe('Telegram: a group quiz with native quiz polls', () => {
     expect(groupTexts(x).at(-1)).toBe(['东北流村党支部 学习积分榜：', '1. 张三 19分', '2. 王五 10分', '3. 李四 9分', '本单位3人，3人有积分。'].join('\n'));
   });
 });
+
+describe('Telegram: a question bank sent as a CSV file', () => {
+  const CSV = [
+    '题目,选项,答案,解析,出处',
+    '党的最高领导机关是什么？,党的全国代表大会和它所产生的中央委员会|中央纪律检查委员会|国务院,A,党的最高领导机关是党的全国代表大会和它所产生的中央委员会。,《中国共产党章程》第二章第十条',
+    '答案超范围的题,甲|乙|丙,D,解析,出处',
+  ].join('\r\n');
+
+  /** A group message with a document, processed and its replies sent. */
+  async function sendFile(x: Harness, caption: string | undefined, document: { fileId: string; fileName: string; bytes?: Buffer }): Promise<void> {
+    const { updateId } = x.fake.injectGroupMessage({ chat: group, from: admin, ...(caption !== undefined ? { caption } : {}), document, date: Math.floor(x.clock.now().getTime() / 1000) });
+    await x.fake.waitForConfirmed(updateId);
+    await flush(x);
+  }
+
+  it('imports the file sent with the caption /quiz import 名称, and only files addressed to the bot are fetched', { timeout: 90_000 }, async () => {
+    const x = await build();
+    await say(x, admin, '/bindchat 东北流村党支部');
+
+    // A spreadsheet shared in the group without a command is not downloaded.
+    await sendFile(x, undefined, { fileId: 'shared', fileName: '名单.csv', bytes: Buffer.from('a,b\n') });
+    await sendFile(x, '大家看看这个表', { fileId: 'shared2', fileName: '名单.csv', bytes: Buffer.from('a,b\n') });
+    expect(x.fake.callsOf('getFile')).toHaveLength(0);
+
+    // Excel's "CSV UTF-8" starts with a byte-order mark.
+    const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(CSV, 'utf8')]);
+    await sendFile(x, '/quiz import 党章补充', { fileId: 'bank-1', fileName: '题库.csv', bytes });
+    expect(x.fake.callsOf('getFile').map((c) => c.payload.file_id)).toEqual(['bank-1']);
+    expect(x.fake.callsOf('downloadFile')).toHaveLength(1);
+    expect(groupTexts(x).at(-1)).toBe(['题库“党章补充”导入完成：接受1行，拒绝1行。', '第3行：答案“D”超出范围，只有3个选项', '发送“/quiz 党章补充”开始答题。'].join('\n'));
+    await say(x, zhang, '/quiz 党章补充 1');
+    expect(groupTexts(x).at(-1)).toBe('答题 #1 开始：党章补充，共1题，每题30秒。答对得分，越快分越高。');
+    expect(String(x.fake.callsOf('sendPoll')[0]!.payload.question)).toContain('党的最高领导机关是什么？');
+
+    // A file Telegram cannot hand over, and one too big to read, get a clear answer and no bank.
+    await sendFile(x, '/quiz import 党史', { fileId: 'gone', fileName: '党史.csv' });
+    expect(groupTexts(x).at(-1)).toBe('没能读取文件“党史.csv”。请确认是CSV文件（UTF-8或Excel导出的CSV），再发一次，或者换行后直接粘贴CSV内容。');
+    await sendFile(x, '/quiz import 党史', { fileId: 'big', fileName: '党史.csv', bytes: Buffer.alloc(300_000, 0x41) });
+    expect(groupTexts(x).at(-1)).toBe('CSV太大了，最多200 kB。');
+    expect(x.fake.callsOf('getFile').map((c) => c.payload.file_id)).toEqual(['bank-1', 'gone']);
+    // The command alone, without a file or a CSV, gets the usage.
+    await say(x, admin, '/quiz import 党史');
+    expect(groupTexts(x).at(-1)).toContain('/quiz import 题库名');
+    expect(await x.db.db.quizBank.count()).toBe(1);
+  });
+});
