@@ -33,7 +33,8 @@ import {
   type RateLimits,
   type SendResult,
 } from '../bot/adapter.ts';
-import type { ChatRef, OutgoingMessage } from '../bot/types.ts';
+import type { Attachment, ChatRef, Incoming, OutgoingMessage } from '../bot/types.ts';
+import { isTextDocument, withText } from '../bot/text-attachments.ts';
 import { toIncoming } from './wechat/incoming.ts';
 import { ProcessListenerGuard } from './wechat/process-guard.ts';
 
@@ -99,6 +100,11 @@ function errorText(error: unknown): string {
 }
 
 /** The WeChat platform behind the `Adapter` interface, on Wechaty. */
+/** How long after sending a file a person's command still carries it (WeChat files have no caption). */
+const FILE_FOLLOW_UP_MS = 10 * 60_000;
+/** Files remembered at most (one per person and chat). */
+const RECENT_FILES_MAX = 1000;
+
 export class WechatAdapter implements Adapter {
   readonly platform = 'wechat' as const;
   readonly capabilities: Capabilities;
@@ -112,6 +118,12 @@ export class WechatAdapter implements Adapter {
   private selfName: string | undefined;
   /** The tail of each chat's handling chain: messages of one chat are handled in arrival order. */
   private readonly chains = new Map<string, Promise<void>>();
+  /**
+   * The last text document (a .csv) each person sent in each chat, for FILE_FOLLOW_UP_MS: WeChat
+   * files carry no caption, so a command sent right after the file carries it instead (as a
+   * Telegram caption would). Key: chat id + user id. Downloaded only when such a command comes.
+   */
+  private readonly recentFiles = new Map<string, { readonly msg: Message; readonly attachment: Attachment; readonly at: number }>();
 
   /** Validates the options; connects nothing until `start`. */
   constructor(private readonly options: WechatAdapterOptions) {
@@ -356,6 +368,42 @@ export class WechatAdapter implements Adapter {
     }
   }
 
+  /**
+   * Remembers a text document a person sends; gives a command the same person sends in the same
+   * chat within FILE_FOLLOW_UP_MS that document, read (see src/bot/text-attachments.ts).
+   */
+  private async withRecentFile(incoming: Incoming, msg: Message): Promise<Incoming> {
+    const content = incoming.content;
+    if (content.type !== 'text') return incoming;
+    const key = `${incoming.chat.chatId}\0${incoming.actor.userId}`;
+    const now = Date.now();
+    const file = content.attachments?.find((a) => a.kind === 'file' && isTextDocument(a.name));
+    if (file) {
+      this.recentFiles.delete(key);
+      this.recentFiles.set(key, { msg, attachment: file, at: now });
+      // Bounded: the oldest entries go first (a Map iterates in insertion order).
+      for (const k of this.recentFiles.keys()) {
+        if (this.recentFiles.size <= RECENT_FILES_MAX) break;
+        this.recentFiles.delete(k);
+      }
+      return incoming;
+    }
+    const recent = this.recentFiles.get(key);
+    const isCommand = /^[/#＃]/.test(content.text.trim()) || content.mentionsBot;
+    if (!recent || !isCommand || content.attachments?.length) return incoming;
+    if (now - recent.at > FILE_FOLLOW_UP_MS) {
+      this.recentFiles.delete(key);
+      return incoming;
+    }
+    const attachment = await withText(
+      recent.attachment,
+      {},
+      async () => (await recent.msg.toFileBox()).toBuffer(),
+      (err) => this.logger.warn({ err, messageId: recent.msg.id }, 'WeChat file not read; the feature is told it is unreadable'),
+    );
+    return { ...incoming, content: { ...content, attachments: [attachment] } };
+  }
+
   /** Normalises and hands one message to the sink; logs, never rethrows, whatever fails. */
   private async handle(msg: Message): Promise<void> {
     try {
@@ -364,7 +412,7 @@ export class WechatAdapter implements Adapter {
       const names = [...(this.options.botNames ?? []), ...(this.selfName ? [this.selfName] : [])];
       const incoming = await toIncoming(msg, { botNames: names });
       if (!incoming) return;
-      await sink(incoming);
+      await sink(await this.withRecentFile(incoming, msg));
     } catch (error) {
       this.logger.error({ err: error, messageId: msg.id }, 'handling a WeChat message failed');
     }

@@ -196,6 +196,31 @@ describe('WeChat end to end', () => {
     expect(await running!.database.db.inboundEvent.count({ where: { status: 'failed' } })).toBe(0);
   });
 
+  it('a question bank sent as a CSV file (saved by Excel as GB18030) is imported by the command sent after it', async () => {
+    const { say, secretary, zhang, wx, adapter } = await startBot();
+    await say(secretary, '/bindchat 东北流村党支部');
+    await say(zhang, '我来了');
+    const csv = [
+      '题目,选项,答案,解析,出处',
+      '党的最高领导机关是什么？,党的全国代表大会和它所产生的中央委员会|中央纪律检查委员会|国务院,A,党的最高领导机关是党的全国代表大会和它所产生的中央委员会。,《中国共产党章程》第二章第十条',
+      '答案超范围的题,甲|乙|丙,D,解析,出处',
+    ].join('\r\n');
+    // GB18030 bytes of the CSV, made without a codec library: Node decodes GB18030 but does not
+    // encode it, so each character is looked up by decoding two-byte candidates once.
+    const gb = gb18030Encoder();
+    const fileId = wx.sendFile(secretary, '题库.csv', gb(csv));
+    await adapter.processed.find((e) => e === fileId, 'the bot to process the file');
+    // Someone else's command does not carry the secretary's file (and members may not import).
+    expect(await say(zhang, '/quiz import 党章补充')).toEqual(['只有书记或管理员可以导入题库。']);
+    const last = await running!.database.db.inboundEvent.findFirstOrThrow({ orderBy: { id: 'desc' } });
+    expect(last.payload).toContain('/quiz import');
+    expect(last.payload).not.toContain('attachments');
+    expect(await say(secretary, '/quiz import 党章补充')).toEqual([
+      ['题库“党章补充”导入完成：接受1行，拒绝1行。', '第3行：答案“D”超出范围，只有3个选项', '发送“/quiz 党章补充”开始答题。'].join('\n'),
+    ]);
+    expect((await say(secretary, '/quiz 党章补充 1')).join('\n')).toContain('党的最高领导机关是什么？');
+  });
+
   it('the binding survives a rename of the group', async () => {
     const { say, secretary, zhang, wx, database } = await startBot();
     await say(secretary, '/bindchat 东北流村党支部');
@@ -296,3 +321,28 @@ describe('WeChat end to end', () => {
     expect(exit.exitAt - report.stoppedAt).toBeLessThan(5000);
   }, CHILD_TEST_TIMEOUT_MS);
 });
+
+/**
+ * A GB18030 encoder for the characters a test uses: every two-byte GBK code is decoded once with
+ * Node's TextDecoder and the table inverted (ASCII stays one byte).
+ */
+function gb18030Encoder(): (text: string) => Buffer {
+  const table = new Map<string, number[]>();
+  const decoder = new TextDecoder('gb18030');
+  for (let hi = 0x81; hi <= 0xfe; hi++) {
+    for (let lo = 0x40; lo <= 0xfe; lo++) {
+      if (lo === 0x7f) continue;
+      const ch = decoder.decode(Uint8Array.of(hi, lo));
+      if (ch.length === 1 && !table.has(ch)) table.set(ch, [hi, lo]);
+    }
+  }
+  return (text) =>
+    Buffer.from(
+      [...text].flatMap((ch) => {
+        if (ch.charCodeAt(0) < 0x80) return [ch.charCodeAt(0)];
+        const bytes = table.get(ch);
+        if (!bytes) throw new Error(`no GBK code for ${ch}`);
+        return bytes;
+      }),
+    );
+}

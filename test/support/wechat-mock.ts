@@ -130,6 +130,8 @@ export interface MockedWechat {
   say(member: MockContact, text: string, options?: SayOptions): string;
   /** A member sends a picture; returns the message id. */
   sendImage(member: MockContact, to?: MockRoom | MockContact): string;
+  /** A member sends a file (`bytes` named `name`); returns the message id. */
+  sendFile(member: MockContact, name: string, bytes: Buffer, to?: MockRoom | MockContact): string;
   /** The puppet delivers message `id` again (a replay after a reconnect). */
   redeliver(id: string): void;
   /** Renames a room, as a member would. */
@@ -217,6 +219,13 @@ export function createMockedWechat(
       const ids = [...mocker.cacheMessagePayload.keys()];
       if (ids.length !== before + 1) throw new Error('the mock did not record the image message');
       return ids[ids.length - 1] as string;
+    },
+    sendFile(member, name, bytes, to = room) {
+      // The mock's own say(FileBox) types a .csv as Unknown; WeChat delivers it as an Attachment.
+      const id = `file-${process.pid}-${++counter}`;
+      mocker.cacheFileBoxPayload.set(id, FileBox.fromBase64(bytes.toString('base64'), name).toJSON());
+      const base = { id, talkerId: member.id, timestamp: Date.now(), type: types.Message.Attachment, filename: name };
+      return emitMessage(to instanceof mocker.RoomMock ? { ...base, roomId: to.id, mentionIdList: [] } : { ...base, listenerId: to.id });
     },
     redeliver(id) {
       puppet.emit('message', { messageId: id });
