@@ -9,6 +9,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlDriverAdapter, SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { Prisma, PrismaClient } from './generated/sqlite/client.ts';
 import { PrismaClient as PgPrismaClient } from './generated/postgresql/client.ts';
+import { cacheStatements } from './statement-cache.ts';
 import { DatabaseUrlError, pgConnectionFields, providerOf, redactUrl, sqliteFilePath, type Provider } from './datasource.ts';
 
 export { DatabaseUrlError, providerOf, type Provider };
@@ -43,8 +44,9 @@ export const SQLITE_BUSY_TIMEOUT_MS = 5000;
 const SQLITE_PRAGMAS = `PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS};`;
 
 /**
- * Wraps the SQLite adapter factory so every connection it opens gets SQLITE_PRAGMAS first and is
- * used by one thing at a time (see `serialized`).
+ * Wraps the SQLite adapter factory so every connection it opens reuses its prepared statements
+ * (statement-cache.ts), gets SQLITE_PRAGMAS first and is used by one thing at a time (see
+ * `serialized`).
  */
 function sqliteAdapter(file: string): SqlDriverAdapterFactory {
   const base = new PrismaBetterSqlite3({ url: file, timeout: SQLITE_BUSY_TIMEOUT_MS });
@@ -53,6 +55,7 @@ function sqliteAdapter(file: string): SqlDriverAdapterFactory {
     adapterName: base.adapterName,
     async connect(): Promise<SqlDriverAdapter> {
       const adapter = await base.connect();
+      cacheStatements(adapter);
       await adapter.executeScript(SQLITE_PRAGMAS);
       return serialized(adapter);
     },
