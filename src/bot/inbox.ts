@@ -90,7 +90,8 @@ export class Inbox {
             data: { ...(result.ignored ? { status: 'ignored' } : {}), ...(marks.redact ? { payload: redactedPayload(incoming) } : {}) },
           });
         }
-        if (result.outgoing.length) await enqueueMessages(tx, result.outgoing, this.deps.capabilitiesOf, now);
+        // The claim above is this event's, once: no reply keyed `evt:<id>:<n>` can exist yet.
+        if (result.outgoing.length) await enqueueMessages(tx, result.outgoing, this.deps.capabilitiesOf, now, { freshKeys: true });
         return result.ignored ? ('ignored' as const) : ('done' as const);
       });
     } catch (err) {
