@@ -83,9 +83,15 @@ export class Inbox {
         const claimed = await tx.inboundEvent.updateMany({ where: { id, status: 'received' }, data: { status: 'done', processedAt: now } });
         if (claimed.count !== 1) return 'duplicate' as const;
         const result = await this.deps.router.route(tx, incoming, eventKey, marks);
-        if (result.ignored) await tx.inboundEvent.update({ where: { id }, data: { status: 'ignored' } });
-        if (marks.redact) await tx.inboundEvent.update({ where: { id }, data: { payload: redactedPayload(incoming) } });
-        if (result.outgoing.length) await enqueueMessages(tx, result.outgoing, this.deps.capabilitiesOf, now);
+        // One more write of the row, and only when routing asked for it (ignored, or to be redacted).
+        if (result.ignored || marks.redact) {
+          await tx.inboundEvent.updateMany({
+            where: { id },
+            data: { ...(result.ignored ? { status: 'ignored' } : {}), ...(marks.redact ? { payload: redactedPayload(incoming) } : {}) },
+          });
+        }
+        // The claim above is this event's, once: no reply keyed `evt:<id>:<n>` can exist yet.
+        if (result.outgoing.length) await enqueueMessages(tx, result.outgoing, this.deps.capabilitiesOf, now, { freshKeys: true });
         return result.ignored ? ('ignored' as const) : ('done' as const);
       });
     } catch (err) {

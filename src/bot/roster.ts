@@ -26,14 +26,25 @@ function toMemberInfo(m: { id: number; name: string; role: string; unitId: numbe
   return { id: m.id, name: m.name, role: toRole(m.role), unitId: m.unitId };
 }
 
-/** Finds or creates the chat row for a platform chat, refreshing its title. */
+/**
+ * Finds or creates the chat row for a platform chat, refreshing its title. The row is only read
+ * when it exists and its title is unchanged (every message but the first and a rename): no write,
+ * so no row lock on PostgreSQL serialising a chat's messages across instances.
+ */
 export async function resolveChat(db: Tx, ref: ChatRef): Promise<ChatInfo> {
   const title = (ref.title ?? ref.chatId).slice(0, 200);
-  const row = await db.chat.upsert({
-    where: { platform_externalId: { platform: ref.platform, externalId: ref.chatId } },
-    create: { platform: ref.platform, externalId: ref.chatId, kind: ref.kind, title },
-    update: ref.title !== undefined ? { title } : {},
-  });
+  const where = { platform_externalId: { platform: ref.platform, externalId: ref.chatId } };
+  let row = await db.chat.findUnique({ where });
+  if (!row) {
+    // An upsert, not a create: the first messages of a new chat may race (two instances).
+    row = await db.chat.upsert({
+      where,
+      create: { platform: ref.platform, externalId: ref.chatId, kind: ref.kind, title },
+      update: ref.title !== undefined ? { title } : {},
+    });
+  } else if (ref.title !== undefined && row.title !== title) {
+    row = await db.chat.update({ where: { id: row.id }, data: { title } });
+  }
   return { id: row.id, ref: { ...ref, title: row.title }, unitId: row.unitId, masses: row.masses };
 }
 

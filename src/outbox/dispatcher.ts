@@ -165,18 +165,23 @@ export class OutboxDispatcher {
     const rows: Row[] = await this.opts.db.outboxMessage.findMany({
       where: { platform: { in: online }, status: { in: ['pending', 'sending'] } },
       orderBy: { id: 'asc' },
-      take: 2000,
+      take: OUTBOX_PAGE,
       select: { id: true, platform: true, chatId: true, chatKind: true, payload: true, status: true, attempts: true, notBefore: true, lockedBy: true, lockedUntil: true },
     });
     const heads = new Map<string, Row>();
+    const queued = new Map<string, number>();
     for (const r of rows) {
       const k = `${r.platform}\u0000${r.chatId}`;
       if (!heads.has(k)) heads.set(k, r);
+      queued.set(k, (queued.get(k) ?? 0) + 1);
     }
     let wait = this.idleMs;
+    // Whether the next pass should start at once: a chat just sent to has more waiting, a send
+    // failed (its retry time is known only after the pass), or the page of rows was full.
+    let again = rows.length >= OUTBOX_PAGE;
     const sends: Promise<void>[] = [];
     // Oldest waiting message first (heads come in id order): first come, first served across chats.
-    for (const head of heads.values()) {
+    for (const [key, head] of heads) {
       const t = now.getTime();
       if (head.notBefore.getTime() > t && head.status === 'pending') {
         wait = Math.min(wait, head.notBefore.getTime() - t);
@@ -193,11 +198,17 @@ export class OutboxDispatcher {
       }
       if (!(await this.claim(head, now))) continue;
       limiter.record(head.chatId, isGroup, t);
-      sends.push(this.deliver(head));
+      if ((queued.get(key) ?? 0) > 1) again = true;
+      sends.push(
+        this.deliver(head).then((sent) => {
+          if (!sent) again = true;
+        }),
+      );
     }
     await Promise.all(sends);
     this.lastDue = due;
-    return sends.length ? 0 : wait;
+    // Nothing else known to be sendable: sleep until `wait` or until an enqueue wakes the loop.
+    return sends.length && again ? 0 : wait;
   }
 
   /** Leases one row for this instance; false when another instance got it first. */
@@ -209,7 +220,8 @@ export class OutboxDispatcher {
     return count === 1;
   }
 
-  private async deliver(row: Row): Promise<void> {
+  /** Sends one leased row and records the outcome; true when it was sent (or had nothing to send). */
+  private async deliver(row: Row): Promise<boolean> {
     const adapter = this.adapters.get(row.platform as Platform)!;
     const message = JSON.parse(row.payload) as OutgoingMessage;
     const chat: ChatRef = { platform: row.platform as Platform, chatId: row.chatId, kind: row.chatKind === 'private' ? 'private' : 'group' };
@@ -220,7 +232,7 @@ export class OutboxDispatcher {
         const link = await db.nativePoll.findFirst({ where: { platform: row.platform, chatId: row.chatId, nativeKey: message.nativeKey }, orderBy: { id: 'desc' } });
         if (!link) {
           await this.markSent(row, undefined);
-          return;
+          return true;
         }
         nativeRef = { messageId: link.messageId, nativePollId: link.nativePollId };
       }
@@ -240,13 +252,16 @@ export class OutboxDispatcher {
         });
       }
       await this.markSent(row, result.messageId, eraseIfEphemeral(message));
+      return true;
     } catch (err) {
       await this.markFailedAttempt(row, err, eraseIfEphemeral(message));
+      return false;
     }
   }
 
   private async markSent(row: Row, messageId: string | undefined, erase: { payload?: string } = {}): Promise<void> {
-    await this.opts.db.outboxMessage.update({
+    // updateMany: no RETURNING of the whole row, which nothing here reads.
+    await this.opts.db.outboxMessage.updateMany({
       where: { id: row.id },
       data: { status: 'sent', sentAt: this.opts.clock.now(), lockedBy: null, lockedUntil: null, externalMessageId: messageId ?? null, lastError: null, ...erase },
     });
@@ -275,6 +290,9 @@ export class OutboxDispatcher {
     });
   }
 }
+
+/** Rows read per pass: more than one head per chat, so a chat's next message is seen at once. */
+const OUTBOX_PAGE = 2000;
 
 /** The payload that replaces an ephemeral message's text once it is delivered or given up. */
 export const ERASED_PAYLOAD = JSON.stringify({ kind: 'text', text: '[erased]', ephemeral: true });

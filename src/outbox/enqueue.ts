@@ -18,13 +18,26 @@ export interface OutboxItem {
  * platform's capabilities (split texts become several rows `key#1`, `key#2`, …). A key already
  * present is skipped, so reprocessing an event or re-firing a schedule never sends twice.
  * Returns the number of rows actually added.
+ *
+ * With `freshKeys` the caller guarantees that no row with these keys can exist (the inbox, whose
+ * transaction holds the claim of the event the keys are named after): the rows are inserted in
+ * one statement without looking first. Should a key exist after all, the insert fails with a
+ * unique violation and the caller's transaction rolls back; nothing is sent twice.
  */
 export async function enqueueMessages(
   tx: Tx,
   items: readonly OutboxItem[],
   capabilitiesOf: (platform: ChatRef['platform']) => Capabilities | undefined,
   now: Date,
+  options: { freshKeys?: boolean } = {},
 ): Promise<number> {
+  if (options.freshKeys) {
+    const data = items.flatMap((item) => {
+      const caps = capabilitiesOf(item.chat.platform);
+      return caps ? renderFor(item.message, caps).map((message, i, all) => rowOf(item, message, all.length === 1 ? item.key : `${item.key}#${i + 1}`, now)) : [];
+    });
+    return data.length ? (await tx.outboxMessage.createMany({ data })).count : 0;
+  }
   let added = 0;
   for (const item of items) {
     const caps = capabilitiesOf(item.chat.platform);
@@ -34,19 +47,21 @@ export async function enqueueMessages(
       const idempotencyKey = rendered.length === 1 ? item.key : `${item.key}#${i + 1}`;
       const exists = await tx.outboxMessage.findUnique({ where: { idempotencyKey }, select: { id: true } });
       if (exists) continue;
-      await tx.outboxMessage.create({
-        data: {
-          platform: item.chat.platform,
-          chatId: item.chat.chatId,
-          chatKind: item.chat.kind,
-          payload: JSON.stringify(rendered[i]),
-          idempotencyKey,
-          notBefore: item.notBefore ?? now,
-          createdAt: now,
-        },
-      });
+      await tx.outboxMessage.create({ data: rowOf(item, rendered[i]!, idempotencyKey, now) });
       added++;
     }
   }
   return added;
+}
+
+function rowOf(item: OutboxItem, message: OutgoingMessage, idempotencyKey: string, now: Date) {
+  return {
+    platform: item.chat.platform,
+    chatId: item.chat.chatId,
+    chatKind: item.chat.kind,
+    payload: JSON.stringify(message),
+    idempotencyKey,
+    notBefore: item.notBefore ?? now,
+    createdAt: now,
+  };
 }
