@@ -9,37 +9,20 @@
  * src/features/polls/store.ts `reshuffle`, so its cost grows with the poll).
  *
  * Polls are created with the real commands; the ballots are inserted directly (set-based SQL).
- * Reports `pending` while the polls feature is not on this branch. `tsx bench/poll-results.ts [--quick]`.
+ * `tsx bench/poll-results.ts [--quick]`.
  */
 import crypto from 'node:crypto';
 import Database from 'better-sqlite3';
 import type { Database as Db } from '../src/db/client.ts';
 import { CountingAdapter, emit, machine, round, startBenchBot, textEvent, type BenchBot } from './support.ts';
 import type { App } from '../src/app.ts';
+import { tallyPoll } from '../src/features/polls/index.ts';
+import { getPoll } from '../src/features/polls/store.ts';
 
 const quick = process.argv.includes('--quick');
 const BALLOTS = quick ? 20_000 : 100_000;
 const REPEATS = 5;
 const ANON_VOTE_SIZES = quick ? [1_000, 5_000] : [1_000, 5_000, 20_000, 100_000];
-
-/** What this benchmark needs from src/features/polls (loaded at run time: the feature may not be here yet). */
-interface PollsModule {
-  tallyPoll(db: unknown, poll: unknown): Promise<unknown>;
-}
-interface PollsStore {
-  getPoll(db: unknown, id: number): Promise<{ id: number; anonymous: boolean; kind: string } | null>;
-}
-
-async function loadPolls(): Promise<{ polls: PollsModule; store: PollsStore } | undefined> {
-  const dir = '../src/features/polls/';
-  try {
-    const polls = (await import(`${dir}index.ts`)) as PollsModule;
-    const store = (await import(`${dir}store.ts`)) as PollsStore;
-    return typeof polls.tallyPoll === 'function' ? { polls, store } : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 const ADMIN = 'bench-admin';
 const CHAT = '第1村党支部群';
@@ -104,13 +87,13 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ best_ms: number; median
 }
 
 /** `tallyPoll` timed, with the Prisma query alone and an SQL GROUP BY of the same ballots beside it. */
-async function timeTally(mod: { polls: PollsModule; store: PollsStore }, database: Db, pollId: number): Promise<Record<string, unknown>> {
-  const poll = await mod.store.getPoll(database.db, pollId);
-  const tally = await timed(() => mod.polls.tallyPoll(database.db, poll));
-  const table = poll!.anonymous ? 'pollAnonBallot' : 'pollBallot';
+async function timeTally(database: Db, pollId: number): Promise<Record<string, unknown>> {
+  const poll = (await getPoll(database.db, pollId))!;
+  const tally = await timed(() => tallyPoll(database.db, poll));
+  const table = poll.anonymous ? 'pollAnonBallot' : 'pollBallot';
   const query = await timed(() => (database.db[table] as unknown as { findMany(a: unknown): Promise<unknown[]> }).findMany({ where: { pollId }, select: { choices: true, score: true } }));
-  const sqlTable = poll!.anonymous ? 'PollAnonBallot' : 'PollBallot';
-  const column = poll!.kind === 'rating' ? 'score' : 'choices';
+  const sqlTable = poll.anonymous ? 'PollAnonBallot' : 'PollBallot';
+  const column = poll.kind === 'rating' ? 'score' : 'choices';
   const grouped = await timed(() => database.db.$queryRawUnsafe<unknown[]>(`SELECT "${column}" AS k, COUNT(*) AS n FROM "${sqlTable}" WHERE "pollId" = ${pollId} GROUP BY "${column}"`));
   return {
     tallyPoll_best_ms: tally.best_ms,
@@ -122,7 +105,7 @@ async function timeTally(mod: { polls: PollsModule; store: PollsStore }, databas
   };
 }
 
-async function measure(mod: { polls: PollsModule; store: PollsStore }, bot: BenchBot | { app: App; database: Db; file?: string }): Promise<Record<string, unknown>> {
+async function measure(bot: BenchBot | { app: App; database: Db; file?: string }): Promise<Record<string, unknown>> {
   const { app, database } = bot;
   await say(app, ADMIN, '/bindchat 第1村党支部');
   await say(app, ADMIN, '/poll 村道先修哪一段 | 东段 | 西段 | 南段');
@@ -137,9 +120,9 @@ async function measure(mod: { polls: PollsModule; store: PollsStore }, bot: Benc
   await insertBallots(database, file, rating, 'rating', BALLOTS);
 
   const out: Record<string, unknown> = {
-    named_choice: await timeTally(mod, database, named),
-    anonymous_choice: await timeTally(mod, database, anon),
-    rating: await timeTally(mod, database, rating),
+    named_choice: await timeTally(database, named),
+    anonymous_choice: await timeTally(database, anon),
+    rating: await timeTally(database, rating),
   };
   const worst = Math.max(...['named_choice', 'anonymous_choice', 'rating'].map((k) => (out[k] as { tallyPoll_median_ms: number }).tallyPoll_median_ms));
   out.target_under_200ms = worst < 200;
@@ -158,14 +141,8 @@ async function measure(mod: { polls: PollsModule; store: PollsStore }, bot: Benc
   return out;
 }
 
-const mod = await loadPolls();
-if (!mod) {
-  emit({ benchmark: 'poll_results', status: 'pending', reason: 'the polls feature (src/features/polls, tallyPoll) is not on this branch yet', machine: machine() });
-  process.exit(0);
-}
-
 const sqliteBot = await startBenchBot({ adapters: [new CountingAdapter('console')], env: { BOT_ADMINS: `console:${ADMIN}` } });
-const sqlite = await measure(mod, sqliteBot);
+const sqlite = await measure(sqliteBot);
 await sqliteBot.close();
 
 let postgresql: Record<string, unknown> = { status: 'skipped: TEST_DATABASE_URL not set' };
@@ -183,7 +160,7 @@ if (process.env.TEST_DATABASE_URL) {
     instanceId: 'bench-pg',
   });
   await app.start();
-  postgresql = await measure(mod, { app, database });
+  postgresql = await measure({ app, database });
   await app.stop();
   await database.close();
 }
