@@ -25,6 +25,14 @@ export const BENCH_CAPABILITIES: Capabilities = {
   files: false,
   privateMessages: true,
   rateLimits: { globalPerSecond: 1_000_000, perChatIntervalMs: 0, perGroupPerMinute: 100_000_000 },
+  maxPollOptions: 10,
+  maxQuestionLength: 300,
+  maxOptionLength: 100,
+  maxExplanationLength: 200,
+  maxOpenSeconds: 600,
+  groupMessages: 'all',
+  mentions: 'text',
+  metered: false,
 };
 
 /**

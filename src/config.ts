@@ -1,5 +1,8 @@
 import { z } from 'zod';
-import { PLATFORMS, type Platform } from './bot/types.ts';
+import type { Platform } from './bot/types.ts';
+
+/** Platform names `BOT_ADMINS` accepts (until the modules list derives them). */
+const PLATFORMS: readonly string[] = ['console', 'telegram', 'wechat', 'wecom', 'dingtalk'];
 
 /** One initial admin from `BOT_ADMINS`: a platform and that platform's user id. */
 export interface AdminRef {

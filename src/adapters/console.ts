@@ -45,6 +45,14 @@ const CONSOLE_CAPABILITIES: Capabilities = {
   files: true,
   privateMessages: true,
   rateLimits: { globalPerSecond: 10_000, perChatIntervalMs: 0, perGroupPerMinute: 1_000_000 },
+  maxPollOptions: 10,
+  maxQuestionLength: 300,
+  maxOptionLength: 100,
+  maxExplanationLength: 200,
+  maxOpenSeconds: 600,
+  groupMessages: 'all',
+  mentions: 'text',
+  metered: false,
 };
 
 /** The terminal REPL adapter (see the module comment). */

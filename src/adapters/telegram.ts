@@ -169,6 +169,14 @@ export class TelegramAdapter implements Adapter {
       files: true,
       privateMessages: true,
       rateLimits: { ...TELEGRAM_DEFAULT_RATE_LIMITS, ...opts.rateLimits },
+      maxPollOptions: 10,
+      maxQuestionLength: 300,
+      maxOptionLength: 100,
+      maxExplanationLength: 200,
+      maxOpenSeconds: 600,
+      groupMessages: 'all',
+      mentions: 'native',
+      metered: false,
     };
     const apiRoot = opts.apiRoot ?? 'https://api.telegram.org';
     // Our own keep-alive agent, destroyed in stop(). (telegraf drops a custom agent for http:// roots

@@ -144,6 +144,14 @@ export class WechatAdapter implements Adapter {
       files: true,
       privateMessages: true,
       rateLimits: validRateLimits(options.rateLimits),
+      maxPollOptions: 10,
+      maxQuestionLength: 300,
+      maxOptionLength: 100,
+      maxExplanationLength: 200,
+      maxOpenSeconds: 600,
+      groupMessages: 'all',
+      mentions: 'native',
+      metered: false,
     };
   }
 

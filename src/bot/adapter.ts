@@ -21,7 +21,47 @@ export interface Capabilities {
   readonly privateMessages: boolean;
   /** Outgoing pace the outbox keeps for this platform. */
   readonly rateLimits: RateLimits;
+  /** Most options a poll may have to be sent natively or as a card (more are sent as numbered text). */
+  readonly maxPollOptions: number;
+  /** Longest question text of a native poll, quiz or card (longer ones are sent as text). */
+  readonly maxQuestionLength: number;
+  /** Longest option label of a native poll, quiz or card. */
+  readonly maxOptionLength: number;
+  /** Longest explanation shown with a native quiz answer. */
+  readonly maxExplanationLength: number;
+  /** Longest time a native quiz question may stay open, in seconds. */
+  readonly maxOpenSeconds: number;
+  /**
+   * Which group messages the bot receives: `all` (Telegram without privacy mode, WeChat, the
+   * console) or only those that @-mention it (WeCom, DingTalk). Announcements tell people to write
+   * `@先锋 1` where it is `mentions`.
+   */
+  readonly groupMessages: 'all' | 'mentions';
+  /** How an outgoing message's `mentions` are shown: the platform's own @-mention, or `@名字` in the text. */
+  readonly mentions: 'native' | 'text';
+  /** Each send costs from a monthly call budget (DingTalk's OpenAPI): the outbox counts and spares them. */
+  readonly metered: boolean;
 }
+
+/** A safe fallback when a platform's capabilities are unknown (it is not running): plain text, no private messages. */
+export const TEXT_ONLY_CAPABILITIES: Capabilities = {
+  maxTextLength: 4000,
+  nativePolls: false,
+  nativeQuiz: false,
+  buttons: false,
+  images: false,
+  files: false,
+  privateMessages: false,
+  rateLimits: { globalPerSecond: 30, perChatIntervalMs: 0, perGroupPerMinute: 1000 },
+  maxPollOptions: 10,
+  maxQuestionLength: 300,
+  maxOptionLength: 100,
+  maxExplanationLength: 200,
+  maxOpenSeconds: 600,
+  groupMessages: 'all',
+  mentions: 'text',
+  metered: false,
+};
 
 /** Outgoing pace for one platform; the outbox enforces it per chat and overall. */
 export interface RateLimits {

@@ -1,4 +1,4 @@
-import type { Capabilities } from './adapter.ts';
+import { TEXT_ONLY_CAPABILITIES, type Capabilities } from './adapter.ts';
 import type { ArgInput, ChatInfo, CommandSpec, Context, MemberInfo, Translate, Tx } from './feature.ts';
 import { UsageError, UserError } from './feature.ts';
 import type { CommandRegistry } from './registry.ts';
@@ -36,17 +36,6 @@ export interface RouteResult {
   readonly ignored: boolean;
 }
 
-/** Console-safe fallback when a platform's capabilities are unknown (it is not running). */
-const TEXT_ONLY: Capabilities = {
-  maxTextLength: 4000,
-  nativePolls: false,
-  nativeQuiz: false,
-  buttons: false,
-  images: false,
-  files: false,
-  privateMessages: false,
-  rateLimits: { globalPerSecond: 30, perChatIntervalMs: 0, perGroupPerMinute: 1000 },
-};
 
 /**
  * Turns one recorded event into handler calls: resolves the chat and the speaker (registering
@@ -148,7 +137,7 @@ export class Router {
 
   private context(tx: Tx, incoming: Incoming, chat: ChatInfo, member: MemberInfo, outgoing: OutboxItem[], eventKey: string, marks: EventMarks): Context {
     const d = this.deps;
-    const caps = (p: Platform) => d.capabilitiesOf(p) ?? TEXT_ONLY;
+    const caps = (p: Platform) => d.capabilitiesOf(p) ?? TEXT_ONLY_CAPABILITIES;
     const push = (target: ChatRef, message: OutgoingMessage | string) => {
       const m: OutgoingMessage = typeof message === 'string' ? { kind: 'text', text: message } : message;
       outgoing.push({ chat: target, message: m, key: `${eventKey}:${outgoing.length}` });

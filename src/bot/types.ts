@@ -3,11 +3,11 @@
  * sends back. Adapters translate their SDK's objects into these; nothing else sees an SDK type.
  */
 
-/** A chat platform the bot can live on. `console` is the terminal REPL used by default and in demos. */
-export type Platform = 'console' | 'telegram' | 'wechat';
-
-/** All platforms, for validation and iteration. */
-export const PLATFORMS: readonly Platform[] = ['console', 'telegram', 'wechat'];
+/**
+ * The name of a chat platform the bot can live on (`console`, `telegram`, …): a platform module's
+ * `name` (`src/bot/platform.ts`). The core never lists platforms; `src/adapters/index.ts` does.
+ */
+export type Platform = string;
 
 /** Where a message was said or is to be sent: a group chat or a private chat with one person. */
 export interface ChatRef {
@@ -80,6 +80,12 @@ export interface Incoming {
   readonly content: IncomingContent;
 }
 
+/** A person an outgoing message @-mentions: their platform user id and display name. */
+export interface Mention {
+  readonly userId: string;
+  readonly name: string;
+}
+
 /** An inline button. `command` is the command text it stands for, e.g. `/vote #12 3` (≤ 64 bytes). */
 export interface Button {
   readonly label: string;
@@ -102,6 +108,12 @@ export type OutgoingMessage =
        * as soon as the message is delivered or given up, so the database keeps no copy of it.
        */
       readonly ephemeral?: boolean;
+      /**
+       * People this message addresses (a reminder to those who have not voted): each adapter
+       * renders them as its platform's own @-mention, or appends `@名字` to the text (`mentions`
+       * capability). The text must read well either way.
+       */
+      readonly mentions?: readonly Mention[];
     }
   | {
       /** A choice poll. `answerCommand` + the 1-based option numbers is what a native answer becomes. */

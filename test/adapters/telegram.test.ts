@@ -141,6 +141,14 @@ describe('TelegramAdapter: start', () => {
       files: true,
       privateMessages: true,
       rateLimits: { globalPerSecond: 30, perChatIntervalMs: 1000, perGroupPerMinute: 10 },
+      maxPollOptions: 10,
+      maxQuestionLength: 300,
+      maxOptionLength: 100,
+      maxExplanationLength: 200,
+      maxOpenSeconds: 600,
+      groupMessages: 'all',
+      mentions: 'native',
+      metered: false,
     });
   });
 

@@ -72,6 +72,14 @@ describe('WechatAdapter capabilities and options', () => {
       files: true,
       privateMessages: true,
       rateLimits: { globalPerSecond: 0.5, perChatIntervalMs: 2000, perGroupPerMinute: 20 },
+      maxPollOptions: 10,
+      maxQuestionLength: 300,
+      maxOptionLength: 100,
+      maxExplanationLength: 200,
+      maxOpenSeconds: 600,
+      groupMessages: 'all',
+      mentions: 'native',
+      metered: false,
     });
     expect(WECHAT_MAX_TEXT_LENGTH).toBe(1500);
     expect(adapter.isOnline()).toBe(false);

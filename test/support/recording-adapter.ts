@@ -17,6 +17,14 @@ export const TEXT_CAPABILITIES: Capabilities = {
   files: false,
   privateMessages: true,
   rateLimits: { globalPerSecond: 100_000, perChatIntervalMs: 0, perGroupPerMinute: 1_000_000 },
+  maxPollOptions: 10,
+  maxQuestionLength: 300,
+  maxOptionLength: 100,
+  maxExplanationLength: 200,
+  maxOpenSeconds: 600,
+  groupMessages: 'all',
+  mentions: 'text',
+  metered: false,
 };
 
 /**

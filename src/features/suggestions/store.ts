@@ -5,7 +5,6 @@
 import { z } from 'zod';
 import type { Tx } from '../../bot/feature.ts';
 import type { ChatRef } from '../../bot/types.ts';
-import { PLATFORMS } from '../../bot/types.ts';
 
 /** The life of a suggestion: open (waiting), accepted (will be done), done (resolved), declined (with a reason). */
 export const SUGGESTION_STATUSES = ['open', 'accepted', 'done', 'declined'] as const;
@@ -14,7 +13,7 @@ export const SUGGESTION_STATUSES = ['open', 'accepted', 'done', 'declined'] as c
 export type SuggestionStatus = (typeof SUGGESTION_STATUSES)[number];
 
 const statusSchema = z.enum(SUGGESTION_STATUSES);
-const platformSchema = z.enum(PLATFORMS as [ChatRef['platform'], ...ChatRef['platform'][]]);
+const platformSchema = z.string().regex(/^[a-z][a-z0-9]*$/);
 
 /** A suggestion as the feature uses it. */
 export interface SuggestionInfo {
