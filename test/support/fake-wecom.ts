@@ -125,7 +125,7 @@ export class FakeWecom extends EventEmitter {
   say(userId: string, text: string, opts: { chatId?: string; msgid?: string; msgtype?: 'text' | 'voice' } = {}): string {
     const msgid = opts.msgid ?? `msg_${++this.seq}_${crypto.randomBytes(3).toString('hex')}`;
     const msgtype = opts.msgtype ?? 'text';
-    this.push('aibot_msg_callback', { chatId: opts.chatId ?? userId, userId, kind: 'message' }, {
+    this.push('aibot_msg_callback', { chatId: opts.chatId ?? userId, userId, kind: 'message', answered: false }, {
       msgid,
       aibotid: this.botId,
       ...(opts.chatId ? { chatid: opts.chatId, chattype: 'group' } : { chattype: 'single' }),

@@ -14,6 +14,8 @@ import type { Clock } from '../../clock.ts';
 import type { Logger } from '../../logger.ts';
 import { LeaseKeeper } from '../../db/lease-keeper.ts';
 import type { LeaseStore } from '../../db/lease.ts';
+import type { Db } from '../../db/client.ts';
+import { firstReplyOf } from './replies.ts';
 import { WecomConnection, type ConnectionState } from './connection.ts';
 import { OpenExchanges, type ExchangeLimits } from './exchanges.ts';
 import { cardClickOf, incomingClick, incomingEnterChat, incomingMessage, WECOM, type CallbackBody } from './inbound.ts';
@@ -29,6 +31,8 @@ export interface WecomAdapterOptions {
   readonly botName: string;
   readonly logger: Logger;
   readonly clock: Clock;
+  /** The bot's database: where the adapter reads which reply answers which callback. */
+  readonly db: Db;
   readonly rateLimits: RateLimits;
   readonly exchanges: ExchangeLimits;
   readonly heartbeatMs?: number;
@@ -158,8 +162,14 @@ export class WecomAdapter implements Adapter {
     if (!incoming) return;
     const userId = incoming.actor.userId;
     this.exchanges.open(incoming.chat.chatId, { frame: { headers: frame.headers }, userId, kind: 'message', openedAt: this.opts.clock.now().getTime() });
-    await this.deliver(incoming);
-    this.exchanges.ready(incoming.chat.chatId, frame.headers.req_id);
+    await this.settle(incoming, frame);
+  }
+
+  /** Hands an event to the bot, then tells its exchange which reply (if any) answers it. */
+  private async settle(incoming: Incoming, frame: WsFrame): Promise<void> {
+    const recorded = await this.deliver(incoming);
+    const reply = recorded ? await firstReplyOf(this.opts.db, incoming.eventId, incoming.chat.chatId).catch(() => undefined) : undefined;
+    this.exchanges.ready(incoming.chat.chatId, frame.headers.req_id, reply);
   }
 
   private async onEvent(frame: WsFrame): Promise<void> {
@@ -170,8 +180,7 @@ export class WecomAdapter implements Adapter {
       const incoming = incomingEnterChat(body, now);
       if (!incoming) return;
       this.exchanges.open(incoming.chat.chatId, { frame: { headers: frame.headers }, userId: incoming.actor.userId, kind: 'welcome', openedAt: now.getTime() });
-      await this.deliver(incoming);
-      this.exchanges.ready(incoming.chat.chatId, frame.headers.req_id);
+      await this.settle(incoming, frame);
     } else if (type === 'template_card_event') {
       await this.onCardClick(frame, body, now);
     }

@@ -1,10 +1,11 @@
 /**
  * The callbacks the bot may still answer on their own `req_id` (WeCom's passive reply): each
  * message a person sends is an exchange until the bot replies to it, a person may have at most
- * three exchanges open with the bot, and a reply is accepted only for a while. The first reply
- * the outbox sends to a chat goes back on that chat's oldest answered-for callback (which closes
- * the person's exchange); later ones, and everything once the window has passed, are sent
- * proactively.
+ * three exchanges open with the bot, and a reply is accepted only for a while. Once the bot has
+ * processed a callback, the exchange learns the first reply it produced (as stored in the outbox);
+ * when the outbox sends exactly that message, it goes back on the callback's req_id (closing the
+ * person's exchange). Everything else, and everything once the window has passed, is sent
+ * proactively, so no reply is ever attached to the wrong message.
  */
 import type { WsFrameHeaders } from '@wecom/aibot-node-sdk';
 
@@ -15,8 +16,8 @@ export interface Exchange {
   /** `message` replies are streamed (`aibot_respond_msg`); `welcome` ones answer enter_chat (`aibot_respond_welcome_msg`, text only). */
   readonly kind: 'message' | 'welcome';
   readonly openedAt: number;
-  /** True once the bot has processed the callback (its replies are in the outbox). */
-  ready: boolean;
+  /** The outbox payload of the callback's first reply, once processed (undefined before). */
+  expects: string | undefined;
 }
 
 /** How long each kind of callback may be answered, and how many a person may have open. */
@@ -33,24 +34,26 @@ export class OpenExchanges {
   constructor(private readonly limits: ExchangeLimits) {}
 
   /** Records a callback as open; a person's oldest exchanges beyond the limit are given up (answered proactively). */
-  open(chatId: string, exchange: Omit<Exchange, 'ready'>): void {
+  open(chatId: string, exchange: Omit<Exchange, 'expects'>): void {
     const list = this.byChat.get(chatId) ?? [];
-    list.push({ ...exchange, ready: false });
+    list.push({ ...exchange, expects: undefined });
     const mine = list.filter((e) => e.userId === exchange.userId);
     const excess = mine.length - this.limits.maxOpenPerUser;
     const dropped = new Set(mine.slice(0, Math.max(0, excess)));
     this.byChat.set(chatId, list.filter((e) => !dropped.has(e)));
   }
 
-  /** Marks a callback processed: replies may now use it. */
-  ready(chatId: string, reqId: string): void {
-    for (const e of this.byChat.get(chatId) ?? []) if (e.frame.headers.req_id === reqId) e.ready = true;
+  /** Marks a callback processed with its first reply's payload; without a reply it is closed. */
+  ready(chatId: string, reqId: string, firstReply: string | undefined): void {
+    const list = this.byChat.get(chatId) ?? [];
+    for (const e of list) if (e.frame.headers.req_id === reqId) e.expects = firstReply;
+    if (firstReply === undefined) this.byChat.set(chatId, list.filter((e) => e.frame.headers.req_id !== reqId));
   }
 
-  /** Takes the oldest processed, still answerable exchange of a chat (expired ones are dropped). */
-  take(chatId: string, now: number): Exchange | undefined {
+  /** Takes the still answerable exchange whose first reply is `payload` (expired ones are dropped). */
+  take(chatId: string, payload: string, now: number): Exchange | undefined {
     const list = (this.byChat.get(chatId) ?? []).filter((e) => now - e.openedAt < this.windowOf(e));
-    const i = list.findIndex((e) => e.ready);
+    const i = list.findIndex((e) => e.expects === payload);
     const taken = i >= 0 ? list.splice(i, 1)[0] : undefined;
     if (list.length) this.byChat.set(chatId, list);
     else this.byChat.delete(chatId);

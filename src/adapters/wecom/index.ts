@@ -59,6 +59,7 @@ export const wecomPlatform = definePlatform<WecomEnv>({
       botName: services.botName,
       logger: services.logger,
       clock: services.clock,
+      db: services.database.db,
       rateLimits: {
         globalPerSecond: env.WECOM_PER_APP_PER_SECOND,
         perChatIntervalMs: Math.ceil(60_000 / env.WECOM_PER_MEMBER_PER_MINUTE),

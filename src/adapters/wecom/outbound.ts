@@ -24,11 +24,11 @@ export interface SendContext {
 }
 
 /**
- * Keeps a plain text plain under WeCom's markdown: a line starting with `#` would become a heading
- * and `>` a quote, so those marks are written full-width (the command grammar reads both).
+ * Keeps a plain text plain under WeCom's markdown: a line starting with `# ` would become a heading
+ * and `>` a quote, so those marks are written full-width (`#1` without a space stays as it is).
  */
 export function plainMarkdown(text: string): string {
-  return text.replace(/^([ \t]*)([#>])/gm, (_, space: string, mark: string) => `${space}${mark === '#' ? '＃' : '＞'}`);
+  return text.replace(/^([ \t]*)(#{1,6}(?=[ \t])|>)/gm, (_, space: string, mark: string) => `${space}${mark.startsWith('#') ? '＃'.repeat(mark.length) : '＞'}`);
 }
 
 /** True when the server answered with an error code (it refused: nothing was shown). */
@@ -37,8 +37,8 @@ function refused(err: unknown): boolean {
 }
 
 /** Tries the passive reply on an open exchange; falls back to a proactive send if WeCom refuses it. */
-async function replyOrSend(ctx: SendContext, chatId: string, reply: ((ex: Exchange) => Promise<WsFrame>) | undefined, send: () => Promise<WsFrame>): Promise<void> {
-  const exchange = reply ? ctx.exchanges.take(chatId, ctx.now) : undefined;
+async function replyOrSend(ctx: SendContext, chatId: string, payload: string, reply: ((ex: Exchange) => Promise<WsFrame>) | undefined, send: () => Promise<WsFrame>): Promise<void> {
+  const exchange = reply ? ctx.exchanges.take(chatId, payload, ctx.now) : undefined;
   if (exchange && reply) {
     try {
       await reply(exchange);
@@ -51,11 +51,12 @@ async function replyOrSend(ctx: SendContext, chatId: string, reply: ((ex: Exchan
   await send();
 }
 
-async function sendText(ctx: SendContext, chat: ChatRef, text: string): Promise<SendResult> {
+async function sendText(ctx: SendContext, chat: ChatRef, message: OutgoingMessage, text: string): Promise<SendResult> {
   const content = plainMarkdown(text);
   await replyOrSend(
     ctx,
     chat.chatId,
+    JSON.stringify(message),
     (ex) =>
       ex.kind === 'welcome'
         ? ctx.client.replyWelcome(ex.frame, { msgtype: 'text', text: { content: text } })
@@ -65,10 +66,11 @@ async function sendText(ctx: SendContext, chat: ChatRef, text: string): Promise<
   return {};
 }
 
-async function sendCard(ctx: SendContext, chat: ChatRef, card: Card, native: boolean): Promise<SendResult> {
+async function sendCard(ctx: SendContext, chat: ChatRef, message: OutgoingMessage, card: Card, native: boolean): Promise<SendResult> {
   await replyOrSend(
     ctx,
     chat.chatId,
+    JSON.stringify(message),
     (ex) =>
       ex.kind === 'welcome'
         ? ctx.client.replyWelcome(ex.frame, { msgtype: 'template_card', template_card: card })
@@ -83,11 +85,11 @@ async function sendCard(ctx: SendContext, chat: ChatRef, card: Card, native: boo
 export async function sendOutgoing(ctx: SendContext, chat: ChatRef, message: OutgoingMessage, nativeRef?: SendResult): Promise<SendResult> {
   switch (message.kind) {
     case 'text':
-      return message.buttons?.length ? sendCard(ctx, chat, buttonsCard(message.text, message.buttons, newTaskId(), ctx.botName), false) : sendText(ctx, chat, message.text);
+      return message.buttons?.length ? sendCard(ctx, chat, message, buttonsCard(message.text, message.buttons, newTaskId(), ctx.botName), false) : sendText(ctx, chat, message, message.text);
     case 'poll':
-      return sendCard(ctx, chat, pollCard(message, newTaskId(), ctx.botName), true);
+      return sendCard(ctx, chat, message, pollCard(message, newTaskId(), ctx.botName), true);
     case 'quiz':
-      return sendCard(ctx, chat, quizCard(message, newTaskId(), ctx.botName), true);
+      return sendCard(ctx, chat, message, quizCard(message, newTaskId(), ctx.botName), true);
     case 'stop_poll':
       // WeCom updates a card only in reply to a click: remember it is closed for the next click.
       if (nativeRef?.messageId) ctx.cards.close(nativeRef.messageId);
