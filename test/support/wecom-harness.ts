@@ -138,3 +138,12 @@ export async function flush(bot: WecomBot): Promise<void> {
   const stuck = await bot.app.database.db.outboxMessage.findMany({ where: { platform: 'wecom', status: { in: ['pending', 'sending'] } } });
   throw new Error(`the outbox did not empty: ${JSON.stringify(stuck.slice(0, 3))}`);
 }
+
+/** Waits until an instance's adapter reaches a connection state. */
+export async function reaches(bot: WecomBot, state: WecomAdapter['status'], timeoutMs = 5000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (bot.adapter.status !== state) {
+    if (Date.now() > until) throw new Error(`the adapter stayed ${bot.adapter.status}, not ${state}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
