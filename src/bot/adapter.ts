@@ -124,4 +124,9 @@ export interface Adapter {
   send(chat: ChatRef, message: OutgoingMessage, nativeRef?: SendResult): Promise<SendResult>;
   /** False while the platform cannot send (WeChat logged out); the outbox then holds its messages. */
   isOnline(): boolean;
+  /**
+   * Resolves when this adapter's session is over by itself (the console at the end of piped
+   * input): the bot then delivers what is due and exits 0. Adapters that run until stopped omit it.
+   */
+  finished?(): Promise<void>;
 }

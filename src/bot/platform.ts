@@ -63,15 +63,13 @@ export interface PlatformModule<Env = unknown> {
   /** The platform's name as stored in every chat and member row and written in `BOT_ADMINS` (`telegram:1001`). Lower-case letters. */
   readonly name: string;
   /** The zod schema of this platform's own environment variables (an object schema over `process.env`). */
-  readonly env: z.ZodType<Env, Record<string, string | undefined>>;
+  readonly env: z.ZodType<Env>;
   /** Names of the variables in `env` that are secrets: redacted from every log line and config error. */
   readonly secrets: readonly string[];
   /** Whether the environment turns this platform on (e.g. its token is set). */
   enabled(env: Env): boolean;
   /** Runs when no other platform is enabled (the console). */
   readonly fallback?: boolean;
-  /** True when, once running, this platform's adapter ends the process when it finishes (the console at the end of piped input). */
-  readonly interactive?: boolean;
   /** Builds the adapter (not started). May import its SDK lazily. */
   create(env: Env, services: AdapterServices): Promise<Adapter>;
 }
