@@ -106,7 +106,7 @@ export function createApp(options: AppOptions): App {
     locale: config.BOT_LOCALE,
     timeZone: config.BOT_TIMEZONE,
     clock,
-    policy: { admins: config.BOT_ADMINS },
+    policy: { admins: config.BOT_ADMINS, firstSpeakerIsAdmin: (p) => capabilitiesOf(p)?.firstSpeakerIsAdmin === true },
     botNames: [config.BOT_NAME],
     usernameOf: (p) => byPlatform.get(p)?.username,
     capabilitiesOf,
