@@ -2,7 +2,7 @@
  * Keeps trying to hold one named lease (src/db/lease.ts) and says when this instance gains or
  * loses it: the holder renews every third of the lease time; the others try as often, so when the
  * holder dies another takes over within the lease time. Used by adapters whose platform allows
- * one connection per bot (WeCom), so exactly one instance connects and sends.
+ * one connection per bot id, so exactly one instance connects and sends.
  */
 import type { Logger } from '../logger.ts';
 import type { LeaseStore } from './lease.ts';

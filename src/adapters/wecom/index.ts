@@ -7,10 +7,10 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { definePlatform } from '../../bot/platform.ts';
+import { optionalNonEmpty } from '../../bot/env.ts';
 import { LeaseStore } from '../../db/lease.ts';
 import { WECOM } from './inbound.ts';
 
-const optionalNonEmpty = z.preprocess((v) => (v === '' ? undefined : v), z.string().trim().min(1).optional());
 const count = (fallback: number, max: number) =>
   z.coerce.number({ message: 'must be a whole number' }).int({ message: 'must be a whole number' }).min(1, { message: 'must be at least 1' }).max(max, { message: `must be at most ${max}` }).default(fallback);
 
@@ -47,7 +47,7 @@ export type WecomEnv = z.output<typeof wecomEnv>;
 /** The WeCom platform, for the list in src/adapters/index.ts. */
 export const wecomPlatform = definePlatform<WecomEnv>({
   name: WECOM,
-  env: wecomEnv as unknown as z.ZodType<WecomEnv, Record<string, string | undefined>>,
+  env: wecomEnv,
   secrets: ['WECOM_BOT_SECRET'],
   enabled: (env) => !!env.WECOM_BOT_ID && !!env.WECOM_BOT_SECRET,
   async create(env, services) {
