@@ -78,16 +78,18 @@ describe('WeCom adapter end to end', () => {
     expect(card.card_type).toBe('vote_interaction');
     expect(card.checkbox.option_list.map((o) => o.text)).toEqual(['1. 东线', '2. 西线', '3. 都不修']);
     const vote = (userId: string, option: string) => click(userId, { taskId: card.task_id, eventKey: card.submit_button.key, optionIds: [option] });
-    await vote('lisi', '1');
+    // 李四 clicks 1 and at once changes their mind to 3: the two clicks are handled in order.
+    const firstClick = fake!.click('lisi', { taskId: card.task_id, eventKey: card.submit_button.key, optionIds: ['1'] }, GROUP);
+    await vote('lisi', '3');
+    await processed(db!, firstClick);
     await vote('wangwu', '2');
-    await vote('lisi', '3'); // 李四 changes their mind
     await say('zhaoliu', '/vote #1 2');
     const results = await say('zhangwei', '/results #1');
     expect(results[0]).toBe(['#1 投票结果（进行中）：村道先修哪条', '1. 东线：0 票', '2. 西线：2 票', '3. 都不修：1 票', '参与：3 / 4 人（75%）'].join('\n'));
     const updates = fake!.deliveries.filter((d) => d.cmd === 'aibot_respond_update_msg');
     expect(updates).toHaveLength(3);
-    expect(updates[2]!.body).toMatchObject({ userids: ['lisi'], template_card: { task_id: card.task_id, submit_button: { text: '已投 · 可改选' } } });
-    const ticked = (updates[2]!.body.template_card as typeof card).checkbox.option_list.filter((o) => (o as { is_checked?: boolean }).is_checked);
+    expect(updates[1]!.body).toMatchObject({ userids: ['lisi'], template_card: { task_id: card.task_id, submit_button: { text: '已投 · 可改选' } } });
+    const ticked = (updates[1]!.body.template_card as typeof card).checkbox.option_list.filter((o) => (o as { is_checked?: boolean }).is_checked);
     expect(ticked.map((o) => o.id)).toEqual(['3']);
   });
 

@@ -78,6 +78,8 @@ export class WecomAdapter implements Adapter {
   private readonly keeper: LeaseKeeper | undefined;
   private sink: IncomingSink | undefined;
   private readonly log: Logger;
+  /** The tail of each chat's handling chain: callbacks of one chat are handled in arrival order. */
+  private readonly chains = new Map<string, Promise<void>>();
 
   constructor(private readonly opts: WecomAdapterOptions) {
     this.log = opts.logger;
@@ -92,8 +94,8 @@ export class WecomAdapter implements Adapter {
       slowRetryMs: opts.slowRetryMs ?? 10 * 60_000,
       logger: opts.logger,
       ...(opts.random ? { random: opts.random } : {}),
-      onMessage: (frame) => void this.onMessage(frame),
-      onEvent: (frame) => void this.onEvent(frame),
+      onMessage: (frame) => this.inOrder(frame, () => this.onMessage(frame)),
+      onEvent: (frame) => this.inOrder(frame, () => this.onEvent(frame)),
       onState: (state, reason) => this.onState(state, reason),
     });
     if (opts.lease) {
@@ -127,6 +129,7 @@ export class WecomAdapter implements Adapter {
 
   async stop(): Promise<void> {
     this.connection.close('stopped');
+    await Promise.allSettled([...this.chains.values()]);
     await this.keeper?.stop();
     this.exchanges.clear();
   }
@@ -143,6 +146,19 @@ export class WecomAdapter implements Adapter {
     } catch (err) {
       throw toDeliveryError(err, `send to ${chat.kind} ${chat.chatId}`, this.opts.secret);
     }
+  }
+
+  /** Runs `handle` after the callbacks of the same chat that arrived before it. */
+  private inOrder(frame: WsFrame, handle: () => Promise<void>): void {
+    const body = (frame.body ?? {}) as CallbackBody;
+    const key = body.chattype === 'group' && body.chatid ? `g:${body.chatid}` : `p:${body.from?.userid ?? ''}`;
+    const next = (this.chains.get(key) ?? Promise.resolve()).then(handle).catch((err: unknown) => {
+      this.log.error({ err: safeMessage(err, this.opts.secret) }, 'wecom callback not handled');
+    });
+    this.chains.set(key, next);
+    void next.finally(() => {
+      if (this.chains.get(key) === next) this.chains.delete(key);
+    });
   }
 
   private async deliver(incoming: Incoming): Promise<boolean> {
