@@ -22,7 +22,7 @@ afterEach(async () => {
   bot = fake = db = undefined;
 });
 
-async function build(opts: { secret?: string; others?: RecordingAdapter[] } = {}): Promise<{ fake: FakeWecom; bot: WecomBot; db: Database }> {
+async function build(opts: { secret?: string; others?: RecordingAdapter[]; slowRetryMs?: number } = {}): Promise<{ fake: FakeWecom; bot: WecomBot; db: Database }> {
   db = await freshSqlite();
   const clock = new (await import('../../src/clock.ts')).ManualClock('2026-11-26T02:00:00Z');
   fake = new FakeWecom({ clock: () => clock.now().getTime() });
@@ -171,10 +171,12 @@ describe('WeCom adapter end to end', () => {
     expect(JSON.parse(fs.readFileSync(`${b.dataDir}/wecom-status.json`, 'utf8'))).toMatchObject({ state: 'kicked' });
   });
 
-  it('an authentication failure is one error line and a status; the other adapters keep running; the secret is never logged', async () => {
+  it('an authentication failure is one error line and a status, however often it is retried; the other adapters keep running; the secret is never logged', async () => {
     const other = new RecordingAdapter();
-    const { bot: b } = await build({ secret: 'definitely-wrong-secret-42', others: [other] });
+    const { bot: b } = await build({ secret: 'definitely-wrong-secret-42', others: [other], slowRetryMs: 10 });
     await fake!.until(() => b.adapter.status === 'auth_failed', 'the auth failure');
+    // It keeps retrying slowly; the same failure is not logged again as an error.
+    await fake!.until(() => fake!.subscribes.length >= 3, 'two slow retries');
     const errors = b.logs.filter((l) => l.includes('"level":50'));
     expect(errors).toHaveLength(1);
     expect(errors[0]).toContain('WECOM_BOT_SECRET');

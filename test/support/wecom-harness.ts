@@ -39,6 +39,8 @@ export interface WecomBotOptions {
   readonly env?: Record<string, string>;
   /** Replaces the lease store (a crashing instance never releases its lease). */
   readonly leaseStore?: (original: LeaseStore) => LeaseStore;
+  /** Delay of the retry after an authentication failure or a take-over (default the adapter's 10 minutes). */
+  readonly slowRetryMs?: number;
   /** Keep WeCom's pacing (the benchmark); tests of conversations turn it off. */
   readonly paced?: boolean;
   /** More adapters in the same app (another platform keeps running). */
@@ -105,10 +107,11 @@ export async function startWecomBot(opts: WecomBotOptions): Promise<WecomBot> {
 function tune(adapter: WecomAdapter, opts: WecomBotOptions): WecomAdapter {
   const internals = adapter as unknown as {
     opts: { backoff?: unknown; lease?: { store: LeaseStore; checkEveryMs?: number } };
-    connection: { opts: { backoff: unknown } };
+    connection: { opts: { backoff: unknown; slowRetryMs: number } };
     keeper?: { opts: { store: LeaseStore; checkEveryMs?: number } };
   };
   internals.connection.opts.backoff = { initialMs: 5, maxMs: 20 };
+  if (opts.slowRetryMs !== undefined) internals.connection.opts.slowRetryMs = opts.slowRetryMs;
   // No pacing unless the test asks for it: the manual clock must not have to move to let replies out.
   if (!opts.paced) (adapter as { capabilities: Capabilities }).capabilities = { ...adapter.capabilities, rateLimits: { perChatIntervalMs: 0, perGroupPerMinute: 1_000_000, globalPerSecond: 1_000_000 } };
   if (internals.keeper) {

@@ -78,6 +78,8 @@ export class WecomAdapter implements Adapter {
   private readonly keeper: LeaseKeeper | undefined;
   private sink: IncomingSink | undefined;
   private readonly log: Logger;
+  /** The problem state last logged as an error (cleared once online again). */
+  private reported: ConnectionState | undefined;
   /** The tail of each chat's handling chain: callbacks of one chat are handled in arrival order. */
   private readonly chains = new Map<string, Promise<void>>();
 
@@ -220,8 +222,15 @@ export class WecomAdapter implements Adapter {
   private onState(state: ConnectionState, reason?: string): void {
     if (state !== 'online') this.exchanges.clear();
     const line = { platform: WECOM, state, ...(reason ? { reason } : {}) };
-    if (state === 'auth_failed' || state === 'kicked') this.log.error(line, `wecom ${state}: ${reason ?? ''}`);
-    else if (state === 'online') this.log.info(line, 'wecom connected');
+    if (state === 'auth_failed' || state === 'kicked') {
+      // One error line per problem: the slow retries of the same problem log at debug level.
+      if (this.reported !== state) this.log.error(line, `wecom ${state}: ${reason ?? ''}`);
+      else this.log.debug(line, `wecom still ${state}`);
+      this.reported = state;
+    } else if (state === 'online') {
+      this.reported = undefined;
+      this.log.info(line, 'wecom connected');
+    } else if (this.reported) this.log.debug(line, `wecom ${state}`);
     else this.log.info(line, `wecom ${state}`);
     this.writeStatus(state, reason);
   }
