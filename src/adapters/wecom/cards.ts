@@ -30,7 +30,7 @@ export interface CardClick {
 /** At most this many buttons fit a `button_interaction` card. */
 const MAX_BUTTONS = 6;
 /** At most this many options fit a vote card's checkbox. */
-export const MAX_CARD_OPTIONS = 20;
+const MAX_CARD_OPTIONS = 20;
 /** The submit key prefix of a vote card built from plain buttons: the commands, one per option. */
 const COMMANDS_KEY = 'cmds:';
 const COMMANDS_SEPARATOR = '\n';
@@ -74,10 +74,10 @@ export function buttonsCard(text: string, rows: readonly (readonly Button[])[], 
 }
 
 /** What the submit button says before and after a click, and once the poll is closed. */
-export const SUBMIT_TEXT = '提交';
-export const VOTED_TEXT = '已投 · 可改选';
-export const ANSWERED_TEXT = '已答';
-export const CLOSED_TEXT = '已结束';
+const SUBMIT_TEXT = '提交';
+const VOTED_TEXT = '已投 · 可改选';
+const ANSWERED_TEXT = '已答';
+const CLOSED_TEXT = '已结束';
 
 /** A vote card for a poll: one checkbox per option (multi-choice when the poll is), submit sends the vote. */
 export function pollCard(message: Extract<OutgoingMessage, { kind: 'poll' }>, taskId: string, source: string): Card {
