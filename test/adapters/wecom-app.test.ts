@@ -86,8 +86,8 @@ describe('WeCom adapter end to end', () => {
     await say('zhaoliu', '/vote #1 2');
     const results = await say('zhangwei', '/results #1');
     expect(results[0]).toBe(['#1 投票结果（进行中）：村道先修哪条', '1. 东线：0 票', '2. 西线：2 票', '3. 都不修：1 票', '参与：3 / 4 人（75%）'].join('\n'));
+    await fake!.until(() => fake!.deliveries.filter((d) => d.cmd === 'aibot_respond_update_msg').length === 3, 'three card updates');
     const updates = fake!.deliveries.filter((d) => d.cmd === 'aibot_respond_update_msg');
-    expect(updates).toHaveLength(3);
     expect(updates[1]!.body).toMatchObject({ userids: ['lisi'], template_card: { task_id: card.task_id, submit_button: { text: '已投 · 可改选' } } });
     const ticked = (updates[1]!.body.template_card as typeof card).checkbox.option_list.filter((o) => (o as { is_checked?: boolean }).is_checked);
     expect(ticked.map((o) => o.id)).toEqual(['3']);
@@ -104,6 +104,7 @@ describe('WeCom adapter end to end', () => {
     expect(fake!.to(GROUP).at(-1)!.text).toContain('已收到你在 #1 的匿名票');
     expect(fake!.to('wangwu').at(-1)!.text).toMatch(/^#1「村委会服务」的回执码：/); // the receipt, in the 1:1 chat
     // Only 王五's copy of the card is replaced, and it shows their score ticked.
+    await fake!.until(() => fake!.deliveries.some((d) => d.cmd === 'aibot_respond_update_msg'), 'the card update');
     const update = fake!.deliveries.find((d) => d.cmd === 'aibot_respond_update_msg')!;
     expect(update.body).toMatchObject({ userids: ['wangwu'] });
   });
@@ -117,8 +118,10 @@ describe('WeCom adapter end to end', () => {
     expect(card.button_list[0]!.key).toMatch(/^\/answer #1 q1 1$/);
     for (const [user, i] of [['lisi', 0], ['wangwu', 1]] as const) await click(user, { taskId: card.task_id, eventKey: card.button_list[i]!.key });
     expect(await db!.db.quizAnswer.count()).toBe(2);
-    const update = fake!.deliveries.filter((d) => d.cmd === 'aibot_respond_update_msg').at(-1)!;
-    expect(update.body).toMatchObject({ userids: ['wangwu'] });
+    // The card update follows the processing of each click: wait for both.
+    await fake!.until(() => fake!.deliveries.filter((d) => d.cmd === 'aibot_respond_update_msg').length === 2, 'two card updates');
+    const updates = fake!.deliveries.filter((d) => d.cmd === 'aibot_respond_update_msg');
+    expect(updates.map((u) => u.body.userids)).toEqual([['lisi'], ['wangwu']]);
   });
 
   it('delivers a scheduled meeting notice proactively', async () => {
