@@ -41,6 +41,8 @@ export interface Capabilities {
   readonly mentions: 'native' | 'text';
   /** Each send costs from a monthly call budget (DingTalk's OpenAPI): the outbox counts and spares them. */
   readonly metered: boolean;
+  /** With `metered`: the calls a month the outbox may spend (0 or absent = unlimited; src/outbox/meter.ts). */
+  readonly monthlyCallBudget?: number;
 }
 
 /** A safe fallback when a platform's capabilities are unknown (it is not running): plain text, no private messages. */
@@ -79,6 +81,8 @@ export interface SendResult {
   readonly messageId?: string;
   /** The platform's id of a native poll that was sent. */
   readonly nativePollId?: string;
+  /** Metered calls this send spent (a `metered` platform; 0 when it went by a free route). */
+  readonly meteredCalls?: number;
 }
 
 /**
@@ -97,6 +101,8 @@ export class DeliveryError extends Error {
     super(message);
     this.name = 'DeliveryError';
   }
+  /** Metered calls the failed send spent all the same (set by a `metered` adapter). */
+  meteredCalls?: number;
 }
 
 /** Receives each inbound event; resolves once it is durably recorded and processed (or failed). */
