@@ -130,4 +130,6 @@ export interface Adapter {
   send(chat: ChatRef, message: OutgoingMessage, nativeRef?: SendResult): Promise<SendResult>;
   /** False while the platform cannot send (WeChat logged out); the outbox then holds its messages. */
   isOnline(): boolean;
+  /** With `metered`: the metered calls a send to `chat` would cost now (0 by a free route); default 1. */
+  meteredCost?(chat: ChatRef): number;
 }

@@ -87,13 +87,23 @@ export class DingTalkAdapter implements Adapter {
     }
   }
 
+  /** 0 while the chat's session webhook is valid (a free reply), else 1 OpenAPI call. */
+  meteredCost(chat: ChatRef): number {
+    return this.webhookOf(chat) ? 0 : 1;
+  }
+
+  private webhookOf(chat: ChatRef): string | undefined {
+    const hook = this.webhooks.get(chat.chatId);
+    return hook && hook.expiresAt - WEBHOOK_MARGIN_MS > this.opts.clock.now().getTime() ? hook.url : undefined;
+  }
+
   /** Sends one message: through the chat's session webhook while valid (free), else the OpenAPI (metered). */
   async send(chat: ChatRef, message: OutgoingMessage): Promise<SendResult> {
     const robot = robotMessageOf(message);
     if (!robot) return { meteredCalls: 0 };
-    const hook = this.webhooks.get(chat.chatId);
-    if (hook && hook.expiresAt - WEBHOOK_MARGIN_MS > this.opts.clock.now().getTime()) {
-      await this.sendByWebhook(hook.url, robot);
+    const hook = this.webhookOf(chat);
+    if (hook) {
+      await this.sendByWebhook(hook, robot);
       return { meteredCalls: 0 };
     }
     const before = this.api.calls;
