@@ -83,6 +83,10 @@ export class FakeDingTalk {
   readonly failNext: { status: number; body: Record<string, unknown>; headers?: Record<string, string> }[] = [];
   /** Gateway connections opened (each a fresh ticket). */
   connections = 0;
+  /** The next this-many callback acknowledgements are lost on the way (the frame stays unacknowledged). */
+  loseAcks = 0;
+  /** Every access token issued (the secrets test looks for them in the logs). */
+  readonly issuedTokens: string[] = [];
   private readonly server = http.createServer((req, res) => void this.route(req, res));
   private readonly wss = new WebSocketServer({ noServer: true });
   private readonly sockets = new Set<WsSocket>();
@@ -90,6 +94,7 @@ export class FakeDingTalk {
   private readonly tokens = new Map<string, number>();
   private readonly webhooks = new Map<string, { conversationId: string; expiresAt: number }>();
   private readonly unacked = new Map<string, string>();
+  private readonly lostAnswers = new Set<string>();
   private readonly now: () => number;
   private waiters: (() => void)[] = [];
   root = '';
@@ -166,6 +171,11 @@ export class FakeDingTalk {
     return { messageId, msgId };
   }
 
+  /** Answers (acknowledged or lost) the client sent for `messageId`'s pushes so far. */
+  answered(messageId: string): boolean {
+    return this.acks.has(messageId) || this.lostAnswers.has(messageId);
+  }
+
   /** Pushes every callback not yet acknowledged again (DingTalk does so after about 60 s). */
   redeliverUnacknowledged(): number {
     for (const [id, data] of this.unacked) this.push(id, data);
@@ -225,6 +235,7 @@ export class FakeDingTalk {
     const id = frame.headers?.messageId;
     if (!id || frame.code !== 200) return;
     if (frame.headers?.topic === 'ping') this.pongs.add(id);
+    else if (this.loseAcks > 0 && this.unacked.has(id)) (this.loseAcks--, this.lostAnswers.add(id));
     else if (this.unacked.delete(id)) this.acks.set(id, frame.data ?? '');
     this.notify();
   }
@@ -262,6 +273,7 @@ export class FakeDingTalk {
     const token = `tok-${randomUUID()}`;
     const seconds = this.opts.tokenSeconds ?? 7200;
     this.tokens.set(token, this.now() + seconds * 1000);
+    this.issuedTokens.push(token);
     reply(200, { accessToken: token, expireIn: seconds });
   }
 
