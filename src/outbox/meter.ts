@@ -59,6 +59,7 @@ export function reserveOf(budget: number): number {
 export class CallMeter {
   private readonly spentCache = new Map<string, number>();
   private readonly digestDays = new Set<string>();
+  private readonly warnedLevel = new Map<string, number>();
 
   constructor(private readonly opts: MeterOptions) {}
 
@@ -111,7 +112,9 @@ export class CallMeter {
 
   private async warnIfCrossed(platform: Platform, month: string, spent: number, budget: number): Promise<void> {
     const level = spent >= budget - reserveOf(budget) ? 100 : spent >= budget * 0.8 ? 80 : 0;
-    if (level === 0) return;
+    const key = `${platform}\u0000${month}`;
+    if (level === 0 || (this.warnedLevel.get(key) ?? 0) >= level) return;
+    this.warnedLevel.set(key, level);
     // One instance wins the claim of each level, so each warning is enqueued once.
     const { count } = await this.opts.db.meteredUsage.updateMany({ where: { platform, month, warned: { lt: level } }, data: { warned: level } });
     if (count !== 1) return;

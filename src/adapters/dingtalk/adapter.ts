@@ -106,12 +106,12 @@ export class DingTalkAdapter implements Adapter {
       await this.sendByWebhook(hook, robot);
       return { meteredCalls: 0 };
     }
-    const before = this.api.calls;
+    const spend = { calls: 0 };
     try {
-      const id = chat.kind === 'group' ? await this.api.sendToGroup(chat.chatId, robot) : await this.api.sendToUser(chat.chatId, robot);
-      return { ...(id ? { messageId: id } : {}), meteredCalls: this.api.calls - before };
+      const id = chat.kind === 'group' ? await this.api.sendToGroup(chat.chatId, robot, spend) : await this.api.sendToUser(chat.chatId, robot, spend);
+      return { ...(id ? { messageId: id } : {}), meteredCalls: spend.calls };
     } catch (err) {
-      if (err instanceof DeliveryError) err.meteredCalls = this.api.calls - before;
+      if (err instanceof DeliveryError) err.meteredCalls = spend.calls;
       throw err;
     }
   }

@@ -1,8 +1,9 @@
 /**
  * DingTalk's OpenAPI as the robot uses it: the access token (cached, refreshed before it expires
  * and once on a 401) and the two metered send endpoints, group (`groupMessages/send`) and 1:1
- * (`oToMessages/batchSend`). Every HTTP call made here is counted in `calls` so the adapter can
- * report what a send spent from the monthly budget. Errors become `DeliveryError` kinds.
+ * (`oToMessages/batchSend`). Each send counts the HTTP calls it made (its token request included)
+ * in the `Spend` it is given, so the adapter can report what it cost from the monthly budget, even
+ * with many sends in flight at once. Errors become `DeliveryError` kinds.
  */
 import { DeliveryError } from '../../bot/adapter.ts';
 import type { Clock } from '../../clock.ts';
@@ -11,6 +12,11 @@ import type { Clock } from '../../clock.ts';
 export interface RobotMessage {
   readonly msgKey: 'sampleText' | 'sampleMarkdown' | 'sampleActionCard';
   readonly msgParam: Record<string, string>;
+}
+
+/** The metered calls one send made so far. */
+export interface Spend {
+  calls: number;
 }
 
 /** How the OpenAPI client is configured. */
@@ -34,22 +40,20 @@ export const QUOTA_EXCEEDED_ERRCODE = 90020;
 export class DingTalkOpenApi {
   private token: { value: string; refreshAt: number } | undefined;
   private pendingToken: Promise<string> | undefined;
-  /** Metered calls made so far (token requests included); the adapter reads the difference around a send. */
-  calls = 0;
 
   constructor(private readonly opts: OpenApiOptions) {}
 
   /** Sends to a group by its openConversationId. */
-  async sendToGroup(openConversationId: string, message: RobotMessage): Promise<string | undefined> {
+  async sendToGroup(openConversationId: string, message: RobotMessage, spend: Spend): Promise<string | undefined> {
     const body = { robotCode: this.opts.robotCode, openConversationId, msgKey: message.msgKey, msgParam: JSON.stringify(message.msgParam) };
-    const res = await this.authorized('/v1.0/robot/groupMessages/send', body);
+    const res = await this.authorized('/v1.0/robot/groupMessages/send', body, spend);
     return typeof res.processQueryKey === 'string' ? res.processQueryKey : undefined;
   }
 
   /** Sends 1:1 to one member by staffId. */
-  async sendToUser(staffId: string, message: RobotMessage): Promise<string | undefined> {
+  async sendToUser(staffId: string, message: RobotMessage, spend: Spend): Promise<string | undefined> {
     const body = { robotCode: this.opts.robotCode, userIds: [staffId], msgKey: message.msgKey, msgParam: JSON.stringify(message.msgParam) };
-    const res = await this.authorized('/v1.0/robot/oToMessages/batchSend', body);
+    const res = await this.authorized('/v1.0/robot/oToMessages/batchSend', body, spend);
     if (Array.isArray(res.invalidStaffIdList) && res.invalidStaffIdList.includes(staffId)) {
       throw new DeliveryError('permanent', 'DingTalk does not know this staffId (invalidStaffIdList)');
     }
@@ -59,15 +63,15 @@ export class DingTalkOpenApi {
     return typeof res.processQueryKey === 'string' ? res.processQueryKey : undefined;
   }
 
-  /** Fetches a token now (start-up check of the credentials); throws `DeliveryError` on failure. */
-  async accessToken(): Promise<string> {
+  /** The cached token, or a new one (one request however many sends wait for it; it is charged to the send that made it). */
+  async accessToken(spend: Spend): Promise<string> {
     if (this.token && this.opts.clock.now().getTime() < this.token.refreshAt) return this.token.value;
-    this.pendingToken ??= this.fetchToken().finally(() => (this.pendingToken = undefined));
+    this.pendingToken ??= this.fetchToken(spend).finally(() => (this.pendingToken = undefined));
     return this.pendingToken;
   }
 
-  private async fetchToken(): Promise<string> {
-    const res = await this.call('/v1.0/oauth2/accessToken', { appKey: this.opts.clientId, appSecret: this.opts.clientSecret }, {});
+  private async fetchToken(spend: Spend): Promise<string> {
+    const res = await this.call('/v1.0/oauth2/accessToken', { appKey: this.opts.clientId, appSecret: this.opts.clientSecret }, {}, spend);
     if (typeof res.accessToken !== 'string' || !res.accessToken) throw new DeliveryError('transient', 'DingTalk returned no accessToken');
     const lifeMs = (typeof res.expireIn === 'number' ? res.expireIn : 7200) * 1000;
     const margin = Math.min(this.opts.refreshMarginMs ?? 5 * 60_000, lifeMs / 2);
@@ -76,14 +80,14 @@ export class DingTalkOpenApi {
   }
 
   /** A call with the token header; on a 401 the token is dropped and the call made once more. */
-  private async authorized(path: string, body: unknown): Promise<Record<string, unknown>> {
+  private async authorized(path: string, body: unknown, spend: Spend): Promise<Record<string, unknown>> {
     try {
-      return await this.call(path, body, { 'x-acs-dingtalk-access-token': await this.accessToken() });
+      return await this.call(path, body, { 'x-acs-dingtalk-access-token': await this.accessToken(spend) }, spend);
     } catch (err) {
       if (!(err instanceof UnauthorizedError)) throw err;
       this.token = undefined;
       try {
-        return await this.call(path, body, { 'x-acs-dingtalk-access-token': await this.accessToken() });
+        return await this.call(path, body, { 'x-acs-dingtalk-access-token': await this.accessToken(spend) }, spend);
       } catch (again) {
         if (again instanceof UnauthorizedError) throw new DeliveryError('offline', 'DingTalk refused the access token twice (401)');
         throw again;
@@ -91,8 +95,8 @@ export class DingTalkOpenApi {
     }
   }
 
-  private async call(path: string, body: unknown, headers: Record<string, string>): Promise<Record<string, unknown>> {
-    this.calls++;
+  private async call(path: string, body: unknown, headers: Record<string, string>, spend: Spend): Promise<Record<string, unknown>> {
+    spend.calls++;
     let res: Response;
     try {
       res = await fetch(`${this.opts.apiRoot}${path}`, {
