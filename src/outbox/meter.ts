@@ -1,6 +1,6 @@
 /**
- * The metered-call budget of platforms whose sends cost from a monthly allowance (DingTalk's
- * OpenAPI: 10,000 calls a month for a free organisation; `Capabilities.metered` and
+ * The metered-call budget of platforms whose sends cost from a monthly allowance (an OpenAPI
+ * that gives a free organisation 10,000 calls a month; `Capabilities.metered` and
  * `monthlyCallBudget`). The outbox asks `admit` before each send that would cost, and `record`s
  * what each send spent (the adapter reports it). As the month's calls near the budget:
  * - from `DIGEST_FROM` of it, low-priority private messages (daily questions, individual

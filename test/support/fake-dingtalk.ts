@@ -235,8 +235,10 @@ export class FakeDingTalk {
     const id = frame.headers?.messageId;
     if (!id || frame.code !== 200) return;
     if (frame.headers?.topic === 'ping') this.pongs.add(id);
-    else if (this.loseAcks > 0 && this.unacked.has(id)) (this.loseAcks--, this.lostAnswers.add(id));
-    else if (this.unacked.delete(id)) this.acks.set(id, frame.data ?? '');
+    else if (this.loseAcks > 0 && this.unacked.has(id)) {
+      this.loseAcks--;
+      this.lostAnswers.add(id);
+    } else if (this.unacked.delete(id)) this.acks.set(id, frame.data ?? '');
     this.notify();
   }
 

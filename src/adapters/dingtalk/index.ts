@@ -6,9 +6,8 @@
 import { z } from 'zod';
 import type { Capabilities } from '../../bot/adapter.ts';
 import { definePlatform } from '../../bot/platform.ts';
-import { DingTalkAdapter } from './adapter.ts';
+import { optionalNonEmpty, urlWithDefault } from '../../bot/env.ts';
 
-const optionalNonEmpty = z.preprocess((v) => (v === '' ? undefined : v), z.string().trim().min(1).optional());
 const count = (fallback: number, what: string) =>
   z.coerce.number({ message: `must be a whole number (${what})` }).int({ message: `must be a whole number (${what})` }).min(0, { message: 'must be 0 or more' }).default(fallback);
 
@@ -19,10 +18,7 @@ export const dingtalkEnv = z.object({
   /** The robot that sends (default: the client id, as for an app robot). */
   DINGTALK_ROBOT_CODE: optionalNonEmpty,
   /** Base of the Stream gateway and the OpenAPI; private deployments and tests change it. */
-  DINGTALK_API_ROOT: z
-    .url({ message: 'must be a URL, e.g. https://api.dingtalk.com' })
-    .default('https://api.dingtalk.com')
-    .transform((u) => u.replace(/\/+$/, '')),
+  DINGTALK_API_ROOT: urlWithDefault('https://api.dingtalk.com').transform((u) => u.replace(/\/+$/, '')),
   /** OpenAPI calls the organisation may spend a month (a free organisation: 10000); 0 = unlimited. */
   DINGTALK_MONTHLY_CALL_BUDGET: count(10_000, 'calls a month, 0 = unlimited'),
   /** OpenAPI sends per second across all chats (DingTalk's standard plan allows 20). */
@@ -62,11 +58,11 @@ export function dingtalkCapabilities(env: Pick<DingTalkEnv, 'DINGTALK_MONTHLY_CA
 /** The module `src/adapters/index.ts` lists. */
 export const dingtalkPlatform = definePlatform({
   name: 'dingtalk',
-  // Until the contract takes any input type (the lead's adapters-list change), the schema is cast.
-  env: dingtalkEnv as unknown as z.ZodType<DingTalkEnv, Record<string, string | undefined>>,
+  env: dingtalkEnv,
   secrets: ['DINGTALK_CLIENT_SECRET'],
   enabled: (env) => Boolean(env.DINGTALK_CLIENT_ID && env.DINGTALK_CLIENT_SECRET),
   async create(env, services) {
+    const { DingTalkAdapter } = await import('./adapter.ts');
     return new DingTalkAdapter({
       clientId: env.DINGTALK_CLIENT_ID!,
       clientSecret: env.DINGTALK_CLIENT_SECRET!,
