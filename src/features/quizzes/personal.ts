@@ -98,7 +98,7 @@ export async function sendDailyQuestions(env: DailyEnv, catalog: Catalog): Promi
     const bank = await catalog.bankName(env.db, q);
     for (const chat of chats) {
       await createPrompt(env.db, { memberId, kind: 'daily', questionKey: q.key, optionOrder: order, day: today, chat, now: env.now() });
-      env.send(chat, personalQuestionText(env.t, 'daily', bank, q, order, 0));
+      env.send(chat, { kind: 'text', text: personalQuestionText(env.t, 'daily', bank, q, order, 0), priority: 'low' });
     }
     sent++;
   }
