@@ -60,6 +60,11 @@ export interface App {
   idle(platform?: Platform): Promise<void>;
 }
 
+/** Names this process in outbox leases, schedule claims and connection leases: host name + data dir. */
+export function defaultInstanceId(config: Config): string {
+  return `${os.hostname()}:${path.resolve(config.BOT_DATA_DIR)}`;
+}
+
 /** The project's root folder (where `prompts/` lives). */
 export const PROJECT_ROOT = path.resolve(import.meta.dirname, '..');
 
@@ -80,7 +85,7 @@ export function createApp(options: AppOptions): App {
   const jobs = new JobRegistry();
   for (const f of features) f.jobs?.(jobs);
 
-  const instanceId = options.instanceId ?? `${os.hostname()}:${path.resolve(config.BOT_DATA_DIR)}`;
+  const instanceId = options.instanceId ?? defaultInstanceId(config);
   const outbox = new OutboxDispatcher({ db: database.db, adapters, clock, logger, instanceId, ...options.outbox });
   const scheduler = new SchedulerEngine({
     db: database.db,
@@ -101,7 +106,7 @@ export function createApp(options: AppOptions): App {
     locale: config.BOT_LOCALE,
     timeZone: config.BOT_TIMEZONE,
     clock,
-    policy: { admins: config.BOT_ADMINS },
+    policy: { admins: config.BOT_ADMINS, firstSpeakerIsAdmin: (p) => capabilitiesOf(p)?.firstSpeakerIsAdmin === true },
     botNames: [config.BOT_NAME],
     usernameOf: (p) => byPlatform.get(p)?.username,
     capabilitiesOf,
