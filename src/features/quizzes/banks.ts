@@ -5,6 +5,12 @@
  * out of range, an empty or repeated option, a missing explanation or source, a bank name or alias
  * claimed by two banks. A bad bank stops start-up with a `BankError`.
  *
+ * Traceability (checked by `npm run banks:check`, see `bank-check.ts`): a bank names its `document`
+ * (a file of `docs/sources/`), its `topics`, the day it was `reviewed` and whether it is `local`
+ * practice; a question its `source` (document, version, article), its `quote` (the sentence that
+ * decides the answer, or a list of `{document, text}`) and its `topic`; `keepOrder` (question or
+ * bank) shows numeric options in their written order. Unknown fields are refused.
+ *
  * Banks imported from CSV by a secretary live in the database (see `store.ts`); this module only
  * defines the shared in-memory shape (`Question`, `Bank`) and the rules every question obeys.
  */
@@ -323,23 +329,31 @@ function parseOne(src: BankSource, problems: BankProblem[], questionIds: Map<str
       return;
     }
     questionIds.set(q.id, src.file);
-    if (q.topic !== undefined && !(h.topics ?? []).includes(q.topic)) {
-      problems.push({ file: src.file, question: q.id, line: lineIn(['topic']), message: `topic: ${q.topic} is not one of the bank's topics` });
-      return;
-    }
-    const extra = traceOf(q, h.document);
-    if (q.type === 'single') {
-      const content = questionContentProblems(q.options, q.answer);
-      for (const m of content) problems.push({ file: src.file, question: q.id, line: lineIn([m.startsWith('answer') ? 'answer' : 'options']), message: m });
-      if (content.length) return;
-      const keepOrder = q.keepOrder ?? h.keepOrder ?? false;
-      questions.push({ key: q.id, bankId: h.id, type: 'single', text: q.question, options: q.options, answer: q.answer.charCodeAt(0) - 65, explanation: q.explanation, source: q.source, ...extra, ...(keepOrder ? { keepOrder } : {}) });
-    } else {
-      questions.push({ key: q.id, bankId: h.id, type: 'truefalse', text: q.question, options: [], answer: q.answer ? 0 : 1, explanation: q.explanation, source: q.source, ...extra });
-    }
+    const built = buildQuestion(q, h, (field, message) => problems.push({ file: src.file, question: q.id, line: lineIn([field]), message }));
+    if (built) questions.push(built);
   });
   const meta = { ...(h.topics ? { topics: h.topics } : {}), ...(h.reviewed ? { reviewed: h.reviewed } : {}), ...(h.local ? { local: true } : {}) };
   return { id: h.id, name: h.name, aliases: h.aliases, description: h.description ?? h.name, questions, ...meta };
+}
+
+type ParsedQuestion = z.infer<typeof SingleQuestion> | z.infer<typeof TrueFalseQuestion>;
+
+/**
+ * Builds the in-memory question from a parsed one, or reports (field, message) and returns
+ * undefined: a topic not among the bank's, an answer out of range, a repeated option.
+ */
+function buildQuestion(q: ParsedQuestion, h: z.infer<typeof BankHeader>, report: (field: string, message: string) => void): Question | undefined {
+  if (q.topic !== undefined && !(h.topics ?? []).includes(q.topic)) {
+    report('topic', `topic: ${q.topic} is not one of the bank's topics`);
+    return undefined;
+  }
+  const base = { key: q.id, bankId: h.id, text: q.question, explanation: q.explanation, source: q.source, ...traceOf(q, h.document) };
+  if (q.type === 'truefalse') return { ...base, type: 'truefalse', options: [], answer: q.answer ? 0 : 1 };
+  const content = questionContentProblems(q.options, q.answer);
+  for (const m of content) report(m.startsWith('answer') ? 'answer' : 'options', m);
+  if (content.length) return undefined;
+  const keepOrder = q.keepOrder ?? h.keepOrder ?? false;
+  return { ...base, type: 'single', options: q.options, answer: q.answer.charCodeAt(0) - 65, ...(keepOrder ? { keepOrder } : {}) };
 }
 
 /** The quotes and topic of a parsed question; a bare quote belongs to the question's (or bank's) document. */
