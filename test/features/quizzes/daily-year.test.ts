@@ -78,7 +78,7 @@ async function dailyTexts(clock: ManualClock, from: number, days: number): Promi
 }
 
 describe('每日一题 over a year', () => {
-  it('sends 365 different questions, from the shipped banks and an imported one', { timeout: 30_000 }, async () => {
+  it('sends 365 different questions, from the shipped banks and an imported one', { timeout: 90_000 }, async () => {
     const clock = new ManualClock('2026-11-30T02:00:00Z');
     const b = await setUp(clock);
     const imported = Math.max(30, 400 - QUESTIONS.length);
@@ -91,7 +91,7 @@ describe('每日一题 over a year', () => {
     expect(365 - fromImport).toBeGreaterThan(0);
   });
 
-  it('once every question was sent, sends the one sent longest ago first', { timeout: 30_000 }, async () => {
+  it('once every question was sent, sends the one sent longest ago first', { timeout: 90_000 }, async () => {
     const clock = new ManualClock('2026-11-30T02:00:00Z');
     await setUp(clock);
     const pool = QUESTIONS.length;
