@@ -156,8 +156,9 @@ export function createApp(options: AppOptions): App {
       await scheduler.start();
     },
     async stop({ drainMs = 0 } = {}) {
+      const settled = intake.close(); // stops taking events at once
       await scheduler.stop();
-      await intake.close();
+      await settled;
       if (drainMs > 0) await drainWithin(outbox, drainMs, logger);
       intake.release();
       for (const a of started.reverse()) {

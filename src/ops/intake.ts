@@ -3,7 +3,7 @@
  * closes, so the bot stops taking events while the ones already in flight finish.
  *
  * An event handed over after `close()` is held, not processed, and rejected when `release()` is
- * called (just before the adapters stop): the adapter then treats it as not handled (Telegram
+ * called (just before the adapters stop; later ones are rejected at once): the adapter then treats it as not handled (Telegram
  * does not confirm it, so it is delivered again after the restart; a webhook answers 5xx).
  */
 import type { Incoming, Platform } from '../bot/types.ts';
@@ -29,6 +29,8 @@ export class ShuttingDownError extends Error {
 /** Wraps the inbox's receive for the adapters; see the file comment. */
 export class Intake {
   private open = true;
+  /** After `release()`, events handed over are rejected at once (the adapters are being stopped). */
+  private released = false;
   private inFlight = 0;
   private settled: (() => void) | undefined;
   private readonly held: (() => void)[] = [];
@@ -40,6 +42,10 @@ export class Intake {
 
   /** The sink to give every adapter. */
   readonly sink = async (incoming: Incoming): Promise<void> => {
+    // On SQLite every query is synchronous under its promise, so a burst of events can run as one
+    // long chain of microtasks: a signal (SIGTERM), a /healthz request or a timer would wait for the
+    // whole burst. One turn of the event loop per event lets them in between events.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     if (!this.open) return this.hold();
     const platform = incoming.chat.platform;
     this.observer?.received(platform);
@@ -68,10 +74,12 @@ export class Intake {
 
   /** Rejects every event held since `close()` (call before stopping the adapters, so none waits forever). */
   release(): void {
+    this.released = true;
     for (const reject of this.held.splice(0)) reject();
   }
 
   private hold(): Promise<void> {
+    if (this.released) return Promise.reject(new ShuttingDownError());
     return new Promise<void>((_, reject) => this.held.push(() => reject(new ShuttingDownError())));
   }
 }
