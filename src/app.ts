@@ -113,7 +113,7 @@ export function createApp(options: AppOptions): App {
     locale: config.BOT_LOCALE,
     timeZone: config.BOT_TIMEZONE,
     clock,
-    policy: { admins: config.BOT_ADMINS },
+    policy: { admins: config.BOT_ADMINS, firstSpeakerIsAdmin: (p) => capabilitiesOf(p)?.firstSpeakerIsAdmin === true },
     botNames: [config.BOT_NAME],
     usernameOf: (p) => byPlatform.get(p)?.username,
     capabilitiesOf,
@@ -148,6 +148,7 @@ export function createApp(options: AppOptions): App {
       await outbox.start();
       const recovered = await inbox.recover();
       if (recovered) logger.info({ recovered }, 'processed events left unfinished by the last run');
+      intake.reopen();
       for (const a of adapters) {
         await a.start(intake.sink);
         started.push(a);

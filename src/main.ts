@@ -32,8 +32,7 @@ async function main(): Promise<void> {
   const config = readConfig();
   // In the terminal REPL, info lines would interleave with the conversation: unless LOG_LEVEL is
   // set, the console shows only warnings and errors (on stderr).
-  const consoleOnly = config.platforms.enabled.every((p) => p === 'console');
-  const logger = createLogger(consoleOnly && !process.env.LOG_LEVEL ? 'warn' : config.LOG_LEVEL, undefined, config.platforms.secretValues);
+  const logger = createLogger(config.platforms.fallbackOnly && !process.env.LOG_LEVEL ? 'warn' : config.LOG_LEVEL, undefined, config.platforms.secretValues);
   process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled rejection'));
 
   await migrateDatabase(config.DATABASE_URL);
@@ -58,8 +57,8 @@ async function main(): Promise<void> {
   const adapters = built.map((a) => observeSends(a, metrics));
   const app = (holder.app = createApp({ config, database, adapters, logger, observer: metrics }));
   const health = new HealthCheck(database.db, adapters);
-  // The console REPL is a terminal session, not a service: it opens no port.
-  if (config.BOT_OPS_ENDPOINTS === 'on' && !consoleOnly) registerOpsRoutes(http, health, metrics, logger);
+  // The fallback (the console REPL) is a terminal session, not a service: it opens no port.
+  if (config.BOT_OPS_ENDPOINTS === 'on' && !config.platforms.fallbackOnly) registerOpsRoutes(http, health, metrics, logger);
 
   const exit = (code: number) => process.exit(code);
   const shutdown = gracefulShutdown({ app, http, database, health, logger, drainMs: config.BOT_SHUTDOWN_SECONDS * 1000, exit });

@@ -3,8 +3,9 @@
  * closes, so the bot stops taking events while the ones already in flight finish.
  *
  * An event handed over after `close()` is held, not processed, and rejected when `release()` is
- * called (just before the adapters stop; later ones are rejected at once): the adapter then treats it as not handled (Telegram
- * does not confirm it, so it is delivered again after the restart; a webhook answers 5xx).
+ * called (just before the adapters stop; later ones are rejected at once): the adapter then treats
+ * it as not handled (a polling adapter leaves it unconfirmed, so the platform delivers it again
+ * after the restart; a webhook answers 5xx and the platform retries).
  */
 import type { Incoming, Platform } from '../bot/types.ts';
 import type { ReceiveOutcome } from '../bot/inbox.ts';
@@ -63,6 +64,12 @@ export class Intake {
   /** Events being processed right now. */
   get pending(): number {
     return this.inFlight;
+  }
+
+  /** Takes events again (an app started after a stop). */
+  reopen(): void {
+    this.open = true;
+    this.released = false;
   }
 
   /** Stops taking events; resolves once every event already taken is processed. */

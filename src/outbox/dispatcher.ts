@@ -18,7 +18,7 @@ export interface DispatcherOptions {
   readonly leaseMs?: number;
   /** Idle polling period when nothing wakes the dispatcher (default 500 ms); enqueues wake it at once. */
   readonly idleMs?: number;
-  /** Divides every rate-limit window (tests and benchmarks run Telegram's limits faster). */
+  /** Divides every rate-limit window (tests and benchmarks run a platform's limits faster). */
   readonly rateTimeScale?: number;
   /** Transient failures before a message is given up as failed (default 8). */
   readonly maxAttempts?: number;

@@ -24,9 +24,9 @@ export const MIN_OPTIONS = 2;
 /** Most options of a single-choice question (A-F). */
 export const MAX_OPTIONS = 6;
 
-/** Longest question text (Telegram allows 300 characters in a quiz poll question). */
+/** Longest question text (short enough for a phone screen and for native quiz widgets). */
 export const MAX_QUESTION_LENGTH = 250;
-/** Longest option (Telegram allows 100 characters per poll option). */
+/** Longest option. */
 export const MAX_OPTION_LENGTH = 100;
 /** Longest explanation. */
 export const MAX_EXPLANATION_LENGTH = 500;
