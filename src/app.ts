@@ -13,6 +13,7 @@ import { CommandRegistry } from './bot/registry.ts';
 import { Router } from './bot/router.ts';
 import { loadPrompts, translator } from './bot/i18n.ts';
 import { OutboxDispatcher, type DispatcherOptions } from './outbox/dispatcher.ts';
+import { CallMeter } from './outbox/meter.ts';
 import { JobRegistry } from './scheduler/registry.ts';
 import { SchedulerEngine } from './scheduler/engine.ts';
 import { createFeatures } from './features/index.ts';
@@ -93,7 +94,8 @@ export function createApp(options: AppOptions): App {
   for (const f of features) f.jobs?.(jobs);
 
   const instanceId = options.instanceId ?? defaultInstanceId(config);
-  const outbox = new OutboxDispatcher({ db: database.db, adapters, clock, logger, instanceId, ...options.outbox });
+  const meter = new CallMeter({ db: database.db, clock, logger, translate, timeZone: config.BOT_TIMEZONE, capabilitiesOf, admins: config.BOT_ADMINS, onEnqueued: () => outbox.notify() });
+  const outbox: OutboxDispatcher = new OutboxDispatcher({ db: database.db, adapters, clock, logger, instanceId, meter, ...options.outbox });
   const scheduler = new SchedulerEngine({
     db: database.db,
     jobs,

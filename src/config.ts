@@ -82,6 +82,8 @@ const coreEnvSchema = (platforms: readonly string[]) => z
     QUIZ_DAILY_CAP: positiveInt(100).refine((n) => n <= 10_000, { message: 'must be 1-10000 points' }),
     /** When the daily question (每日一题) is sent: a 5-field cron in BOT_TIMEZONE. */
     QUIZ_DAILY_CRON: z.string().trim().default('0 8 * * *').refine((c) => /^\S+( \S+){4}$/.test(c), { message: 'must be a 5-field cron expression, e.g. 0 8 * * *' }),
+    /** Days without progress after which an open task is flagged to its 包村 cadre (0: never). */
+    TASK_STALE_DAYS: z.coerce.number({ message: 'must be a whole number of days, e.g. 7' }).int({ message: 'must be a whole number of days, e.g. 7' }).min(0).max(365).default(7),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'must be a pino level' }).default('info'),
   });
 

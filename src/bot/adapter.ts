@@ -41,6 +41,8 @@ export interface Capabilities {
   readonly mentions: 'native' | 'text';
   /** Each send costs from a monthly call budget (a platform whose sends are counted per month): the outbox counts and spares them. */
   readonly metered: boolean;
+  /** With `metered`: the calls a month the outbox may spend (0 or absent = unlimited; src/outbox/meter.ts). */
+  readonly monthlyCallBudget?: number;
   /** The platform is the terminal of whoever runs the bot: the first person to speak on it becomes an admin. */
   readonly firstSpeakerIsAdmin?: boolean;
 }
@@ -81,6 +83,8 @@ export interface SendResult {
   readonly messageId?: string;
   /** The platform's id of a native poll that was sent. */
   readonly nativePollId?: string;
+  /** Metered calls this send spent (a `metered` platform; 0 when it went by a free route). */
+  readonly meteredCalls?: number;
 }
 
 /**
@@ -99,6 +103,8 @@ export class DeliveryError extends Error {
     super(message);
     this.name = 'DeliveryError';
   }
+  /** Metered calls the failed send spent all the same (set by a `metered` adapter). */
+  meteredCalls?: number;
 }
 
 /** Receives each inbound event; resolves once it is durably recorded and processed (or failed). */
@@ -126,6 +132,8 @@ export interface Adapter {
   send(chat: ChatRef, message: OutgoingMessage, nativeRef?: SendResult): Promise<SendResult>;
   /** False while the platform cannot send (the account logged out); the outbox then holds its messages. */
   isOnline(): boolean;
+  /** With `metered`: the metered calls a send to `chat` would cost now (0 by a free route); default 1. */
+  meteredCost?(chat: ChatRef): number;
   /**
    * Resolves when this adapter's session is over by itself (the console at the end of piped
    * input): the bot then delivers what is due and exits 0. Adapters that run until stopped omit it.

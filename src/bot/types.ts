@@ -114,6 +114,11 @@ export type OutgoingMessage =
        * capability). The text must read well either way.
        */
       readonly mentions?: readonly Mention[];
+      /**
+       * `low`: may become a group digest when a metered platform's monthly budget nears (a daily
+       * question, an individual reminder; src/outbox/meter.ts). Absent: an ordinary message.
+       */
+      readonly priority?: 'low';
     }
   | {
       /** A choice poll. `answerCommand` + the 1-based option numbers is what a native answer becomes. */

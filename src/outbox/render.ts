@@ -53,7 +53,7 @@ export function renderFor(message: OutgoingMessage, caps: Capabilities): Outgoin
     case 'text': {
       const buttons = caps.buttons ? message.buttons : undefined;
       const pieces = splitText(message.text, caps.maxTextLength);
-      const flag = message.ephemeral ? { ephemeral: true } : {};
+      const flag = { ...(message.ephemeral ? { ephemeral: true } : {}), ...(message.priority ? { priority: message.priority } : {}) };
       return pieces.map((text, i) =>
         i === pieces.length - 1 && buttons?.length ? { kind: 'text', text, buttons, ...flag } : { kind: 'text', text, ...flag },
       );

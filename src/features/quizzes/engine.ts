@@ -89,10 +89,13 @@ export function speedPoints(remainingMs: number, openSeconds: number): number {
   return 5 + Math.ceil((5 * left) / total);
 }
 
-/** The shown option order of a question: a shuffle fixed by `seed` (true/false is never shuffled). */
+/**
+ * The shown option order of a question: a shuffle fixed by `seed`; true/false and questions marked
+ * `keepOrder` (numbers, durations in their natural order) are never shuffled.
+ */
 export function optionOrderFor(q: Question, seed: string): number[] {
   const order = identityOrder(optionCount(q));
-  return q.type === 'truefalse' ? order : seededShuffle(order, seed);
+  return q.type === 'truefalse' || q.keepOrder === true ? order : seededShuffle(order, seed);
 }
 
 /** The questions of quiz #quizId: `count` drawn from `pool` and their option orders, fixed by the id. */
