@@ -1,11 +1,12 @@
 import { TEXT_ONLY_CAPABILITIES, type Capabilities } from './adapter.ts';
-import type { ArgInput, ChatInfo, CommandSpec, Context, MemberInfo, Translate, Tx } from './feature.ts';
+import type { AnswerClaim, ArgInput, ChatInfo, CommandSpec, Context, MemberInfo, Translate, Tx } from './feature.ts';
 import { UsageError, UserError } from './feature.ts';
 import type { CommandRegistry } from './registry.ts';
 import type { ChatRef, Incoming, OutgoingMessage, Platform } from './types.ts';
 import type { RegistrationPolicy } from './roster.ts';
 import { resolveChat, resolveMember, writeAudit } from './roster.ts';
 import { parseMessage } from './grammar.ts';
+import { settleAnswerClaims } from './answers.ts';
 import type { OutboxItem } from '../outbox/enqueue.ts';
 import type { Clock } from '../clock.ts';
 
@@ -91,6 +92,7 @@ export class Router {
     }
     if (parsed.kind === 'text') {
       if (!parsed.text) return { outgoing, ignored: true };
+      if (await this.guard(ctx, () => this.bareAnswer(ctx, parsed.text))) return { outgoing, ignored: false };
       for (const f of this.deps.registry.features) {
         if (f.onPlainText && (await this.guard(ctx, () => f.onPlainText!(ctx, parsed.text)))) return { outgoing, ignored: false };
       }
@@ -99,6 +101,26 @@ export class Router {
     const spec = this.deps.registry.get(parsed.name)!;
     await this.runCommand(ctx, spec, parsed.argText, parsed.rawArgText);
     return { outgoing, ignored: false };
+  }
+
+  /** Weighs every feature's claim on a bare answer and acts on the decision; true when it did. */
+  private async bareAnswer(ctx: Context, text: string): Promise<boolean> {
+    const claims: AnswerClaim[] = [];
+    for (const f of this.deps.registry.features) if (f.claimAnswer) claims.push(...(await f.claimAnswer(ctx, text)));
+    const decision = settleAnswerClaims(claims);
+    switch (decision.kind) {
+      case 'run':
+        await decision.run();
+        return true;
+      case 'ask':
+        ctx.reply([ctx.t('core.answer.which'), ...decision.options.map((o) => ctx.t('core.answer.whichLine', o))].join('\n'));
+        return true;
+      case 'reply':
+        ctx.reply(decision.text);
+        return true;
+      case 'none':
+        return false;
+    }
   }
 
   private async runCommand(ctx: Context, spec: CommandSpec<unknown>, argText: string, raw: string): Promise<void> {

@@ -676,29 +676,29 @@ export function pollsFeature(opts: PollsOptions): Feature {
       return { fileName: `poll-${id}`, rows: exportRows(ctx.t, poll, tally, voted, eligible, ctx.timeZone, voters) };
     },
 
-    onPlainText: async (ctx, text) => {
-      if (text.length === 0 || text.length > MAX_BARE_ANSWER) return false;
+    // A bare answer: one claim per open poll awaiting this voter that the text fits (the router
+    // weighs them against other features' claims, e.g. a quiz question in the same chat).
+    claimAnswer: async (ctx, text) => {
+      if (text.length === 0 || text.length > MAX_BARE_ANSWER) return [];
       const polls =
         ctx.chat.ref.kind === 'group' ? await openPollsInChat(ctx.db, ctx.chat.id) : ctx.unitId !== null ? await openPollsOfUnit(ctx.db, ctx.unitId) : [];
-      if (polls.length === 0) return false;
+      if (polls.length === 0) return [];
       const candidates: { poll: Poll; content: BallotContent }[] = [];
       for (const poll of polls) {
         if (!acceptsVotes(poll, ctx.now()) || !isEligible(poll, ctx.member)) continue;
         const content = parseAnswer(poll, text);
         if (content) candidates.push({ poll, content });
       }
-      if (candidates.length === 0) return false;
+      if (candidates.length === 0) return [];
       const voted = await votedPollIds(ctx.db, ctx.member.id, candidates.map((c) => c.poll.id));
       const awaiting = candidates.filter((c) => !voted.has(c.poll.id));
-      if (awaiting.length === 0) return false;
-      ctx.redactEvent();
-      if (awaiting.length > 1) {
-        const lines = awaiting.map((c) => ctx.t('polls.vote.whichLine', { id: c.poll.id, question: c.poll.question, command: `${voteCommand(c.poll.id)} ${text}` }));
-        ctx.reply(`${ctx.t('polls.vote.which')}\n${lines.join('\n')}`);
-        return true;
-      }
-      await castVote(ctx, awaiting[0]!.poll, awaiting[0]!.content, undefined);
-      return true;
+      if (awaiting.length > 0) ctx.redactEvent();
+      return awaiting.map((c) => ({
+        kind: 'awaiting' as const,
+        label: ctx.t('polls.vote.claimLabel', { id: c.poll.id, question: c.poll.question }),
+        command: `${voteCommand(c.poll.id)} ${text}`,
+        run: () => castVote(ctx, c.poll, c.content, undefined),
+      }));
     },
 
     reportSections: (ctx, scope) => reportSections(ctx, scope, sources, config),

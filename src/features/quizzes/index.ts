@@ -21,6 +21,8 @@ import { CsvFormatError, MAX_IMPORT_BYTES, parseQuizCsv, type CsvImport } from '
 import {
   answerQuiz,
   openNextQuestion,
+  previewAnswer,
+  readAnswer,
   questionTimeUp,
   startQuiz,
   stopQuiz,
@@ -49,6 +51,7 @@ import { localDay } from './util.ts';
 
 /** For other features (`/report`): quiz participation of a unit over a period. */
 export { quizParticipation, type QuizParticipation } from './store.ts';
+import type { QuizRow } from './store.ts';
 
 const MEMBERS: Role[] = ['admin', 'secretary', 'member'];
 const ALL: Role[] = ['admin', 'secretary', 'member', 'masses'];
@@ -241,6 +244,11 @@ export function quizzesFeature(services: FeatureServices, options: QuizFeatureOp
     if (!(await answerPersonal(env, catalog, settings, prompt, args.text))) throw new UsageError();
   }
 
+  /** Records a bare answer to the open question of the chat's quiz. */
+  async function answerInGroup(ctx: Context, quiz: QuizRow, text: string): Promise<void> {
+    await answerQuiz(envOf(ctx, schedule), catalog, settings, quiz, ctx.member.id, text);
+  }
+
   async function mistakes(ctx: Context): Promise<void> {
     const today = localDay(ctx.now(), ctx.timeZone);
     const open = await openMistakes(ctx.db, ctx.member.id);
@@ -305,20 +313,23 @@ export function quizzesFeature(services: FeatureServices, options: QuizFeatureOp
         handler: mistakes,
       }),
     ],
-    async onPlainText(ctx, text) {
-      if (!MEMBERS.includes(ctx.member.role) || [...text].length > 20) return false;
+    async claimAnswer(ctx, text) {
+      if (!MEMBERS.includes(ctx.member.role) || [...text].length > 20) return [];
       const env = envOf(ctx, schedule);
       const quiz = await runningQuizInChat(ctx.db, ctx.chat.id);
       if (quiz) {
-        const outcome = await answerQuiz(env, catalog, settings, quiz, ctx.member.id, text);
-        if (outcome === 'recorded') return true;
-        if (outcome === 'already') {
-          ctx.reply(ctx.t('quizzes.answer.already', { name: ctx.member.name }));
-          return true;
+        const preview = await previewAnswer(env, catalog, quiz, ctx.member.id, text);
+        if (preview.kind === 'already') return [{ kind: 'answered', reply: ctx.t('quizzes.answer.already', { name: ctx.member.name }) }];
+        if (preview.kind === 'open') {
+          const label = ctx.t('quizzes.answer.claimLabel', { id: quiz.id, position: preview.row.position + 1 });
+          return [{ kind: 'awaiting', label, command: `/answer #${quiz.id} ${text}`, run: () => answerInGroup(ctx, quiz, text) }];
         }
       }
       const prompt = await openPromptIn(ctx.db, ctx.member.id, ctx.chat.ref);
-      return prompt ? answerPersonal(env, catalog, settings, prompt, text) : false;
+      const question = prompt ? await catalog.question(ctx.db, prompt.questionKey) : undefined;
+      if (!prompt || !question || readAnswer(question, text) === undefined) return [];
+      const run = async () => void (await answerPersonal(env, catalog, settings, prompt, text));
+      return [{ kind: 'awaiting', label: ctx.t('quizzes.answer.claimPersonal'), command: `/answer ${text}`, run }];
     },
     async profileLines(ctx) {
       if (!MEMBERS.includes(ctx.member.role)) return [];

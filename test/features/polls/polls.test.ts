@@ -107,7 +107,7 @@ describe('choice polls', () => {
     const a = announcedId(await bot.texts(SEC, '/poll 第一个 | 一 | 二'));
     const b = announcedId(await bot.texts(SEC, '/poll 第二个 | 一 | 二'));
     const which = await bot.texts('甲', '1');
-    expect(which).toEqual([`现在有几项投票在等你回答，请写明编号：\n#${a} 第一个：/vote #${a} 1\n#${b} 第二个：/vote #${b} 1`]);
+    expect(which).toEqual([`现在有几件事在等你回答，请照下面发：\n投票 #${a} 第一个：/vote #${a} 1\n投票 #${b} 第二个：/vote #${b} 1`]);
     expect(await bot.db.db.pollReceipt.count()).toBe(0);
     await bot.texts('甲', `/vote #${a} 1`);
     expect(await bot.texts('甲', '2')).toEqual([`已记录：你在 #${b} 选了 2. 二。`]);
