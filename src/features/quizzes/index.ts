@@ -17,6 +17,7 @@ import type { FeatureServices } from '../index.ts';
 import { answerArgs, isStartableBankName, quizArgs, rankArgs, type AnswerArgs, type QuizArgs } from './args.ts';
 import { foldName, loadBanks } from './banks.ts';
 import { Catalog } from './catalog.ts';
+import { decodeTextDocument } from '../../bot/text-attachments.ts';
 import { CsvFormatError, MAX_IMPORT_BYTES, parseQuizCsv, type CsvImport } from './csv.ts';
 import {
   answerQuiz,
@@ -220,7 +221,11 @@ export function quizzesFeature(services: FeatureServices, options: QuizFeatureOp
       throw new UserError('quizzes.import.noFile', { file: path.basename(file) });
     }
     if (size > MAX_IMPORT_BYTES) throw new UserError('quizzes.import.format.tooBig', { max: `${MAX_IMPORT_BYTES / 1000} kB` });
-    return readFileSync(full, 'utf8');
+    try {
+      return decodeTextDocument(readFileSync(full));
+    } catch {
+      throw new UserError('quizzes.import.attachmentUnreadable', { file: path.basename(file) });
+    }
   }
 
   async function answer(ctx: Context, args: AnswerArgs): Promise<void> {
