@@ -7,6 +7,7 @@ import type { RegistrationPolicy } from './roster.ts';
 import { resolveChat, resolveMember, writeAudit } from './roster.ts';
 import { parseMessage } from './grammar.ts';
 import { settleAnswerClaims } from './answers.ts';
+import { argTokens } from './args.ts';
 import type { OutboxItem } from '../outbox/enqueue.ts';
 import type { Clock } from '../clock.ts';
 
@@ -128,7 +129,7 @@ export class Router {
       ctx.reply(ctx.t('core.error.forbidden', { roles: spec.roles.map((r) => ctx.t(`core.role.${r}`)).join(ctx.t('core.listSeparator')) }));
       return;
     }
-    const input: ArgInput = { text: argText, tokens: argText ? argText.split(/[ \n]+/) : [], raw };
+    const input: ArgInput = { text: argText, tokens: argTokens(argText), raw };
     const parsed = spec.args.safeParse(input);
     if (!parsed.success) {
       ctx.reply(ctx.t('core.error.usage', { usage: ctx.t(spec.usageKey) }));
