@@ -83,7 +83,7 @@ async function reportSections(ctx: Context, scope: ReportScope, defaults: Remind
   const lines: string[] = [];
   if (year === localYear(ctx.now(), ctx.timeZone)) {
     const rate = await checkinRate(ctx.db, { unitIds, year, today, timeZone: ctx.timeZone, days });
-    lines.push(ctx.t('pledges.report.rate', { active: rate.active, members: rate.members, days: rate.days, percent: rate.members ? Math.floor((rate.active * 100) / rate.members) : 0 }));
+    if (rate.members > 0) lines.push(ctx.t('pledges.report.rate', { active: rate.active, members: rate.members, days: rate.days, percent: Math.floor((rate.active * 100) / rate.members) }));
   }
   lines.push(...pledgeReportLines(ctx.t, report));
   return [
