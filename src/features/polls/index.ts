@@ -75,6 +75,7 @@ import {
 } from './store.ts';
 import { tallyChoiceGroups, tallyScoreGroups, type Tally } from './tally.ts';
 import { formatStamp, parseCloseTime } from './time.ts';
+import { localParts } from '../../bot/time.ts';
 
 /** Who may launch and manage polls. */
 const MANAGERS: Role[] = ['admin', 'secretary'];
@@ -503,7 +504,7 @@ async function reportSections(ctx: Context, scope: ReportScope, sources: Evaluat
   const polls = await pollsOfUnitsBetween(db, unitIds, scope.from, scope.to);
   const pollLines: string[] = [];
   if (polls.length === 0) {
-    pollLines.push(t('polls.report.pollsNone'));
+    pollLines.push(t('polls.report.pollsNone', { year: localParts(scope.from, ctx.timeZone).year }));
   } else {
     const counts = await receiptCounts(db, polls.map((p) => p.id));
     let voted = 0;
@@ -513,7 +514,7 @@ async function reportSections(ctx: Context, scope: ReportScope, sources: Evaluat
       eligible += p.eligibleAtClose ?? (await eligibleMembers(db, p)).length;
     }
     const closed = polls.filter((p) => p.status === 'closed').length;
-    pollLines.push(t('polls.report.pollsLine', { count: polls.length, closed }));
+    pollLines.push(t('polls.report.pollsLine', { count: polls.length, closed, year: localParts(scope.from, ctx.timeZone).year }));
     pollLines.push(turnoutLine(t, voted, eligible));
   }
   const evalLines = branches.length
