@@ -275,3 +275,11 @@ export function settleAnswerClaims(claims: readonly AnswerClaim[]): AnswerDecisi
   const answered = claims.find((c) => c.kind === 'answered');
   return answered ? { kind: 'reply', text: answered.reply } : { kind: 'none' };
 }
+
+/**
+ * True when the text reads as a bare answer to something (`A`, `2`, `95分`, `对`), whatever is
+ * open: the bot then says nothing awaits an answer, rather than greeting.
+ */
+export function looksLikeAnswer(text: string): boolean {
+  return parseChoices(text, 26) !== undefined || parseScore(text) !== undefined || parseTrueFalse(text) !== undefined;
+}

@@ -4,9 +4,9 @@ import { UsageError, UserError } from './feature.ts';
 import type { CommandRegistry } from './registry.ts';
 import type { ChatRef, Incoming, OutgoingMessage, Platform } from './types.ts';
 import type { RegistrationPolicy } from './roster.ts';
-import { resolveChat, resolveMember, writeAudit } from './roster.ts';
+import { listUnits, resolveChat, resolveMember, writeAudit } from './roster.ts';
 import { parseMessage } from './grammar.ts';
-import { settleAnswerClaims } from './answers.ts';
+import { looksLikeAnswer, settleAnswerClaims } from './answers.ts';
 import { argTokens } from './args.ts';
 import type { OutboxItem } from '../outbox/enqueue.ts';
 import type { Clock } from '../clock.ts';
@@ -92,12 +92,14 @@ export class Router {
       return { outgoing, ignored: false };
     }
     if (parsed.kind === 'text') {
-      if (!parsed.text) return { outgoing, ignored: true };
+      if (!parsed.text && !parsed.addressed) return { outgoing, ignored: true };
       if (await this.guard(ctx, () => this.bareAnswer(ctx, parsed.text))) return { outgoing, ignored: false };
       for (const f of this.deps.registry.features) {
         if (f.onPlainText && (await this.guard(ctx, () => f.onPlainText!(ctx, parsed.text)))) return { outgoing, ignored: false };
       }
-      return { outgoing, ignored: true };
+      if (!parsed.addressed) return { outgoing, ignored: true };
+      ctx.reply(looksLikeAnswer(parsed.text) ? ctx.t('core.answer.nothing') : await welcomeText(ctx));
+      return { outgoing, ignored: false };
     }
     const spec = this.deps.registry.get(parsed.name)!;
     await this.runCommand(ctx, spec, parsed.argText, parsed.rawArgText);
@@ -185,6 +187,17 @@ export class Router {
       },
     };
   }
+}
+
+/**
+ * The answer to a message addressed to the bot that is no command (`你好` in a private chat,
+ * `@先锋`): the welcome of the person's role and unit, which points at /help.
+ */
+async function welcomeText(ctx: Context): Promise<string> {
+  const unit = ctx.unitId === null ? undefined : (await listUnits(ctx.db)).find((u) => u.id === ctx.unitId);
+  const name = ctx.member.name;
+  if (ctx.member.role === 'masses') return ctx.t('core.welcome.masses', { name });
+  return unit ? ctx.t('core.welcome.member', { name, unit: unit.name }) : ctx.t('core.welcome.noUnit', { name });
 }
 
 /**
