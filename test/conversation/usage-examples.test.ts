@@ -26,7 +26,7 @@ afterAll(async () => {
 function usageExamples(usage: string): string[] {
   const out: string[] = [];
   for (const m of usage.matchAll(/(?:例如[：:]|例[：:]|e\.g\. )((?:\/|#)[^，；;\n（]+)/g)) {
-    for (const ex of m[1]!.split(/ 或 | or /)) out.push(ex.replace(/ \(.*$/, '').trim());
+    for (const ex of m[1]!.split(/, .*$/)[0]!.split(/ 或 | or /)) out.push(ex.replace(/ \(.*$/, '').trim());
   }
   return out;
 }
