@@ -27,7 +27,7 @@
  */
 import { z } from 'zod';
 import type { Capabilities } from '../../bot/adapter.ts';
-import { command, UsageError, UserError, type Context, type Delivery, type Feature, type ReportScope, type ReportSection, type Translate, type Tx } from '../../bot/feature.ts';
+import { command, UsageError, UserError, type AnswerClaim, type Context, type Delivery, type Feature, type ReportScope, type ReportSection, type Translate, type Tx } from '../../bot/feature.ts';
 import type { ChatRef, OutgoingMessage, Platform, Role } from '../../bot/types.ts';
 import { parseChoice, parseChoices, parseScore } from '../../bot/answers.ts';
 import { getMember, listUnits, privateChatsOf } from '../../bot/roster.ts';
@@ -148,6 +148,19 @@ export function parseAnswer(poll: Pick<Poll, 'kind' | 'multiple' | 'options'>, t
   }
   const pick = parseChoice(text, n);
   return pick === undefined ? undefined : { choices: [pick], score: null };
+}
+
+/**
+ * A bare whole number outside 0-100 (`101`, `-5`) while a rating awaits this voter: the reply
+ * saying the range (a claim the router uses only when nothing else awaits them).
+ */
+async function outOfRangeScore(ctx: Context, polls: readonly Poll[], text: string): Promise<AnswerClaim[]> {
+  if (!/^-?\d{1,6}分?$/.test(text.trim())) return [];
+  const ratings = polls.filter((p) => p.kind === 'rating' && acceptsVotes(p, ctx.now()) && isEligible(p, ctx.member));
+  if (ratings.length === 0) return [];
+  const voted = await votedPollIds(ctx.db, ctx.member.id, ratings.map((p) => p.id));
+  const awaiting = ratings.find((p) => !voted.has(p.id)) ?? ratings[0]!;
+  return [{ kind: 'answered', reply: ctx.t('polls.vote.badScore', { id: awaiting.id }) }];
 }
 
 /** The tally of a poll from its ballots. */
@@ -690,7 +703,7 @@ export function pollsFeature(opts: PollsOptions): Feature {
         const content = parseAnswer(poll, text);
         if (content) candidates.push({ poll, content });
       }
-      if (candidates.length === 0) return [];
+      if (candidates.length === 0) return outOfRangeScore(ctx, polls, text);
       const voted = await votedPollIds(ctx.db, ctx.member.id, candidates.map((c) => c.poll.id));
       const awaiting = candidates.filter((c) => !voted.has(c.poll.id));
       if (awaiting.length > 0) ctx.redactEvent();
