@@ -20,7 +20,7 @@ import { command, UserError, type Context, type Feature, type ReportScope, type 
 import type { Role } from '../../bot/types.ts';
 import type { Scheduler } from '../../scheduler/contract.ts';
 import { runCheckin, runPledge, todayOf } from './actions.ts';
-import { isProblem, parseCheckinArgs, parsePledgeArgs, parsePledgesArgs, type Problem } from './parse.ts';
+import { isProblem, MAX_PLEDGE_TEXT, parseCheckinArgs, parsePledgeArgs, parsePledgesArgs, type Problem } from './parse.ts';
 import { DEFAULT_REMINDER_SETTINGS, runPledgeReminders } from './reminders.ts';
 import { buildPledgeReport, checkinRate, pledgeReportLines, pledgeReportRows, reportUnits } from './report.ts';
 import { activeExemptions, countCheckinsOfYear, listPledges, reminderSettings, type ReminderSettings } from './store.ts';
@@ -41,10 +41,8 @@ const ALL: Role[] = ['admin', 'secretary', 'member', 'masses'];
 /** Wraps a pure parser as the zod schema of a command: undefined is a usage mistake. */
 function schemaOf<T>(parse: (tokens: readonly string[], raw: string) => T | Problem | undefined) {
   return argInput.transform((a, ctx): T | Problem => {
-    if ([...a.text].length > 2000) {
-      ctx.addIssue({ code: 'custom', message: 'too long' });
-      return z.NEVER;
-    }
+    // Not parsed at all: far longer than any wording or note may be (both MAX_PLEDGE_TEXT).
+    if ([...a.text].length > 2000) return { problem: { key: 'pledges.error.textTooLong', vars: { max: MAX_PLEDGE_TEXT } } };
     const r = parse(a.tokens, a.raw);
     if (r === undefined) {
       ctx.addIssue({ code: 'custom', message: 'usage' });
