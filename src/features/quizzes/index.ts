@@ -52,7 +52,7 @@ import { localDay } from './util.ts';
 
 /** For other features (`/report`): quiz participation of a unit over a period. */
 export { quizParticipation, type QuizParticipation } from './store.ts';
-import type { QuizRow } from './store.ts';
+import { quizQuestion, type QuizRow } from './store.ts';
 
 const MEMBERS: Role[] = ['admin', 'secretary', 'member'];
 const ALL: Role[] = ['admin', 'secretary', 'member', 'masses'];
@@ -238,8 +238,10 @@ export function quizzesFeature(services: FeatureServices, options: QuizFeatureOp
         if (!nativeAnswer) ctx.reply(ctx.t('quizzes.answer.ended', { id: quiz.id }));
         return;
       }
+      const position = quiz.current;
       const outcome = await answerQuiz(env, catalog, settings, quiz, ctx.member.id, args.text, args.position);
       if (outcome === 'unparsed') throw new UsageError();
+      if (outcome === 'recorded' && !nativeAnswer) await acknowledge(ctx, quiz, position);
       if (outcome === 'already') ctx.reply(ctx.t('quizzes.answer.already', { name: ctx.member.name }));
       if (outcome === 'closed' && !nativeAnswer) ctx.reply(ctx.t('quizzes.answer.closed', { name: ctx.member.name }));
       return;
@@ -249,9 +251,23 @@ export function quizzesFeature(services: FeatureServices, options: QuizFeatureOp
     if (!(await answerPersonal(env, catalog, settings, prompt, args.text))) throw new UsageError();
   }
 
-  /** Records a bare answer to the open question of the chat's quiz. */
+  /** Records a bare answer to the open question of the chat's quiz, and acknowledges it. */
   async function answerInGroup(ctx: Context, quiz: QuizRow, text: string): Promise<void> {
-    await answerQuiz(envOf(ctx, schedule), catalog, settings, quiz, ctx.member.id, text);
+    const position = quiz.current;
+    if ((await answerQuiz(envOf(ctx, schedule), catalog, settings, quiz, ctx.member.id, text)) === 'recorded') await acknowledge(ctx, quiz, position);
+  }
+
+  /**
+   * Tells a member in a group that their answer counted, without saying whether it is right:
+   * privately where the platform can, else one short line in the group.
+   */
+  async function acknowledge(ctx: Context, quiz: QuizRow, position: number): Promise<void> {
+    if (ctx.chat.ref.kind !== 'group') return;
+    // An answer that closed the question early needs no receipt: the result is out.
+    if ((await quizQuestion(ctx.db, quiz.id, position))?.closedAt) return;
+    const own = ctx.capabilities.privateMessages ? (await privateChatsOf(ctx.db, ctx.member.id)).find((c) => c.platform === ctx.chat.ref.platform) : undefined;
+    if (own) ctx.send(own, ctx.t('quizzes.answer.ack', { id: quiz.id, position: position + 1 }));
+    else ctx.reply(ctx.t('quizzes.answer.ackGroup', { name: ctx.member.name }));
   }
 
   async function mistakes(ctx: Context): Promise<void> {
