@@ -8,6 +8,7 @@ import { listUnits, resolveChat, resolveMember, writeAudit } from './roster.ts';
 import { parseMessage } from './grammar.ts';
 import { looksLikeAnswer, settleAnswerClaims } from './answers.ts';
 import { argTokens } from './args.ts';
+import { usageReply } from './usage.ts';
 import type { OutboxItem } from '../outbox/enqueue.ts';
 import type { Clock } from '../clock.ts';
 
@@ -134,7 +135,7 @@ export class Router {
     const input: ArgInput = { text: argText, tokens: argTokens(argText), raw };
     const parsed = spec.args.safeParse(input);
     if (!parsed.success) {
-      ctx.reply(ctx.t('core.error.usage', { usage: ctx.t(spec.usageKey) }));
+      ctx.reply(usageReply(ctx.t, spec));
       return;
     }
     await this.guard(ctx, async () => {
@@ -153,8 +154,7 @@ export class Router {
     } catch (err) {
       if (err instanceof UserError) throw new RefusalError(ctx.t(err.key, err.vars));
       if (err instanceof UsageError && spec) {
-        const detail = err.detailKey ? `${ctx.t(err.detailKey)}\n` : '';
-        throw new RefusalError(detail + ctx.t('core.error.usage', { usage: ctx.t(spec.usageKey) }));
+        throw new RefusalError(usageReply(ctx.t, spec, err.detailKey ? ctx.t(err.detailKey) : undefined));
       }
       throw err;
     }

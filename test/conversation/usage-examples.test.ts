@@ -9,6 +9,7 @@ import { ManualClock } from '../../src/clock.ts';
 import { parseMessage } from '../../src/bot/grammar.ts';
 import { argTokens } from '../../src/bot/args.ts';
 import { loadPrompts } from '../../src/bot/i18n.ts';
+import { usageExamples } from '../../src/bot/usage.ts';
 import { freshSqlite } from '../support/db.ts';
 
 type Db = Awaited<ReturnType<typeof freshSqlite>>;
@@ -21,15 +22,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await db.close();
 });
-
-/** The examples of a usage text: each `/command …` after 例如：, 例： or e.g., up to the next ， ； （ or line end. */
-function usageExamples(usage: string): string[] {
-  const out: string[] = [];
-  for (const m of usage.matchAll(/(?:例如[：:]|例[：:]|e\.g\. )((?:\/|#)[^，；;\n（]+)/g)) {
-    for (const ex of m[1]!.split(/, .*$/)[0]!.split(/ 或 | or /)) out.push(ex.replace(/ \(.*$/, '').trim());
-  }
-  return out;
-}
 
 describe('usage examples', () => {
   it('every usage text has an example, and each example parses into its own command', () => {

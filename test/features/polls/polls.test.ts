@@ -209,7 +209,7 @@ describe('anonymous polls', () => {
     // In a group the same check says only "counted".
     expect(await bot.texts('甲', `/vote #${id} 核对 ${code}`)).toEqual([`回执码有效：这张票已计入 #${id}。`]);
     expect(await bot.texts('乙', `/vote #${id} check 2222-2222`)).toEqual([`#${id} 里没有这个回执码对应的票。`]);
-    expect(await bot.texts('乙', `/vote #${id} check`)).toEqual([`核对回执码：/vote #${id} check 回执码`]);
+    expect(await bot.texts('乙', `/vote #${id} check`)).toEqual([`核对回执码：/vote #${id} 核对 回执码`]);
     // A named poll has no codes.
     const named = announcedId(await bot.texts(SEC, '/poll 记名 | 是 | 否'));
     await bot.texts('乙', `/vote #${named} 1`);
