@@ -7,14 +7,19 @@ import type { CommandSpec, Translate } from './feature.ts';
 
 /**
  * The examples written in a usage text: each `/command …` or `#命令 …` after 例如：, 例： or
- * `e.g.`, up to the next ， ； （ `, ` or line end; `A 或 B` / `A or B` are two examples.
+ * `e.g.`, up to the next ， ； （ `, ` or line end; `A 或 B` / `A or B` are two examples. A usage
+ * without such a word whose first line starts with a concrete command (no `[…]` or `|`) is its
+ * own example.
  */
 export function usageExamples(usage: string): string[] {
   const out: string[] = [];
   for (const m of usage.matchAll(/(?:例如[：:]|例[：:]|e\.g\. )((?:\/|#)[^，；;\n（]+)/g)) {
     for (const ex of m[1]!.split(/, .*$/)[0]!.split(/ 或 | or /)) out.push(ex.replace(/ \(.*$/, '').trim());
   }
-  return out;
+  if (out.length > 0) return out;
+  // A usage written as examples only (`/duty，或 /duty 东村`): its first one.
+  const first = usage.split('\n')[0]!.split(/[；;]|，或|，|, | or /)[0]!.trim();
+  return /^[/#]\S/.test(first) && !/[[\]|]/.test(first) ? [first] : [];
 }
 
 /**
