@@ -76,6 +76,7 @@ import {
 import { tallyChoiceGroups, tallyScoreGroups, type Tally } from './tally.ts';
 import { formatStamp, parseCloseTime } from './time.ts';
 import { localParts } from '../../bot/time.ts';
+import { pollsListCommand } from './commands/open-list.ts';
 
 /** Who may launch and manage polls. */
 const MANAGERS: Role[] = ['admin', 'secretary'];
@@ -651,6 +652,7 @@ export function pollsFeature(opts: PollsOptions): Feature {
           await ctx.audit('poll.close', `#${id}`);
         },
       }),
+      pollsListCommand,
       command({
         name: 'turnout',
         aliases: ['未投票'],
