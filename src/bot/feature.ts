@@ -115,6 +115,13 @@ export interface Feature {
   readonly commands: readonly CommandSpec<unknown>[];
   /** Returns true when it handled the plain text as an answer; the router then stops. */
   readonly onPlainText?: (ctx: Context, text: string) => Promise<boolean>;
+  /**
+   * What a bare answer (`1`, `A`, `95`) could be for in this feature, WITHOUT recording anything:
+   * every open item awaiting this person's answer that the text fits, or the reply for an item they
+   * have already answered. The router weighs the claims of every feature before any runs (see
+   * `settleAnswerClaims`), so a quiz and a poll open in one chat never swallow each other's answers.
+   */
+  readonly claimAnswer?: (ctx: Context, text: string) => Promise<AnswerClaim[]>;
   /** Lines this feature adds to /whoami (e.g. points and streak), in the caller's language. */
   readonly profileLines?: (ctx: Context) => Promise<string[]>;
   /** Registers the feature's recurring jobs and one-off task runners. */
@@ -132,6 +139,15 @@ export interface Feature {
    */
   readonly exportById?: (ctx: Context, id: number) => Promise<CsvTable | null>;
 }
+
+/**
+ * A feature's claim on a bare answer: an item awaiting the person's answer (`run` records it;
+ * `command` is the explicit form that does the same, shown when the bot must ask which is meant),
+ * or an item they already answered (`reply` says so, used only when nothing else awaits them).
+ */
+export type AnswerClaim =
+  | { readonly kind: 'awaiting'; readonly label: string; readonly command: string; readonly run: () => Promise<void> }
+  | { readonly kind: 'answered'; readonly reply: string };
 
 /** What `/report` covers: one org unit (a branch, or the township with its branches) over a period. */
 export interface ReportScope {

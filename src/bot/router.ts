@@ -1,11 +1,14 @@
 import { TEXT_ONLY_CAPABILITIES, type Capabilities } from './adapter.ts';
-import type { ArgInput, ChatInfo, CommandSpec, Context, MemberInfo, Translate, Tx } from './feature.ts';
+import type { AnswerClaim, ArgInput, ChatInfo, CommandSpec, Context, MemberInfo, Translate, Tx } from './feature.ts';
 import { UsageError, UserError } from './feature.ts';
 import type { CommandRegistry } from './registry.ts';
 import type { ChatRef, Incoming, OutgoingMessage, Platform } from './types.ts';
 import type { RegistrationPolicy } from './roster.ts';
-import { resolveChat, resolveMember, writeAudit } from './roster.ts';
+import { listUnits, resolveChat, resolveMember, writeAudit } from './roster.ts';
 import { parseMessage } from './grammar.ts';
+import { looksLikeAnswer, settleAnswerClaims } from './answers.ts';
+import { argTokens } from './args.ts';
+import { usageReply } from './usage.ts';
 import type { OutboxItem } from '../outbox/enqueue.ts';
 import type { Clock } from '../clock.ts';
 
@@ -90,15 +93,38 @@ export class Router {
       return { outgoing, ignored: false };
     }
     if (parsed.kind === 'text') {
-      if (!parsed.text) return { outgoing, ignored: true };
+      if (!parsed.text && !parsed.addressed) return { outgoing, ignored: true };
+      if (await this.guard(ctx, () => this.bareAnswer(ctx, parsed.text))) return { outgoing, ignored: false };
       for (const f of this.deps.registry.features) {
         if (f.onPlainText && (await this.guard(ctx, () => f.onPlainText!(ctx, parsed.text)))) return { outgoing, ignored: false };
       }
-      return { outgoing, ignored: true };
+      if (!parsed.addressed) return { outgoing, ignored: true };
+      ctx.reply(looksLikeAnswer(parsed.text) ? ctx.t('core.answer.nothing') : await welcomeText(ctx));
+      return { outgoing, ignored: false };
     }
     const spec = this.deps.registry.get(parsed.name)!;
     await this.runCommand(ctx, spec, parsed.argText, parsed.rawArgText);
     return { outgoing, ignored: false };
+  }
+
+  /** Weighs every feature's claim on a bare answer and acts on the decision; true when it did. */
+  private async bareAnswer(ctx: Context, text: string): Promise<boolean> {
+    const claims: AnswerClaim[] = [];
+    for (const f of this.deps.registry.features) if (f.claimAnswer) claims.push(...(await f.claimAnswer(ctx, text)));
+    const decision = settleAnswerClaims(claims);
+    switch (decision.kind) {
+      case 'run':
+        await decision.run();
+        return true;
+      case 'ask':
+        ctx.reply([ctx.t('core.answer.which'), ...decision.options.map((o) => ctx.t('core.answer.whichLine', o))].join('\n'));
+        return true;
+      case 'reply':
+        ctx.reply(decision.text);
+        return true;
+      case 'none':
+        return false;
+    }
   }
 
   private async runCommand(ctx: Context, spec: CommandSpec<unknown>, argText: string, raw: string): Promise<void> {
@@ -106,10 +132,10 @@ export class Router {
       ctx.reply(ctx.t('core.error.forbidden', { roles: spec.roles.map((r) => ctx.t(`core.role.${r}`)).join(ctx.t('core.listSeparator')) }));
       return;
     }
-    const input: ArgInput = { text: argText, tokens: argText ? argText.split(/[ \n]+/) : [], raw };
+    const input: ArgInput = { text: argText, tokens: argTokens(argText), raw };
     const parsed = spec.args.safeParse(input);
     if (!parsed.success) {
-      ctx.reply(ctx.t('core.error.usage', { usage: ctx.t(spec.usageKey) }));
+      ctx.reply(usageReply(ctx.t, spec));
       return;
     }
     await this.guard(ctx, async () => {
@@ -128,8 +154,7 @@ export class Router {
     } catch (err) {
       if (err instanceof UserError) throw new RefusalError(ctx.t(err.key, err.vars));
       if (err instanceof UsageError && spec) {
-        const detail = err.detailKey ? `${ctx.t(err.detailKey)}\n` : '';
-        throw new RefusalError(detail + ctx.t('core.error.usage', { usage: ctx.t(spec.usageKey) }));
+        throw new RefusalError(usageReply(ctx.t, spec, err.detailKey ? ctx.t(err.detailKey) : undefined));
       }
       throw err;
     }
@@ -162,6 +187,17 @@ export class Router {
       },
     };
   }
+}
+
+/**
+ * The answer to a message addressed to the bot that is no command (`你好` in a private chat,
+ * `@先锋`): the welcome of the person's role and unit, which points at /help.
+ */
+async function welcomeText(ctx: Context): Promise<string> {
+  const unit = ctx.unitId === null ? undefined : (await listUnits(ctx.db)).find((u) => u.id === ctx.unitId);
+  const name = ctx.member.name;
+  if (ctx.member.role === 'masses') return ctx.t('core.welcome.masses', { name });
+  return unit ? ctx.t('core.welcome.member', { name, unit: unit.name }) : ctx.t('core.welcome.noUnit', { name });
 }
 
 /**

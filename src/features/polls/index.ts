@@ -27,7 +27,7 @@
  */
 import { z } from 'zod';
 import type { Capabilities } from '../../bot/adapter.ts';
-import { command, UsageError, UserError, type Context, type Delivery, type Feature, type ReportScope, type ReportSection, type Translate, type Tx } from '../../bot/feature.ts';
+import { command, UsageError, UserError, type AnswerClaim, type Context, type Delivery, type Feature, type ReportScope, type ReportSection, type Translate, type Tx } from '../../bot/feature.ts';
 import type { ChatRef, OutgoingMessage, Platform, Role } from '../../bot/types.ts';
 import { parseChoice, parseChoices, parseScore } from '../../bot/answers.ts';
 import { getMember, listUnits, privateChatsOf } from '../../bot/roster.ts';
@@ -75,6 +75,8 @@ import {
 } from './store.ts';
 import { tallyChoiceGroups, tallyScoreGroups, type Tally } from './tally.ts';
 import { formatStamp, parseCloseTime } from './time.ts';
+import { localParts } from '../../bot/time.ts';
+import { pollsListCommand } from './commands/open-list.ts';
 
 /** Who may launch and manage polls. */
 const MANAGERS: Role[] = ['admin', 'secretary'];
@@ -147,6 +149,19 @@ export function parseAnswer(poll: Pick<Poll, 'kind' | 'multiple' | 'options'>, t
   }
   const pick = parseChoice(text, n);
   return pick === undefined ? undefined : { choices: [pick], score: null };
+}
+
+/**
+ * A bare whole number outside 0-100 (`101`, `-5`) while a rating awaits this voter: the reply
+ * saying the range (a claim the router uses only when nothing else awaits them).
+ */
+async function outOfRangeScore(ctx: Context, polls: readonly Poll[], text: string): Promise<AnswerClaim[]> {
+  if (!/^-?\d{1,6}分?$/.test(text.trim())) return [];
+  const ratings = polls.filter((p) => p.kind === 'rating' && acceptsVotes(p, ctx.now()) && isEligible(p, ctx.member));
+  if (ratings.length === 0) return [];
+  const voted = await votedPollIds(ctx.db, ctx.member.id, ratings.map((p) => p.id));
+  const awaiting = ratings.find((p) => !voted.has(p.id)) ?? ratings[0]!;
+  return [{ kind: 'answered', reply: ctx.t('polls.vote.badScore', { id: awaiting.id }) }];
 }
 
 /** The tally of a poll from its ballots. */
@@ -503,7 +518,7 @@ async function reportSections(ctx: Context, scope: ReportScope, sources: Evaluat
   const polls = await pollsOfUnitsBetween(db, unitIds, scope.from, scope.to);
   const pollLines: string[] = [];
   if (polls.length === 0) {
-    pollLines.push(t('polls.report.pollsNone'));
+    pollLines.push(t('polls.report.pollsNone', { year: localParts(scope.from, ctx.timeZone).year }));
   } else {
     const counts = await receiptCounts(db, polls.map((p) => p.id));
     let voted = 0;
@@ -513,7 +528,7 @@ async function reportSections(ctx: Context, scope: ReportScope, sources: Evaluat
       eligible += p.eligibleAtClose ?? (await eligibleMembers(db, p)).length;
     }
     const closed = polls.filter((p) => p.status === 'closed').length;
-    pollLines.push(t('polls.report.pollsLine', { count: polls.length, closed }));
+    pollLines.push(t('polls.report.pollsLine', { count: polls.length, closed, year: localParts(scope.from, ctx.timeZone).year }));
     pollLines.push(turnoutLine(t, voted, eligible));
   }
   const evalLines = branches.length
@@ -637,6 +652,7 @@ export function pollsFeature(opts: PollsOptions): Feature {
           await ctx.audit('poll.close', `#${id}`);
         },
       }),
+      pollsListCommand,
       command({
         name: 'turnout',
         aliases: ['未投票'],
@@ -676,29 +692,29 @@ export function pollsFeature(opts: PollsOptions): Feature {
       return { fileName: `poll-${id}`, rows: exportRows(ctx.t, poll, tally, voted, eligible, ctx.timeZone, voters) };
     },
 
-    onPlainText: async (ctx, text) => {
-      if (text.length === 0 || text.length > MAX_BARE_ANSWER) return false;
+    // A bare answer: one claim per open poll awaiting this voter that the text fits (the router
+    // weighs them against other features' claims, e.g. a quiz question in the same chat).
+    claimAnswer: async (ctx, text) => {
+      if (text.length === 0 || text.length > MAX_BARE_ANSWER) return [];
       const polls =
         ctx.chat.ref.kind === 'group' ? await openPollsInChat(ctx.db, ctx.chat.id) : ctx.unitId !== null ? await openPollsOfUnit(ctx.db, ctx.unitId) : [];
-      if (polls.length === 0) return false;
+      if (polls.length === 0) return [];
       const candidates: { poll: Poll; content: BallotContent }[] = [];
       for (const poll of polls) {
         if (!acceptsVotes(poll, ctx.now()) || !isEligible(poll, ctx.member)) continue;
         const content = parseAnswer(poll, text);
         if (content) candidates.push({ poll, content });
       }
-      if (candidates.length === 0) return false;
+      if (candidates.length === 0) return outOfRangeScore(ctx, polls, text);
       const voted = await votedPollIds(ctx.db, ctx.member.id, candidates.map((c) => c.poll.id));
       const awaiting = candidates.filter((c) => !voted.has(c.poll.id));
-      if (awaiting.length === 0) return false;
-      ctx.redactEvent();
-      if (awaiting.length > 1) {
-        const lines = awaiting.map((c) => ctx.t('polls.vote.whichLine', { id: c.poll.id, question: c.poll.question, command: `${voteCommand(c.poll.id)} ${text}` }));
-        ctx.reply(`${ctx.t('polls.vote.which')}\n${lines.join('\n')}`);
-        return true;
-      }
-      await castVote(ctx, awaiting[0]!.poll, awaiting[0]!.content, undefined);
-      return true;
+      if (awaiting.length > 0) ctx.redactEvent();
+      return awaiting.map((c) => ({
+        kind: 'awaiting' as const,
+        label: ctx.t('polls.vote.claimLabel', { id: c.poll.id, question: c.poll.question }),
+        command: `${voteCommand(c.poll.id)} ${text}`,
+        run: () => castVote(ctx, c.poll, c.content, undefined),
+      }));
     },
 
     reportSections: (ctx, scope) => reportSections(ctx, scope, sources, config),

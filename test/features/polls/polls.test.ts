@@ -107,7 +107,7 @@ describe('choice polls', () => {
     const a = announcedId(await bot.texts(SEC, '/poll 第一个 | 一 | 二'));
     const b = announcedId(await bot.texts(SEC, '/poll 第二个 | 一 | 二'));
     const which = await bot.texts('甲', '1');
-    expect(which).toEqual([`现在有几项投票在等你回答，请写明编号：\n#${a} 第一个：/vote #${a} 1\n#${b} 第二个：/vote #${b} 1`]);
+    expect(which).toEqual([`现在有几件事在等你回答，请照下面发：\n投票 #${a} 第一个：/vote #${a} 1\n投票 #${b} 第二个：/vote #${b} 1`]);
     expect(await bot.db.db.pollReceipt.count()).toBe(0);
     await bot.texts('甲', `/vote #${a} 1`);
     expect(await bot.texts('甲', '2')).toEqual([`已记录：你在 #${b} 选了 2. 二。`]);
@@ -209,7 +209,7 @@ describe('anonymous polls', () => {
     // In a group the same check says only "counted".
     expect(await bot.texts('甲', `/vote #${id} 核对 ${code}`)).toEqual([`回执码有效：这张票已计入 #${id}。`]);
     expect(await bot.texts('乙', `/vote #${id} check 2222-2222`)).toEqual([`#${id} 里没有这个回执码对应的票。`]);
-    expect(await bot.texts('乙', `/vote #${id} check`)).toEqual([`核对回执码：/vote #${id} check 回执码`]);
+    expect(await bot.texts('乙', `/vote #${id} check`)).toEqual([`核对回执码：/vote #${id} 核对 回执码`]);
     // A named poll has no codes.
     const named = announcedId(await bot.texts(SEC, '/poll 记名 | 是 | 否'));
     await bot.texts('乙', `/vote #${named} 1`);
