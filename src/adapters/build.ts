@@ -9,9 +9,11 @@ import type { Config } from '../config.ts';
 import { PLATFORM_MODULES } from './index.ts';
 
 /** The services every adapter gets; the logger is tagged and `idle` narrowed to its platform here. */
-export type SharedAdapterServices = Omit<AdapterServices, 'idle'> & {
+export type SharedAdapterServices = Omit<AdapterServices, 'idle' | 'identities'> & {
   /** Resolves when the outbox has nothing due for `platform`. */
   readonly idle: (platform: string) => Promise<void>;
+  /** The identity links of `platform`. */
+  readonly identities: (platform: string) => AdapterServices['identities'];
 };
 
 /** Builds (does not start) one adapter per enabled platform, in the modules' order. */
@@ -21,7 +23,7 @@ export async function buildAdapters(config: Config, services: SharedAdapterServi
     const module = modules.find((m) => m.name === name);
     if (!module) throw new Error(`platform ${name} is enabled but not in the modules list`);
     const logger = services.logger.child({ platform: name });
-    const adapter = await module.create(config.platforms.env[name], { ...services, logger, idle: () => services.idle(name) });
+    const adapter = await module.create(config.platforms.env[name], { ...services, logger, idle: () => services.idle(name), identities: services.identities(name) });
     if (adapter.platform !== name) throw new Error(`platform module ${name} built an adapter for ${adapter.platform}`);
     adapters.push(adapter);
   }
