@@ -158,7 +158,7 @@ export const UNPACED = { roomGapMs: 0, jitterMs: 0, roomDailyCap: 1_000_000, acc
  * and answers every get with 'mock alias'. WeChat keeps remarks on the account, so they survive a
  * re-login (see `relogin`).
  */
-export class RemarkingPuppetMock extends PuppetMock {
+class RemarkingPuppetMock extends PuppetMock {
   /** Every alias set, in order (contact id, alias), to assert on. */
   readonly aliasesSet: { contactId: string; alias: string | null }[] = [];
 

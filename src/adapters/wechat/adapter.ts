@@ -108,7 +108,7 @@ export interface WechatAdapterOptions {
 }
 
 /** Least share of a bound room's stored roll a room of the same topic must hold to be re-linked to it. */
-export const DEFAULT_RELINK_THRESHOLD = 0.6;
+const DEFAULT_RELINK_THRESHOLD = 0.6;
 
 function validPacing(limits: PacingLimits): PacingLimits {
   for (const [key, value] of Object.entries(limits)) {
@@ -433,10 +433,13 @@ export class WechatAdapter implements Adapter {
   /** Whether a message is held back because its sender may be a member waiting to be re-linked. */
   private async heldForRelink(incoming: Incoming): Promise<boolean> {
     if (!this.relinker || !this.bot) return false;
+    const bot = this.bot;
     const text = incoming.content.type === 'text' ? incoming.content.text : '';
-    const contact = await this.bot.Contact.find({ id: incoming.actor.userId });
-    const names = [incoming.actor.displayName, ...(contact ? [contact.name()] : [])];
-    return this.relinker.intercept(this.bot.puppet, incoming.actor.userId, names, text);
+    const names = async () => {
+      const contact = await bot.Contact.find({ id: incoming.actor.userId });
+      return [incoming.actor.displayName, ...(contact ? [contact.name()] : [])];
+    };
+    return this.relinker.intercept(bot.puppet, incoming.actor.userId, names, text);
   }
 
   /** Wires Wechaty's events; every listener is synchronous or catches everything it starts. */

@@ -8,9 +8,9 @@ import { chmod, mkdir, open, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 /** Mode of every directory the adapter creates. */
-export const PRIVATE_DIR_MODE = 0o700;
+const PRIVATE_DIR_MODE = 0o700;
 /** Mode of every file the adapter writes. */
-export const PRIVATE_FILE_MODE = 0o600;
+const PRIVATE_FILE_MODE = 0o600;
 
 /** Creates `dir` (and its parents) 0700; tightens it to 0700 when it exists with more. */
 export async function ensurePrivateDir(dir: string): Promise<void> {

@@ -13,12 +13,17 @@
 import type { BoundChat, IdentityLinks, KnownPerson } from '../../bot/identity-links.ts';
 
 /** The remark prefix the bot sets on each contact it knows (`先锋M12` is member 12). */
-export const REMARK_PREFIX = '先锋M';
+const REMARK_PREFIX = '先锋M';
 const REMARK_PATTERN = new RegExp(`${REMARK_PREFIX}(\\d+)`);
 
 /** The remark tag of a member. */
 export function remarkTag(memberId: number): string {
   return `${REMARK_PREFIX}${memberId}`;
+}
+
+/** A remark without any member tag in it (the part a person wrote). */
+export function withoutRemarkTag(alias: string): string {
+  return alias.replace(new RegExp(REMARK_PATTERN.source, 'g'), '').trim();
 }
 
 /** The member id a remark carries, if it carries one. */
@@ -118,7 +123,7 @@ async function relinkByRemark(links: IdentityLinks, world: SeenWorld, present: S
 }
 
 /** The share of a roll present in a room, by id or (for ids not seen any more) by name. */
-export function rollOverlap(chat: BoundChat, room: SeenRoom): number {
+function rollOverlap(chat: BoundChat, room: SeenRoom): number {
   if (chat.roll.length === 0) return 0;
   const names = new Set([...room.names.values()].flat());
   const hits = chat.roll.filter((p) => room.names.has(p.userId) || names.has(p.displayName)).length;

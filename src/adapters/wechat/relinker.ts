@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import type { Wechaty } from 'wechaty';
 import type { IdentityLinks } from '../../bot/identity-links.ts';
 import type { Translate } from '../../bot/feature.ts';
-import { memberIdOfRemark, reconcile, remarkTag, type RelinkReport, type SeenContact, type SeenRoom, type SeenWorld } from './relink.ts';
+import { memberIdOfRemark, reconcile, remarkTag, withoutRemarkTag, type RelinkReport, type SeenContact, type SeenRoom, type SeenWorld } from './relink.ts';
 import { PendingLinks, type PendingLink } from './pending-links.ts';
 
 /** The puppet of a running Wechaty. */
@@ -104,7 +104,7 @@ export class Relinker {
       if (memberId === null) return;
       const alias = (await puppet.contactPayload(contactId)).alias ?? '';
       if (memberIdOfRemark(alias) !== memberId) {
-        const kept = alias.replace(/先锋M\d+/g, '').trim();
+        const kept = withoutRemarkTag(alias);
         await puppet.contactAlias(contactId, `${kept} ${remarkTag(memberId)}`.trim());
         await puppet.contactPayloadDirty(contactId);
       }
@@ -117,10 +117,10 @@ export class Relinker {
   }
 
   /**
-   * A message from `contactId` (named `names`): true when it is held back here because the sender
+   * A message from `contactId` (whose names `names` reads): true when it is held back here because the sender
    * may be a lost member (a code, or someone asked for one), false to let it through.
    */
-  async intercept(puppet: Puppet, contactId: string, names: readonly string[], text: string): Promise<boolean> {
+  async intercept(puppet: Puppet, contactId: string, names: () => Promise<readonly string[]>, text: string): Promise<boolean> {
     if (this.pending.all.length === 0) return false;
     if ((await this.options.identities.memberIdOf(contactId)) !== null) return false;
     const taken = await this.pending.take(contactId, text);
@@ -137,7 +137,7 @@ export class Relinker {
       return true;
     }
     if (this.pending.isAsked(contactId)) return true;
-    const maybe = names.flatMap((n) => this.pending.byName(n))[0];
+    const maybe = (await names()).flatMap((n) => this.pending.byName(n))[0];
     if (!maybe) return false;
     await this.ask(maybe, contactId);
     return true;
