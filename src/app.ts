@@ -13,6 +13,7 @@ import { CommandRegistry } from './bot/registry.ts';
 import { Router } from './bot/router.ts';
 import { loadPrompts, translator } from './bot/i18n.ts';
 import { OutboxDispatcher, type DispatcherOptions } from './outbox/dispatcher.ts';
+import { CallMeter } from './outbox/meter.ts';
 import { JobRegistry } from './scheduler/registry.ts';
 import { SchedulerEngine } from './scheduler/engine.ts';
 import { createFeatures } from './features/index.ts';
@@ -86,7 +87,8 @@ export function createApp(options: AppOptions): App {
   for (const f of features) f.jobs?.(jobs);
 
   const instanceId = options.instanceId ?? defaultInstanceId(config);
-  const outbox = new OutboxDispatcher({ db: database.db, adapters, clock, logger, instanceId, ...options.outbox });
+  const meter = new CallMeter({ db: database.db, clock, logger, translate, timeZone: config.BOT_TIMEZONE, capabilitiesOf, admins: config.BOT_ADMINS, onEnqueued: () => outbox.notify() });
+  const outbox: OutboxDispatcher = new OutboxDispatcher({ db: database.db, adapters, clock, logger, instanceId, meter, ...options.outbox });
   const scheduler = new SchedulerEngine({
     db: database.db,
     jobs,
@@ -106,7 +108,7 @@ export function createApp(options: AppOptions): App {
     locale: config.BOT_LOCALE,
     timeZone: config.BOT_TIMEZONE,
     clock,
-    policy: { admins: config.BOT_ADMINS },
+    policy: { admins: config.BOT_ADMINS, firstSpeakerIsAdmin: (p) => capabilitiesOf(p)?.firstSpeakerIsAdmin === true },
     botNames: [config.BOT_NAME],
     usernameOf: (p) => byPlatform.get(p)?.username,
     capabilitiesOf,

@@ -36,7 +36,7 @@ const botAdmins = (PLATFORMS: readonly string[]) => z
     for (const part of raw.split(/[,，]/).map((s) => s.trim()).filter(Boolean)) {
       const m = /^([a-z]+):(.+)$/.exec(part);
       if (!m || !PLATFORMS.includes(m[1]!)) {
-        ctx.addIssue({ code: 'custom', message: `"${part}" is not platform:userId (platforms: ${PLATFORMS.join(', ')}), e.g. telegram:1001,wechat:wxid_abc` });
+        ctx.addIssue({ code: 'custom', message: `"${part}" is not platform:userId (platforms: ${PLATFORMS.join(', ')}), e.g. ${PLATFORMS[1] ?? PLATFORMS[0]}:1001` });
         return z.NEVER;
       }
       out.push({ platform: m[1]!, userId: m[2]!.trim() });
@@ -65,12 +65,14 @@ const coreEnvSchema = (platforms: readonly string[]) => z
       .default(120),
     /** The shared HTTP server's port (webhooks; it listens only when an adapter registers a route). */
     PORT: z.coerce.number().int().min(0).max(65535, { message: 'must be a port number' }).default(8080),
-    /** Seconds each quiz question stays open (Telegram quiz polls allow 5-600). */
+    /** Seconds each quiz question stays open (10-600). */
     QUIZ_QUESTION_SECONDS: positiveInt(30).refine((n) => n >= 10 && n <= 600, { message: 'must be 10-600 seconds' }),
     /** Study points a member may earn per day (学习强国-style daily cap). */
     QUIZ_DAILY_CAP: positiveInt(100).refine((n) => n <= 10_000, { message: 'must be 1-10000 points' }),
     /** When the daily question (每日一题) is sent: a 5-field cron in BOT_TIMEZONE. */
     QUIZ_DAILY_CRON: z.string().trim().default('0 8 * * *').refine((c) => /^\S+( \S+){4}$/.test(c), { message: 'must be a 5-field cron expression, e.g. 0 8 * * *' }),
+    /** Days without progress after which an open task is flagged to its 包村 cadre (0: never). */
+    TASK_STALE_DAYS: z.coerce.number({ message: 'must be a whole number of days, e.g. 7' }).int({ message: 'must be a whole number of days, e.g. 7' }).min(0).max(365).default(7),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'must be a pino level' }).default('info'),
   });
 
@@ -85,6 +87,8 @@ export interface PlatformConfig {
   readonly env: Readonly<Record<Platform, unknown>>;
   /** Values of every module's secret variables that are set, for log redaction. */
   readonly secretValues: readonly string[];
+  /** True when only the fallback platform (the console) runs: logs stay quiet so they do not interleave with the REPL. */
+  readonly fallbackOnly: boolean;
 }
 
 /** The validated configuration the whole bot runs on. */
@@ -109,7 +113,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const on = modules.filter((m) => !m.fallback && m.enabled(parsed[m.name]));
   const enabled = (on.length ? on : modules.filter((m) => m.fallback)).map((m) => m.name);
   const secretValues = [...secretNames].map((n) => env[n]?.trim()).filter((v): v is string => Boolean(v));
-  return { ...core, platforms: { enabled, env: parsed, secretValues } };
+  return { ...core, platforms: { enabled, env: parsed, secretValues, fallbackOnly: on.length === 0 } };
 }
 
 function parseOrThrow<T>(schema: z.ZodType<T>, env: Record<string, string | undefined>, secretNames: ReadonlySet<string>): T {

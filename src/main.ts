@@ -29,8 +29,7 @@ async function main(): Promise<void> {
   const config = readConfig();
   // In the terminal REPL, info lines would interleave with the conversation: unless LOG_LEVEL is
   // set, the console shows only warnings and errors (on stderr).
-  const consoleOnly = config.platforms.enabled.every((p) => p === 'console');
-  const logger = createLogger(consoleOnly && !process.env.LOG_LEVEL ? 'warn' : config.LOG_LEVEL, undefined, config.platforms.secretValues);
+  const logger = createLogger(config.platforms.fallbackOnly && !process.env.LOG_LEVEL ? 'warn' : config.LOG_LEVEL, undefined, config.platforms.secretValues);
   process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled rejection'));
 
   await migrateDatabase(config.DATABASE_URL);

@@ -18,7 +18,7 @@ import type { IdentityLinks } from './identity-links.ts';
 export type HttpHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
 /**
- * The bot's one HTTP server (`PORT`): adapters that need a route (Telegram's webhook) register it
+ * The bot's one HTTP server (`PORT`): adapters that need a route (a webhook) register it
  * here while they are built; the server listens only if some route was registered.
  */
 export interface HttpRoutes {
@@ -26,7 +26,7 @@ export interface HttpRoutes {
   route(method: 'GET' | 'POST', path: string, handler: HttpHandler): void;
 }
 
-/** A command as a platform's own menu shows it (Telegram's `setMyCommands`). */
+/** A command as a platform's own menu shows it (a bot command menu). */
 export interface CommandSummary {
   readonly name: string;
   readonly description: string;
@@ -63,7 +63,7 @@ export interface AdapterServices {
  * Modules are plain objects: see `definePlatform` for type inference.
  */
 export interface PlatformModule<Env = unknown> {
-  /** The platform's name as stored in every chat and member row and written in `BOT_ADMINS` (`telegram:1001`). Lower-case letters. */
+  /** The platform's name as stored in every chat and member row and written in `BOT_ADMINS` (`<name>:<userId>`). Lower-case letters. */
   readonly name: string;
   /** The zod schema of this platform's own environment variables (an object schema over `process.env`). */
   readonly env: z.ZodType<Env>;

@@ -1,5 +1,5 @@
 /**
- * The bot's one HTTP server (`PORT`). Adapters register routes while they are built (Telegram's
+ * The bot's one HTTP server (`PORT`). Adapters register routes while they are built (a platform's
  * webhook); later, health and metrics. It listens only when some route is registered, so a bot
  * without webhooks opens no port.
  */
