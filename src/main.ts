@@ -11,7 +11,6 @@ import { createApp, defaultInstanceId, type App } from './app.ts';
 import { buildAdapters } from './adapters/build.ts';
 import { HttpServer } from './http/server.ts';
 import { systemClock } from './clock.ts';
-import { createIdentityLinks } from './bot/identity-links.ts';
 
 function readConfig(): Config {
   try {
@@ -49,13 +48,6 @@ async function main(): Promise<void> {
     commands: () => holder.app!.registry.commands.map((c) => ({ name: c.name, description: holder.app!.translate(c.summaryKey) })),
     translate: (key, vars) => holder.app!.translate(key, vars),
     idle: (platform) => holder.app!.idle(platform),
-    identities: (platform) =>
-      createIdentityLinks(platform, {
-        db: database.db,
-        clock: systemClock,
-        capabilitiesOf: (p) => adapters.find((a) => a.platform === p)?.capabilities,
-        onEnqueued: () => holder.app?.outbox.notify(),
-      }),
   });
   const app = (holder.app = createApp({ config, database, adapters, logger }));
 
