@@ -17,6 +17,7 @@ import type { IdentityLinks } from '../../src/bot/identity-links.ts';
 import type { ChatRef } from '../../src/bot/types.ts';
 import { ManualClock } from '../../src/clock.ts';
 import { RateLimiter } from '../../src/outbox/rate-limiter.ts';
+import { ConfigError, loadConfig } from '../../src/config.ts';
 import { captureLogger, createMockedWechat, loggedIn, type MockedWechat } from '../support/wechat-mock.ts';
 
 let dataDir: string;
@@ -203,6 +204,14 @@ describe('WeChat pacing against bans', () => {
         })}\n`,
       );
     }
+  });
+
+  it("reads the pacing from the WeChat module's own variables, and refuses nonsense with the variable's name", () => {
+    const env = (extra: Record<string, string>) => loadConfig({ WECHATY_PUPPET: 'wechaty-puppet-wechat4u', ...extra }).platforms.env['wechat'];
+    expect(env({})).toMatchObject({ WECHAT_ROOM_GAP_SECONDS: 5, WECHAT_ROOM_JITTER_SECONDS: 10, WECHAT_ROOM_DAILY_CAP: 40, WECHAT_ACCOUNT_DAILY_CAP: 1000, WECHAT_RELINK_OVERLAP_PERCENT: 60 });
+    expect(env({ WECHAT_ROOM_DAILY_CAP: '25', WECHAT_ROOM_GAP_SECONDS: '' })).toMatchObject({ WECHAT_ROOM_DAILY_CAP: 25, WECHAT_ROOM_GAP_SECONDS: 5 });
+    expect(() => env({ WECHAT_ROOM_DAILY_CAP: '0' })).toThrow(ConfigError);
+    expect(() => env({ WECHAT_RELINK_OVERLAP_PERCENT: '150' })).toThrow(/WECHAT_RELINK_OVERLAP_PERCENT/);
   });
 
   it('the pacer: a gap plus jitter per room, private chats ungapped, caps per room and account reset at midnight China time', () => {
