@@ -54,8 +54,11 @@ export interface AdapterServices {
   readonly translate: Translate;
   /** Resolves when the outbox has nothing due for this platform (the console waits for it between lines). */
   readonly idle: () => Promise<void>;
-  /** Re-links this platform's members and chats to new ids (for platforms whose ids change at a re-login). */
-  readonly identities: IdentityLinks;
+  /**
+   * Re-links this platform's members and chats to new ids (for platforms whose ids change at a
+   * re-login). `buildAdapters` always gives it; a harness building one adapter alone may not.
+   */
+  readonly identities?: IdentityLinks;
 }
 
 /**

@@ -49,7 +49,9 @@ export const wechatPlatform = definePlatform({
         roomDailyCap: env.WECHAT_ROOM_DAILY_CAP,
         accountDailyCap: env.WECHAT_ACCOUNT_DAILY_CAP,
       },
-      links: { identities: services.identities, translate: services.translate, threshold: env.WECHAT_RELINK_OVERLAP_PERCENT / 100 },
+      ...(services.identities
+        ? { links: { identities: services.identities, translate: services.translate, threshold: env.WECHAT_RELINK_OVERLAP_PERCENT / 100 } }
+        : {}),
     });
   },
 });
