@@ -26,6 +26,7 @@ import {
 } from 'wechaty';
 import {
   DeliveryError,
+  TEXT_ONLY_CAPABILITIES,
   type Adapter,
   type Capabilities,
   type IncomingSink,
@@ -194,22 +195,13 @@ export class WechatAdapter implements Adapter {
         })
       : undefined;
     this.capabilities = {
+      ...TEXT_ONLY_CAPABILITIES,
       maxTextLength: WECHAT_MAX_TEXT_LENGTH,
-      nativePolls: false,
-      nativeQuiz: false,
-      buttons: false,
       images: true,
       files: true,
       privateMessages: true,
       rateLimits: validRateLimits(options.rateLimits),
-      maxPollOptions: 10,
-      maxQuestionLength: 300,
-      maxOptionLength: 100,
-      maxExplanationLength: 200,
-      maxOpenSeconds: 600,
-      groupMessages: 'all',
       mentions: 'native',
-      metered: false,
     };
   }
 
