@@ -1,0 +1,58 @@
+/**
+ * Bare answers (`1`, `Ａ`, `选B`, `95分`, `九十五`): they count while exactly one open poll of this
+ * chat (in a private chat: of the member's unit) awaits this person — eligible, not voted yet,
+ * and the text is a valid answer to it. Several: the bot asks for `/vote #N`. After voting, a bare
+ * answer is ordinary chat again. An anonymous poll never takes a bare answer in a group (everyone
+ * saw it): it counts nothing, and the voter gets a short private hint.
+ */
+import type { Context } from '../../bot/feature.ts';
+import { privateChatFor, sameChat } from './access.ts';
+import { acceptsVotes, parseAnswer, type PollsRuntime } from './lifecycle.ts';
+import { voteCommand } from './render.ts';
+import { isEligible, openPollsInChat, openPollsOfUnit, votedPollIds, type BallotContent, type Poll } from './store.ts';
+import { castVote } from './vote.ts';
+
+/** Longest bare text considered as an answer. */
+const MAX_BARE_ANSWER = 30;
+
+/** The open polls awaiting this person that read `text` as a valid answer. */
+async function awaitingPolls(ctx: Context, text: string): Promise<{ poll: Poll; content: BallotContent }[]> {
+  const polls = ctx.chat.ref.kind === 'group' ? await openPollsInChat(ctx.db, ctx.chat.id) : ctx.unitId !== null ? await openPollsOfUnit(ctx.db, ctx.unitId) : [];
+  const candidates: { poll: Poll; content: BallotContent }[] = [];
+  for (const poll of polls) {
+    if (!acceptsVotes(poll, ctx.now()) || !isEligible(poll, ctx.member)) continue;
+    const content = parseAnswer(poll, text);
+    if (content) candidates.push({ poll, content });
+  }
+  if (candidates.length === 0) return [];
+  const voted = await votedPollIds(ctx.db, ctx.member.id, candidates.map((c) => c.poll.id));
+  return candidates.filter((c) => !voted.has(c.poll.id));
+}
+
+/** A bare answer in a group to an anonymous poll: nothing counted, a private hint (none when unreachable). */
+async function hintPrivately(ctx: Context, poll: Poll): Promise<void> {
+  const chat = await privateChatFor(ctx);
+  if (chat && !sameChat(chat, ctx.chat.ref)) ctx.send(chat, ctx.t('polls.vote.anonHint', { id: poll.id }));
+}
+
+/** The feature's `onPlainText`. */
+export async function takeBareAnswer(ctx: Context, text: string, runtime: PollsRuntime): Promise<boolean> {
+  if (text.length === 0 || text.length > MAX_BARE_ANSWER) return false;
+  const awaiting = await awaitingPolls(ctx, text);
+  if (awaiting.length === 0) return false;
+  ctx.redactEvent();
+  const inGroup = ctx.chat.ref.kind !== 'private';
+  if (inGroup && awaiting.every((c) => c.poll.anonymous)) {
+    await hintPrivately(ctx, awaiting[0]!.poll);
+    return true;
+  }
+  const usable = inGroup ? awaiting.filter((c) => !c.poll.anonymous) : awaiting;
+  if (usable.length > 1) {
+    const lines = usable.map((c) => ctx.t('polls.vote.whichLine', { id: c.poll.id, question: c.poll.question, command: `${voteCommand(c.poll.id)} ${text}` }));
+    // It repeats the answer: a secret when one of them is anonymous, so kept out of the outbox once sent.
+    ctx.reply({ kind: 'text', text: `${ctx.t('polls.vote.which')}\n${lines.join('\n')}`, ephemeral: usable.some((c) => c.poll.anonymous) });
+    return true;
+  }
+  await castVote(ctx, usable[0]!.poll, usable[0]!.content, undefined, runtime);
+  return true;
+}
