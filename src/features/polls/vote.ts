@@ -43,7 +43,9 @@ async function castAnonVote(ctx: Context, poll: Poll, content: BallotContent, co
   const recovery = await recoverOnFirstLook(ctx.db, poll, runtime.stager);
   ctx.afterCommit(async () => recovery.committed());
   for (const d of await notifyLost(ctx, poll, recovery.lost, false)) deliver(ctx, d.chat, d.message);
-  if (code !== undefined || (await hasVoted(ctx.db, id, ctx.member.id))) throw new UserError('polls.vote.anonAlready', { id });
+  // A receipt code changes nothing, whoever holds it.
+  if (code !== undefined) throw new UserError('polls.vote.codeCannotChange', { id });
+  if (await hasVoted(ctx.db, id, ctx.member.id)) throw new UserError('polls.vote.anonAlready', { id });
   const target = await privateChatFor(ctx);
   const receipt = target ? newReceiptCode() : null;
   const tag = receipt ? codeTag(poll.salt, receipt) : orphanTag();
