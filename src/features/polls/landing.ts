@@ -13,7 +13,7 @@ import type { Poll } from './store.ts';
 import { eraseBatches, recoverLost, writeBatch, type BallotStager } from './staging.ts';
 
 /** Tables whose dead row versions are vacuumed after a batch (PostgreSQL). */
-const SECRET_TABLES = ['PollAnonBallot', 'PollCountedTag', 'PollBatch', 'PollReceipt'];
+export const SECRET_TABLES = ['PollAnonBallot', 'PollCountedTag', 'PollBatch', 'PollReceipt'];
 
 /**
  * Writes every sealed batch with enough committed receipts, each in a transaction of its own on

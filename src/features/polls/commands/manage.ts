@@ -2,6 +2,8 @@
 import { command, UserError, type CommandSpec, type Context } from '../../../bot/feature.ts';
 import { canManage, closeIfOverdue, deliver, privateChatFor, requirePoll, sameChat } from '../access.ts';
 import { pollIdArgs } from '../args.ts';
+import { scrubAfterSecretWrite } from '../../../db/client.ts';
+import { SECRET_TABLES } from '../landing.ts';
 import { closePoll, pollChat, resultsMessages, type PollsRuntime } from '../lifecycle.ts';
 import { eligibleMembers, voterIds, type Poll } from '../store.ts';
 import { formatStamp } from '../time.ts';
@@ -67,6 +69,8 @@ export function closeCommand(runtime: PollsRuntime): CommandSpec {
       if (!(await canManage(ctx, poll.unitId))) throw new UserError('polls.error.notManager');
       const deliveries = await closePoll(ctx, id, runtime);
       if (!deliveries) throw new UserError('polls.close.already', { id });
+      // The batch structure was erased in this transaction: truncate the WAL / vacuum its dead versions.
+      if (poll.anonymous) ctx.afterCommit((db) => scrubAfterSecretWrite(db, SECRET_TABLES));
       for (const d of deliveries) deliver(ctx, d.chat, d.message);
       if (!sameChat(pollChat(poll), ctx.chat.ref)) ctx.reply(ctx.t('polls.close.elsewhere', { id, chat: poll.chatTitle }));
       await ctx.audit('poll.close', `#${id}`);
