@@ -16,7 +16,7 @@ afterEach(async () => {
 
 /** Every tuple of a table (live and dead) with its xmin and xmax, page by page. */
 async function tuples(db: Db, table: string): Promise<{ xmin: string; xmax: string; data: string }[]> {
-  const [{ pages }] = await db.$queryRawUnsafe<{ pages: number }[]>(`SELECT (pg_relation_size('"${table}"') / current_setting('block_size')::int)::int AS pages`);
+  const pages = (await db.$queryRawUnsafe<{ pages: number }[]>(`SELECT (pg_relation_size('"${table}"') / current_setting('block_size')::int)::int AS pages`))[0]!.pages;
   const out: { xmin: string; xmax: string; data: string }[] = [];
   for (let p = 0; p < pages; p++) {
     out.push(
@@ -72,7 +72,7 @@ describePg('secret ballots on PostgreSQL, read with pageinspect', () => {
     expect([...closed.perTx.values()].sort()).toEqual([2, 5, 5]);
     // After close the batch tokens were cleared and vacuumed: no receipt version is left with one.
     for (const r of closed.receipts) expect(r.xmax, 'a dead receipt version after the vacuum').toBe('0');
-    const [{ n }] = await db.$queryRawUnsafe<{ n: number }[]>(`SELECT count(*)::int AS n FROM "PollReceipt" WHERE "stage" IS NOT NULL`);
+    const n = (await db.$queryRawUnsafe<{ n: number }[]>(`SELECT count(*)::int AS n FROM "PollReceipt" WHERE "stage" IS NOT NULL`))[0]!.n;
     expect(n).toBe(0);
     const wal = await walText(db);
     const codes = vs.flatMap((v) => receiptCodes(bot!, v));
