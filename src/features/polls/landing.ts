@@ -12,8 +12,10 @@ import type { PollEnv } from './lifecycle.ts';
 import type { Poll } from './store.ts';
 import { eraseBatches, recoverLost, writeBatch, type BallotStager } from './staging.ts';
 
-/** Tables whose dead row versions are vacuumed after a batch (PostgreSQL). */
+/** Tables vacuumed after a close (PostgreSQL): the batch marks erased there leave dead versions. */
 export const SECRET_TABLES = ['PollAnonBallot', 'PollCountedTag', 'PollBatch', 'PollReceipt'];
+/** Tables vacuumed after a batch (a batch only inserts; receipts removed by a recovery are vacuumed at close). */
+const BATCH_TABLES = ['PollAnonBallot', 'PollCountedTag', 'PollBatch'];
 
 /**
  * Writes every sealed batch with enough committed receipts, each in a transaction of its own on
@@ -30,7 +32,7 @@ export async function flushSealed(db: Db, stager: BallotStager, logger?: Logger)
   }
   if (!wrote) return;
   try {
-    await scrubAfterSecretWrite(db, SECRET_TABLES);
+    await scrubAfterSecretWrite(db, BATCH_TABLES);
   } catch (err) {
     logger?.warn({ err: err instanceof Error ? err.message : String(err) }, 'scrub after secret ballots failed');
   }
