@@ -52,7 +52,7 @@ export class CountingAdapter implements Adapter {
     readonly platform: Platform = 'console',
     capabilities: Capabilities = BENCH_CAPABILITIES,
   ) {
-    this.capabilities = capabilities;
+    this.capabilities = platform === 'console' && capabilities.firstSpeakerIsAdmin === undefined ? { ...capabilities, firstSpeakerIsAdmin: true } : capabilities;
   }
 
   isOnline(): boolean {

@@ -13,6 +13,7 @@ import { CommandRegistry } from './bot/registry.ts';
 import { Router } from './bot/router.ts';
 import { loadPrompts, translator } from './bot/i18n.ts';
 import { OutboxDispatcher, type DispatcherOptions } from './outbox/dispatcher.ts';
+import { CallMeter } from './outbox/meter.ts';
 import { JobRegistry } from './scheduler/registry.ts';
 import { SchedulerEngine } from './scheduler/engine.ts';
 import { createFeatures } from './features/index.ts';
@@ -60,6 +61,11 @@ export interface App {
   idle(platform?: Platform): Promise<void>;
 }
 
+/** Names this process in outbox leases, schedule claims and connection leases: host name + data dir. */
+export function defaultInstanceId(config: Config): string {
+  return `${os.hostname()}:${path.resolve(config.BOT_DATA_DIR)}`;
+}
+
 /** The project's root folder (where `prompts/` lives). */
 export const PROJECT_ROOT = path.resolve(import.meta.dirname, '..');
 
@@ -80,8 +86,9 @@ export function createApp(options: AppOptions): App {
   const jobs = new JobRegistry();
   for (const f of features) f.jobs?.(jobs);
 
-  const instanceId = options.instanceId ?? `${os.hostname()}:${path.resolve(config.BOT_DATA_DIR)}`;
-  const outbox = new OutboxDispatcher({ db: database.db, adapters, clock, logger, instanceId, ...options.outbox });
+  const instanceId = options.instanceId ?? defaultInstanceId(config);
+  const meter = new CallMeter({ db: database.db, clock, logger, translate, timeZone: config.BOT_TIMEZONE, capabilitiesOf, admins: config.BOT_ADMINS, onEnqueued: () => outbox.notify() });
+  const outbox: OutboxDispatcher = new OutboxDispatcher({ db: database.db, adapters, clock, logger, instanceId, meter, ...options.outbox });
   const scheduler = new SchedulerEngine({
     db: database.db,
     jobs,
@@ -101,7 +108,7 @@ export function createApp(options: AppOptions): App {
     locale: config.BOT_LOCALE,
     timeZone: config.BOT_TIMEZONE,
     clock,
-    policy: { admins: config.BOT_ADMINS },
+    policy: { admins: config.BOT_ADMINS, firstSpeakerIsAdmin: (p) => capabilitiesOf(p)?.firstSpeakerIsAdmin === true },
     botNames: [config.BOT_NAME],
     usernameOf: (p) => byPlatform.get(p)?.username,
     capabilitiesOf,

@@ -39,10 +39,15 @@ export class RecordingAdapter implements Adapter {
   /** Called before each send; throw from it to simulate a failure. */
   beforeSend: ((chat: ChatRef, message: OutgoingMessage) => void) | undefined;
 
+  readonly capabilities: Capabilities;
+
+  /** A `console` recording adapter behaves as the console does: its first speaker becomes an admin. */
   constructor(
     readonly platform: Platform = 'console',
-    readonly capabilities: Capabilities = TEXT_CAPABILITIES,
-  ) {}
+    capabilities: Capabilities = TEXT_CAPABILITIES,
+  ) {
+    this.capabilities = platform === 'console' && capabilities.firstSpeakerIsAdmin === undefined ? { ...capabilities, firstSpeakerIsAdmin: true } : capabilities;
+  }
 
   isOnline(): boolean {
     return this.online;

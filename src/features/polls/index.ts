@@ -14,7 +14,8 @@
  *   with at least four others, shuffled, in a transaction of its own (staging.ts, landing.ts).
  * - Every vote-like event is stored redacted from its first write (src/bot/secrecy.ts), the
  *   receipt code is sealed in the outbox and erased once delivered (src/outbox/seal.ts).
- * - Native (Telegram) polls only for named choice polls with live results and at most 10 options.
+ * - Native polls (where the platform has them, within its `maxPollOptions`) only for named choice
+ *   polls with live results; everything else is text with buttons (`/vote #N k`).
  * - Audience: the members of the chat's unit (secretaries and admins included), or its masses, or
  *   both; `--members` / `--masses` / `--all` choose.
  */

@@ -9,11 +9,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import type { Adapter, Capabilities, IncomingSink, SendResult } from '../bot/adapter.ts';
-import type { ChatRef, OutgoingMessage } from '../bot/types.ts';
-import type { Translate } from '../bot/feature.ts';
-import { CONSOLE_ADMIN_NAME } from '../bot/roster.ts';
-import type { Clock } from '../clock.ts';
+import type { Adapter, Capabilities, IncomingSink, SendResult } from '../../bot/adapter.ts';
+import type { ChatRef, OutgoingMessage } from '../../bot/types.ts';
+import type { Translate } from '../../bot/feature.ts';
+import type { Clock } from '../../clock.ts';
+
+/** The console's starting user: the first to speak on the console, so an admin (`firstSpeakerIsAdmin`). */
+export const CONSOLE_ADMIN_NAME = '管理员';
 
 /** The chat the console starts in. */
 export const CONSOLE_START_CHAT = '控制台';
@@ -53,6 +55,7 @@ const CONSOLE_CAPABILITIES: Capabilities = {
   groupMessages: 'all',
   mentions: 'text',
   metered: false,
+  firstSpeakerIsAdmin: true,
 };
 
 /** The terminal REPL adapter (see the module comment). */

@@ -32,11 +32,11 @@ import {
   type IncomingSink,
   type RateLimits,
   type SendResult,
-} from '../bot/adapter.ts';
-import type { Attachment, ChatRef, Incoming, OutgoingMessage } from '../bot/types.ts';
-import { isTextDocument, withText } from '../bot/text-attachments.ts';
-import { toIncoming } from './wechat/incoming.ts';
-import { ProcessListenerGuard } from './wechat/process-guard.ts';
+} from '../../bot/adapter.ts';
+import type { Attachment, ChatRef, Incoming, OutgoingMessage } from '../../bot/types.ts';
+import { isTextDocument, withText } from '../../bot/text-attachments.ts';
+import { toIncoming } from './incoming.ts';
+import { ProcessListenerGuard } from './process-guard.ts';
 
 /**
  * Longest text sent as one WeChat message. WeChat itself accepts a few thousand characters, but
