@@ -7,7 +7,8 @@ import type { PlatformModule } from '../bot/platform.ts';
 import { consolePlatform } from './console/index.ts';
 import { telegramPlatform } from './telegram/index.ts';
 import { wechatPlatform } from './wechat/index.ts';
+import { wecomPlatform } from './wecom/index.ts';
 import { dingtalkPlatform } from './dingtalk/index.ts';
 
 /** Every platform module, in start order; the console runs when no other is enabled. */
-export const PLATFORM_MODULES: readonly PlatformModule[] = [consolePlatform, telegramPlatform, wechatPlatform, dingtalkPlatform];
+export const PLATFORM_MODULES: readonly PlatformModule[] = [consolePlatform, telegramPlatform, wechatPlatform, wecomPlatform, dingtalkPlatform];
