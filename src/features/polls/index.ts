@@ -40,7 +40,11 @@ export { DEFAULT_MIN_BALLOTS, MAX_OPTION_LENGTH, MAX_OPTIONS, MAX_QUESTION_LENGT
 export { acceptsVotes, closePoll, hiddenByMin, parseAnswer, pollChat, reminderTime, remindPoll, resultsMessages, tallyPoll, turnoutOf, type PollEnv, type PollsRuntime } from './lifecycle.ts';
 export { evaluateUnits, rankingLines, satisfactionScore } from './report.ts';
 
-/** Recurring job: voters of batches lost by a restart are told within a minute. */
+/**
+ * Daily job: voters of batches lost by a restart are told (sooner when anyone votes or writes in
+ * that poll's chat). Daily, with the retention, not every minute: a job due every minute would be
+ * the next due time of every scheduler pass.
+ */
 const RECOVERY_JOB = 'polls.recoverStaged';
 /** Recurring job: old message text is dropped (retention). */
 const RETENTION_JOB = 'privacy.retention';
@@ -69,7 +73,7 @@ function registerJobs(scheduler: Scheduler, runtime: PollsRuntime, retentionDays
   });
   scheduler.cron(
     RECOVERY_JOB,
-    '* * * * *',
+    '17 3 * * *',
     async (job) => {
       for (const poll of await openAnonymousPolls(job.db)) {
         const recovery = await recoverOnFirstLook(job.db, poll, runtime.stager);

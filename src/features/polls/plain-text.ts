@@ -6,7 +6,8 @@
  * saw it): it counts nothing, and the voter gets a short private hint.
  */
 import type { Context } from '../../bot/feature.ts';
-import { privateChatFor, sameChat } from './access.ts';
+import { deliver, privateChatFor, sameChat } from './access.ts';
+import { notifyLost, recoverOnFirstLook } from './landing.ts';
 import { acceptsVotes, parseAnswer, type PollsRuntime } from './lifecycle.ts';
 import { voteCommand } from './render.ts';
 import { isEligible, openPollsInChat, openPollsOfUnit, votedPollIds, type BallotContent, type Poll } from './store.ts';
@@ -16,8 +17,9 @@ import { castVote } from './vote.ts';
 const MAX_BARE_ANSWER = 30;
 
 /** The open polls awaiting this person that read `text` as a valid answer. */
-async function awaitingPolls(ctx: Context, text: string): Promise<{ poll: Poll; content: BallotContent }[]> {
+async function awaitingPolls(ctx: Context, text: string, runtime: PollsRuntime): Promise<{ poll: Poll; content: BallotContent }[]> {
   const polls = ctx.chat.ref.kind === 'group' ? await openPollsInChat(ctx.db, ctx.chat.id) : ctx.unitId !== null ? await openPollsOfUnit(ctx.db, ctx.unitId) : [];
+  await recoverAfterRestart(ctx, polls, runtime);
   const candidates: { poll: Poll; content: BallotContent }[] = [];
   for (const poll of polls) {
     if (!acceptsVotes(poll, ctx.now()) || !isEligible(poll, ctx.member)) continue;
@@ -29,6 +31,16 @@ async function awaitingPolls(ctx: Context, text: string): Promise<{ poll: Poll; 
   return candidates.filter((c) => !voted.has(c.poll.id));
 }
 
+/** The first time this process sees an open anonymous poll: voters of batches a restart lost are told. */
+async function recoverAfterRestart(ctx: Context, polls: readonly Poll[], runtime: PollsRuntime): Promise<void> {
+  for (const poll of polls) {
+    if (!poll.anonymous || !runtime.stager.needsRecovery(poll.id)) continue;
+    const recovery = await recoverOnFirstLook(ctx.db, poll, runtime.stager);
+    ctx.afterCommit(async () => recovery.committed());
+    for (const d of await notifyLost(ctx, poll, recovery.lost, false)) deliver(ctx, d.chat, d.message);
+  }
+}
+
 /** A bare answer in a group to an anonymous poll: nothing counted, a private hint (none when unreachable). */
 async function hintPrivately(ctx: Context, poll: Poll): Promise<void> {
   const chat = await privateChatFor(ctx);
@@ -38,7 +50,7 @@ async function hintPrivately(ctx: Context, poll: Poll): Promise<void> {
 /** The feature's `onPlainText`. */
 export async function takeBareAnswer(ctx: Context, text: string, runtime: PollsRuntime): Promise<boolean> {
   if (text.length === 0 || text.length > MAX_BARE_ANSWER) return false;
-  const awaiting = await awaitingPolls(ctx, text);
+  const awaiting = await awaitingPolls(ctx, text, runtime);
   if (awaiting.length === 0) return false;
   ctx.redactEvent();
   const inGroup = ctx.chat.ref.kind !== 'private';
