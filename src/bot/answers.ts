@@ -258,7 +258,7 @@ export function parseTrueFalse(text: string): boolean | undefined {
 /** What to do with a bare answer, given every feature's claims (see `settleAnswerClaims`). */
 export type AnswerDecision =
   | { readonly kind: 'run'; readonly run: () => Promise<void> }
-  | { readonly kind: 'ask'; readonly options: readonly { readonly label: string; readonly command: string }[] }
+  | { readonly kind: 'ask'; readonly options: readonly { readonly label: string; readonly command: string }[]; readonly secret: boolean }
   | { readonly kind: 'reply'; readonly text: string }
   | { readonly kind: 'none' };
 
@@ -271,7 +271,7 @@ export type AnswerDecision =
 export function settleAnswerClaims(claims: readonly AnswerClaim[]): AnswerDecision {
   const awaiting = claims.filter((c) => c.kind === 'awaiting');
   if (awaiting.length === 1) return { kind: 'run', run: awaiting[0]!.run };
-  if (awaiting.length > 1) return { kind: 'ask', options: awaiting.map((c) => ({ label: c.label, command: c.command })) };
+  if (awaiting.length > 1) return { kind: 'ask', options: awaiting.map((c) => ({ label: c.label, command: c.command })), secret: awaiting.some((c) => c.secret === true) };
   const answered = claims.find((c) => c.kind === 'answered');
   return answered ? { kind: 'reply', text: answered.reply } : { kind: 'none' };
 }

@@ -3,6 +3,7 @@ import type { Capabilities } from './adapter.ts';
 import type { ChatRef, Incoming, OutgoingMessage, Role } from './types.ts';
 import type { Prisma } from '../db/generated/sqlite/client.ts';
 import type { Scheduler } from '../scheduler/contract.ts';
+import type { Db } from '../db/client.ts';
 
 /**
  * A database handle a handler or a feature's store function works with: the transaction the
@@ -69,6 +70,12 @@ export interface Context {
    * and also when the handler refuses or fails. Call it before anything that may throw.
    */
   redactEvent(): void;
+  /**
+   * Work to run once this event's transaction has committed, on the whole client and in
+   * transactions of its own (staged secret ballots are written apart from the voter's
+   * transaction). Not run when the event rolls back; an error in it is logged, never shown.
+   */
+  afterCommit(work: (db: Db) => Promise<void>): void;
 }
 
 /** What `parse` receives: the command's argument text, normalised (half-width, single spaces). */
@@ -99,6 +106,11 @@ export interface CommandSpec<A = unknown> {
   /** Parses the arguments; any zod issue is a usage error. */
   readonly args: z.ZodType<A, ArgInput>;
   readonly handler: (ctx: Context, args: A) => Promise<void>;
+  /**
+   * The text of this command is a secret (a ballot, a receipt code): the inbox stores its event
+   * redacted from the first write, and a late or unfinished one is answered "please send again".
+   */
+  readonly secret?: boolean;
 }
 
 /** Declares a command with its argument type inferred from the schema. */
@@ -146,7 +158,15 @@ export interface Feature {
  * or an item they already answered (`reply` says so, used only when nothing else awaits them).
  */
 export type AnswerClaim =
-  | { readonly kind: 'awaiting'; readonly label: string; readonly command: string; readonly run: () => Promise<void> }
+  | {
+      readonly kind: 'awaiting';
+      readonly label: string;
+      readonly command: string;
+      readonly run: () => Promise<void>;
+      /** The answer is a secret ballot's content: a reply that repeats `command` is kept out of the outbox once sent. */
+      readonly secret?: boolean;
+    }
+  /** `reply` empty: the feature already answered (e.g. a private hint) and the router adds nothing. */
   | { readonly kind: 'answered'; readonly reply: string };
 
 /** What `/report` covers: one org unit (a branch, or the township with its branches) over a period. */

@@ -11,6 +11,8 @@ import { argTokens } from './args.ts';
 import { usageReply } from './usage.ts';
 import type { OutboxItem } from '../outbox/enqueue.ts';
 import type { Clock } from '../clock.ts';
+import type { Db } from '../db/client.ts';
+import { secrecyOf, type Secrecy } from './secrecy.ts';
 
 /** What the router needs from the rest of the bot. */
 export interface RouterDeps {
@@ -31,6 +33,8 @@ export interface RouterDeps {
 export interface EventMarks {
   /** Store the event without its text. */
   redact: boolean;
+  /** Work the handler asked to run after the event's transaction commits (`Context.afterCommit`). */
+  afterCommit?: ((db: Db) => Promise<void>)[];
 }
 
 /** The outcome of routing one event: the messages to enqueue, and whether it was ignored. */
@@ -48,6 +52,25 @@ export interface RouteResult {
  */
 export class Router {
   constructor(private readonly deps: RouterDeps) {}
+
+  /**
+   * How secret an event's text is, decided before the inbox first writes it (secrecy.ts): the
+   * grammar's reading of it, with the command's `secret` mark.
+   */
+  secrecy(incoming: Incoming): Secrecy {
+    const c = incoming.content;
+    if (c.type !== 'text') return secrecyOf(incoming, undefined);
+    const username = this.deps.usernameOf(incoming.chat.platform);
+    const parsed = parseMessage(c.text, {
+      botUsernames: username ? [username] : [],
+      botNames: this.deps.botNames,
+      mentionsBot: c.mentionsBot,
+      textWithoutMention: c.textWithoutMention,
+      addressed: incoming.chat.kind === 'private',
+      resolve: this.deps.registry.resolve,
+    });
+    return secrecyOf(incoming, parsed, (name) => this.deps.registry.get(name)?.secret === true);
+  }
 
   /**
    * Routes an event; `eventKey` prefixes the idempotency keys of the replies; `marks` receives
@@ -117,10 +140,11 @@ export class Router {
         await decision.run();
         return true;
       case 'ask':
-        ctx.reply([ctx.t('core.answer.which'), ...decision.options.map((o) => ctx.t('core.answer.whichLine', o))].join('\n'));
+        // The lines repeat the answer: a secret ballot's content is kept out of the outbox once sent.
+        ctx.reply({ kind: 'text', text: [ctx.t('core.answer.which'), ...decision.options.map((o) => ctx.t('core.answer.whichLine', o))].join('\n'), ephemeral: decision.secret });
         return true;
       case 'reply':
-        ctx.reply(decision.text);
+        if (decision.text) ctx.reply(decision.text);
         return true;
       case 'none':
         return false;
@@ -184,6 +208,9 @@ export class Router {
       audit: (action, detail) => writeAudit(tx, member.id, action, detail),
       redactEvent: () => {
         marks.redact = true;
+      },
+      afterCommit: (work) => {
+        (marks.afterCommit ??= []).push(work);
       },
     };
   }

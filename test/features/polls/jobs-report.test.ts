@@ -98,7 +98,7 @@ describe('/report: poll turnout and the annual evaluation', () => {
     for (const p of ['东一', '东二']) await bot.say(p, '大家好', { chat: '东村群' });
     await bot.say('西一', '大家好', { chat: '西村群' });
 
-    const east = announcedId(await bot.texts('管理员', '/rate 东村支部书记 --anon --min 2', { chat: '东村群' }));
+    const east = announcedId(await bot.texts('管理员', '/rate 东村支部书记 --min 2', { chat: '东村群' }));
     await bot.say('东一', '90', { chat: '东村群' });
     await bot.say('东二', '八十', { chat: '东村群' });
     await bot.say('管理员', `/close #${east}`, { chat: '东村群' });
