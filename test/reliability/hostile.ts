@@ -147,7 +147,7 @@ export function hostileInputSuite(shard: number, shards: number): void {
     if (parsed.kind === 'unknown_command') return { kind: 'unknown', word: parsed.word };
     if (parsed.kind === 'text') return { kind: 'text' };
     const spec = bot.app.registry.get(parsed.name)!;
-    if (!spec.roles.includes(role)) return { kind: 'forbidden', spec };
+    if (!hasRole({ role }, spec.minRole)) return { kind: 'forbidden', spec };
     const input: ArgInput = { text: parsed.argText, tokens: parsed.argText ? parsed.argText.split(/[ \n]+/) : [], raw: parsed.rawArgText };
     return spec.args.safeParse(input).success ? { kind: 'valid', spec } : { kind: 'usage', spec };
   }

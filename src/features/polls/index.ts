@@ -28,9 +28,10 @@
 import { z } from 'zod';
 import type { Capabilities } from '../../bot/adapter.ts';
 import { command, UsageError, UserError, type Context, type Delivery, type Feature, type ReportScope, type ReportSection, type Translate, type Tx } from '../../bot/feature.ts';
-import type { ChatRef, OutgoingMessage, Platform, Role } from '../../bot/types.ts';
+import type { ChatRef, OutgoingMessage, Platform } from '../../bot/types.ts';
 import { parseChoice, parseChoices, parseScore } from '../../bot/answers.ts';
 import { getMember, listUnits, privateChatsOf } from '../../bot/roster.ts';
+import { managesUnitIn, seesUnitIn } from '../../bot/policy.ts';
 import type { Scheduler, TaskSpec } from '../../scheduler/contract.ts';
 import type { Logger } from '../../logger.ts';
 import { CHECK_WORDS, pollArgs, pollIdArgs, rateArgs, voteArgs, type PollFlags } from './args.ts';
@@ -76,10 +77,6 @@ import {
 import { tallyChoiceGroups, tallyScoreGroups, type Tally } from './tally.ts';
 import { formatStamp, parseCloseTime } from './time.ts';
 
-/** Who may launch and manage polls. */
-const MANAGERS: Role[] = ['admin', 'secretary'];
-/** Everyone (voting is then limited by each poll's audience). */
-const ALL: Role[] = ['admin', 'secretary', 'member', 'masses'];
 
 /** Most options of a choice poll. */
 export const MAX_OPTIONS = 20;
@@ -240,11 +237,7 @@ export async function remindPoll(env: PollEnv, pollId: number): Promise<Delivery
 
 /** True when the speaker may manage polls of `unitId`: an admin, or a secretary of it or of its parent. */
 async function canManage(ctx: Context, unitId: number): Promise<boolean> {
-  if (ctx.member.role === 'admin') return true;
-  if (ctx.member.role !== 'secretary' || ctx.member.unitId === null) return false;
-  if (ctx.member.unitId === unitId) return true;
-  const unit = (await listUnits(ctx.db)).find((u) => u.id === unitId);
-  return unit?.parentId === ctx.member.unitId;
+  return managesUnitIn(ctx.db, ctx.member, unitId);
 }
 
 /** The poll `#id`, or a refusal. */
@@ -536,7 +529,7 @@ export function pollsFeature(opts: PollsOptions): Feature {
       command({
         name: 'poll',
         aliases: ['投票'],
-        roles: MANAGERS,
+        minRole: 'secretary',
         summaryKey: 'polls.poll.summary',
         usageKey: 'polls.poll.usage',
         args: pollArgs,
@@ -551,7 +544,7 @@ export function pollsFeature(opts: PollsOptions): Feature {
       command({
         name: 'rate',
         aliases: ['测评'],
-        roles: MANAGERS,
+        minRole: 'secretary',
         summaryKey: 'polls.rate.summary',
         usageKey: 'polls.rate.usage',
         args: rateArgs,
@@ -564,7 +557,7 @@ export function pollsFeature(opts: PollsOptions): Feature {
       command({
         name: 'vote',
         aliases: ['选'],
-        roles: ALL,
+        minRole: 'masses',
         summaryKey: 'polls.vote.summary',
         usageKey: 'polls.vote.usage',
         args: voteArgs,
@@ -592,14 +585,14 @@ export function pollsFeature(opts: PollsOptions): Feature {
       command({
         name: 'results',
         aliases: ['结果'],
-        roles: ALL,
+        minRole: 'masses',
         summaryKey: 'polls.results.summary',
         usageKey: 'polls.results.usage',
         args: pollIdArgs,
         handler: async (ctx, { id }) => {
           let poll = await requirePoll(ctx, id);
           const manager = await canManage(ctx, poll.unitId);
-          if (!manager && poll.unitId !== ctx.member.unitId) throw new UserError('polls.error.otherUnit', { id });
+          if (!(await seesUnitIn(ctx.db, ctx.member, poll.unitId))) throw new UserError('polls.error.otherUnit', { id });
           const wasOpen = poll.status === 'open';
           poll = await closeIfOverdue(ctx, poll, logger);
           if (wasOpen && poll.status === 'closed' && sameChat(pollChat(poll), ctx.chat.ref)) return; // the close just posted them here
@@ -623,7 +616,7 @@ export function pollsFeature(opts: PollsOptions): Feature {
       command({
         name: 'close',
         aliases: ['结束'],
-        roles: MANAGERS,
+        minRole: 'secretary',
         summaryKey: 'polls.close.summary',
         usageKey: 'polls.close.usage',
         args: pollIdArgs,
@@ -640,7 +633,7 @@ export function pollsFeature(opts: PollsOptions): Feature {
       command({
         name: 'turnout',
         aliases: ['未投票'],
-        roles: MANAGERS,
+        minRole: 'secretary',
         summaryKey: 'polls.turnout.summary',
         usageKey: 'polls.turnout.usage',
         args: pollIdArgs,
