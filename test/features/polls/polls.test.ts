@@ -189,6 +189,8 @@ describe('anonymous polls', () => {
     expect(turnout).toBe(`#${id} 应投 8 人，已投 6 人，还有 2 人未投：\n${SEC}、管理员`);
     // The logs: nothing with a code, a voter's name next to a vote, or a vote command.
     const logText = bot.logs.join('\n');
+    // Positive control: the captured lines are the bot's own log (else every check below passes on nothing).
+    expect(bot.logs.some((l) => l.includes('adapter started')), 'the bot logs into bot.logs').toBe(true);
     for (const code of codes) expect(logText).not.toContain(code);
     expect(logText).not.toContain('/vote');
     for (const b of ballots) expect(logText).not.toContain(b.tag);
