@@ -25,15 +25,15 @@ function documented(): Map<string, { aliases: string; role: string }> {
 
 describe('docs/commands.md', () => {
   it('lists every command and sub-command of the registry with its aliases and lowest role', () => {
-    let registry: CommandRegistry | undefined;
-    const features = createFeatures({ config: loadConfig({}), clock: systemClock, logger: pino({ level: 'silent' }), promptsDir: path.join(ROOT, 'prompts'), registry: () => registry! });
-    registry = new CommandRegistry(features);
+    const holder: { registry?: CommandRegistry } = {};
+    const features = createFeatures({ config: loadConfig({}), clock: systemClock, logger: pino({ level: 'silent' }), promptsDir: path.join(ROOT, 'prompts'), registry: () => holder.registry! });
+    const registry = (holder.registry = new CommandRegistry(features));
     const rows = documented();
     expect(rows.size).toBeGreaterThan(20);
     for (const e of registry.entries) {
       expect(rows.get(e.path), `docs/commands.md row for /${e.path}`).toEqual({ aliases: e.command.aliases.join('、'), role: e.minRole });
     }
-    const stale = [...rows.keys()].filter((p) => !registry!.entries.some((e) => e.path === p));
+    const stale = [...rows.keys()].filter((p) => !registry.entries.some((e) => e.path === p));
     expect(stale, 'rows of commands the registry no longer has').toEqual([]);
   });
 });

@@ -26,7 +26,7 @@ import { bareAnswer, leaveArgs, rsvpArgs, rsvpHandler } from './rsvp.ts';
 import { loadDefaultSchedules } from './schedules.ts';
 import { memberAttendance } from './store.ts';
 
-export { attendanceRate, memberAttendance, type AttendanceSummary, type AttendanceCounts, type MemberAttendance } from './store.ts';
+export { attendanceRate, memberAttendance } from './store.ts';
 
 /** Builds the meetings feature; reads and checks the default schedules once. */
 export function meetingsFeature(services: Pick<FeatureServices, 'config' | 'promptsDir'>): Feature {

@@ -29,11 +29,9 @@ import { outcomeOf } from './model.ts';
 import { localYear } from './dates.ts';
 
 /** For the scheduler and tests: one round of reminders (see reminders.ts). */
-export { runPledgeReminders, DEFAULT_REMINDER_SETTINGS, type ReminderRunContext, type ReminderRunResult } from './reminders.ts';
-/** For other features (/report, the annual evaluation): the year-end report and its figures (see report.ts). */
-export { buildPledgeReport, pledgeReportLines, pledgeReportRows, pledgeCompletion, checkinRate } from './report.ts';
-/** The shapes of the report and its figures. */
-export type { PledgeReport, UnitReport, ReportRow, PledgeCompletion, CheckinRate, OutcomeCounts } from './report.ts';
+export { runPledgeReminders } from './reminders.ts';
+/** For other features (the annual evaluation): a unit's pledge completion (see report.ts). */
+export { pledgeCompletion } from './report.ts';
 
 /** The sub-commands of /pledge and /pledges with a role of their own, and the refusal each gives. */
 const sub = (name: string, key: string, minRole: Role, refusalKey: string) => ({

@@ -48,7 +48,7 @@ import {
 import { localDay } from './util.ts';
 
 /** For other features (`/report`): quiz participation of a unit over a period. */
-export { quizParticipation, type QuizParticipation } from './store.ts';
+export { quizParticipation } from './store.ts';
 
 
 /** Schedules a durable one-off task in a transaction (the scheduler's `scheduleTask`). */
