@@ -8,7 +8,7 @@
  * must be zero). `tsx bench/broadcast.ts [--quick] [--scale N]`.
  */
 import { pino } from 'pino';
-import { TelegramAdapter, TELEGRAM_DEFAULT_RATE_LIMITS } from '../src/adapters/telegram.ts';
+import { TelegramAdapter, TELEGRAM_DEFAULT_RATE_LIMITS } from '../src/adapters/telegram/adapter.ts';
 import type { ChatRef } from '../src/bot/types.ts';
 import { enqueueMessages } from '../src/outbox/enqueue.ts';
 import { FakeTelegram } from '../test/support/fake-telegram.ts';

@@ -30,7 +30,10 @@ interface Bench {
 const BENCHES: Bench[] = [
   { name: 'inbound', file: 'inbound.ts', args: quick ? ['--quick'] : [] },
   { name: 'telegram', file: 'telegram.ts', args: quick ? ['--quick'] : [] },
+  { name: 'dingtalk', file: 'dingtalk.ts', args: quick ? ['--quick'] : [] },
+  { name: 'dingtalk-budget', file: 'dingtalk-budget.ts', args: quick ? ['--quick'] : [] },
   { name: 'broadcast', file: 'broadcast.ts', args: quick ? ['--quick'] : [] },
+  { name: 'wecom_broadcast', file: 'wecom.ts', args: quick ? ['--quick'] : [] },
   { name: 'poll_results', file: 'poll-results.ts', args: quick ? ['--quick'] : [] },
   { name: 'memory', file: 'memory.ts', args: full ? ['--full'] : ['--messages', quick ? '1000' : '5000'], nodeArgs: ['--expose-gc'] },
 ];

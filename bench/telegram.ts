@@ -10,7 +10,7 @@
  * are the bot's own. `tsx bench/telegram.ts [--quick]`.
  */
 import { pino } from 'pino';
-import { TelegramAdapter } from '../src/adapters/telegram.ts';
+import { TelegramAdapter } from '../src/adapters/telegram/adapter.ts';
 import { FakeTelegram, type FakeUser } from '../test/support/fake-telegram.ts';
 import { emit, machine, round, startBenchBot, summarize } from './support.ts';
 import { chooseWorkload } from './workload.ts';

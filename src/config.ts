@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { Platform } from './bot/types.ts';
-
-/** Platform names `BOT_ADMINS` accepts (until the modules list derives them). */
-const PLATFORMS: readonly string[] = ['console', 'telegram', 'wechat', 'wecom', 'dingtalk'];
+import type { PlatformModule } from './bot/platform.ts';
+import { positiveInt } from './bot/env.ts';
+import { PLATFORM_MODULES } from './adapters/index.ts';
 
 /** One initial admin from `BOT_ADMINS`: a platform and that platform's user id. */
 export interface AdminRef {
@@ -28,30 +28,28 @@ const databaseUrl = z
   })
   .refine((u) => !/^postgres/.test(u) || URL.canParse(u), { message: 'is not a valid PostgreSQL URL' });
 
-const botAdmins = z
+const botAdmins = (PLATFORMS: readonly string[]) => z
   .string()
   .default('')
   .transform((raw, ctx): AdminRef[] => {
     const out: AdminRef[] = [];
     for (const part of raw.split(/[,，]/).map((s) => s.trim()).filter(Boolean)) {
       const m = /^([a-z]+):(.+)$/.exec(part);
-      if (!m || !PLATFORMS.includes(m[1] as Platform)) {
-        ctx.addIssue({ code: 'custom', message: `"${part}" is not platform:userId (platforms: ${PLATFORMS.join(', ')}), e.g. telegram:1001,wechat:wxid_abc` });
+      if (!m || !PLATFORMS.includes(m[1]!)) {
+        ctx.addIssue({ code: 'custom', message: `"${part}" is not platform:userId (platforms: ${PLATFORMS.join(', ')}), e.g. ${PLATFORMS[1] ?? PLATFORMS[0]}:1001` });
         return z.NEVER;
       }
-      out.push({ platform: m[1] as Platform, userId: m[2]!.trim() });
+      out.push({ platform: m[1]!, userId: m[2]!.trim() });
     }
     return out;
   });
 
-const optionalNonEmpty = z.preprocess((v) => (v === '' ? undefined : v), z.string().trim().min(1).optional());
-const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
-/** The environment variables of the spec (and a few tuning knobs), validated. */
-const envSchema = z
+/** The core's environment variables (and a few tuning knobs); each platform module adds its own. */
+const coreEnvSchema = (platforms: readonly string[]) => z
   .object({
     DATABASE_URL: databaseUrl.default('file:./data/xianfeng.db'),
-    BOT_ADMINS: botAdmins,
+    BOT_ADMINS: botAdmins(platforms),
     BOT_TIMEZONE: z.string().trim().default('Asia/Shanghai').refine(isTimeZone, { message: 'is not an IANA time zone, e.g. Asia/Shanghai' }),
     BOT_LOCALE: z.enum(['zh-CN', 'en'], { message: 'must be zh-CN or en' }).default('zh-CN'),
     BOT_NAME: z.string().trim().min(1).default('先锋'),
@@ -65,36 +63,47 @@ const envSchema = z
       .min(0, { message: 'must be 0 or more minutes' })
       .max(10_080, { message: 'must be at most 10080 minutes (7 days)' })
       .default(120),
-    TELEGRAM_BOT_TOKEN: optionalNonEmpty.refine((t) => t === undefined || /^\d+:[A-Za-z0-9_-]{10,}$/.test(t), {
-      message: 'does not look like a bot token (123456:ABC-…)',
-    }),
-    TELEGRAM_API_ROOT: z.url({ message: 'must be a URL, e.g. https://api.telegram.org' }).default('https://api.telegram.org'),
-    TELEGRAM_WEBHOOK_URL: optionalNonEmpty.pipe(z.url({ message: 'must be an https URL' }).optional()),
-    TELEGRAM_WEBHOOK_SECRET: optionalNonEmpty.refine((s) => s === undefined || /^[A-Za-z0-9_-]{1,256}$/.test(s), {
-      message: 'must be 1-256 characters of A-Z a-z 0-9 _ -',
-    }),
-    PORT: positiveInt(8080).refine((p) => p < 65536, { message: 'must be a port number' }),
-    WECHATY_PUPPET: optionalNonEmpty,
-    WECHATY_PUPPET_SERVICE_TOKEN: optionalNonEmpty,
-    /** Seconds each quiz question stays open (Telegram quiz polls allow 5-600). */
+    /** The shared HTTP server's port (webhooks; it listens only when an adapter registers a route). */
+    PORT: z.coerce.number().int().min(0).max(65535, { message: 'must be a port number' }).default(8080),
+    /** The address the shared HTTP server binds: loopback by default (a reverse proxy in front); 0.0.0.0 in a container. */
+    HTTP_HOST: z.string().trim().min(1).default('127.0.0.1'),
+    /** `/healthz` and `/metrics` on the shared HTTP server: on (default) or off. */
+    BOT_OPS_ENDPOINTS: z.enum(['on', 'off'], { message: 'must be on or off' }).default('on'),
+    /** On SIGTERM, how long the bot may keep delivering what is due before it exits. */
+    BOT_SHUTDOWN_SECONDS: z.coerce
+      .number({ message: 'must be a whole number of seconds, e.g. 15' })
+      .int({ message: 'must be a whole number of seconds, e.g. 15' })
+      .min(0, { message: 'must be 0-600 seconds' })
+      .max(600, { message: 'must be 0-600 seconds' })
+      .default(15),
+    /** Seconds each quiz question stays open (10-600). */
     QUIZ_QUESTION_SECONDS: positiveInt(30).refine((n) => n >= 10 && n <= 600, { message: 'must be 10-600 seconds' }),
     /** Study points a member may earn per day (学习强国-style daily cap). */
     QUIZ_DAILY_CAP: positiveInt(100).refine((n) => n <= 10_000, { message: 'must be 1-10000 points' }),
     /** When the daily question (每日一题) is sent: a 5-field cron in BOT_TIMEZONE. */
     QUIZ_DAILY_CRON: z.string().trim().default('0 8 * * *').refine((c) => /^\S+( \S+){4}$/.test(c), { message: 'must be a 5-field cron expression, e.g. 0 8 * * *' }),
+    /** Days without progress after which an open task is flagged to its 包村 cadre (0: never). */
+    TASK_STALE_DAYS: z.coerce.number({ message: 'must be a whole number of days, e.g. 7' }).int({ message: 'must be a whole number of days, e.g. 7' }).min(0).max(365).default(7),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'must be a pino level' }).default('info'),
-  })
-  .superRefine((env, ctx) => {
-    if (env.TELEGRAM_WEBHOOK_URL && !env.TELEGRAM_WEBHOOK_SECRET) {
-      ctx.addIssue({ code: 'custom', path: ['TELEGRAM_WEBHOOK_SECRET'], message: 'is required when TELEGRAM_WEBHOOK_URL is set' });
-    }
-    if (env.TELEGRAM_WEBHOOK_URL && !env.TELEGRAM_BOT_TOKEN) {
-      ctx.addIssue({ code: 'custom', path: ['TELEGRAM_BOT_TOKEN'], message: 'is required when TELEGRAM_WEBHOOK_URL is set' });
-    }
   });
 
+/** The core's part of the configuration. */
+export type CoreConfig = z.output<ReturnType<typeof coreEnvSchema>>;
+
+/** Each platform module's parsed variables, and which platforms the environment turns on. */
+export interface PlatformConfig {
+  /** Module names to start, in list order: the enabled ones, or the fallback (console) when none is. */
+  readonly enabled: readonly Platform[];
+  /** Parsed variables of every module, by module name. */
+  readonly env: Readonly<Record<Platform, unknown>>;
+  /** Values of every module's secret variables that are set, for log redaction. */
+  readonly secretValues: readonly string[];
+  /** True when only the fallback platform (the console) runs: logs stay quiet so they do not interleave with the REPL. */
+  readonly fallbackOnly: boolean;
+}
+
 /** The validated configuration the whole bot runs on. */
-export type Config = z.output<typeof envSchema>;
+export type Config = CoreConfig & { readonly platforms: PlatformConfig };
 
 /** A configuration error: `message` is one line naming the variable and what is wrong. */
 export class ConfigError extends Error {
@@ -102,22 +111,34 @@ export class ConfigError extends Error {
 }
 
 /**
- * Reads and validates the configuration from an environment (default `process.env`).
- * Throws `ConfigError` whose message names the first bad variable, e.g.
+ * Reads and validates the configuration from an environment (default `process.env`): the core's
+ * variables, then each platform module's (`modules`, default the adapters list). Throws
+ * `ConfigError` whose message names the first bad variable, e.g.
  * `BOT_TIMEZONE: is not an IANA time zone, e.g. Asia/Shanghai (got "Mars/Base")`.
  */
-export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const result = envSchema.safeParse(env);
+export function loadConfig(env: Record<string, string | undefined> = process.env, modules: readonly PlatformModule[] = PLATFORM_MODULES): Config {
+  const secretNames = new Set(modules.flatMap((m) => m.secrets));
+  const core = parseOrThrow(coreEnvSchema(modules.map((m) => m.name)), env, secretNames);
+  const parsed: Record<Platform, unknown> = {};
+  for (const m of modules) parsed[m.name] = parseOrThrow(m.env, env, secretNames);
+  const on = modules.filter((m) => !m.fallback && m.enabled(parsed[m.name]));
+  const enabled = (on.length ? on : modules.filter((m) => m.fallback)).map((m) => m.name);
+  const secretValues = [...secretNames].map((n) => env[n]?.trim()).filter((v): v is string => Boolean(v));
+  return { ...core, platforms: { enabled, env: parsed, secretValues, fallbackOnly: on.length === 0 } };
+}
+
+function parseOrThrow<T>(schema: z.ZodType<T>, env: Record<string, string | undefined>, secretNames: ReadonlySet<string>): T {
+  const result = schema.safeParse(env);
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
   const name = String(issue.path[0] ?? 'environment');
   const got = env[name];
-  const shown = got === undefined ? '' : ` (got ${JSON.stringify(redactIfSecret(name, got))})`;
+  const shown = got === undefined ? '' : ` (got ${JSON.stringify(redactIfSecret(name, got, secretNames))})`;
   throw new ConfigError(`${name}: ${issue.message}${shown}`);
 }
 
-function redactIfSecret(name: string, value: string): string {
-  if (/TOKEN|SECRET/.test(name)) return '***';
+function redactIfSecret(name: string, value: string, secretNames: ReadonlySet<string>): string {
+  if (secretNames.has(name) || /TOKEN|SECRET|PASSWORD/.test(name)) return '***';
   if (name === 'DATABASE_URL') return value.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
   return value.length > 80 ? value.slice(0, 80) + '…' : value;
 }

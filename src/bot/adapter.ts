@@ -32,15 +32,19 @@ export interface Capabilities {
   /** Longest time a native quiz question may stay open, in seconds. */
   readonly maxOpenSeconds: number;
   /**
-   * Which group messages the bot receives: `all` (Telegram without privacy mode, WeChat, the
-   * console) or only those that @-mention it (WeCom, DingTalk). Announcements tell people to write
+   * Which group messages the bot receives: `all` (every message of the group) or only those
+   * that @-mention it. Announcements tell people to write
    * `@先锋 1` where it is `mentions`.
    */
   readonly groupMessages: 'all' | 'mentions';
   /** How an outgoing message's `mentions` are shown: the platform's own @-mention, or `@名字` in the text. */
   readonly mentions: 'native' | 'text';
-  /** Each send costs from a monthly call budget (DingTalk's OpenAPI): the outbox counts and spares them. */
+  /** Each send costs from a monthly call budget (a platform whose sends are counted per month): the outbox counts and spares them. */
   readonly metered: boolean;
+  /** With `metered`: the calls a month the outbox may spend (0 or absent = unlimited; src/outbox/meter.ts). */
+  readonly monthlyCallBudget?: number;
+  /** The platform is the terminal of whoever runs the bot: the first person to speak on it becomes an admin. */
+  readonly firstSpeakerIsAdmin?: boolean;
 }
 
 /** A safe fallback when a platform's capabilities are unknown (it is not running): plain text, no private messages. */
@@ -79,13 +83,15 @@ export interface SendResult {
   readonly messageId?: string;
   /** The platform's id of a native poll that was sent. */
   readonly nativePollId?: string;
+  /** Metered calls this send spent (a `metered` platform; 0 when it went by a free route). */
+  readonly meteredCalls?: number;
 }
 
 /**
  * Why a send failed, as far as the outbox cares: wait and retry this chat (`rate_limited`), give
  * up on this message only (`permanent`, e.g. the bot was removed from the group), retry later with
  * backoff (`transient`: 5xx, network), or hold everything for this platform until it comes back
- * (`offline`: WeChat logged out).
+ * (`offline`: the account is logged out).
  */
 export class DeliveryError extends Error {
   /** @param kind how the outbox should react; @param retryAfterMs for `rate_limited`, the wait asked for. */
@@ -97,6 +103,8 @@ export class DeliveryError extends Error {
     super(message);
     this.name = 'DeliveryError';
   }
+  /** Metered calls the failed send spent all the same (set by a `metered` adapter). */
+  meteredCalls?: number;
 }
 
 /** Receives each inbound event; resolves once it is durably recorded and processed (or failed). */
@@ -110,7 +118,7 @@ export type IncomingSink = (event: Incoming) => Promise<void>;
 export interface Adapter {
   readonly platform: Platform;
   readonly capabilities: Capabilities;
-  /** The bot's own user name on the platform once started (Telegram `xianfeng_bot`), for `/cmd@name`. */
+  /** The bot's own user name on the platform once started (e.g. `xianfeng_bot`), for `/cmd@name`. */
   readonly username?: string | undefined;
   /** Connects and starts delivering events to `sink`. */
   start(sink: IncomingSink): Promise<void>;
@@ -122,6 +130,13 @@ export interface Adapter {
    * `nativeRef` carries the stored native message for `stop_poll`.
    */
   send(chat: ChatRef, message: OutgoingMessage, nativeRef?: SendResult): Promise<SendResult>;
-  /** False while the platform cannot send (WeChat logged out); the outbox then holds its messages. */
+  /** False while the platform cannot send (the account logged out); the outbox then holds its messages. */
   isOnline(): boolean;
+  /** With `metered`: the metered calls a send to `chat` would cost now (0 by a free route); default 1. */
+  meteredCost?(chat: ChatRef): number;
+  /**
+   * Resolves when this adapter's session is over by itself (the console at the end of piped
+   * input): the bot then delivers what is due and exits 0. Adapters that run until stopped omit it.
+   */
+  finished?(): Promise<void>;
 }

@@ -5,10 +5,10 @@
  *
  * Accepted forms (after `normalizeForParsing`, so full-width `／ｈｅｌｐ`, `＃帮助`, `＠先锋` and
  * Chinese separators work the same):
- * - `/name args` — ASCII names (Telegram style), matched case-insensitively; `/中文名 args` too.
+ * - `/name args` — ASCII names, matched case-insensitively; `/中文名 args` too.
  * - `/name@botname args` — only when `botname` is one of `botUsernames` (case-insensitive); a
  *   command addressed to another bot (`/help@otherbot`) is ordinary text, i.e. ignored.
- * - `#中文名 args` — the WeChat/console form (`#help` works as well).
+ * - `#中文名 args` — the form for platforms without a slash menu (`#help` works as well).
  * - `@先锋 名称 args`, `@先锋 /name args`, `@先锋 #名称 args` — a mention of the bot (one of
  *   `botNames` or `@botUsername`, or the platform's `mentionsBot` + `textWithoutMention`) followed
  *   at once by a command name.
@@ -24,7 +24,7 @@
  *   `options.addressed` for a private chat with the bot), where it is `unknown_command`.
  * - `@先锋 你好` (a mention followed by a word that is no command) is `text` with `addressed: true`;
  *   the router may offer help. Its `text` has the mention removed, so `@先锋 A` can be a bare answer.
- * - A name longer than 32 characters is never a command (Telegram's limit), so `/` + 10 kB of
+ * - A name longer than 32 characters is never a command (the longest bot command platforms allow), so `/` + 10 kB of
  *   letters is text, not an unknown command echoing 10 kB back.
  * - A Chinese word anywhere but at the very start (after an optional mention) is never a command.
  */
@@ -38,13 +38,13 @@ export interface ParseOptions {
    * returns its canonical ASCII name, or undefined when there is no such command.
    */
   readonly resolve: (name: string) => string | undefined;
-  /** The bot's platform usernames without `@` (e.g. Telegram `xianfeng_bot`); case-insensitive. */
+  /** The bot's platform usernames without `@` (e.g. `xianfeng_bot`); case-insensitive. */
   readonly botUsernames?: readonly string[];
   /** Display names people @-mention the bot by; default `['先锋']`. */
   readonly botNames?: readonly string[];
-  /** The platform says this message mentions the bot (Telegram entity, Wechaty mentionSelf). */
+  /** The platform says this message mentions the bot (the platform marks the mention). */
   readonly mentionsBot?: boolean;
-  /** The text with the bot's mention removed, when the platform can tell (Wechaty mentionText). */
+  /** The text with the bot's mention removed, when the platform can tell. */
   readonly textWithoutMention?: string;
   /**
    * The message is addressed to the bot anyway (a private chat with it): an unknown `#word` is then
@@ -88,7 +88,7 @@ export type ParsedMessage = ParsedCommand | ParsedUnknownCommand | ParsedText;
 /** Default display names of the bot for the `@先锋 …` form. */
 export const DEFAULT_BOT_NAMES: readonly string[] = ['先锋'];
 
-/** Longest command name accepted (Telegram allows 32 characters). */
+/** Longest command name accepted (bot commands are at most 32 characters). */
 const MAX_NAME_LENGTH = 32;
 
 /** A command name at the start of a string: ASCII word or Han word. */
@@ -164,7 +164,7 @@ function parseSigilForm(
   let rest = afterSigil.slice(word.length);
 
   if (rest.startsWith('@')) {
-    // `/help@xianfeng_bot`: a command addressed to a named bot (Telegram groups).
+    // `/help@xianfeng_bot`: a command addressed to a named bot (groups with several bots).
     const target = /^@([A-Za-z0-9_]+)/.exec(rest);
     if (target === null || sigil !== '/') return undefined;
     const targetName = (target[1] ?? '').toLowerCase();

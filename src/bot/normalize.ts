@@ -13,7 +13,7 @@
  *    ＃ → #, ＠ → @, ／ → /, ｜ → |, ：→ :, ，→ ,, ；→ ;, ＋ → +, －→ -, （）→ ()), as NFKC does.
  *    The ideographic comma 、 becomes `,` (it is a list separator: `1、3`).
  * 4. Every other space character (ideographic space U+3000, no-break space, the U+2000–U+200A
- *    spaces WeChat puts after an @-mention, …) becomes an ordinary space.
+ *    spaces some platforms put after an @-mention, …) becomes an ordinary space.
  * 5. Runs of spaces collapse to one space; a run of white space containing line breaks collapses
  *    to one `\n` (free text keeps its lines); the whole text is trimmed.
  * 6. Trailing full stops (`.`, `。`, `．`, `｡`) are removed, then the text is trimmed again.

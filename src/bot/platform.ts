@@ -17,7 +17,7 @@ import type { Database } from '../db/client.ts';
 export type HttpHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
 /**
- * The bot's one HTTP server (`PORT`): adapters that need a route (Telegram's webhook) register it
+ * The bot's one HTTP server (`PORT`): adapters that need a route (a webhook) register it
  * here while they are built; the server listens only if some route was registered.
  */
 export interface HttpRoutes {
@@ -25,7 +25,7 @@ export interface HttpRoutes {
   route(method: 'GET' | 'POST', path: string, handler: HttpHandler): void;
 }
 
-/** A command as a platform's own menu shows it (Telegram's `setMyCommands`). */
+/** A command as a platform's own menu shows it (a bot command menu). */
 export interface CommandSummary {
   readonly name: string;
   readonly description: string;
@@ -60,18 +60,16 @@ export interface AdapterServices {
  * Modules are plain objects: see `definePlatform` for type inference.
  */
 export interface PlatformModule<Env = unknown> {
-  /** The platform's name as stored in every chat and member row and written in `BOT_ADMINS` (`telegram:1001`). Lower-case letters. */
+  /** The platform's name as stored in every chat and member row and written in `BOT_ADMINS` (`<name>:<userId>`). Lower-case letters. */
   readonly name: string;
   /** The zod schema of this platform's own environment variables (an object schema over `process.env`). */
-  readonly env: z.ZodType<Env, Record<string, string | undefined>>;
+  readonly env: z.ZodType<Env>;
   /** Names of the variables in `env` that are secrets: redacted from every log line and config error. */
   readonly secrets: readonly string[];
   /** Whether the environment turns this platform on (e.g. its token is set). */
   enabled(env: Env): boolean;
   /** Runs when no other platform is enabled (the console). */
   readonly fallback?: boolean;
-  /** True when, once running, this platform's adapter ends the process when it finishes (the console at the end of piped input). */
-  readonly interactive?: boolean;
   /** Builds the adapter (not started). May import its SDK lazily. */
   create(env: Env, services: AdapterServices): Promise<Adapter>;
 }

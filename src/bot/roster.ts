@@ -10,13 +10,12 @@ import type { Actor, ChatRef, Platform, Role } from './types.ts';
 import { ROLES } from './types.ts';
 import { hasRole } from './policy.ts';
 
-/** The console's starting user, an admin (spec: "The console adapter"). */
-export const CONSOLE_ADMIN_NAME = '管理员';
-
 /** How unknown speakers are registered. */
 export interface RegistrationPolicy {
   /** Initial admins from BOT_ADMINS. */
   readonly admins: readonly AdminRef[];
+  /** True for a platform whose first speaker becomes an admin (`firstSpeakerIsAdmin` capability: a terminal). */
+  readonly firstSpeakerIsAdmin: (platform: Platform) => boolean;
 }
 
 function toRole(value: string): Role {
@@ -77,10 +76,10 @@ export async function resolveMember(
     }
     return { member: toMemberInfo(m), registered: false };
   }
-  const firstConsoleUser =
-    actor.platform === 'console' &&
-    (await db.platformIdentity.count({ where: { platform: 'console' } })) === 0;
-  const role: Role = listedAdmin || firstConsoleUser ? 'admin' : chat.masses ? 'masses' : 'member';
+  const firstLocalUser =
+    policy.firstSpeakerIsAdmin(actor.platform) &&
+    (await db.platformIdentity.count({ where: { platform: actor.platform } })) === 0;
+  const role: Role = listedAdmin || firstLocalUser ? 'admin' : chat.masses ? 'masses' : 'member';
   const unitId = chat.ref.kind === 'group' ? chat.unitId : null;
   try {
     const created = await db.member.create({

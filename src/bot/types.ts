@@ -4,7 +4,7 @@
  */
 
 /**
- * The name of a chat platform the bot can live on (`console`, `telegram`, …): a platform module's
+ * The name of a chat platform the bot can live on (e.g. `console`): a platform module's
  * `name` (`src/bot/platform.ts`). The core never lists platforms; `src/adapters/index.ts` does.
  */
 export type Platform = string;
@@ -12,7 +12,7 @@ export type Platform = string;
 /** Where a message was said or is to be sent: a group chat or a private chat with one person. */
 export interface ChatRef {
   readonly platform: Platform;
-  /** The platform's own id of the chat (Telegram chat id, Wechaty room or contact id, console name). */
+  /** The platform's own id of the chat (a group or room id, a contact id, a console chat name). */
   readonly chatId: string;
   readonly kind: 'group' | 'private';
   /** Human-readable name (group topic), refreshed on every message; shown in reports. */
@@ -22,7 +22,7 @@ export interface ChatRef {
 /** A person as a platform knows them. Roles never come from here: they come from the roster. */
 export interface Actor {
   readonly platform: Platform;
-  /** The platform's stable user id (Telegram user id, Wechaty contact id, console name). */
+  /** The platform's stable user id (a numeric or string user id, a console name). */
   readonly userId: string;
   /** Display name, refreshed on every message. */
   readonly displayName: string;
@@ -31,7 +31,7 @@ export interface Actor {
 /** A photo or file delivered with a message, kept as a reference (never downloaded by the core). */
 export interface Attachment {
   readonly kind: 'photo' | 'file';
-  /** Platform reference to fetch it later (Telegram file_id, Wechaty message id). */
+  /** Platform reference to fetch it later (a file id or message id). */
   readonly ref: string;
   readonly name?: string;
   /**
@@ -50,16 +50,16 @@ export type IncomingContent =
   | {
       readonly type: 'text';
       readonly text: string;
-      /** True when the message @-mentions the bot (Telegram entity, Wechaty mentionSelf). */
+      /** True when the message @-mentions the bot (the platform marks the mention). */
       readonly mentionsBot: boolean;
-      /** Text of the message with the bot's mention removed, when the platform can tell (Wechaty mentionText). */
+      /** Text of the message with the bot's mention removed, when the platform can tell. */
       readonly textWithoutMention?: string;
-      /** The person whose message this one replies to (Telegram reply; names a target for /setrole). */
+      /** The person whose message this one replies to (a platform reply; names a target for /setrole). */
       readonly replyTo?: Actor;
       readonly attachments?: readonly Attachment[];
     }
   | {
-      /** An answer to a native poll the bot sent (Telegram `poll_answer`). Option indexes are 0-based. */
+      /** An answer to a native poll the bot sent (a native `poll_answer`). Option indexes are 0-based. */
       readonly type: 'poll_answer';
       readonly nativePollId: string;
       readonly optionIndexes: readonly number[];
@@ -114,6 +114,11 @@ export type OutgoingMessage =
        * capability). The text must read well either way.
        */
       readonly mentions?: readonly Mention[];
+      /**
+       * `low`: may become a group digest when a metered platform's monthly budget nears (a daily
+       * question, an individual reminder; src/outbox/meter.ts). Absent: an ordinary message.
+       */
+      readonly priority?: 'low';
     }
   | {
       /** A choice poll. `answerCommand` + the 1-based option numbers is what a native answer becomes. */
@@ -136,7 +141,7 @@ export type OutgoingMessage =
       readonly options: readonly string[];
       readonly correctIndex: number;
       readonly explanation: string;
-      /** Seconds the question stays open (Telegram allows 5-600). */
+      /** Seconds the question stays open (within `maxOpenSeconds` of the platform). */
       readonly openSeconds: number;
       readonly answerCommand: string;
       readonly nativeKey: string;

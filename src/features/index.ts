@@ -17,6 +17,7 @@ import { pledgeCompletion } from './pledges/report.ts';
 import { localParts } from '../bot/time.ts';
 import { pollsFeature } from './polls/index.ts';
 import { scheduleTask } from '../scheduler/tasks.ts';
+import { tasksFeature } from './tasks/index.ts';
 
 /** What feature factories may use at construction time. */
 export interface FeatureServices {
@@ -51,6 +52,7 @@ export function createFeatures(services: FeatureServices): Feature[] {
     polls,
     meetingsFeature(services),
     suggestionsFeature(),
+    tasksFeature({ staleDays: services.config.TASK_STALE_DAYS }),
     reportFeature(services.registry),
   ];
 }

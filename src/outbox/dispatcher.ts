@@ -5,6 +5,7 @@ import type { Db } from '../db/client.ts';
 import type { Clock } from '../clock.ts';
 import type { Logger } from '../logger.ts';
 import { RateLimiter } from './rate-limiter.ts';
+import type { CallMeter } from './meter.ts';
 
 /** Tuning of the dispatcher; the defaults suit one township on one instance. */
 export interface DispatcherOptions {
@@ -18,10 +19,12 @@ export interface DispatcherOptions {
   readonly leaseMs?: number;
   /** Idle polling period when nothing wakes the dispatcher (default 500 ms); enqueues wake it at once. */
   readonly idleMs?: number;
-  /** Divides every rate-limit window (tests and benchmarks run Telegram's limits faster). */
+  /** Divides every rate-limit window (tests and benchmarks run a platform's limits faster). */
   readonly rateTimeScale?: number;
   /** Transient failures before a message is given up as failed (default 8). */
   readonly maxAttempts?: number;
+  /** Counts and spares the calls of `metered` platforms (src/outbox/meter.ts). */
+  readonly meter?: CallMeter;
 }
 
 interface Row {
@@ -29,6 +32,7 @@ interface Row {
   platform: string;
   chatId: string;
   chatKind: string;
+  idempotencyKey: string;
   payload: string;
   status: string;
   attempts: number;
@@ -166,7 +170,7 @@ export class OutboxDispatcher {
       where: { platform: { in: online }, status: { in: ['pending', 'sending'] } },
       orderBy: { id: 'asc' },
       take: OUTBOX_PAGE,
-      select: { id: true, platform: true, chatId: true, chatKind: true, payload: true, status: true, attempts: true, notBefore: true, lockedBy: true, lockedUntil: true },
+      select: { id: true, platform: true, chatId: true, chatKind: true, idempotencyKey: true, payload: true, status: true, attempts: true, notBefore: true, lockedBy: true, lockedUntil: true },
     });
     const heads = new Map<string, Row>();
     const queued = new Map<string, number>();
@@ -236,7 +240,9 @@ export class OutboxDispatcher {
         }
         nativeRef = { messageId: link.messageId, nativePollId: link.nativePollId };
       }
+      if (await this.withheldByMeter(adapter, chat, row, message)) return true;
       const result = await adapter.send(chat, message, nativeRef);
+      await this.opts.meter?.record(adapter, result.meteredCalls);
       if ((message.kind === 'poll' || message.kind === 'quiz') && result.nativePollId) {
         await db.nativePoll.upsert({
           where: { platform_nativePollId: { platform: row.platform, nativePollId: result.nativePollId } },
@@ -254,9 +260,21 @@ export class OutboxDispatcher {
       await this.markSent(row, result.messageId, eraseIfEphemeral(message));
       return true;
     } catch (err) {
+      if (err instanceof DeliveryError) await this.opts.meter?.record(adapter, err.meteredCalls);
       await this.markFailedAttempt(row, err, eraseIfEphemeral(message));
       return false;
     }
+  }
+
+  /** On a metered platform near its budget: true when the row was digested or cut instead of sent. */
+  private async withheldByMeter(adapter: Adapter, chat: ChatRef, row: Row, message: OutgoingMessage): Promise<boolean> {
+    if (!adapter.capabilities.metered || !this.opts.meter) return false;
+    const verdict = await this.opts.meter.admit(adapter, chat, row.idempotencyKey, message);
+    if (verdict === 'send') return false;
+    const status = verdict === 'digest' ? 'digested' : 'failed';
+    const lastError = verdict === 'digest' ? 'metered budget: in the group digest instead' : "metered budget: this month's calls are used up";
+    await this.opts.db.outboxMessage.updateMany({ where: { id: row.id }, data: { status, lastError, lockedBy: null, lockedUntil: null, ...eraseIfEphemeral(message) } });
+    return true;
   }
 
   private async markSent(row: Row, messageId: string | undefined, erase: { payload?: string } = {}): Promise<void> {

@@ -25,7 +25,7 @@ export class RateLimiter {
     this.second = 1000 / timeScale;
     this.minute = 60_000 / timeScale;
     this.chatInterval = limits.perChatIntervalMs / timeScale;
-    // Below one message a second (WeChat's gentle pace), the window stretches to hold one message.
+    // Below one message a second (a careful personal-account pace), the window stretches to hold one message.
     this.globalMax = limits.globalPerSecond >= 1 ? Math.floor(limits.globalPerSecond) : 1;
     this.globalWindow = limits.globalPerSecond >= 1 ? this.second : this.second / limits.globalPerSecond;
   }

@@ -31,8 +31,19 @@ export function splitText(text: string, max: number): string[] {
   return pieces.length ? pieces : [text.slice(0, max)];
 }
 
+/** Shortens a text to `max` characters (code points), ending in `…` when cut. */
+function clip(text: string, max: number): string {
+  const chars = [...text];
+  return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
+}
+
+/** A native poll or quiz needs 2 to `maxPollOptions` options; options too long to tell apart once clipped go as text. */
+function fitsNative(options: readonly string[], caps: Capabilities): boolean {
+  return options.length >= 2 && options.length <= caps.maxPollOptions && new Set(options.map((o) => clip(o, caps.maxOptionLength))).size === options.length;
+}
+
 /**
- * Turns one outgoing message into what this platform can deliver: native polls and quizzes where
+ * Turns one outgoing message into what this platform can deliver (clipped to its limits): native polls and quizzes where
  * the capabilities allow (and the poll is not anonymous: a bot cannot see anonymous native votes),
  * their numbered-text fallback elsewhere; images and files likewise; buttons dropped where there
  * are none; long texts split. `stop_poll` vanishes where polls are not native.
@@ -42,16 +53,28 @@ export function renderFor(message: OutgoingMessage, caps: Capabilities): Outgoin
     case 'text': {
       const buttons = caps.buttons ? message.buttons : undefined;
       const pieces = splitText(message.text, caps.maxTextLength);
-      const flag = message.ephemeral ? { ephemeral: true } : {};
+      const flag = { ...(message.ephemeral ? { ephemeral: true } : {}), ...(message.priority ? { priority: message.priority } : {}) };
       return pieces.map((text, i) =>
         i === pieces.length - 1 && buttons?.length ? { kind: 'text', text, buttons, ...flag } : { kind: 'text', text, ...flag },
       );
     }
     case 'poll':
-      if (caps.nativePolls && !message.anonymous && message.options.length >= 2 && message.options.length <= 10) return [message];
+      if (caps.nativePolls && !message.anonymous && fitsNative(message.options, caps)) {
+        return [{ ...message, question: clip(message.question, caps.maxQuestionLength), options: message.options.map((o) => clip(o, caps.maxOptionLength)) }];
+      }
       return renderFor({ kind: 'text', text: message.fallbackText }, caps);
     case 'quiz':
-      if (caps.nativeQuiz && message.options.length >= 2 && message.options.length <= 10) return [message];
+      if (caps.nativeQuiz && fitsNative(message.options, caps)) {
+        return [
+          {
+            ...message,
+            question: clip(message.question, caps.maxQuestionLength),
+            options: message.options.map((o) => clip(o, caps.maxOptionLength)),
+            explanation: clip(message.explanation, caps.maxExplanationLength),
+            openSeconds: Math.min(message.openSeconds, caps.maxOpenSeconds),
+          },
+        ];
+      }
       return renderFor({ kind: 'text', text: message.fallbackText }, caps);
     case 'stop_poll':
       return caps.nativePolls || caps.nativeQuiz ? [message] : [];

@@ -9,10 +9,11 @@ import type { RateLimits } from '../../src/bot/adapter.ts';
 import type { ChatRef } from '../../src/bot/types.ts';
 import { createApp, type App } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
+import { HttpServer } from '../../src/http/server.ts';
 import { ManualClock, systemClock, type Clock } from '../../src/clock.ts';
 import type { Database } from '../../src/db/client.ts';
 import { enqueueMessages } from '../../src/outbox/enqueue.ts';
-import { TelegramAdapter } from '../../src/adapters/telegram.ts';
+import { TelegramAdapter } from '../../src/adapters/telegram/adapter.ts';
 import { FakeTelegram, maxInWindow, minGap, type CallRecord, type FakeUser } from '../support/fake-telegram.ts';
 import { freshSqlite } from '../support/db.ts';
 
@@ -25,6 +26,7 @@ interface Harness {
   readonly app: App;
   readonly adapter: TelegramAdapter;
   readonly db: Database;
+  readonly http: HttpServer | undefined;
 }
 
 let h: Harness | undefined;
@@ -34,6 +36,7 @@ afterEach(async () => {
   if (h) {
     if (started) await h.app.stop();
     else await h.adapter.stop();
+    await h.http?.close();
     await h.fake.stop();
     await h.db.close();
   }
@@ -58,6 +61,8 @@ async function build(opts: { clock: Clock; run: 'app' | 'adapter'; rateLimits?: 
     TELEGRAM_API_ROOT: fake.apiRoot,
   });
   const logger = pino({ level: 'silent' });
+  const http = opts.webhook ? new HttpServer() : undefined;
+  await http?.listen(0, '127.0.0.1');
   const adapter = new TelegramAdapter({
     token: fake.token,
     apiRoot: fake.apiRoot,
@@ -67,10 +72,10 @@ async function build(opts: { clock: Clock; run: 'app' | 'adapter'; rateLimits?: 
     clock: opts.clock,
     retryDelayMs: { initial: 5, max: 20 },
     ...(opts.rateLimits ? { rateLimits: opts.rateLimits } : {}),
-    ...(opts.webhook ? { webhook: { url: 'https://bot.example.org/telegram', secret: 'e2e-secret', port: 0, host: '127.0.0.1' } } : {}),
+    ...(http ? { webhook: { url: 'https://bot.example.org/telegram', secret: 'e2e-secret', http } } : {}),
   });
   const app = createApp({ config, database: db, adapters: [adapter], logger, clock: opts.clock, outbox: { idleMs: opts.run === 'app' ? 20 : 3_600_000, ...(opts.rateTimeScale ? { rateTimeScale: opts.rateTimeScale } : {}) } });
-  h = { fake, app, adapter, db };
+  h = { fake, app, adapter, db, http };
   if (opts.run === 'app') {
     await app.start();
     started = true;
@@ -109,8 +114,8 @@ describe('Telegram end to end: a group conversation', () => {
   });
 
   it('handles an update delivered twice (webhook retry) once', async () => {
-    const { fake, adapter } = await build({ clock: systemClock, run: 'app', rateTimeScale: 50, webhook: true });
-    const local = `http://127.0.0.1:${adapter.webhookPort}/telegram`;
+    const { fake } = await build({ clock: systemClock, run: 'app', rateTimeScale: 50, webhook: true });
+    const local = `http://127.0.0.1:${h!.http!.port}/telegram`;
     fake.injectPrivateMessage({ from: admin, text: '/whoami' });
     const update = fake.pendingUpdates()[0]!;
     expect(await fake.postUpdate(local, update, 'e2e-secret')).toBe(200);

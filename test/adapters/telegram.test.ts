@@ -4,11 +4,12 @@ import { EventEmitter } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { HttpServer } from '../../src/http/server.ts';
 import { DeliveryError, type IncomingSink } from '../../src/bot/adapter.ts';
 import type { ChatRef, Incoming } from '../../src/bot/types.ts';
 import { ManualClock } from '../../src/clock.ts';
 import { createLogger } from '../../src/logger.ts';
-import { TelegramAdapter, type TelegramAdapterOptions } from '../../src/adapters/telegram.ts';
+import { TelegramAdapter, type TelegramAdapterOptions } from '../../src/adapters/telegram/adapter.ts';
 import { FakeTelegram, type FakeUser } from '../support/fake-telegram.ts';
 
 const alice: FakeUser = { id: 1001, first_name: 'Alice', last_name: 'Wang', username: 'alice_w' };
@@ -101,6 +102,8 @@ function makeAdapter(extra: Partial<TelegramAdapterOptions> = {}): TelegramAdapt
   return adapter;
 }
 
+let http: HttpServer | undefined;
+
 beforeEach(async () => {
   fake = new FakeTelegram();
   await fake.start();
@@ -110,6 +113,8 @@ beforeEach(async () => {
 afterEach(async () => {
   await adapter?.stop();
   adapter = undefined;
+  await http?.close();
+  http = undefined;
   await fake.stop();
 });
 
@@ -153,8 +158,8 @@ describe('TelegramAdapter: start', () => {
   });
 
   it('refuses webhook mode without a secret, and a token of the wrong shape', () => {
-    expect(() => makeAdapter({ webhook: { url: 'https://x.org/h', secret: '', port: 0 } })).toThrow(/TELEGRAM_WEBHOOK_SECRET is required/);
-    expect(() => makeAdapter({ webhook: { url: 'https://x.org/h', secret: 'has space', port: 0 } })).toThrow(/A-Z a-z 0-9/);
+    expect(() => makeAdapter({ webhook: { url: 'https://x.org/h', secret: '', http: new HttpServer() } })).toThrow(/TELEGRAM_WEBHOOK_SECRET is required/);
+    expect(() => makeAdapter({ webhook: { url: 'https://x.org/h', secret: 'has space', http: new HttpServer() } })).toThrow(/A-Z a-z 0-9/);
     expect(() => makeAdapter({ token: 'nonsense' })).toThrow(/does not look like/);
   });
 
@@ -296,9 +301,11 @@ describe('TelegramAdapter: webhook mode', () => {
   const hookUrl = 'https://bot.example.org/tg/hook';
 
   async function startWebhook(rec: ReturnType<typeof recorder>): Promise<string> {
-    const a = makeAdapter({ webhook: { url: hookUrl, secret, port: 0, host: '127.0.0.1' } });
+    http = new HttpServer();
+    const a = makeAdapter({ webhook: { url: hookUrl, secret, http } });
+    await http.listen(0, '127.0.0.1');
     await a.start(rec.sink);
-    return `http://127.0.0.1:${a.webhookPort}/tg/hook`;
+    return `http://127.0.0.1:${http.port}/tg/hook`;
   }
 
   it('registers the webhook with its secret and takes updates with the right secret only', async () => {
@@ -505,9 +512,12 @@ describe('TelegramAdapter: hygiene', () => {
     await a.send({ platform: 'telegram', chatId: '1001', kind: 'private' }, { kind: 'text', text: 'x' }).catch(() => undefined);
     await a.stop();
     adapter = undefined;
-    const w = makeAdapter({ webhook: { url: 'https://x.org/hook', secret: 'abc', port: 0, host: '127.0.0.1' } });
+    const server = new HttpServer();
+    const w = makeAdapter({ webhook: { url: 'https://x.org/hook', secret: 'abc', http: server } });
+    await server.listen(0, '127.0.0.1');
     await w.start(recorder().sink);
     await w.stop();
+    await server.close();
     adapter = undefined;
     // Closed sockets are released within a few turns of the event loop (no timer involved).
     for (let i = 0; i < 1000 && active().length > baseline; i++) await new Promise<void>((r) => setImmediate(r));

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../src/app.ts';
-import { WechatAdapter } from '../../src/adapters/wechat.ts';
+import { WechatAdapter } from '../../src/adapters/wechat/adapter.ts';
 import type { Adapter, IncomingSink, SendResult } from '../../src/bot/adapter.ts';
 import type { ChatRef, Incoming, OutgoingMessage } from '../../src/bot/types.ts';
 import { ManualClock, systemClock, type Clock } from '../../src/clock.ts';

@@ -17,7 +17,7 @@ import {
   WECHAT_SESSION_NAME,
   WechatAdapter,
   type WechatAdapterOptions,
-} from '../../src/adapters/wechat.ts';
+} from '../../src/adapters/wechat/adapter.ts';
 import { stripNamedMention } from '../../src/adapters/wechat/incoming.ts';
 import { captureLogger, createMockedWechat, loggedIn, Recorder, runChild, CHILD_TEST_TIMEOUT_MS, type LogLine, type MockedWechat } from '../support/wechat-mock.ts';
 

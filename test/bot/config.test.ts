@@ -13,8 +13,16 @@ describe('loadConfig', () => {
     expect(c.BOT_LOCALE).toBe('zh-CN');
     expect(c.BOT_ADMINS).toEqual([]);
     expect(c.LOG_LEVEL).toBe('info');
-    expect(c.TELEGRAM_API_ROOT).toBe('https://api.telegram.org');
-    expect(c.TELEGRAM_BOT_TOKEN).toBeUndefined();
+    expect(c.platforms.env.telegram).toMatchObject({ TELEGRAM_API_ROOT: 'https://api.telegram.org' });
+    expect((c.platforms.env.telegram as { TELEGRAM_BOT_TOKEN?: string }).TELEGRAM_BOT_TOKEN).toBeUndefined();
+    expect(c.platforms.enabled).toEqual(['console']);
+    expect(c.platforms.secretValues).toEqual([]);
+  });
+
+  it('enables the platforms whose variables are set, and knows their secrets', () => {
+    const c = loadConfig({ TELEGRAM_BOT_TOKEN: '123456:ABCDEFGHIJKLmnop', WECHATY_PUPPET: 'wechaty-puppet-mock' });
+    expect(c.platforms.enabled).toEqual(['telegram', 'wechat']);
+    expect(c.platforms.secretValues).toEqual(['123456:ABCDEFGHIJKLmnop']);
   });
 
   it('parses BOT_ADMINS, with spaces and a full-width comma', () => {

@@ -60,6 +60,13 @@ const MINIMUM_ROLE: Record<string, Role> = {
   // report
   report: 'secretary',
   export: 'secretary',
+  // tasks
+  assign: 'admin',
+  duty: 'masses',
+  task: 'secretary',
+  progress: 'member',
+  tasks: 'member',
+  weekly: 'secretary',
 };
 
 /** What the refusal of a sub-command says (its own prompt key; commands use core.error.forbidden). */

@@ -9,7 +9,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { TelegramAdapter } from '../../src/adapters/telegram.ts';
+import { TelegramAdapter } from '../../src/adapters/telegram/adapter.ts';
 import type { ChatRef } from '../../src/bot/types.ts';
 import type { Database } from '../../src/db/client.ts';
 import { enqueueMessages } from '../../src/outbox/enqueue.ts';

@@ -6,7 +6,7 @@
 // name a voter together with the poll.
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { TelegramAdapter } from '../../src/adapters/telegram.ts';
+import { TelegramAdapter } from '../../src/adapters/telegram/adapter.ts';
 import { createApp, type App } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import type { Database } from '../../src/db/client.ts';

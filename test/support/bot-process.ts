@@ -12,17 +12,19 @@
  */
 import { pino } from 'pino';
 import { createApp } from '../../src/app.ts';
-import { TelegramAdapter } from '../../src/adapters/telegram.ts';
+import { TelegramAdapter } from '../../src/adapters/telegram/adapter.ts';
 import { loadConfig } from '../../src/config.ts';
+import type { TelegramEnv } from '../../src/adapters/telegram/index.ts';
 import { openDatabase } from '../../src/db/client.ts';
 
 const config = loadConfig();
+const telegramEnv = config.platforms.env.telegram as TelegramEnv;
 const logger = pino({ level: process.env.LOG_LEVEL ?? 'warn' }, pino.destination(2));
 const database = await openDatabase(config.DATABASE_URL);
 const holder: { app?: ReturnType<typeof createApp> } = {};
 const adapter = new TelegramAdapter({
-  token: config.TELEGRAM_BOT_TOKEN!,
-  apiRoot: config.TELEGRAM_API_ROOT,
+  token: telegramEnv.TELEGRAM_BOT_TOKEN!,
+  apiRoot: telegramEnv.TELEGRAM_API_ROOT,
   logger,
   locale: config.BOT_LOCALE,
   commands: () => holder.app!.registry.commands.map((c) => ({ name: c.name, description: holder.app!.translate(c.summaryKey) })),

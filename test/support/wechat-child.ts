@@ -19,7 +19,7 @@ import { writeSync } from 'node:fs';
 import pino from 'pino';
 import { PuppetMock } from 'wechaty-puppet-mock';
 import { createApp } from '../../src/app.ts';
-import { WechatAdapter } from '../../src/adapters/wechat.ts';
+import { WechatAdapter } from '../../src/adapters/wechat/adapter.ts';
 import type { Incoming } from '../../src/bot/types.ts';
 import { loadConfig } from '../../src/config.ts';
 import { freshSqlite } from './db.ts';

@@ -9,8 +9,13 @@ import type { Tx } from '../../bot/feature.ts';
 import { chatsOfUnit } from '../../bot/roster.ts';
 import type { DynamicJob, JobContext } from '../../scheduler/contract.ts';
 import { countOpenSuggestions } from '../suggestions/store.ts';
+import { mondayAgenda } from '../tasks/agenda.ts';
+import { localDateKey } from '../../bot/time.ts';
 import { noticeText } from './render.ts';
 import { activeMeetings, getMeeting, isSkipped, rsvpCounts } from './store.ts';
+
+/** The default schedule whose notices carry the Monday agenda (prompts/schedules.yaml). */
+const AGENDA_TEMPLATE = 'cadres';
 
 /** Posts the notice or the reminder of meeting `meetingId` for the occurrence this fire belongs to. */
 export async function runMeetingNotice(job: JobContext, meetingId: number, kind: 'notice' | 'reminder', leadMinutes: number): Promise<void> {
@@ -21,8 +26,18 @@ export async function runMeetingNotice(job: JobContext, meetingId: number, kind:
   if (kind === 'reminder' && job.now().getTime() >= startsAt.getTime()) return;
   const rsvp = await rsvpCounts(job.db, m.id, startsAt);
   const open = m.withSuggestions ? await countOpenSuggestions(job.db, m.unitId) : null;
-  const text = noticeText({ t: job.t, locale: job.locale, timeZone: job.timeZone, now: job.now() }, m, kind, startsAt, rsvp, open, job.late);
+  const notice = noticeText({ t: job.t, locale: job.locale, timeZone: job.timeZone, now: job.now() }, m, kind, startsAt, rsvp, open, job.late);
+  const env = { t: job.t, locale: job.locale, timeZone: job.timeZone, now: job.now() };
+  const text = carriesAgenda(m, kind) ? `${notice}\n\n${(await mondayAgenda(job.db, env, localDateKey(startsAt, job.timeZone))).text}` : notice;
   for (const chat of await chatsOfUnit(job.db, m.unitId)) job.send(chat, text);
+}
+
+/**
+ * The all-cadre meeting (template `cadres`) carries the Monday agenda in its first message of the
+ * occurrence: the reminder when it has one, else the notice.
+ */
+function carriesAgenda(m: { template: string | null; remindMinutes: number }, kind: 'notice' | 'reminder'): boolean {
+  return m.template === AGENDA_TEMPLATE && (kind === 'reminder' || m.remindMinutes === 0);
 }
 
 /** The scheduler's dynamic source `meetings`: two jobs per active meeting (one when it has no reminder). */

@@ -84,7 +84,7 @@ async function sendNudges(job: ReminderRunContext, nudges: readonly Idle[], name
     const lines = i.pledges.map((p) => `${titleLine(t, p, names)}\n  ${progressLine(t, p, today)}`);
     const text = t('pledges.remind.nudge', { name: names.members.get(i.memberId)?.name ?? '', days, pledges: lines.join('\n'), example: `/checkin #${i.pledges[0]!.id} +1` });
     for (const chat of privateChats.get(i.memberId) ?? []) {
-      if (job.capabilitiesOf(chat.platform)?.privateMessages) job.send(chat, text);
+      if (job.capabilitiesOf(chat.platform)?.privateMessages) job.send(chat, { kind: 'text', text, priority: 'low' });
     }
   }
 }

@@ -11,7 +11,7 @@
  *   could not be delivered (no private messages) keeps a valid ballot they can no longer change.
  *   Every /vote, and every bare answer taken as a vote, is stored in the inbox without its text
  *   (`ctx.redactEvent`), and the receipt message is erased from the outbox once delivered.
- * - Native (Telegram) polls only for named choice polls with live results and at most 10 options:
+ * - Native polls (where the platform has them, within its `maxPollOptions`) only for named choice polls with live results:
  *   a bot cannot see anonymous native votes, and a native poll shows live results, which `--hide`
  *   forbids. Everything else is text with buttons (`/vote #N k`); all answers reach one handler.
  * - Bare answers (`1`, `Ａ`, `选B`, `95`, `九十五`) count while exactly one open poll of this chat (in

@@ -18,14 +18,17 @@ export function voteCommand(id: number): string {
   return `/vote #${id}`;
 }
 
-/** The key under which a poll's native (Telegram) poll is remembered. */
+/** The key under which a poll's native poll (where the platform has them) is remembered. */
 export function nativeKey(id: number): string {
   return `poll:${id}`;
 }
 
-/** True when a poll is sent as a native poll: a named, live-results choice poll (see index.ts). */
-export function usesNativePoll(poll: Pick<Poll, 'kind' | 'anonymous' | 'hideResults' | 'options'>): boolean {
-  return poll.kind === 'choice' && !poll.anonymous && !poll.hideResults && poll.options.length <= 10;
+/**
+ * True when a poll may be sent as a native poll: a named, live-results choice poll (see index.ts).
+ * Whether it really is depends on the platform (`nativePolls`, `maxPollOptions`: the outbox decides).
+ */
+export function usesNativePoll(poll: Pick<Poll, 'kind' | 'anonymous' | 'hideResults'>): boolean {
+  return poll.kind === 'choice' && !poll.anonymous && !poll.hideResults;
 }
 
 /** `A. 同意` style label of option i (0-based): number and label. */
@@ -95,8 +98,8 @@ export function announcement(t: Translate, poll: Poll, timeZone: string, hasButt
   if (usesNativePoll(poll)) {
     return {
       kind: 'poll',
-      question: `#${poll.id} ${poll.question}`.slice(0, 300),
-      options: poll.options.map((o) => [...o].slice(0, 100).join('')),
+      question: `#${poll.id} ${poll.question}`,
+      options: poll.options,
       multiple: poll.multiple,
       anonymous: false,
       answerCommand: voteCommand(poll.id),

@@ -5,6 +5,12 @@
  * out of range, an empty or repeated option, a missing explanation or source, a bank name or alias
  * claimed by two banks. A bad bank stops start-up with a `BankError`.
  *
+ * Traceability (checked by `npm run banks:check`, see `bank-check.ts`): a bank names its `document`
+ * (a file of `docs/sources/`), its `topics`, the day it was `reviewed` and whether it is `local`
+ * practice; a question its `source` (document, version, article), its `quote` (the sentence that
+ * decides the answer, or a list of `{document, text}`) and its `topic`; `keepOrder` (question or
+ * bank) shows numeric options in their written order. Unknown fields are refused.
+ *
  * Banks imported from CSV by a secretary live in the database (see `store.ts`); this module only
  * defines the shared in-memory shape (`Question`, `Bank`) and the rules every question obeys.
  */
@@ -24,14 +30,16 @@ export const MIN_OPTIONS = 2;
 /** Most options of a single-choice question (A-F). */
 export const MAX_OPTIONS = 6;
 
-/** Longest question text (Telegram allows 300 characters in a quiz poll question). */
+/** Longest question text (short enough for a phone screen and for native quiz widgets). */
 export const MAX_QUESTION_LENGTH = 250;
-/** Longest option (Telegram allows 100 characters per poll option). */
+/** Longest option. */
 export const MAX_OPTION_LENGTH = 100;
 /** Longest explanation. */
 export const MAX_EXPLANATION_LENGTH = 500;
 /** Longest source (document and article). */
 export const MAX_SOURCE_LENGTH = 200;
+/** Longest quote (one or two sentences of the source). */
+export const MAX_QUOTE_LENGTH = 400;
 
 /**
  * One question, normalised. `answer` is the 0-based index of the correct option; for a true/false
@@ -48,6 +56,18 @@ export interface Question {
   readonly answer: number;
   readonly explanation: string;
   readonly source: string;
+  /** The sentences of the source that decide the answer (file banks; `npm run banks:check` finds each). */
+  readonly quotes?: readonly Quote[];
+  /** The bank topic this question belongs to (one of its bank's `topics`). */
+  readonly topic?: string;
+  /** Show the options in their written order (numbers, durations): never shuffled. */
+  readonly keepOrder?: boolean;
+}
+
+/** A sentence quoted from a source text: `document` names `docs/sources/<document>.md`. */
+export interface Quote {
+  readonly document: string | undefined;
+  readonly text: string;
 }
 
 /** A bank of questions with the names members may call it by. */
@@ -58,6 +78,12 @@ export interface Bank {
   readonly aliases: readonly string[];
   readonly description: string;
   readonly questions: readonly Question[];
+  /** Topic tags of the bank (file banks); each question may name one. */
+  readonly topics?: readonly string[];
+  /** Day (`YYYY-MM-DD`) the bank was last checked against its sources. */
+  readonly reviewed?: string;
+  /** True for a bank of the township's own practice rather than a national rule. */
+  readonly local?: boolean;
 }
 
 /** Number of options a question shows. */
@@ -85,6 +111,22 @@ const Letter = z
   .transform((s) => s.trim().toUpperCase())
   .pipe(z.string().regex(/^[A-F]$/, 'must be a letter A-F'));
 
+/** A document id: the name of a file in `docs/sources/` without `.md`. */
+const DocumentId = z.string({ error: 'must be a document id' }).regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be a document id (a file name in docs/sources without .md)');
+
+/** `quote:` one sentence (of the question's document), or a list of `{document, text}`. */
+const QuoteField = z.union(
+  [text(MAX_QUOTE_LENGTH), z.array(z.strictObject({ document: DocumentId, text: text(MAX_QUOTE_LENGTH) }), { error: 'must be a list of quotes' }).min(1, 'is empty')],
+  { error: 'must be a sentence or a list of {document, text}' },
+);
+
+/** Fields every question may carry beyond its type's own. */
+const Traceable = {
+  quote: QuoteField.optional(),
+  document: DocumentId.optional(),
+  topic: text(20).optional(),
+};
+
 const SingleQuestion = z.strictObject({
   id: Id,
   type: z.literal('single'),
@@ -96,6 +138,8 @@ const SingleQuestion = z.strictObject({
   answer: Letter,
   explanation: text(MAX_EXPLANATION_LENGTH),
   source: text(MAX_SOURCE_LENGTH),
+  keepOrder: z.boolean({ error: 'must be true or false' }).optional(),
+  ...Traceable,
 });
 
 const TrueFalseQuestion = z.strictObject({
@@ -105,13 +149,19 @@ const TrueFalseQuestion = z.strictObject({
   answer: z.boolean({ error: 'must be true or false' }),
   explanation: text(MAX_EXPLANATION_LENGTH),
   source: text(MAX_SOURCE_LENGTH),
+  ...Traceable,
 });
 
-const BankHeader = z.object({
+const BankHeader = z.strictObject({
   id: Id,
   name: text(40),
   aliases: z.array(text(40), { error: 'must be a list of names' }).default([]),
   description: text(300).optional(),
+  document: DocumentId.optional(),
+  topics: z.array(text(20), { error: 'must be a list of topics' }).min(1, 'is empty').optional(),
+  reviewed: z.iso.date({ error: 'must be a day YYYY-MM-DD' }).optional(),
+  local: z.boolean({ error: 'must be true or false' }).optional(),
+  keepOrder: z.boolean({ error: 'must be true or false' }).optional(),
   questions: z.array(z.unknown(), { error: 'must be a list of questions' }).min(1, 'is empty'),
 });
 
@@ -243,7 +293,8 @@ function parseOne(src: BankSource, problems: BankProblem[], questionIds: Map<str
   const seq = doc.get('questions', true);
   const items = isSeq(seq) ? seq.items : [];
   const questions: Question[] = [];
-  header.data.questions.forEach((raw, i) => {
+  const h = header.data;
+  h.questions.forEach((raw, i) => {
     const node = items[i];
     const rawId = typeof raw === 'object' && raw !== null && typeof (raw as { id?: unknown }).id === 'string' ? (raw as { id: string }).id : undefined;
     const label = rawId ?? `#${i + 1}`;
@@ -278,17 +329,38 @@ function parseOne(src: BankSource, problems: BankProblem[], questionIds: Map<str
       return;
     }
     questionIds.set(q.id, src.file);
-    if (q.type === 'single') {
-      const content = questionContentProblems(q.options, q.answer);
-      for (const m of content) problems.push({ file: src.file, question: q.id, line: lineIn([m.startsWith('answer') ? 'answer' : 'options']), message: m });
-      if (content.length) return;
-      questions.push({ key: q.id, bankId: header.data.id, type: 'single', text: q.question, options: q.options, answer: q.answer.charCodeAt(0) - 65, explanation: q.explanation, source: q.source });
-    } else {
-      questions.push({ key: q.id, bankId: header.data.id, type: 'truefalse', text: q.question, options: [], answer: q.answer ? 0 : 1, explanation: q.explanation, source: q.source });
-    }
+    const built = buildQuestion(q, h, (field, message) => problems.push({ file: src.file, question: q.id, line: lineIn([field]), message }));
+    if (built) questions.push(built);
   });
-  const h = header.data;
-  return { id: h.id, name: h.name, aliases: h.aliases, description: h.description ?? h.name, questions };
+  const meta = { ...(h.topics ? { topics: h.topics } : {}), ...(h.reviewed ? { reviewed: h.reviewed } : {}), ...(h.local ? { local: true } : {}) };
+  return { id: h.id, name: h.name, aliases: h.aliases, description: h.description ?? h.name, questions, ...meta };
+}
+
+type ParsedQuestion = z.infer<typeof SingleQuestion> | z.infer<typeof TrueFalseQuestion>;
+
+/**
+ * Builds the in-memory question from a parsed one, or reports (field, message) and returns
+ * undefined: a topic not among the bank's, an answer out of range, a repeated option.
+ */
+function buildQuestion(q: ParsedQuestion, h: z.infer<typeof BankHeader>, report: (field: string, message: string) => void): Question | undefined {
+  if (q.topic !== undefined && !(h.topics ?? []).includes(q.topic)) {
+    report('topic', `topic: ${q.topic} is not one of the bank's topics`);
+    return undefined;
+  }
+  const base = { key: q.id, bankId: h.id, text: q.question, explanation: q.explanation, source: q.source, ...traceOf(q, h.document) };
+  if (q.type === 'truefalse') return { ...base, type: 'truefalse', options: [], answer: q.answer ? 0 : 1 };
+  const content = questionContentProblems(q.options, q.answer);
+  for (const m of content) report(m.startsWith('answer') ? 'answer' : 'options', m);
+  if (content.length) return undefined;
+  const keepOrder = q.keepOrder ?? h.keepOrder ?? false;
+  return { ...base, type: 'single', options: q.options, answer: q.answer.charCodeAt(0) - 65, ...(keepOrder ? { keepOrder } : {}) };
+}
+
+/** The quotes and topic of a parsed question; a bare quote belongs to the question's (or bank's) document. */
+function traceOf(q: { quote?: string | { document: string; text: string }[]; document?: string; topic?: string }, bankDocument: string | undefined): Pick<Question, 'quotes' | 'topic'> {
+  const document = q.document ?? bankDocument;
+  const quotes = q.quote === undefined ? undefined : typeof q.quote === 'string' ? [{ document, text: q.quote }] : q.quote;
+  return { ...(quotes ? { quotes } : {}), ...(q.topic !== undefined ? { topic: q.topic } : {}) };
 }
 
 /**

@@ -5,7 +5,8 @@
  */
 import type { Tx } from '../../bot/feature.ts';
 import { foldName, type Bank, type Question } from './banks.ts';
-import { importedBankByName, importedBanks, importedQuestion } from './store.ts';
+import { listUnits } from '../../bot/roster.ts';
+import { importedBankByName, importedBanks, importedQuestion, importedQuestionsFor } from './store.ts';
 
 /** A bank as listed by `/quiz banks`. */
 export interface BankListing {
@@ -31,6 +32,17 @@ export class Catalog {
   /** Every question of the file banks (the mixed quiz and the daily question draw from these). */
   fileQuestions(): Question[] {
     return this.fileBanks.flatMap((b) => b.questions);
+  }
+
+  /**
+   * The questions the daily question draws from for a member of `unitId`: every file bank and the
+   * imported banks of that unit, of the units above it and of no unit.
+   */
+  async dailyPool(tx: Tx, unitId: number | null): Promise<Question[]> {
+    const units = await listUnits(tx);
+    const chain: number[] = [];
+    for (let id = unitId; id !== null && !chain.includes(id); id = units.find((u) => u.id === id)?.parentId ?? null) chain.push(id);
+    return [...this.fileQuestions(), ...(await importedQuestionsFor(tx, chain))];
   }
 
   /** True when a name is taken by a file bank (its id, name or an alias). */

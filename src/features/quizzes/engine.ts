@@ -14,8 +14,8 @@
  *   (answered in the first fifth: 10; in the last fifth: 6). Wrong answers earn 0. What a member is
  *   credited each day is capped (`dailyCap`); the quiz's own ranking shows the points earned.
  * - A member's first answer counts; a later one is refused briefly. First answers are not
- *   acknowledged one by one in a group (a burst of replies floods the group and gets WeChat accounts
- *   banned); the result after each question names who got it right.
+ *   acknowledged one by one in a group (a burst of replies floods the group, and personal-account
+ *   platforms ban accounts that burst); the result after each question names who got it right.
  * - A wrong answer puts the question into the member's 错题本 (see personal.ts for reviews).
  */
 import type { Translate, Tx } from '../../bot/feature.ts';
@@ -79,7 +79,7 @@ export const TASK_OPEN = 'quizzes.open';
 
 /** Fewest seconds a question may stay open (time enough to read it). */
 export const MIN_OPEN_SECONDS = 10;
-/** Most seconds a question may stay open (Telegram's quiz polls allow 5-600). */
+/** Most seconds a question may stay open (ten minutes; native quizzes are clamped to the platform's `maxOpenSeconds`). */
 export const MAX_OPEN_SECONDS = 600;
 
 /** Points for a right answer with `remainingMs` of `openSeconds` left: 5 + one per fifth left (6-10). */
@@ -89,10 +89,13 @@ export function speedPoints(remainingMs: number, openSeconds: number): number {
   return 5 + Math.ceil((5 * left) / total);
 }
 
-/** The shown option order of a question: a shuffle fixed by `seed` (true/false is never shuffled). */
+/**
+ * The shown option order of a question: a shuffle fixed by `seed`; true/false and questions marked
+ * `keepOrder` (numbers, durations in their natural order) are never shuffled.
+ */
 export function optionOrderFor(q: Question, seed: string): number[] {
   const order = identityOrder(optionCount(q));
-  return q.type === 'truefalse' ? order : seededShuffle(order, seed);
+  return q.type === 'truefalse' || q.keepOrder === true ? order : seededShuffle(order, seed);
 }
 
 /** The questions of quiz #quizId: `count` drawn from `pool` and their option orders, fixed by the id. */

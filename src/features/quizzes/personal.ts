@@ -6,8 +6,10 @@
  *
  * Decisions:
  * - The daily question is a due mistake when the member has one (the oldest due first), otherwise
- *   a question of the file banks the member has never answered (any question once all are done),
- *   drawn by a seed of member and day, so a re-run of the job picks the same one.
+ *   a question the member has not met: drawn from every file bank and the imported banks of the
+ *   member's unit (and the units above it), leaving out questions the member ever answered and
+ *   those sent as a daily question in the last 365 days. Once none is left, the one sent longest
+ *   ago comes back first. The draw is seeded by member and day, so a re-run picks the same one.
  * - It goes to every private chat of the member on a platform that allows private messages; the
  *   first answer (in any of them) counts and closes the others. It stays open until answered or
  *   until the next day's daily question replaces it.
@@ -15,7 +17,7 @@
  */
 import type { Capabilities } from '../../bot/adapter.ts';
 import type { ChatRef, Platform } from '../../bot/types.ts';
-import { privateChatsOf } from '../../bot/roster.ts';
+import { getMember, privateChatsOf } from '../../bot/roster.ts';
 import type { Question } from './banks.ts';
 import type { Catalog } from './catalog.ts';
 import { optionOrderFor, readAnswer, type QuizEnv, type QuizSettings } from './engine.ts';
@@ -25,6 +27,7 @@ import {
   answerPromptRow,
   createPrompt,
   creditAnswer,
+  dailyHistory,
   dailySentOn,
   dailySubscribers,
   dueMistakes,
@@ -35,7 +38,10 @@ import {
   setPromptCredited,
   type PromptRow,
 } from './store.ts';
-import { localDay, seededRandom } from './util.ts';
+import { localDay, seededRandom, seededShuffle } from './util.ts';
+
+/** Days within which a question sent as the daily question is not sent again while others remain. */
+export const DAILY_NO_REPEAT_DAYS = 365;
 
 /** Formats a local day `YYYY-MM-DD` for people: `11月28日` / `Nov 28`. */
 export function showDay(t: (key: string, vars?: Record<string, string | number>) => string, day: string): string {
@@ -72,12 +78,21 @@ async function pickDaily(env: QuizEnv, catalog: Catalog, memberId: number, today
     const q = await catalog.question(env.db, m.questionKey);
     if (q) return q;
   }
-  const all = catalog.fileQuestions();
+  const member = await getMember(env.db, memberId);
+  const all = await catalog.dailyPool(env.db, member?.unitId ?? null);
   if (all.length === 0) return undefined;
-  const seen = await answeredKeys(env.db, memberId);
-  const fresh = all.filter((q) => !seen.has(q.key));
-  const pool = fresh.length > 0 ? fresh : all;
-  return pool[Math.floor(seededRandom(`daily:${memberId}:${today}`)() * pool.length)];
+  const answered = await answeredKeys(env.db, memberId);
+  const sent = await dailyHistory(env.db, memberId, dayBefore(today, DAILY_NO_REPEAT_DAYS));
+  const fresh = all.filter((q) => !answered.has(q.key) && !sent.has(q.key));
+  if (fresh.length > 0) return fresh[Math.floor(seededRandom(`daily:${memberId}:${today}`)() * fresh.length)];
+  // Everything met: the question sent longest ago (never-sent ones first), ties drawn by the seed.
+  const shuffled = seededShuffle(all, `daily:${memberId}:${today}`);
+  return shuffled.reduce((best, q) => ((sent.get(q.key) ?? '') < (sent.get(best.key) ?? '') ? q : best));
+}
+
+/** The local day `days` before `day` (both `YYYY-MM-DD`). */
+function dayBefore(day: string, days: number): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) - days * 86_400_000).toISOString().slice(0, 10);
 }
 
 /**
@@ -98,7 +113,7 @@ export async function sendDailyQuestions(env: DailyEnv, catalog: Catalog): Promi
     const bank = await catalog.bankName(env.db, q);
     for (const chat of chats) {
       await createPrompt(env.db, { memberId, kind: 'daily', questionKey: q.key, optionOrder: order, day: today, chat, now: env.now() });
-      env.send(chat, personalQuestionText(env.t, 'daily', bank, q, order, 0));
+      env.send(chat, { kind: 'text', text: personalQuestionText(env.t, 'daily', bank, q, order, 0), priority: 'low' });
     }
     sent++;
   }

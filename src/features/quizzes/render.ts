@@ -33,12 +33,6 @@ export function shownCorrectIndex(q: Question, order: readonly number[]): number
   return q.type === 'truefalse' ? q.answer : order.indexOf(q.answer);
 }
 
-/** Telegram allows at most 200 characters of explanation in a quiz poll. */
-function clip(text: string, max: number): string {
-  const chars = [...text];
-  return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
-}
-
 /** Identifies one question of a quiz. */
 export interface QuestionSlot {
   readonly quizId: number;
@@ -67,10 +61,10 @@ export function quizQuestionMessage(t: Translate, slot: QuestionSlot, q: Questio
   const fallbackText = [t('quizzes.question.header', vars), q.text, ...optionLines(t, q, order), answerHint(t, q)].join('\n');
   return {
     kind: 'quiz',
-    question: clip(t('quizzes.question.native', { ...vars, text: q.text }), 300),
-    options: shownOptions(t, q, order).map((o) => clip(o, 100)),
+    question: t('quizzes.question.native', { ...vars, text: q.text }),
+    options: shownOptions(t, q, order),
     correctIndex: shownCorrectIndex(q, order),
-    explanation: clip(q.explanation, 200),
+    explanation: q.explanation,
     openSeconds: slot.openSeconds,
     answerCommand: answerCommandOf(slot),
     nativeKey: nativeKeyOf(slot),

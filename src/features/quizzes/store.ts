@@ -366,6 +366,14 @@ export async function answeredKeys(tx: Tx, memberId: number): Promise<Set<string
   return new Set([...fromQuiz.map((a) => a.question.questionKey), ...fromPrompts.map((p) => p.questionKey)]);
 }
 
+/** The last day each question was sent to a member as the daily question, since `sinceDay`. */
+export async function dailyHistory(tx: Tx, memberId: number, sinceDay: string): Promise<Map<string, string>> {
+  const rows = await tx.quizPrompt.findMany({ where: { memberId, kind: 'daily', day: { gte: sinceDay } }, select: { questionKey: true, day: true } });
+  const last = new Map<string, string>();
+  for (const r of rows) if ((last.get(r.questionKey) ?? '') < r.day) last.set(r.questionKey, r.day);
+  return last;
+}
+
 // ---------------------------------------------------------------------------------------------
 // 错题本
 
@@ -518,6 +526,18 @@ export interface ImportItem {
   readonly source: string;
 }
 
+/**
+ * The questions of the imported banks a unit's members draw from: banks imported in one of
+ * `unitIds` (the member's unit and the units above it) and banks imported with no unit.
+ */
+export async function importedQuestionsFor(tx: Tx, unitIds: readonly number[]): Promise<Question[]> {
+  const rows = await tx.quizBankItem.findMany({
+    where: { bank: { OR: [{ unitId: null }, { unitId: { in: [...unitIds] } }] } },
+    orderBy: [{ bankId: 'asc' }, { row: 'asc' }],
+  });
+  return rows.map(toQuestion);
+}
+
 /** Stores an imported bank with its questions; returns its id. The caller checks the name is free. */
 export async function createImportedBank(
   tx: Tx,
@@ -527,11 +547,9 @@ export async function createImportedBank(
   const b = await tx.quizBank.create({
     data: { name: bank.name, foldedName: bank.foldedName, createdById: bank.createdById, unitId: bank.unitId, createdAt: bank.now },
   });
-  for (const it of items) {
-    await tx.quizBankItem.create({
-      data: { bankId: b.id, row: it.row, type: it.type, question: it.question, options: JSON.stringify(it.options), answer: it.answer, explanation: it.explanation, source: it.source },
-    });
-  }
+  await tx.quizBankItem.createMany({
+    data: items.map((it) => ({ bankId: b.id, row: it.row, type: it.type, question: it.question, options: JSON.stringify(it.options), answer: it.answer, explanation: it.explanation, source: it.source })),
+  });
   return b.id;
 }
 

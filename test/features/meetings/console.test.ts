@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { pino } from 'pino';
 import { afterEach, expect, it } from 'vitest';
-import { ConsoleAdapter } from '../../../src/adapters/console.ts';
+import { ConsoleAdapter } from '../../../src/adapters/console/adapter.ts';
 import { createApp, type App } from '../../../src/app.ts';
 import { ManualClock } from '../../../src/clock.ts';
 import { loadConfig } from '../../../src/config.ts';

@@ -21,6 +21,9 @@ import { RecordingAdapter, type Delivered } from '../../support/recording-adapte
  */
 export const onlyOurs = (defaults: Feature[]): Feature[] => defaults.filter((f) => ['core', 'meetings', 'suggestions'].includes(f.name));
 
+/** The features named in `slices` (core and others a test needs). */
+export const slicesOnly = (slices: readonly string[]) => (defaults: Feature[]): Feature[] => defaults.filter((f) => slices.includes(f.name));
+
 /** One delivered text: where it went and what it said. */
 export interface Seen {
   readonly platform: Platform;
@@ -54,7 +57,7 @@ function texts(delivered: readonly Delivered[], platform: Platform): Seen[] {
  * Starts the bot at `start`; 管理员 (console) and telegram user 9001 are admins. With `shared`, a
  * second instance on that database (it is then not closed by `stop`).
  */
-export async function startMeetingBot(start: string, env: Record<string, string> = {}, shared?: Database): Promise<MeetingBot> {
+export async function startMeetingBot(start: string, env: Record<string, string> = {}, shared?: Database, slices?: readonly string[]): Promise<MeetingBot> {
   const database = shared ?? (await freshSqlite());
   const clock = new ManualClock(start);
   const adapters = { console: new RecordingAdapter('console'), telegram: new RecordingAdapter('telegram') };
@@ -66,7 +69,7 @@ export async function startMeetingBot(start: string, env: Record<string, string>
     logger: pino({ level: 'silent' }),
     clock,
     instanceId: shared ? 'second' : 'first',
-    features: onlyOurs,
+    features: slices ? slicesOnly(slices) : onlyOurs,
     outbox: { idleMs: 20 },
   });
   await app.start(); // the scheduler catches up here, then

@@ -8,7 +8,7 @@ import { createApp, type App } from '../../../src/app.ts';
 import { loadConfig } from '../../../src/config.ts';
 import type { Clock } from '../../../src/clock.ts';
 import type { Database } from '../../../src/db/client.ts';
-import { TelegramAdapter } from '../../../src/adapters/telegram.ts';
+import { TelegramAdapter } from '../../../src/adapters/telegram/adapter.ts';
 import { enqueueMessages } from '../../../src/outbox/enqueue.ts';
 import { runPledgeReminders } from '../../../src/features/pledges/index.ts';
 import { FakeTelegram, type CallRecord, type FakeUser } from '../../support/fake-telegram.ts';

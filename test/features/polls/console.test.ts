@@ -7,7 +7,7 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConsoleAdapter } from '../../../src/adapters/console.ts';
+import { ConsoleAdapter } from '../../../src/adapters/console/adapter.ts';
 import { createApp, type App } from '../../../src/app.ts';
 import { loadConfig } from '../../../src/config.ts';
 import { ManualClock } from '../../../src/clock.ts';

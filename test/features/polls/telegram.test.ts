@@ -8,7 +8,7 @@ import { createApp, type App } from '../../../src/app.ts';
 import { loadConfig } from '../../../src/config.ts';
 import { systemClock } from '../../../src/clock.ts';
 import type { Database } from '../../../src/db/client.ts';
-import { TelegramAdapter } from '../../../src/adapters/telegram.ts';
+import { TelegramAdapter } from '../../../src/adapters/telegram/adapter.ts';
 import { FakeTelegram, type CallRecord, type FakeUser } from '../../support/fake-telegram.ts';
 import { freshSqlite } from '../../support/db.ts';
 import { decodePng } from './png.ts';

@@ -44,13 +44,18 @@ function loadError(files: Record<string, string>): string {
 }
 
 describe('question banks', () => {
-  it('loads the shipped banks: at least 60 questions in at least 3 banks, each with a source naming an article', () => {
+  it('loads the shipped banks: every question names its document and article and carries a quote and a topic', () => {
     const banks = loadBanks(path.join(PROJECT_ROOT, 'prompts', 'quizzes'));
-    expect(banks.map((b) => b.id).sort()).toEqual(['branch-work', 'constitution', 'discipline']);
+    expect(banks.map((b) => b.id).sort()).toEqual(['branch-work', 'constitution', 'discipline', 'local-practice', 'recruitment']);
     const questions = banks.flatMap((b) => b.questions);
-    expect(questions).toHaveLength(74);
-    for (const q of questions) expect(q.source).toMatch(/^《.+》(第.+条|总纲|题注)/);
-    expect(new Set(questions.map((q) => q.key)).size).toBe(74);
+    expect(questions.length).toBeGreaterThanOrEqual(200);
+    for (const q of questions.filter((x) => x.bankId !== 'local-practice')) expect(q.source).toMatch(/^《.+》（.+）(第.+条|总纲|题注|（.+）)/);
+    for (const q of questions) {
+      expect(q.quotes?.length, q.key).toBeGreaterThan(0);
+      expect(q.topic, q.key).toBeDefined();
+    }
+    expect(new Set(questions.map((q) => q.key)).size).toBe(questions.length);
+    expect(banks.find((b) => b.id === 'local-practice')!.local).toBe(true);
   });
 
   it('normalises a good bank: letter answers to indexes, true/false to 0/1', () => {

@@ -52,7 +52,7 @@ describe('quizzes at the console, piped', () => {
     expect(out).toContain('管理员@私聊> /mistakes\n先锋: 错题本里有1道题，今天没有要复习的。下次复习：');
     expect(out).toContain('    学习积分：累计10分，今天10/100分\n    连续学习：1天；错题本：1道\n');
     expect(out).toContain('管理员@私聊> /quiz daily on\n先锋: 已开启每日一题，每天08:00私信发给你。\n');
-    expect(out).toContain('    党章：25题（也可以叫：党章知识、中国共产党章程、constitution）\n');
+    expect(out).toContain(`    党章：${constitution.questions.length}题（也可以叫：党章知识、中国共产党章程、constitution）\n`);
     expect(out).toContain('先锋: 题库“测试题库”导入完成：接受1行，拒绝1行。\n    第3行：第2个选项是空的\n    发送“/quiz 测试题库”开始答题。\n');
     expect(out).toContain('管理员@私聊> 对\n先锋: 答题 #3 第1/1题结束。\n    正确答案：A. 正确\n    解析：是。\n    出处：示例出处\n');
     expect(out).toContain('先锋: 答题 #3 结束，排名：\n    1. 管理员 答对1/1题 10分\n');

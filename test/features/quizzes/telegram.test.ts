@@ -5,7 +5,7 @@
 // scheduler itself, so every number is exact.
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { TelegramAdapter } from '../../../src/adapters/telegram.ts';
+import { TelegramAdapter } from '../../../src/adapters/telegram/adapter.ts';
 import { createApp, type App } from '../../../src/app.ts';
 import { loadConfig } from '../../../src/config.ts';
 import { ManualClock } from '../../../src/clock.ts';

@@ -9,11 +9,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import type { Adapter, Capabilities, IncomingSink, SendResult } from '../bot/adapter.ts';
-import type { ChatRef, OutgoingMessage } from '../bot/types.ts';
-import type { Translate } from '../bot/feature.ts';
-import { CONSOLE_ADMIN_NAME } from '../bot/roster.ts';
-import type { Clock } from '../clock.ts';
+import { TEXT_ONLY_CAPABILITIES, type Adapter, type Capabilities, type IncomingSink, type SendResult } from '../../bot/adapter.ts';
+import type { ChatRef, OutgoingMessage } from '../../bot/types.ts';
+import type { Translate } from '../../bot/feature.ts';
+import type { Clock } from '../../clock.ts';
+
+/** The console's starting user: the first to speak on the console, so an admin (`firstSpeakerIsAdmin`). */
+export const CONSOLE_ADMIN_NAME = '管理员';
 
 /** The chat the console starts in. */
 export const CONSOLE_START_CHAT = '控制台';
@@ -37,22 +39,12 @@ export interface ConsoleAdapterOptions {
 
 /** Capabilities of a terminal: plain text; pictures and files are saved and their path shown. */
 const CONSOLE_CAPABILITIES: Capabilities = {
-  maxTextLength: 4000,
-  nativePolls: false,
-  nativeQuiz: false,
-  buttons: false,
+  ...TEXT_ONLY_CAPABILITIES,
   images: true,
   files: true,
   privateMessages: true,
   rateLimits: { globalPerSecond: 10_000, perChatIntervalMs: 0, perGroupPerMinute: 1_000_000 },
-  maxPollOptions: 10,
-  maxQuestionLength: 300,
-  maxOptionLength: 100,
-  maxExplanationLength: 200,
-  maxOpenSeconds: 600,
-  groupMessages: 'all',
-  mentions: 'text',
-  metered: false,
+  firstSpeakerIsAdmin: true,
 };
 
 /** The terminal REPL adapter (see the module comment). */

@@ -12,19 +12,19 @@
  * order. Each update still runs through telegraf's middleware (`bot.handleUpdate`), and `bot.catch`
  * logs every failure with its update id and chat; nothing stops the loop except `stop()`.
  */
-import { createServer, Agent as HttpAgent, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { Agent as HttpAgent, type IncomingMessage, type ServerResponse } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import type { AddressInfo } from 'node:net';
 import { timingSafeEqual } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Telegraf, TelegramError, type Telegram } from 'telegraf';
 import type { Logger } from 'pino';
-import { DeliveryError, type Adapter, type Capabilities, type IncomingSink, type RateLimits, type SendResult } from '../bot/adapter.ts';
-import type { Button, ChatRef, Incoming, OutgoingMessage } from '../bot/types.ts';
-import { systemClock, type Clock } from '../clock.ts';
-import { errorInfo, redactToken, toDeliveryError } from './telegram/errors.ts';
-import { ALLOWED_UPDATES, mapUpdate, type TgMessage, type TgUpdate } from './telegram/inbound.ts';
-import { withText } from '../bot/text-attachments.ts';
+import { DeliveryError, type Adapter, type Capabilities, type IncomingSink, type RateLimits, type SendResult } from '../../bot/adapter.ts';
+import type { Button, ChatRef, Incoming, OutgoingMessage } from '../../bot/types.ts';
+import { systemClock, type Clock } from '../../clock.ts';
+import { errorInfo, redactToken, toDeliveryError } from './errors.ts';
+import { ALLOWED_UPDATES, mapUpdate, type TgMessage, type TgUpdate } from './inbound.ts';
+import { withText } from '../../bot/text-attachments.ts';
+import type { HttpRoutes } from '../../bot/platform.ts';
 
 /** How long downloading a document sent to the bot may take. */
 const DOCUMENT_DOWNLOAD_TIMEOUT_MS = 20_000;
@@ -46,16 +46,14 @@ export const TELEGRAM_LIMITS = {
   openPeriodMax: 600,
 } as const;
 
-/** Webhook mode: Telegram POSTs updates to `url`; the adapter listens on `host:port` (its own node:http server). */
+/** Webhook mode: Telegram POSTs updates to `url`; the adapter serves its path on the bot's shared HTTP server. */
 export interface TelegramWebhookOptions {
   /** The public HTTPS URL registered with setWebhook; its path is the path served locally. */
   readonly url: string;
   /** Required: Telegram sends it in `X-Telegram-Bot-Api-Secret-Token`; requests without it get 403. 1-256 of A-Z a-z 0-9 _ -. */
   readonly secret: string;
-  /** Local port (0 picks a free one; see `webhookPort`). */
-  readonly port: number;
-  /** Local address to listen on (default all interfaces). */
-  readonly host?: string;
+  /** The bot's shared HTTP server (`PORT`), where the webhook's path is registered when the adapter is built. */
+  readonly http: HttpRoutes;
 }
 
 /** One entry of the command menu: the ASCII command name (no slash) and its one-line description. */
@@ -140,7 +138,7 @@ export class TelegramAdapter implements Adapter {
   private sink: IncomingSink | undefined;
   private abort: AbortController | undefined;
   private loop: Promise<void> | undefined;
-  private server: Server | undefined;
+  private webhookActive = false;
   private offset = 0;
   private confirmedOffset = 0;
   private running = false;
@@ -152,6 +150,7 @@ export class TelegramAdapter implements Adapter {
       if (!opts.webhook.secret) throw new Error('Telegram: TELEGRAM_WEBHOOK_SECRET is required in webhook mode');
       if (!SECRET.test(opts.webhook.secret)) throw new Error('Telegram: TELEGRAM_WEBHOOK_SECRET must be 1-256 characters of A-Z a-z 0-9 _ -');
       if (!URL.canParse(opts.webhook.url)) throw new Error(`Telegram: TELEGRAM_WEBHOOK_URL is not a URL: ${opts.webhook.url}`);
+      this.registerWebhook(opts.webhook);
     }
     this.token = opts.token;
     this.log = opts.logger.child({ adapter: 'telegram' });
@@ -192,11 +191,6 @@ export class TelegramAdapter implements Adapter {
     return this.botUsername;
   }
 
-  /** The local port of the webhook server once started (useful when `port` was 0). */
-  get webhookPort(): number | undefined {
-    return this.server ? (this.server.address() as AddressInfo).port : undefined;
-  }
-
   /** True while started and the token is accepted. */
   isOnline(): boolean {
     return this.running && !this.unauthorized;
@@ -234,14 +228,7 @@ export class TelegramAdapter implements Adapter {
     this.abort?.abort();
     await this.loop;
     this.loop = undefined;
-    if (this.server) {
-      const server = this.server;
-      this.server = undefined;
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-    }
+    this.webhookActive = false;
     // Confirm what was handled since the last getUpdates, so a restart does not replay it (best effort).
     if (this.offset > this.confirmedOffset) {
       const ac = new AbortController();
@@ -403,35 +390,31 @@ export class TelegramAdapter implements Adapter {
   }
 
   private async startWebhook(hook: TelegramWebhookOptions): Promise<void> {
-    const path = new URL(hook.url).pathname || '/';
-    const expected = Buffer.from(hook.secret);
-    const server = createServer((req, res) => void this.onWebhookRequest(req, res, path, expected));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(hook.port, hook.host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-    this.server = server;
+    this.webhookActive = true;
     try {
       // snake_case `secret_token`: a camelCase key would be dropped and the check silently off.
       await this.bot.telegram.setWebhook(hook.url, { secret_token: hook.secret, allowed_updates: [...ALLOWED_UPDATES], drop_pending_updates: false });
     } catch (err) {
-      this.server = undefined;
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      this.webhookActive = false;
       throw new Error(`Telegram: setWebhook failed: ${String(errorInfo(err, this.token).message)}`, { cause: err });
     }
   }
 
-  private async onWebhookRequest(req: IncomingMessage, res: ServerResponse, path: string, secret: Buffer): Promise<void> {
+  /** Registers the webhook's path on the shared server; requests before start (or after stop) get 503, so Telegram retries them. */
+  private registerWebhook(hook: TelegramWebhookOptions): void {
+    const expected = Buffer.from(hook.secret);
+    hook.http.route('POST', new URL(hook.url).pathname || '/', (req, res) => this.onWebhookRequest(req, res, expected));
+  }
+
+  private async onWebhookRequest(req: IncomingMessage, res: ServerResponse, secret: Buffer): Promise<void> {
     const answer = (status: number): void => {
       res.statusCode = status;
       res.end();
     };
-    const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
-    if (pathname !== path) return answer(404);
-    if (req.method !== 'POST') return answer(405);
+    if (!this.webhookActive) {
+      req.resume();
+      return answer(503);
+    }
     const given = req.headers['x-telegram-bot-api-secret-token'];
     const givenBuf = Buffer.from(typeof given === 'string' ? given : '');
     if (givenBuf.length !== secret.length || !timingSafeEqual(givenBuf, secret)) {

@@ -27,16 +27,17 @@ import {
 } from 'wechaty';
 import {
   DeliveryError,
+  TEXT_ONLY_CAPABILITIES,
   type Adapter,
   type Capabilities,
   type IncomingSink,
   type RateLimits,
   type SendResult,
-} from '../bot/adapter.ts';
-import type { Attachment, ChatRef, Incoming, OutgoingMessage } from '../bot/types.ts';
-import { isTextDocument, withText } from '../bot/text-attachments.ts';
-import { toIncoming } from './wechat/incoming.ts';
-import { ProcessListenerGuard } from './wechat/process-guard.ts';
+} from '../../bot/adapter.ts';
+import type { Attachment, ChatRef, Incoming, OutgoingMessage } from '../../bot/types.ts';
+import { isTextDocument, withText } from '../../bot/text-attachments.ts';
+import { toIncoming } from './incoming.ts';
+import { ProcessListenerGuard } from './process-guard.ts';
 
 /**
  * Longest text sent as one WeChat message. WeChat itself accepts a few thousand characters, but
@@ -136,22 +137,13 @@ export class WechatAdapter implements Adapter {
     this.logger = options.logger.child({ adapter: 'wechat' });
     this.sessionPath = path.resolve(options.dataDir, WECHAT_SESSION_NAME);
     this.capabilities = {
+      ...TEXT_ONLY_CAPABILITIES,
       maxTextLength: WECHAT_MAX_TEXT_LENGTH,
-      nativePolls: false,
-      nativeQuiz: false,
-      buttons: false,
       images: true,
       files: true,
       privateMessages: true,
       rateLimits: validRateLimits(options.rateLimits),
-      maxPollOptions: 10,
-      maxQuestionLength: 300,
-      maxOptionLength: 100,
-      maxExplanationLength: 200,
-      maxOpenSeconds: 600,
-      groupMessages: 'all',
       mentions: 'native',
-      metered: false,
     };
   }
 

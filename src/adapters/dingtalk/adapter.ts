@@ -1,0 +1,139 @@
+/**
+ * The DingTalk robot behind the `Adapter` interface: Stream mode in (`stream.ts`), session
+ * webhook or OpenAPI out (`openapi.ts`). A callback is acknowledged only after the sink (the
+ * inbox) has recorded and processed it, so DingTalk pushes an unacknowledged one again and the
+ * inbox answers it once. Each send reports the metered OpenAPI calls it spent.
+ */
+import type { Adapter, Capabilities, IncomingSink, SendResult } from '../../bot/adapter.ts';
+import { DeliveryError } from '../../bot/adapter.ts';
+import type { ChatRef, OutgoingMessage } from '../../bot/types.ts';
+import type { Clock } from '../../clock.ts';
+import type { Logger } from '../../logger.ts';
+import { chatIdOf, parseCallback, toIncoming } from './inbound.ts';
+import { DingTalkOpenApi, type RobotMessage } from './openapi.ts';
+import { StreamClient } from './stream.ts';
+
+/** Everything the adapter is built from. */
+export interface DingTalkAdapterOptions {
+  readonly clientId: string;
+  readonly clientSecret: string;
+  readonly robotCode: string;
+  readonly apiRoot: string;
+  readonly capabilities: Capabilities;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  readonly backoffMs?: { readonly initial: number; readonly max: number };
+}
+
+/** A session webhook is not used in its last minute (a send could outlive it). */
+const WEBHOOK_MARGIN_MS = 60_000;
+
+/** The DingTalk adapter. */
+export class DingTalkAdapter implements Adapter {
+  readonly platform = 'dingtalk';
+  readonly capabilities: Capabilities;
+  private readonly api: DingTalkOpenApi;
+  private stream: StreamClient | undefined;
+  private readonly webhooks = new Map<string, { url: string; expiresAt: number }>();
+  private online = false;
+
+  constructor(private readonly opts: DingTalkAdapterOptions) {
+    this.capabilities = opts.capabilities;
+    this.api = new DingTalkOpenApi({ apiRoot: opts.apiRoot, clientId: opts.clientId, clientSecret: opts.clientSecret, robotCode: opts.robotCode, clock: opts.clock });
+  }
+
+  /** Opens the Stream connection in the background; an authentication failure is logged once and leaves the bot running. */
+  async start(sink: IncomingSink): Promise<void> {
+    const stream = new StreamClient({
+      clientId: this.opts.clientId,
+      clientSecret: this.opts.clientSecret,
+      apiRoot: this.opts.apiRoot,
+      logger: this.opts.logger,
+      ...(this.opts.backoffMs ? { backoffMs: this.opts.backoffMs } : {}),
+      onCallback: (frame) => void this.onCallback(frame.headers.messageId, frame.data, sink),
+      onAuthFailure: () => (this.online = false),
+    });
+    this.stream = stream;
+    this.online = true;
+    void stream.connect();
+  }
+
+  async stop(): Promise<void> {
+    this.stream?.stop();
+    this.stream = undefined;
+    this.online = false;
+  }
+
+  isOnline(): boolean {
+    return this.online;
+  }
+
+  /** Records, processes, then acknowledges one callback; a failure leaves it unacknowledged for DingTalk to push again. */
+  private async onCallback(messageId: string, data: string, sink: IncomingSink): Promise<void> {
+    const cb = parseCallback(data);
+    const stream = this.stream;
+    if (!cb) {
+      stream?.acknowledge(messageId);
+      return;
+    }
+    if (cb.sessionWebhook && typeof cb.sessionWebhookExpiredTime === 'number') {
+      this.webhooks.set(chatIdOf(cb), { url: cb.sessionWebhook, expiresAt: cb.sessionWebhookExpiredTime });
+    }
+    try {
+      await sink(toIncoming(cb, this.platform, this.opts.clock.now()));
+      stream?.acknowledge(messageId);
+    } catch (err) {
+      this.opts.logger.error({ err: err instanceof Error ? err.message : String(err), eventId: cb.msgId }, 'DingTalk callback not recorded; left unacknowledged for redelivery');
+    }
+  }
+
+  /** 0 while the chat's session webhook is valid (a free reply), else 1 OpenAPI call. */
+  meteredCost(chat: ChatRef): number {
+    return this.webhookOf(chat) ? 0 : 1;
+  }
+
+  private webhookOf(chat: ChatRef): string | undefined {
+    const hook = this.webhooks.get(chat.chatId);
+    return hook && hook.expiresAt - WEBHOOK_MARGIN_MS > this.opts.clock.now().getTime() ? hook.url : undefined;
+  }
+
+  /** Sends one message: through the chat's session webhook while valid (free), else the OpenAPI (metered). */
+  async send(chat: ChatRef, message: OutgoingMessage): Promise<SendResult> {
+    const robot = robotMessageOf(message);
+    if (!robot) return { meteredCalls: 0 };
+    const hook = this.webhookOf(chat);
+    if (hook) {
+      await this.sendByWebhook(hook, robot);
+      return { meteredCalls: 0 };
+    }
+    const spend = { calls: 0 };
+    try {
+      const id = chat.kind === 'group' ? await this.api.sendToGroup(chat.chatId, robot, spend) : await this.api.sendToUser(chat.chatId, robot, spend);
+      return { ...(id ? { messageId: id } : {}), meteredCalls: spend.calls };
+    } catch (err) {
+      if (err instanceof DeliveryError) err.meteredCalls = spend.calls;
+      throw err;
+    }
+  }
+
+  private async sendByWebhook(url: string, robot: RobotMessage): Promise<void> {
+    const body = robot.msgKey === 'sampleText' ? { msgtype: 'text', text: { content: robot.msgParam.content } } : { msgtype: 'markdown', markdown: { title: robot.msgParam.title, text: robot.msgParam.text } };
+    let res: Response;
+    try {
+      res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(15_000) });
+    } catch {
+      throw new DeliveryError('transient', 'DingTalk session webhook unreachable');
+    }
+    const json = (await res.json().catch(() => ({}))) as { errcode?: number };
+    if (res.status === 429) throw new DeliveryError('rate_limited', 'DingTalk session webhook rate limited', 1000);
+    if (!res.ok || (json.errcode ?? 0) !== 0) throw new DeliveryError(res.status >= 500 ? 'transient' : 'permanent', `DingTalk session webhook answered ${res.status} ${json.errcode ?? ''}`);
+  }
+}
+
+/** A text with its mentions written as `@名字` (DingTalk's OpenAPI text has no @ of its own). */
+export function robotMessageOf(message: OutgoingMessage): RobotMessage | undefined {
+  if (message.kind !== 'text') return undefined;
+  const names = (message.mentions ?? []).map((m) => `@${m.name}`).filter((at) => !message.text.includes(at));
+  const content = names.length ? `${message.text}\n${names.join(' ')}` : message.text;
+  return { msgKey: 'sampleText', msgParam: { content } };
+}

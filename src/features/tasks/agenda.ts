@@ -1,0 +1,43 @@
+/**
+ * The Monday agenda (周一干部会议程): tasks done in the week before the meeting, overdue tasks with
+ * their owners, villages without a weekly report for that week, and suggestions waiting (问需于民).
+ * Posted with the all-cadre meeting's first message in the township chat, and exportable.
+ */
+import type { Tx, Translate } from '../../bot/feature.ts';
+import { listUnits, membersByIds } from '../../bot/roster.ts';
+import { addDays, localDateKey, type IsoDate } from '../../bot/time.ts';
+import { countOpenSuggestions } from '../suggestions/store.ts';
+import { agendaRows, agendaText, type AgendaData, type RenderEnv } from './render.ts';
+import { findAssignments, unitsWithWeeklyReport } from './store.ts';
+
+/** Gathers the agenda of the meeting held on `meetingDay` (a local date). */
+export async function agendaData(db: Tx, meetingDay: IsoDate, timeZone: string): Promise<AgendaData> {
+  const weekStart = addDays(meetingDay, -7);
+  const all = await findAssignments(db, {});
+  const doneThisWeek = all.filter((a) => a.doneAt && localDateKey(a.doneAt, timeZone) >= weekStart && localDateKey(a.doneAt, timeZone) < meetingDay);
+  const overdue = all.filter((a) => a.status === 'open' && a.dueDate !== null && a.dueDate < meetingDay);
+  const units = (await listUnits(db)).sort((a, b) => a.id - b.id);
+  const reported = await unitsWithWeeklyReport(db, weekStart);
+  const withoutWeekly = units.filter((u) => u.kind === 'branch' && !reported.has(u.id)).map((u) => u.id);
+  const openSuggestions: { unitId: number; count: number }[] = [];
+  for (const u of units) {
+    const count = await countOpenSuggestions(db, u.id);
+    if (count > 0) openSuggestions.push({ unitId: u.id, count });
+  }
+  return { meetingDay, doneThisWeek, overdue, withoutWeekly, openSuggestions };
+}
+
+/** Names for rendering: every unit, and the members the rows mention (one query each). */
+export async function renderEnvFor(db: Tx, base: { t: Translate; locale: 'zh-CN' | 'en'; timeZone: string; today: IsoDate }, memberIds: readonly number[]): Promise<RenderEnv> {
+  const units = new Map((await listUnits(db)).map((u) => [u.id, u.name]));
+  const members = await membersByIds(db, memberIds);
+  return { ...base, unitName: (id) => units.get(id) ?? '?', memberName: (id) => members.get(id)?.name ?? '?' };
+}
+
+/** The agenda text of the meeting held on `meetingDay`. */
+export async function mondayAgenda(db: Tx, env: { t: Translate; locale: 'zh-CN' | 'en'; timeZone: string; now: Date }, meetingDay: IsoDate): Promise<{ text: string; rows: string[][] }> {
+  const data = await agendaData(db, meetingDay, env.timeZone);
+  const ids = [...data.doneThisWeek, ...data.overdue].map((a) => a.ownerId);
+  const r = await renderEnvFor(db, { t: env.t, locale: env.locale, timeZone: env.timeZone, today: localDateKey(env.now, env.timeZone) }, ids);
+  return { text: agendaText(r, data), rows: agendaRows(r, data) };
+}

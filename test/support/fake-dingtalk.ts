@@ -1,0 +1,312 @@
+/**
+ * A fake DingTalk on 127.0.0.1 for tests and benchmarks: the Stream gateway
+ * (`/v1.0/gateway/connections/open` → endpoint + ticket), the Stream WebSocket (SYSTEM ping and
+ * CALLBACK frames; a callback not acknowledged is pushed again by `redeliverUnacknowledged`),
+ * the OpenAPI token (`/v1.0/oauth2/accessToken`) and robot send endpoints (group and 1:1), and
+ * session webhooks. Its notion of time is the injected `now`, so token and webhook expiry follow
+ * a test's manual clock. Every metered OpenAPI call is logged in `calls`.
+ */
+import { randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** The part of the `ws` package the fake uses (ws ships no types; @types/ws is not installed). */
+interface WsSocket {
+  send(data: string): void;
+  close(): void;
+  terminate(): void;
+  on(event: 'message', fn: (data: Buffer) => void): void;
+  on(event: 'close', fn: () => void): void;
+  readonly readyState: number;
+}
+interface WsServer {
+  handleUpgrade(req: IncomingMessage, socket: unknown, head: Buffer, cb: (ws: WsSocket) => void): void;
+  close(): void;
+}
+const { WebSocketServer } = createRequire(import.meta.url)('ws') as { WebSocketServer: new (o: { noServer: true }) => WsServer };
+
+/** One OpenAPI call the fake served. */
+export interface FakeCall {
+  readonly path: string;
+  readonly at: number;
+  readonly status: number;
+}
+
+/** A message a robot sent, by whichever route. */
+export interface FakeSent {
+  readonly route: 'group' | 'user' | 'webhook';
+  /** openConversationId, staffId, or the conversation of the webhook. */
+  readonly target: string;
+  readonly content: string;
+  readonly at: number;
+}
+
+/** What a test says through the fake: a member's message to the robot. */
+export interface FakeSay {
+  readonly conversationId: string;
+  readonly group: boolean;
+  readonly staffId: string;
+  readonly nick: string;
+  readonly text: string;
+  readonly title?: string;
+  /** Default: a fresh id. */
+  readonly msgId?: string;
+  /** Default: true in groups. */
+  readonly atBot?: boolean;
+}
+
+/** The fake's configuration. */
+export interface FakeDingTalkOptions {
+  readonly clientId?: string;
+  readonly clientSecret?: string;
+  readonly now?: () => number;
+  /** Lifetime of an access token in seconds (default 7200). */
+  readonly tokenSeconds?: number;
+  /** Lifetime of a session webhook in ms (default 90 minutes). */
+  readonly webhookMs?: number;
+}
+
+/** The fake DingTalk server. */
+export class FakeDingTalk {
+  readonly clientId: string;
+  readonly clientSecret: string;
+  readonly calls: FakeCall[] = [];
+  readonly sent: FakeSent[] = [];
+  /** CALLBACK frames acknowledged, by messageId, with the ack's data. */
+  readonly acks = new Map<string, string>();
+  /** Pushes of each callback frame (first push and re-pushes), by messageId. */
+  readonly pushes = new Map<string, number>();
+  /** Replies to SYSTEM pings, by messageId. */
+  readonly pongs = new Set<string>();
+  /** Responses queued for the next OpenAPI send calls (429, quota, 5xx). */
+  readonly failNext: { status: number; body: Record<string, unknown>; headers?: Record<string, string> }[] = [];
+  /** Gateway connections opened (each a fresh ticket). */
+  connections = 0;
+  /** The next this-many callback acknowledgements are lost on the way (the frame stays unacknowledged). */
+  loseAcks = 0;
+  /** Every access token issued (the secrets test looks for them in the logs). */
+  readonly issuedTokens: string[] = [];
+  private readonly server = http.createServer((req, res) => void this.route(req, res));
+  private readonly wss = new WebSocketServer({ noServer: true });
+  private readonly sockets = new Set<WsSocket>();
+  private readonly tickets = new Set<string>();
+  private readonly tokens = new Map<string, number>();
+  private readonly webhooks = new Map<string, { conversationId: string; expiresAt: number }>();
+  private readonly unacked = new Map<string, string>();
+  private readonly lostAnswers = new Set<string>();
+  private readonly now: () => number;
+  private waiters: (() => void)[] = [];
+  root = '';
+
+  constructor(private readonly opts: FakeDingTalkOptions = {}) {
+    this.clientId = opts.clientId ?? 'dingfakeclientid';
+    this.clientSecret = opts.clientSecret ?? 'fake-client-secret-Zq81';
+    this.now = opts.now ?? Date.now;
+    this.server.on('upgrade', (req, socket, head) => this.upgrade(req, socket, head));
+  }
+
+  /** Listens on 127.0.0.1 on a free port; `root` is then the API root. */
+  async start(): Promise<void> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    this.root = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async stop(): Promise<void> {
+    for (const s of this.sockets) s.terminate();
+    this.wss.close();
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  /** Open Stream connections. */
+  get connected(): number {
+    return this.sockets.size;
+  }
+
+  /** Every access token issued so far is refused from now on (401). */
+  revokeTokens(): void {
+    this.tokens.clear();
+  }
+
+  /** Resolves when `test()` holds, re-checked after each frame, call or connection (5 s cap). */
+  async until(test: () => boolean, what = 'condition'): Promise<void> {
+    const deadline = Date.now() + 5000;
+    while (!test()) {
+      if (Date.now() > deadline) throw new Error(`fake DingTalk: timed out waiting for ${what}`);
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, 50);
+        this.waiters.push(() => (clearTimeout(t), resolve()));
+      });
+    }
+  }
+
+  /** Pushes a member's message as a CALLBACK frame; returns the frame's messageId and the msgId. */
+  say(s: FakeSay): { messageId: string; msgId: string } {
+    const session = randomUUID();
+    this.webhooks.set(session, { conversationId: s.conversationId, expiresAt: this.now() + (this.opts.webhookMs ?? 90 * 60_000) });
+    const msgId = s.msgId ?? `msg${randomUUID().replace(/-/g, '')}`;
+    const data = JSON.stringify({
+      conversationId: s.conversationId,
+      conversationType: s.group ? '2' : '1',
+      ...(s.group ? { conversationTitle: s.title ?? s.conversationId, isInAtList: s.atBot ?? true } : {}),
+      chatbotCorpId: 'dingcorp',
+      chatbotUserId: '$:LWCP_v1:$robot',
+      msgId,
+      senderNick: s.nick,
+      isAdmin: false,
+      senderStaffId: s.staffId,
+      senderId: `$:LWCP_v1:$${s.staffId}`,
+      senderCorpId: 'dingcorp',
+      sessionWebhookExpiredTime: this.now() + (this.opts.webhookMs ?? 90 * 60_000),
+      createAt: this.now(),
+      sessionWebhook: `${this.root}/robot/sendBySession?session=${session}`,
+      robotCode: this.clientId,
+      msgtype: 'text',
+      text: { content: s.group ? ` ${s.text}` : s.text },
+    });
+    const messageId = randomUUID();
+    this.unacked.set(messageId, data);
+    this.push(messageId, data);
+    return { messageId, msgId };
+  }
+
+  /** Answers (acknowledged or lost) the client sent for `messageId`'s pushes so far. */
+  answered(messageId: string): boolean {
+    return this.acks.has(messageId) || this.lostAnswers.has(messageId);
+  }
+
+  /** Pushes every callback not yet acknowledged again (DingTalk does so after about 60 s). */
+  redeliverUnacknowledged(): number {
+    for (const [id, data] of this.unacked) this.push(id, data);
+    return this.unacked.size;
+  }
+
+  /** Sends a SYSTEM ping; the client must answer with its messageId. */
+  ping(): string {
+    const messageId = randomUUID();
+    this.broadcast({ specVersion: '1.0', type: 'SYSTEM', headers: { contentType: 'application/json', messageId, time: String(this.now()), topic: 'ping' }, data: JSON.stringify({ opaque: messageId }) });
+    return messageId;
+  }
+
+  /** Closes every Stream connection from the server side (a network cut). */
+  dropConnections(): void {
+    for (const s of this.sockets) s.terminate();
+  }
+
+  private push(messageId: string, data: string): void {
+    this.pushes.set(messageId, (this.pushes.get(messageId) ?? 0) + 1);
+    this.broadcast({
+      specVersion: '1.0',
+      type: 'CALLBACK',
+      headers: { appId: 'app', connectionId: 'conn', contentType: 'application/json', messageId, time: String(this.now()), topic: '/v1.0/im/bot/messages/get' },
+      data,
+    });
+  }
+
+  private broadcast(frame: unknown): void {
+    for (const s of this.sockets) if (s.readyState === 1) s.send(JSON.stringify(frame));
+  }
+
+  private notify(): void {
+    const w = this.waiters;
+    this.waiters = [];
+    for (const f of w) f();
+  }
+
+  private upgrade(req: IncomingMessage, socket: { destroy(): void; write(s: string): void }, head: Buffer): void {
+    const ticket = new URL(req.url ?? '/', this.root).searchParams.get('ticket') ?? '';
+    if (!this.tickets.delete(ticket)) {
+      socket.write('HTTP/1.1 401 Unauthorized\r\n\r\n');
+      socket.destroy();
+      return;
+    }
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      this.sockets.add(ws);
+      ws.on('message', (raw) => this.onClientFrame(raw.toString('utf8')));
+      ws.on('close', () => (this.sockets.delete(ws), this.notify()));
+      this.notify();
+    });
+  }
+
+  /** A client frame: an answer `{code, headers: {messageId}, message, data}` to a ping or a callback. */
+  private onClientFrame(text: string): void {
+    const frame = JSON.parse(text) as { code?: number; headers?: { messageId?: string; topic?: string }; data?: string };
+    const id = frame.headers?.messageId;
+    if (!id || frame.code !== 200) return;
+    if (frame.headers?.topic === 'ping') this.pongs.add(id);
+    else if (this.loseAcks > 0 && this.unacked.has(id)) {
+      this.loseAcks--;
+      this.lostAnswers.add(id);
+    } else if (this.unacked.delete(id)) this.acks.set(id, frame.data ?? '');
+    this.notify();
+  }
+
+  private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = await readJson(req);
+    const url = new URL(req.url ?? '/', this.root);
+    const reply = (status: number, json: unknown, headers: Record<string, string> = {}) => {
+      res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(json));
+      this.notify();
+    };
+    if (url.pathname === '/v1.0/gateway/connections/open') return this.gateway(body, reply);
+    if (url.pathname === '/robot/sendBySession') return this.sessionWebhook(url, body, reply);
+    const call = (status: number, json: unknown, headers?: Record<string, string>) => {
+      this.calls.push({ path: url.pathname, at: this.now(), status });
+      reply(status, json, headers);
+    };
+    if (url.pathname === '/v1.0/oauth2/accessToken') return this.accessToken(body, call);
+    if (url.pathname === '/v1.0/robot/groupMessages/send' || url.pathname === '/v1.0/robot/oToMessages/batchSend') return this.robotSend(req, url.pathname, body, call);
+    reply(404, { code: 'NotFound', message: url.pathname });
+  }
+
+  private gateway(body: Record<string, unknown>, reply: (s: number, j: unknown) => void): void {
+    if (body.clientId !== this.clientId || body.clientSecret !== this.clientSecret) return reply(401, { code: 'InvalidAuthentication', message: 'clientId or clientSecret is wrong' });
+    const subs = body.subscriptions as { type: string; topic: string }[] | undefined;
+    if (!subs?.some((s) => s.type === 'CALLBACK' && s.topic === '/v1.0/im/bot/messages/get')) return reply(400, { code: 'InvalidParameter', message: 'no robot subscription' });
+    const ticket = randomUUID();
+    this.tickets.add(ticket);
+    this.connections++;
+    reply(200, { endpoint: `${this.root.replace('http', 'ws')}/connect`, ticket });
+  }
+
+  private accessToken(body: Record<string, unknown>, reply: (s: number, j: unknown) => void): void {
+    if (body.appKey !== this.clientId || body.appSecret !== this.clientSecret) return reply(401, { code: 'InvalidAuthentication', message: 'appKey or appSecret is wrong' });
+    const token = `tok-${randomUUID()}`;
+    const seconds = this.opts.tokenSeconds ?? 7200;
+    this.tokens.set(token, this.now() + seconds * 1000);
+    this.issuedTokens.push(token);
+    reply(200, { accessToken: token, expireIn: seconds });
+  }
+
+  private robotSend(req: IncomingMessage, path: string, body: Record<string, unknown>, reply: (s: number, j: unknown, h?: Record<string, string>) => void): void {
+    const token = String(req.headers['x-acs-dingtalk-access-token'] ?? '');
+    const expires = this.tokens.get(token);
+    if (expires === undefined || expires <= this.now()) return reply(401, { code: 'InvalidAuthentication', message: '不合法的access_token' });
+    const fail = this.failNext.shift();
+    if (fail) return reply(fail.status, fail.body, fail.headers);
+    if (body.robotCode !== this.clientId) return reply(400, { code: 'InvalidParameter', message: 'robotCode' });
+    const content = (JSON.parse(String(body.msgParam ?? '{}')) as { content?: string }).content ?? '';
+    if (path.endsWith('/groupMessages/send')) this.sent.push({ route: 'group', target: String(body.openConversationId), content, at: this.now() });
+    else for (const u of body.userIds as string[]) this.sent.push({ route: 'user', target: u, content, at: this.now() });
+    reply(200, { processQueryKey: randomUUID(), ...(path.endsWith('batchSend') ? { invalidStaffIdList: [], flowControlledStaffIdList: [] } : {}) });
+  }
+
+  private sessionWebhook(url: URL, body: Record<string, unknown>, reply: (s: number, j: unknown) => void): void {
+    const hook = this.webhooks.get(url.searchParams.get('session') ?? '');
+    if (!hook || hook.expiresAt <= this.now()) return reply(200, { errcode: 300001, errmsg: 'session 过期' });
+    const text = body.text as { content?: string } | undefined;
+    this.sent.push({ route: 'webhook', target: hook.conversationId, content: text?.content ?? '', at: this.now() });
+    reply(200, { errcode: 0, errmsg: 'ok' });
+  }
+}
+
+async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>;
+  } catch {
+    return {};
+  }
+}

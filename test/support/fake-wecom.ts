@@ -1,0 +1,311 @@
+// A fake WeCom 智能机器人 long-connection server on 127.0.0.1, speaking the frames of the official
+// SDK (@wecom/aibot-node-sdk 1.0.7, read from its source): `aibot_subscribe` → ack with errcode,
+// `ping` → ack, callbacks pushed as `aibot_msg_callback` / `aibot_event_callback`, and every
+// reply or send (`aibot_respond_msg`, `aibot_respond_welcome_msg`, `aibot_respond_update_msg`,
+// `aibot_send_msg`) acknowledged on its req_id. Like WeCom it keeps one connection per bot id
+// (a newer one gets the old one a `disconnected_event`), accepts a passive reply only on a
+// callback's req_id, once, and can enforce a per-chat rate limit with errcode 45009.
+// test/adapters/wecom-fake-server.test.ts drives the SDK's own client against it.
+import crypto from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+
+/** A frame as the SDK writes and reads it. */
+export interface Frame {
+  cmd?: string;
+  headers: { req_id: string };
+  body?: Record<string, unknown>;
+  errcode?: number;
+  errmsg?: string;
+}
+
+/** Something the bot put on a chat: a passive reply, a welcome, a card update or a proactive send. */
+export interface Delivery {
+  readonly cmd: string;
+  /** The group chatid or the person's userid. */
+  readonly chatId: string;
+  readonly body: Record<string, unknown>;
+  /** The text a person reads (markdown / stream content / welcome text), or the card's title. */
+  readonly text: string;
+  readonly at: number;
+}
+
+interface Callback {
+  chatId: string;
+  userId: string;
+  answered: boolean;
+  kind: 'message' | 'enter_chat' | 'click';
+}
+
+/** What a test can tell the fake. */
+export interface FakeWecomOptions {
+  readonly botId?: string;
+  readonly secret?: string;
+  /** Time of the fake's records and callbacks (ms); default Date.now. */
+  readonly clock?: () => number;
+  /** Proactive sends allowed per chat per minute before errcode 45009 (default: no limit). */
+  readonly perChatPerMinute?: number;
+}
+
+/** The fake server. */
+export class FakeWecom extends EventEmitter {
+  readonly botId: string;
+  readonly secret: string;
+  /** Every frame the bot sent, in order. */
+  readonly received: Frame[] = [];
+  /** Everything delivered to chats, in order. */
+  readonly deliveries: Delivery[] = [];
+  /** Subscribe attempts (bot id, secret ok?). */
+  readonly subscribes: { botId: unknown; ok: boolean }[] = [];
+  private server: WebSocketServer | undefined;
+  private active: WebSocket | undefined;
+  private readonly callbacks = new Map<string, Callback>();
+  private readonly sendTimes = new Map<string, number[]>();
+  private readonly failNext: { chatId: string; errcode: number }[] = [];
+  private readonly clock: () => number;
+  private seq = 0;
+  /** Violations of the per-chat limit the bot caused (should stay 0). */
+  rateViolations = 0;
+
+  constructor(private readonly opts: FakeWecomOptions = {}) {
+    super();
+    this.botId = opts.botId ?? 'aibFAKEBOTID01';
+    this.secret = opts.secret ?? 'S3cr3t-fake-wecom-secret-value';
+    this.clock = opts.clock ?? Date.now;
+  }
+
+  /** The `wsUrl` to give the SDK. */
+  get url(): string {
+    const port = (this.server!.address() as AddressInfo).port;
+    return `ws://127.0.0.1:${port}`;
+  }
+
+  /** True while a bot connection is subscribed. */
+  get connected(): boolean {
+    return !!this.active;
+  }
+
+  async start(): Promise<void> {
+    this.server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    this.server.on('connection', (ws) => this.accept(ws));
+    await new Promise<void>((resolve) => this.server!.once('listening', () => resolve()));
+  }
+
+  async stop(): Promise<void> {
+    for (const ws of this.server?.clients ?? []) ws.terminate();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    this.server = undefined;
+  }
+
+  /** Resolves when `predicate` holds (checked after every frame and state change). */
+  async until(predicate: () => boolean, what = 'condition', timeoutMs = 5000): Promise<void> {
+    if (predicate()) return;
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.off('change', check);
+        reject(new Error(`fake wecom: timed out waiting for ${what}`));
+      }, timeoutMs);
+      const check = () => {
+        if (!predicate()) return;
+        clearTimeout(timer);
+        this.off('change', check);
+        resolve();
+      };
+      this.on('change', check);
+    });
+  }
+
+  /** Makes the next proactive send or reply to `chatId` fail with `errcode`. */
+  failNextSend(chatId: string, errcode: number): void {
+    this.failNext.push({ chatId, errcode });
+  }
+
+  /** A person writes to the bot: in a group (`chatId`) it is an @-mention; without, a 1:1 message. Returns the msgid. */
+  say(userId: string, text: string, opts: { chatId?: string; msgid?: string; msgtype?: 'text' | 'voice' } = {}): string {
+    const msgid = opts.msgid ?? `msg_${++this.seq}_${crypto.randomBytes(3).toString('hex')}`;
+    const msgtype = opts.msgtype ?? 'text';
+    this.push('aibot_msg_callback', { chatId: opts.chatId ?? userId, userId, kind: 'message', answered: false }, {
+      msgid,
+      aibotid: this.botId,
+      ...(opts.chatId ? { chatid: opts.chatId, chattype: 'group' } : { chattype: 'single' }),
+      from: { userid: userId },
+      create_time: Math.floor(this.clock() / 1000),
+      msgtype,
+      [msgtype]: { content: text },
+    });
+    return msgid;
+  }
+
+  /** A person opens the 1:1 chat with the bot (`enter_chat`). */
+  enterChat(userId: string): void {
+    this.event(userId, undefined, { eventtype: 'enter_chat' }, 'enter_chat');
+  }
+
+  /** A person clicks a card: a button (`eventKey`) or a submit with ticked options. */
+  click(userId: string, card: { taskId: string; eventKey: string; optionIds?: string[]; cardType?: string }, chatId?: string): string {
+    return this.event(userId, chatId, {
+      eventtype: 'template_card_event',
+      template_card_event: {
+        card_type: card.cardType ?? (card.optionIds ? 'vote_interaction' : 'button_interaction'),
+        event_key: card.eventKey,
+        task_id: card.taskId,
+        ...(card.optionIds ? { selected_items: { selected_item: [{ question_key: 'q', option_ids: { option_id: card.optionIds } }] } } : {}),
+      },
+    }, 'click');
+  }
+
+  /** Another connection took the bot over: the current one gets `disconnected_event` and is closed. */
+  kick(): void {
+    const ws = this.active;
+    if (!ws) return;
+    this.active = undefined;
+    ws.send(JSON.stringify(this.eventFrame(undefined, undefined, { eventtype: 'disconnected_event' })));
+    setImmediate(() => ws.close(1000, 'new connection'));
+    this.emit('change');
+  }
+
+  /** The network drops: the connection is cut without a word. */
+  drop(): void {
+    const ws = this.active;
+    this.active = undefined;
+    ws?.terminate();
+    this.emit('change');
+  }
+
+  /** Deliveries to one chat. */
+  to(chatId: string): Delivery[] {
+    return this.deliveries.filter((d) => d.chatId === chatId);
+  }
+
+  /** Cards delivered to a chat, newest last. */
+  cards(chatId: string): Record<string, unknown>[] {
+    return this.to(chatId)
+      .filter((d) => d.cmd !== 'aibot_respond_update_msg' && d.body.msgtype === 'template_card')
+      .map((d) => d.body.template_card as Record<string, unknown>);
+  }
+
+  private event(userId: string, chatId: string | undefined, event: Record<string, unknown>, kind: Callback['kind']): string {
+    const frame = this.eventFrame(userId, chatId, event);
+    this.callbacks.set(frame.headers.req_id, { chatId: chatId ?? userId, userId, answered: false, kind });
+    this.active?.send(JSON.stringify(frame));
+    return String(frame.body!.msgid);
+  }
+
+  private eventFrame(userId: string | undefined, chatId: string | undefined, event: Record<string, unknown>): Frame {
+    return {
+      cmd: 'aibot_event_callback',
+      headers: { req_id: `evt_${++this.seq}` },
+      body: {
+        msgid: `evt_msg_${this.seq}_${crypto.randomBytes(3).toString('hex')}`,
+        create_time: Math.floor(this.clock() / 1000),
+        aibotid: this.botId,
+        ...(chatId ? { chatid: chatId, chattype: 'group' } : { chattype: 'single' }),
+        ...(userId ? { from: { userid: userId } } : {}),
+        msgtype: 'event',
+        event,
+      },
+    };
+  }
+
+  private push(cmd: string, callback: Callback, body: Record<string, unknown>): void {
+    const reqId = `cb_${++this.seq}`;
+    this.callbacks.set(reqId, callback);
+    this.active?.send(JSON.stringify({ cmd, headers: { req_id: reqId }, body }));
+  }
+
+  private accept(ws: WebSocket): void {
+    ws.on('message', (data) => {
+      const frame = JSON.parse(String(data)) as Frame;
+      this.received.push(frame);
+      this.handle(ws, frame);
+      this.emit('change');
+    });
+    ws.on('close', () => {
+      if (this.active === ws) this.active = undefined;
+      this.emit('change');
+    });
+  }
+
+  private ack(ws: WebSocket, reqId: string, errcode = 0, errmsg = 'ok'): void {
+    ws.send(JSON.stringify({ headers: { req_id: reqId }, errcode, errmsg }));
+  }
+
+  private handle(ws: WebSocket, frame: Frame): void {
+    const reqId = frame.headers?.req_id ?? '';
+    if (frame.cmd === 'aibot_subscribe') return this.subscribe(ws, frame);
+    if (ws !== this.active) return; // frames on a connection that is not (or no longer) subscribed are ignored
+    if (frame.cmd === 'ping') return this.ack(ws, reqId);
+    const body = frame.body ?? {};
+    const code = this.check(frame, body);
+    if (code) return this.ack(ws, reqId, code, code === 45009 ? 'api freq out of limit' : 'invalid request');
+    this.record(frame, body);
+    this.ack(ws, reqId);
+  }
+
+  private subscribe(ws: WebSocket, frame: Frame): void {
+    const ok = frame.body?.bot_id === this.botId && frame.body?.secret === this.secret;
+    this.subscribes.push({ botId: frame.body?.bot_id, ok });
+    if (!ok) return this.ack(ws, frame.headers.req_id, 40058, 'invalid bot_id or secret');
+    const old = this.active;
+    this.active = ws;
+    if (old && old !== ws) {
+      old.send(JSON.stringify(this.eventFrame(undefined, undefined, { eventtype: 'disconnected_event' })));
+      setImmediate(() => old.close(1000, 'new connection'));
+    }
+    this.ack(ws, frame.headers.req_id);
+  }
+
+  /** An errcode for a frame WeCom would refuse, or 0. */
+  private check(frame: Frame, body: Record<string, unknown>): number {
+    const chatId = this.chatOf(frame, body);
+    const fail = this.failNext.findIndex((f) => f.chatId === chatId);
+    if (fail >= 0) return this.failNext.splice(fail, 1)[0]!.errcode;
+    if (frame.cmd === 'aibot_send_msg') {
+      if (!chatId) return 40058;
+      const limit = this.opts.perChatPerMinute;
+      if (limit) {
+        const now = this.clock();
+        const times = (this.sendTimes.get(chatId) ?? []).filter((t) => now - t < 60_000);
+        if (times.length >= limit) {
+          this.rateViolations++;
+          return 45009;
+        }
+        times.push(now);
+        this.sendTimes.set(chatId, times);
+      }
+      return 0;
+    }
+    const cb = this.callbacks.get(frame.headers.req_id);
+    if (!cb) return 40058;
+    if (frame.cmd === 'aibot_respond_update_msg') return cb.kind === 'click' ? 0 : 40058;
+    if (frame.cmd === 'aibot_respond_welcome_msg') return cb.kind === 'enter_chat' && !cb.answered ? 0 : 40058;
+    if (frame.cmd === 'aibot_respond_msg') return cb.kind === 'message' && !cb.answered ? 0 : 40058;
+    return 40058;
+  }
+
+  private chatOf(frame: Frame, body: Record<string, unknown>): string | undefined {
+    if (frame.cmd === 'aibot_send_msg') return typeof body.chatid === 'string' ? body.chatid : undefined;
+    return this.callbacks.get(frame.headers.req_id)?.chatId;
+  }
+
+  private record(frame: Frame, body: Record<string, unknown>): void {
+    const cmd = frame.cmd ?? '';
+    const cb = this.callbacks.get(frame.headers.req_id);
+    if (cb && cmd !== 'aibot_respond_update_msg') {
+      const stream = body.stream as { finish?: boolean } | undefined;
+      if (!stream || stream.finish) cb.answered = true;
+    }
+    this.deliveries.push({ cmd, chatId: this.chatOf(frame, body)!, body, text: textOf(body), at: this.clock() });
+  }
+}
+
+/** The words a person reads in a delivered body. */
+function textOf(body: Record<string, unknown>): string {
+  const b = body as { markdown?: { content?: string }; stream?: { content?: string }; text?: { content?: string }; template_card?: { main_title?: { title?: string }; sub_title_text?: string } };
+  if (b.markdown?.content !== undefined) return b.markdown.content;
+  if (b.stream?.content !== undefined) return b.stream.content;
+  if (b.text?.content !== undefined) return b.text.content;
+  const card = b.template_card;
+  return card ? [card.main_title?.title, card.sub_title_text].filter(Boolean).join('\n') : '';
+}
