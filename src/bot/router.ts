@@ -162,10 +162,12 @@ export class Router {
     }
     const sub = this.deps.registry.subcommand(spec, spec.subcommandOf?.(parsed.data));
     if (sub && !hasRole(ctx.member, sub.minRole)) return ctx.reply(forbidden(ctx, sub.minRole, sub.refusalKey));
+    // A usage error inside a sub-command (`/quiz import` without a file) shows that sub-command's usage.
+    const usageSpec = sub ? { ...spec, usageKey: sub.usageKey } : spec;
     await this.guard(ctx, async () => {
       await spec.handler(ctx, parsed.data);
       return true;
-    }, spec);
+    }, usageSpec);
   }
 
   /**
@@ -228,7 +230,7 @@ function forbidden(ctx: Context, min: Role, refusalKey = 'core.error.forbidden')
 async function welcomeText(ctx: Context): Promise<string> {
   const unit = ctx.unitId === null ? undefined : (await listUnits(ctx.db)).find((u) => u.id === ctx.unitId);
   const name = ctx.member.name;
-  if (ctx.member.role === 'masses') return ctx.t('core.welcome.masses', { name });
+  if (!hasRole(ctx.member, 'member')) return ctx.t('core.welcome.masses', { name });
   return unit ? ctx.t('core.welcome.member', { name, unit: unit.name }) : ctx.t('core.welcome.noUnit', { name });
 }
 

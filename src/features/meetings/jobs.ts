@@ -33,7 +33,7 @@ ${(await mondayAgenda(job.db, env, localDateKey(startsAt, job.timeZone))).text}`
   for (const chat of await unitChats(job.db, m.unitId)) {
     // A masses chat hears only of the joint meeting that collects suggestions, without 到 / 请假.
     if (chat.masses && !m.withSuggestions) continue;
-    const audience = chat.masses ? 'masses' : 'members';
+    const audience = chat.masses ? 'residents' : 'members';
     job.send(chat.ref, noticeText(env, m, kind, startsAt, rsvp, open, job.late, audience) + (chat.masses ? '' : agenda));
   }
 }

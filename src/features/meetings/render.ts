@@ -52,7 +52,7 @@ export function noticeText(
   rsvp: { yes: number; no: number },
   openSuggestions: number | null,
   late: boolean,
-  audience: 'members' | 'masses' = 'members',
+  audience: 'members' | 'residents' = 'members',
 ): string {
   const { t } = env;
   const lines: string[] = [];
@@ -66,7 +66,7 @@ export function noticeText(
   }
   lines.push(t('meetings.notice.place', { place: m.place }));
   if (openSuggestions !== null) lines.push(t('meetings.notice.suggestions', { count: openSuggestions }));
-  if (audience === 'masses') {
+  if (audience === 'residents') {
     // Residents do not answer 到 / 请假; they are invited to send what they need.
     lines.push(t('meetings.reminder.howToSuggest'));
     return lines.join('\n');
