@@ -25,6 +25,7 @@ import { listHandler, meetingArgs, meetingHandler } from './manage.ts';
 import { countsText } from './render.ts';
 import { bareAnswer, leaveArgs, rsvpArgs, rsvpHandler } from './rsvp.ts';
 import { loadDefaultSchedules } from './schedules.ts';
+import { loadMeetingKinds } from './kinds.ts';
 import { memberAttendance } from './store.ts';
 
 export { attendanceRate, memberAttendance, type AttendanceSummary, type AttendanceCounts, type MemberAttendance } from './store.ts';
@@ -36,6 +37,7 @@ const MANAGERS: Role[] = ['admin', 'secretary'];
 /** Builds the meetings feature; reads and checks the default schedules once. */
 export function meetingsFeature(services: Pick<FeatureServices, 'config' | 'promptsDir'>): Feature {
   const defaults = loadDefaultSchedules(services.promptsDir, services.config.BOT_LOCALE, services.config.BOT_TIMEZONE);
+  const kinds = loadMeetingKinds(services.promptsDir, services.config.BOT_LOCALE);
   return {
     name: 'meetings',
     commands: [
@@ -46,7 +48,7 @@ export function meetingsFeature(services: Pick<FeatureServices, 'config' | 'prom
         summaryKey: 'meetings.meeting.summary',
         usageKey: 'meetings.meeting.usage',
         args: meetingArgs,
-        handler: (ctx, args) => meetingHandler(ctx, args, defaults),
+        handler: (ctx, args) => meetingHandler(ctx, args, defaults, kinds),
       }),
       command({
         name: 'meetings',
