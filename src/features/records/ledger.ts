@@ -88,6 +88,8 @@ function cellStatus(starts: readonly Date[], skips: ReadonlySet<number>, minutes
 /** Computes unit `unitId`'s ledger of `year` as of `now`. */
 export async function unitLedger(db: Tx, unitId: number, year: number, kinds: readonly MeetingKind[], timeZone: string, now: Date): Promise<Ledger> {
   const frequencies = await unitFrequencies(db, unitId, kinds);
+  // A branch keeps the branch kinds; the township's own meetings are the township kinds.
+  const township = (await db.unit.findUnique({ where: { id: unitId }, select: { kind: true } }))?.kind === 'township';
   const meetings = await db.meeting.findMany({ where: { unitId, kind: { not: null } }, select: { id: true, cron: true, kind: true, createdAt: true, cancelledAt: true } });
   const yearFrom = zonedToUtc(year, 1, 1, 0, 0, timeZone);
   const minutes = await unitMinutes(db, unitId, yearFrom, zonedToUtc(year + 1, 1, 1, 0, 0, timeZone));
@@ -96,7 +98,7 @@ export async function unitLedger(db: Tx, unitId: number, year: number, kinds: re
   let held = 0;
   for (const kind of kinds) {
     const frequency = frequencies.get(kind.key) ?? 'none';
-    if (frequency === 'none') continue;
+    if (frequency === 'none' || kind.township !== township) continue;
     const ofKind = meetings.filter((m) => m.kind === kind.key);
     const skips = new Set<number>();
     for (const m of ofKind) for (const s of await skippedStarts(db, m.id, yearFrom)) skips.add(s);

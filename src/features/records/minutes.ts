@@ -108,7 +108,8 @@ async function rollFigures(ctx: Context, m: MeetingInfo, startsAt: Date): Promis
   const marks = await attendanceOf(ctx.db, m.id, startsAt);
   if (!marks.size) throw new UserError('records.minutes.noRollCall', { id: m.id, time: when(envOf(ctx), startsAt) });
   const rsvps = await rsvpsOf(ctx.db, m.id, startsAt);
-  const ids = new Set([...(await membersOfUnit(ctx.db, m.unitId, ['admin', 'secretary', 'member'])).map((x) => x.id), ...marks.keys()]);
+  // 应到: everyone marked, and the unit's members and secretary who were not (an admin only when marked).
+  const ids = new Set([...marks.keys(), ...(await membersOfUnit(ctx.db, m.unitId, ['secretary', 'member'])).map((x) => x.id)]);
   const names = await membersByIds(ctx.db, [...ids]);
   let present = 0;
   const absences: string[] = [];
