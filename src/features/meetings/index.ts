@@ -94,6 +94,6 @@ export function meetingsFeature(services: Pick<FeatureServices, 'config' | 'prom
       if (c.rate === null) return [];
       return [ctx.t('meetings.profile', { year, figures: countsText(ctx.t, c) })];
     },
-    jobs: (scheduler) => scheduler.dynamic('meetings', meetingJobs),
+    jobs: (scheduler) => scheduler.dynamic('meetings', (db) => meetingJobs(db, kinds)),
   };
 }

@@ -9,6 +9,7 @@ import { localDateKey, localMidnight, localParts, zonedToUtc } from '../../bot/t
 import { nextCronTimes } from '../../scheduler/cron.ts';
 import { unitFrequencies, type Frequency, type MeetingKind } from '../meetings/kinds.ts';
 import { skippedStarts } from '../meetings/store.ts';
+import { skippedForHoliday } from '../meetings/jobs.ts';
 import { unitMinutes, type MinutesRecord } from './store.ts';
 
 /** What one period of one kind shows. */
@@ -89,8 +90,8 @@ function cellStatus(starts: readonly Date[], skips: ReadonlySet<number>, minutes
 export async function unitLedger(db: Tx, unitId: number, year: number, kinds: readonly MeetingKind[], timeZone: string, now: Date): Promise<Ledger> {
   const frequencies = await unitFrequencies(db, unitId, kinds);
   // A branch keeps the branch kinds; the township's own meetings are the township kinds.
-  const township = (await db.unit.findUnique({ where: { id: unitId }, select: { kind: true } }))?.kind === 'township';
-  const meetings = await db.meeting.findMany({ where: { unitId, kind: { not: null } }, select: { id: true, cron: true, kind: true, createdAt: true, cancelledAt: true } });
+  const township = (await db.orgUnit.findUnique({ where: { id: unitId }, select: { kind: true } }))?.kind === 'township';
+  const meetings = await db.meeting.findMany({ where: { unitId, kind: { not: null } }, select: { id: true, cron: true, kind: true, holiday: true, createdAt: true, cancelledAt: true } });
   const yearFrom = zonedToUtc(year, 1, 1, 0, 0, timeZone);
   const minutes = await unitMinutes(db, unitId, yearFrom, zonedToUtc(year + 1, 1, 1, 0, 0, timeZone));
   const rows: LedgerRow[] = [];
@@ -102,6 +103,12 @@ export async function unitLedger(db: Tx, unitId: number, year: number, kinds: re
     const ofKind = meetings.filter((m) => m.kind === kind.key);
     const skips = new Set<number>();
     for (const m of ofKind) for (const s of await skippedStarts(db, m.id, yearFrom)) skips.add(s);
+    // Occurrences on a statutory holiday under a skip rule count as called off (excused).
+    for (const m of ofKind) {
+      for (const t of startsIn(m, timeZone, yearFrom, zonedToUtc(year + 1, 1, 1, 0, 0, timeZone))) {
+        if (skippedForHoliday(m, kinds, t, timeZone)) skips.add(t.getTime());
+      }
+    }
     const cells: LedgerCell[] = [];
     for (let index = 1; index <= PERIODS[frequency]; index++) {
       const [from, to] = periodBounds(year, frequency, index, timeZone);
