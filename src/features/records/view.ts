@@ -13,6 +13,7 @@ import { requireUnit } from '../meetings/manage.ts';
 import { FREQUENCY_WORDS, findKind, setUnitFrequency, type Frequency, type MeetingKind } from '../meetings/kinds.ts';
 import { getMeeting } from '../meetings/store.ts';
 import { csvFile } from '../report/index.ts';
+import { renderPagePng } from './page.ts';
 import { currentYear, unitLedger, type Ledger, type LedgerRow, type PeriodStatus } from './ledger.ts';
 
 /** Parsed arguments of /ledger. */
@@ -113,7 +114,9 @@ export async function ledgerHandler(ctx: Context, args: LedgerArgs, kinds: reado
   const unit = (await unitName(ctx.db, unitId)) ?? '';
   const ledger = await unitLedger(ctx.db, unitId, year, kinds, ctx.timeZone, ctx.now());
   if (args.action === 'export') {
-    ctx.reply(await ledgerCsv(ctx, unit, ledger));
+    const csv = await ledgerCsv(ctx, unit, ledger);
+    ctx.reply(csv.message);
+    await replyPage(ctx, ctx.t('records.ledger.pageTitle', { unit, year }), csv.rows);
     return;
   }
   const township = await townshipText(ctx, unitId, year, kinds);
@@ -124,7 +127,7 @@ export async function ledgerHandler(ctx: Context, args: LedgerArgs, kinds: reado
 export const CSV_COLUMNS = ['类型', '会议', '时间', '地点', '主持人', '记录人', '应到', '实到', '缺席及原因', '议题', '决议', '补录', '附件'] as const;
 
 /** Every minutes record of the ledger, one row each, kind by kind. */
-async function ledgerCsv(ctx: Context, unit: string, l: Ledger): Promise<OutgoingMessage> {
+async function ledgerCsv(ctx: Context, unit: string, l: Ledger): Promise<{ message: OutgoingMessage; rows: string[][] }> {
   const rows: string[][] = [[...CSV_COLUMNS]];
   for (const r of l.rows) {
     for (const c of r.cells) {
@@ -144,5 +147,17 @@ async function ledgerCsv(ctx: Context, unit: string, l: Ledger): Promise<Outgoin
       }
     }
   }
-  return csvFile({ fileName: `${unit}-${l.year}-台账`, rows }, ctx.t('records.ledger.exported', { unit, year: l.year, count: rows.length - 1 }));
+  const message = csvFile({ fileName: `${unit}-${l.year}-台账`, rows }, ctx.t('records.ledger.exported', { unit, year: l.year, count: rows.length - 1 }));
+  return { message, rows: rows.slice(1) };
+}
+
+/** The printable page of the CSV's rows (without 会议, 补录, 附件); text only when rendering fails. */
+async function replyPage(ctx: Context, title: string, rows: readonly string[][]): Promise<void> {
+  const cells = rows.map((r) => [r[0]!, ...r.slice(2, 11)]);
+  try {
+    const png = await renderPagePng(title, cells);
+    ctx.reply({ kind: 'image', pngBase64: png.toString('base64'), caption: title, fallbackText: title });
+  } catch {
+    ctx.reply(ctx.t('records.ledger.pageFailed'));
+  }
 }
