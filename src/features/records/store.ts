@@ -38,7 +38,7 @@ export interface MinutesRecord {
 type Row = Omit<MinutesRecord, 'attachments'> & { attachments: string };
 
 function toRecord(r: Row): MinutesRecord {
-  let attachments: MinutesAttachment[] = [];
+  let attachments: MinutesAttachment[];
   try {
     attachments = attachmentList.catch([]).parse(JSON.parse(r.attachments));
   } catch {
