@@ -77,6 +77,18 @@ export const minutesArgs = argInput.transform((a, ctx): MinutesArgs => {
   return { id: id.data, date, fields };
 });
 
+/** A date as typed; without a year, the latest such day up to today (minutes are of past meetings). */
+function pastDateKey(ctx: Context, text: string): string | null {
+  const key = parseLocalDate(text, ctx.now(), ctx.timeZone);
+  if (!key || /^\d{4}/.test(text.trim())) return key;
+  const today = localDateKey(ctx.now(), ctx.timeZone);
+  for (const year of [Number(today.slice(0, 4)), Number(today.slice(0, 4)) - 1]) {
+    const candidate = parseLocalDate(`${year}-${key.slice(5)}`, ctx.now(), ctx.timeZone);
+    if (candidate && candidate <= today) return candidate;
+  }
+  return key;
+}
+
 /** The occurrence meant: on `date`, or the latest that has begun. Never one in the future. */
 async function occurrence(ctx: Context, m: MeetingInfo, date: string | null): Promise<Date> {
   if (date === null) {
@@ -84,7 +96,7 @@ async function occurrence(ctx: Context, m: MeetingInfo, date: string | null): Pr
     if (!start) throw new UserError('records.minutes.noneYet', { id: m.id, title: m.title });
     return start;
   }
-  const key = parseLocalDate(date, ctx.now(), ctx.timeZone);
+  const key = pastDateKey(ctx, date);
   if (!key) throw new UserError('records.minutes.badDate', { date });
   const start = startOnDate(m, ctx.timeZone, key);
   if (!start) throw new UserError('records.minutes.noneOnDate', { id: m.id, date: key });

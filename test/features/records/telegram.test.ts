@@ -75,9 +75,16 @@ it('minutes with a photo over Telegram keep the file reference; the ledger CSV a
   await f.waitFor(() => f.callsOf('sendDocument').length > before, 'the ledger CSV');
   const doc = f.callsOf('sendDocument').at(-1)!;
   const file = doc.files[0]!;
-  expect(file.filename).toMatch(/台账\.csv$/);
+  expect(file.filename).toMatch(/-2026-.*\.csv$/); // the fake decodes multipart names as latin1
   const table = parse(file.bytes.toString('utf8'), { bom: true }) as string[][];
   const recorded = table.find((r) => r[1] === '支委会')!;
   expect(recorded[9]).toBe('春耕安排');
   expect(recorded[12]).toBe('photo:telegram:AgACAgUAAx-photo-7');
+  expect([...file.bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+  // The printable page follows as a photo: a PNG 1280 px wide, one 34 px row per CSV row plus the heading.
+  await f.waitFor(() => f.callsOf('sendPhoto').length > 0, 'the printable page');
+  const png = f.callsOf('sendPhoto').at(-1)!.files[0]!.bytes;
+  expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  expect(png.readUInt32BE(16)).toBe(1280);
+  expect(png.readUInt32BE(20)).toBe(80 + 34 * table.length + 20);
 });
