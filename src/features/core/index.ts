@@ -123,15 +123,18 @@ export function coreFeature(registry: () => CommandRegistry): Feature {
           if (!target && replyTo) {
             person = await memberByIdentity(ctx.db, replyTo.platform, replyTo.userId);
           } else if (target) {
-            const found = await findMembersByName(ctx.db, target, isAdmin ? null : ctx.member.unitId);
-            if (found.length > 1) throw new UserError('core.setrole.ambiguous', { name: target });
-            person = found[0];
+            // Looked up everywhere, so a secretary hears "not in your unit" rather than "not found".
+            const found = await findMembersByName(ctx.db, target, null);
+            const own = isAdmin ? found : found.filter((m) => m.unitId !== null && m.unitId === ctx.member.unitId);
+            const candidates = own.length > 0 ? own : found;
+            if (candidates.length > 1) throw new UserError('core.setrole.ambiguous', { name: target });
+            person = candidates[0];
           }
           if (!person) throw new UserError('core.setrole.notFound', { name: target || '?' });
+          if (person.role === 'admin') throw new UserError('core.setrole.isAdmin', { name: person.name });
           if (!isAdmin && (person.unitId !== ctx.member.unitId || ctx.member.unitId === null)) {
             throw new UserError('core.setrole.otherUnit', { name: person.name });
           }
-          if (person.role === 'admin') throw new UserError('core.setrole.isAdmin', { name: person.name });
           const updated = await setMemberRole(ctx.db, person.id, role);
           await ctx.audit('setrole', `member ${person.id} ${person.role} -> ${role}`);
           ctx.reply(ctx.t('core.setrole.done', { name: updated.name, role: ctx.t(`core.role.${role}`) }));
