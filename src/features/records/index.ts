@@ -16,6 +16,10 @@ import { loadMeetingKinds } from '../meetings/kinds.ts';
 import { currentYear, unitLedger } from './ledger.ts';
 import { minutesArgs, minutesHandler } from './minutes.ts';
 import { ledgerArgs, ledgerHandler } from './view.ts';
+import { runRecordReminders } from './reminders.ts';
+
+/** The daily job of the secretaries' reminders (09:00 in the org time zone). */
+export const REMINDER_JOB = 'records:reminders';
 
 const MEMBERS: Role[] = ['admin', 'secretary', 'member'];
 
@@ -44,6 +48,9 @@ export function recordsFeature(services: Pick<FeatureServices, 'config' | 'promp
         handler: (ctx, args) => ledgerHandler(ctx, args, kinds),
       }),
     ],
+    jobs: (scheduler) => {
+      scheduler.cron(REMINDER_JOB, '0 9 * * *', (job) => runRecordReminders(job, kinds), { reportMissed: false });
+    },
     reportSections: async (ctx, scope) => {
       const l = await unitLedger(ctx.db, scope.unitId, currentYear(scope.from, ctx.timeZone), kinds, ctx.timeZone, scope.to);
       if (l.completeness === null) return [];
