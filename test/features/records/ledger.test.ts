@@ -57,7 +57,8 @@ function rows(reply: string): Record<string, string> {
 }
 
 describe('/ledger over a year', () => {
-  it('matches a hand-written table of held, unrecorded, called-off and missing meetings', async () => {
+  // About 8 s alone; the slack is for a loaded CI machine.
+  it('matches a hand-written table of held, unrecorded, called-off and missing meetings', { timeout: 60_000 }, async () => {
     const b = await branch();
     await b.say('管理员', '/ledger 频次 党小组会 不要求');
     expect(await b.ask('管理员', '/ledger 频次 民主评议 不要求')).toEqual(['本单位的民主评议改为不要求。']);
@@ -147,7 +148,7 @@ describe('/minutes', () => {
     expect(shown).toContain('决议：改期');
     expect(shown).toContain('共更正过，保留 2 版。');
     for (const bad of ['/minutes #1 决议：只有决议', '/minutes #1 随便写写', '/minutes 议题：x 决议：y', '/minutes #1 3-40 议题：x 决议：y']) {
-      expect((await b.ask('李书记', bad))[0], bad).toMatch(/\/minutes #编号|看不懂日期/);
+      expect((await b.ask('李书记', bad))[0], bad).toMatch(/^格式不对|看不懂日期/);
     }
     expect(await b.ask('李书记', '/minutes #1 议题：x 决议：y 主持人：赵六')).toEqual(['没有找到“赵六”。请检查姓名，或写成员编号，例如 M12。']);
     expect(await b.database.db.meetingMinutes.count()).toBe(2);
