@@ -7,9 +7,8 @@ import { argInput, noArgs } from '../../bot/args.ts';
 import { command, UserError, type Context, type Feature } from '../../bot/feature.ts';
 import type { CommandRegistry } from '../../bot/registry.ts';
 import type { Role } from '../../bot/types.ts';
+import { hasRole, managesUnit, managesUnitIn, unitTree } from '../../bot/policy.ts';
 import { bindChat, findMembersByName, memberByIdentity, setMemberRole, unitName } from '../../bot/roster.ts';
-
-const ALL: Role[] = ['admin', 'secretary', 'member', 'masses'];
 
 /** Role words accepted by /setrole, in both languages. */
 const ROLE_WORDS: Record<string, Exclude<Role, 'admin'>> = {
@@ -53,25 +52,63 @@ const bindchatArgs = argInput.transform((a, ctx) => {
   return { name, masses };
 });
 
-const helpArgs = argInput.transform((a) => ({ topic: a.tokens[0]?.replace(/^[/#]/, '') }));
+const helpArgs = argInput.transform((a) => ({ topic: a.tokens[0]?.replace(/^[/#]/, ''), sub: a.tokens[1] }));
 
-/** Renders the list of commands this member may run here, or one command's usage. */
-function helpText(ctx: Context, registry: CommandRegistry, topic: string | undefined): string {
-  if (topic) {
-    const name = registry.resolve(topic);
-    const spec = name ? registry.get(name) : undefined;
-    if (!spec) return ctx.t('core.error.unknown', { word: topic });
-    return `${ctx.t(spec.summaryKey)}\n${ctx.t('core.help.usageLabel')}${ctx.t(spec.usageKey)}`;
-  }
+/** One command's (or sub-command's) summary and usage. */
+function helpTopic(ctx: Context, registry: CommandRegistry, topic: string, subName: string | undefined): string {
+  const name = registry.resolve(topic);
+  const spec = name ? registry.get(name) : undefined;
+  if (!spec) return ctx.t('core.error.unknown', { word: topic });
+  const entry = registry.entries.find((e) => e.command === spec && e.sub?.name === subName?.toLowerCase()) ?? registry.entries.find((e) => e.command === spec)!;
+  return `${ctx.t(entry.summaryKey)}\n${ctx.t('core.help.usageLabel')}${ctx.t(entry.usageKey)}`;
+}
+
+/** Renders the list of commands and sub-commands this member may run here, or one command's usage. */
+function helpText(ctx: Context, registry: CommandRegistry, topic: string | undefined, sub: string | undefined): string {
+  if (topic) return helpTopic(ctx, registry, topic, sub);
   const lines = [ctx.t('core.help.header', { role: ctx.t(`core.role.${ctx.member.role}`) })];
-  for (const spec of registry.commands) {
-    if (!spec.roles.includes(ctx.member.role)) continue;
+  for (const entry of registry.entries) {
+    if (!hasRole(ctx.member, entry.minRole)) continue;
+    const spec = entry.command;
     const alias = spec.aliases[0];
     const form = alias ? ctx.t('core.help.commandLabel', { alias, name: spec.name }) : `/${spec.name}`;
-    lines.push(ctx.t('core.help.line', { command: form, summary: ctx.t(spec.summaryKey) }));
+    const command = entry.sub ? `/${entry.path}` : form;
+    lines.push(ctx.t('core.help.line', { command, summary: ctx.t(entry.summaryKey) }));
   }
   lines.push(ctx.t('core.help.footer'));
   return lines.join('\n');
+}
+
+/** Members named `name` in the units the speaker manages (admins: everyone). */
+/**
+ * Members by name: those in units the speaker manages when there are any, else everyone of that
+ * name (so a secretary hears "not in your unit" rather than "not found").
+ */
+async function findManagedMembers(ctx: Context, name: string) {
+  const units = await unitTree(ctx.db);
+  const found = await findMembersByName(ctx.db, name, null);
+  const managed = found.filter((m) => managesUnit(ctx.member, m.unitId, units));
+  return managed.length > 0 ? managed : found;
+}
+
+/** /setrole: changes the role of a member of a unit the speaker manages (never an admin's). */
+async function setroleHandler(ctx: Context, { role, target }: { role: Exclude<Role, 'admin'>; target: string }): Promise<void> {
+    const content = ctx.incoming.content;
+    const replyTo = content.type === 'text' ? content.replyTo : undefined;
+    let person;
+    if (!target && replyTo) {
+      person = await memberByIdentity(ctx.db, replyTo.platform, replyTo.userId);
+    } else if (target) {
+      const found = await findManagedMembers(ctx, target);
+      if (found.length > 1) throw new UserError('core.setrole.ambiguous', { name: target });
+      person = found[0];
+    }
+    if (!person) throw new UserError('core.setrole.notFound', { name: target || '?' });
+    if (hasRole(person, 'admin')) throw new UserError('core.setrole.isAdmin', { name: person.name });
+    if (!(await managesUnitIn(ctx.db, ctx.member, person.unitId))) throw new UserError('core.setrole.otherUnit', { name: person.name });
+    const updated = await setMemberRole(ctx.db, person.id, role);
+    await ctx.audit('setrole', `member ${person.id} ${person.role} -> ${role}`);
+    ctx.reply(ctx.t('core.setrole.done', { name: updated.name, role: ctx.t(`core.role.${role}`) }));
 }
 
 /** Builds the core feature; `registry` is read lazily because /help lists every feature's commands. */
@@ -82,16 +119,16 @@ export function coreFeature(registry: () => CommandRegistry): Feature {
       command({
         name: 'help',
         aliases: ['帮助'],
-        roles: ALL,
+        minRole: 'masses',
         summaryKey: 'core.help.summary',
         usageKey: 'core.help.usage',
         args: helpArgs,
-        handler: async (ctx, { topic }) => ctx.reply(helpText(ctx, registry(), topic)),
+        handler: async (ctx, { topic, sub }) => ctx.reply(helpText(ctx, registry(), topic, sub)),
       }),
       command({
         name: 'whoami',
         aliases: ['我', '我是谁'],
-        roles: ALL,
+        minRole: 'masses',
         summaryKey: 'core.whoami.summary',
         usageKey: 'core.whoami.usage',
         args: noArgs,
@@ -111,39 +148,16 @@ export function coreFeature(registry: () => CommandRegistry): Feature {
       command({
         name: 'setrole',
         aliases: ['设角色'],
-        roles: ['admin', 'secretary'],
+        minRole: 'secretary',
         summaryKey: 'core.setrole.summary',
         usageKey: 'core.setrole.usage',
         args: setroleArgs,
-        handler: async (ctx, { role, target }) => {
-          const content = ctx.incoming.content;
-          const replyTo = content.type === 'text' ? content.replyTo : undefined;
-          const isAdmin = ctx.member.role === 'admin';
-          let person;
-          if (!target && replyTo) {
-            person = await memberByIdentity(ctx.db, replyTo.platform, replyTo.userId);
-          } else if (target) {
-            // Looked up everywhere, so a secretary hears "not in your unit" rather than "not found".
-            const found = await findMembersByName(ctx.db, target, null);
-            const own = isAdmin ? found : found.filter((m) => m.unitId !== null && m.unitId === ctx.member.unitId);
-            const candidates = own.length > 0 ? own : found;
-            if (candidates.length > 1) throw new UserError('core.setrole.ambiguous', { name: target });
-            person = candidates[0];
-          }
-          if (!person) throw new UserError('core.setrole.notFound', { name: target || '?' });
-          if (person.role === 'admin') throw new UserError('core.setrole.isAdmin', { name: person.name });
-          if (!isAdmin && (person.unitId !== ctx.member.unitId || ctx.member.unitId === null)) {
-            throw new UserError('core.setrole.otherUnit', { name: person.name });
-          }
-          const updated = await setMemberRole(ctx.db, person.id, role);
-          await ctx.audit('setrole', `member ${person.id} ${person.role} -> ${role}`);
-          ctx.reply(ctx.t('core.setrole.done', { name: updated.name, role: ctx.t(`core.role.${role}`) }));
-        },
+        handler: setroleHandler,
       }),
       command({
         name: 'bindchat',
         aliases: ['绑定群'],
-        roles: ['admin'],
+        minRole: 'admin',
         summaryKey: 'core.bindchat.summary',
         usageKey: 'core.bindchat.usage',
         args: bindchatArgs,

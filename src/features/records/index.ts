@@ -10,7 +10,6 @@
  * /report gains a section with the ledger's completeness (held with minutes ÷ required so far).
  */
 import { command, type Feature } from '../../bot/feature.ts';
-import type { Role } from '../../bot/types.ts';
 import type { FeatureServices } from '../index.ts';
 import { loadMeetingKinds } from '../meetings/kinds.ts';
 import { currentYear, unitLedger } from './ledger.ts';
@@ -21,8 +20,6 @@ import { runRecordReminders } from './reminders.ts';
 /** The daily job of the secretaries' reminders (09:00 in the org time zone). */
 export const REMINDER_JOB = 'records:reminders';
 
-const MEMBERS: Role[] = ['admin', 'secretary', 'member'];
-
 /** Builds the records feature; reads and checks the meeting kinds once. */
 export function recordsFeature(services: Pick<FeatureServices, 'config' | 'promptsDir'>): Feature {
   const kinds = loadMeetingKinds(services.promptsDir, services.config.BOT_LOCALE);
@@ -32,7 +29,7 @@ export function recordsFeature(services: Pick<FeatureServices, 'config' | 'promp
       command({
         name: 'minutes',
         aliases: ['纪要', '会议记录'],
-        roles: MEMBERS,
+        minRole: 'member',
         summaryKey: 'records.minutes.summary',
         usageKey: 'records.minutes.usage',
         args: minutesArgs,
@@ -41,7 +38,7 @@ export function recordsFeature(services: Pick<FeatureServices, 'config' | 'promp
       command({
         name: 'ledger',
         aliases: ['台账'],
-        roles: MEMBERS,
+        minRole: 'member',
         summaryKey: 'records.ledger.summary',
         usageKey: 'records.ledger.usage',
         args: ledgerArgs,

@@ -10,6 +10,7 @@
 import { z } from 'zod';
 import { argInput, idToken } from '../../bot/args.ts';
 import { UserError, type Context, type MemberInfo } from '../../bot/feature.ts';
+import { seesUnitIn } from '../../bot/policy.ts';
 import { findMembersByName, getMember, membersByIds, membersOfUnit } from '../../bot/roster.ts';
 import { localDateKey, parseLocalDate } from '../../bot/time.ts';
 import { lastStart, startOnDate } from '../meetings/calendar.ts';
@@ -148,7 +149,7 @@ export async function minutesHandler(ctx: Context, args: MinutesArgs): Promise<v
   const m = await getMeeting(ctx.db, args.id);
   if (!m) throw new UserError('meetings.error.notFound', { id: args.id });
   if (args.fields === null) return showMinutes(ctx, m, args.date);
-  requireManager(ctx, m.unitId);
+  await requireManager(ctx, m.unitId);
   const startsAt = await occurrence(ctx, m, args.date);
   const host = await person(ctx, args.fields.host, m.unitId);
   const recorder = await person(ctx, args.fields.recorder, m.unitId);
@@ -183,7 +184,7 @@ export async function minutesText(ctx: Context, m: MeetingInfo, r: MinutesRecord
 }
 
 async function showMinutes(ctx: Context, m: MeetingInfo, date: string | null): Promise<void> {
-  if (ctx.member.role !== 'admin' && ctx.member.unitId !== m.unitId) throw new UserError('records.minutes.otherUnit');
+  if (!(await seesUnitIn(ctx.db, ctx.member, m.unitId))) throw new UserError('records.minutes.otherUnit');
   const startsAt = await occurrence(ctx, m, date);
   const r = await currentMinutes(ctx.db, m.id, startsAt);
   if (!r) throw new UserError('records.minutes.none', { id: m.id, title: m.title, time: when(envOf(ctx), startsAt) });

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { argInput } from '../../bot/args.ts';
 import { UserError, type Context } from '../../bot/feature.ts';
 import type { OutgoingMessage } from '../../bot/types.ts';
+import { seesUnitIn } from '../../bot/policy.ts';
 import { listUnits, membersByIds, unitName } from '../../bot/roster.ts';
 import { formatStamp } from '../../bot/time.ts';
 import { requireUnit } from '../meetings/manage.ts';
@@ -109,7 +110,7 @@ export async function ledgerHandler(ctx: Context, args: LedgerArgs, kinds: reado
     ctx.reply(ctx.t('records.ledger.frequencySet', { kind: kind.name, frequency: ctx.t(`records.frequency.${args.frequency}`) }));
     return;
   }
-  if (ctx.member.role !== 'admin' && ctx.member.unitId !== unitId) throw new UserError('records.minutes.otherUnit');
+  if (!(await seesUnitIn(ctx.db, ctx.member, unitId))) throw new UserError('records.minutes.otherUnit');
   const year = args.year ?? currentYear(ctx.now(), ctx.timeZone);
   const unit = (await unitName(ctx.db, unitId)) ?? '';
   const ledger = await unitLedger(ctx.db, unitId, year, kinds, ctx.timeZone, ctx.now());
