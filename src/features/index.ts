@@ -18,6 +18,7 @@ import { localParts } from '../bot/time.ts';
 import { pollsFeature } from './polls/index.ts';
 import { scheduleTask } from '../scheduler/tasks.ts';
 import { tasksFeature } from './tasks/index.ts';
+import { recordsFeature } from './records/index.ts';
 
 /** What feature factories may use at construction time. */
 export interface FeatureServices {
@@ -52,6 +53,7 @@ export function createFeatures(services: FeatureServices): Feature[] {
     quizzesFeature(services),
     polls,
     meetingsFeature(services),
+    recordsFeature(services),
     suggestionsFeature(),
     tasksFeature({ staleDays: services.config.TASK_STALE_DAYS }),
     reportFeature(services.registry),

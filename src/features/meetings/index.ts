@@ -25,6 +25,7 @@ import { listHandler, meetingArgs, meetingHandler } from './manage.ts';
 import { countsText } from './render.ts';
 import { bareAnswer, leaveArgs, rsvpArgs, rsvpHandler } from './rsvp.ts';
 import { loadDefaultSchedules } from './schedules.ts';
+import { loadMeetingKinds } from './kinds.ts';
 import { attendanceRate, memberAttendance } from './store.ts';
 
 export { attendanceRate, memberAttendance } from './store.ts';
@@ -32,6 +33,7 @@ export { attendanceRate, memberAttendance } from './store.ts';
 /** Builds the meetings feature; reads and checks the default schedules once. */
 export function meetingsFeature(services: Pick<FeatureServices, 'config' | 'promptsDir'>): Feature {
   const defaults = loadDefaultSchedules(services.promptsDir, services.config.BOT_LOCALE, services.config.BOT_TIMEZONE);
+  const kinds = loadMeetingKinds(services.promptsDir, services.config.BOT_LOCALE);
   return {
     name: 'meetings',
     commands: [
@@ -42,7 +44,7 @@ export function meetingsFeature(services: Pick<FeatureServices, 'config' | 'prom
         summaryKey: 'meetings.meeting.summary',
         usageKey: 'meetings.meeting.usage',
         args: meetingArgs,
-        handler: (ctx, args) => meetingHandler(ctx, args, defaults),
+        handler: (ctx, args) => meetingHandler(ctx, args, defaults, kinds),
         subcommands: [{ name: 'default', minRole: 'admin', summaryKey: 'meetings.sub.default.summary', usageKey: 'meetings.sub.default.usage', refusalKey: 'meetings.default.adminOnly' }],
         subcommandOf: (args) => (args.action === 'default' ? 'default' : undefined),
       }),
@@ -91,7 +93,7 @@ export function meetingsFeature(services: Pick<FeatureServices, 'config' | 'prom
       return [ctx.t('meetings.profile', { year, figures: countsText(ctx.t, c) })];
     },
     reportSections: attendanceSection,
-    jobs: (scheduler) => scheduler.dynamic('meetings', meetingJobs),
+    jobs: (scheduler) => scheduler.dynamic('meetings', (db) => meetingJobs(db, kinds)),
   };
 }
 

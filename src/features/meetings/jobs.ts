@@ -12,17 +12,31 @@ import { countOpenSuggestions } from '../suggestions/store.ts';
 import { mondayAgenda } from '../tasks/agenda.ts';
 import { localDateKey } from '../../bot/time.ts';
 import { noticeText } from './render.ts';
-import { activeMeetings, getMeeting, isSkipped, rsvpCounts, unitChats } from './store.ts';
+import { activeMeetings, getMeeting, isSkipped, rsvpCounts, unitChats, type MeetingInfo } from './store.ts';
+import { dayKind } from './holidays.ts';
+import type { HolidayRule, MeetingKind } from './kinds.ts';
+
+/** The meeting's own `--holiday` rule, else its kind's default, else keep. */
+export function holidayRule(m: Pick<MeetingInfo, 'holiday' | 'kind'>, kinds: readonly MeetingKind[]): HolidayRule {
+  if (m.holiday === 'keep' || m.holiday === 'skip' || m.holiday === 'move') return m.holiday;
+  return kinds.find((k) => k.key === m.kind)?.holiday ?? 'keep';
+}
+
+/** True when this occurrence falls on a statutory holiday and its rule says skip. */
+export function skippedForHoliday(m: Pick<MeetingInfo, 'holiday' | 'kind'>, kinds: readonly MeetingKind[], startsAt: Date, timeZone: string): boolean {
+  return holidayRule(m, kinds) === 'skip' && dayKind(localDateKey(startsAt, timeZone)) === 'holiday';
+}
 
 /** The default schedule whose notices carry the Monday agenda (prompts/schedules.yaml). */
 const AGENDA_TEMPLATE = 'cadres';
 
 /** Posts the notice or the reminder of meeting `meetingId` for the occurrence this fire belongs to. */
-export async function runMeetingNotice(job: JobContext, meetingId: number, kind: 'notice' | 'reminder', leadMinutes: number): Promise<void> {
+export async function runMeetingNotice(job: JobContext, meetingId: number, kind: 'notice' | 'reminder', leadMinutes: number, kinds: readonly MeetingKind[] = []): Promise<void> {
   const startsAt = new Date(job.scheduledAt.getTime() + leadMinutes * 60_000);
   const m = await getMeeting(job.db, meetingId);
   if (!m || m.status !== 'active') return;
   if (await isSkipped(job.db, m.id, startsAt)) return;
+  if (skippedForHoliday(m, kinds, startsAt, job.timeZone)) return;
   if (kind === 'reminder' && job.now().getTime() >= startsAt.getTime()) return;
   const rsvp = await rsvpCounts(job.db, m.id, startsAt);
   const open = m.withSuggestions ? await countOpenSuggestions(job.db, m.unitId) : null;
@@ -47,7 +61,7 @@ function carriesAgenda(m: { template: string | null; remindMinutes: number }, ki
 }
 
 /** The scheduler's dynamic source `meetings`: two jobs per active meeting (one when it has no reminder). */
-export async function meetingJobs(db: Tx): Promise<DynamicJob[]> {
+export async function meetingJobs(db: Tx, kinds: readonly MeetingKind[] = []): Promise<DynamicJob[]> {
   const out: DynamicJob[] = [];
   for (const m of await activeMeetings(db)) {
     out.push({
@@ -56,7 +70,7 @@ export async function meetingJobs(db: Tx): Promise<DynamicJob[]> {
       expression: m.cron,
       leadMinutes: 0,
       since: m.createdAt,
-      run: (job) => runMeetingNotice(job, m.id, 'notice', 0),
+      run: (job) => runMeetingNotice(job, m.id, 'notice', 0, kinds),
     });
     if (m.remindMinutes > 0) {
       out.push({
@@ -65,7 +79,7 @@ export async function meetingJobs(db: Tx): Promise<DynamicJob[]> {
         expression: m.cron,
         leadMinutes: m.remindMinutes,
         since: m.createdAt,
-        run: (job) => runMeetingNotice(job, m.id, 'reminder', m.remindMinutes),
+        run: (job) => runMeetingNotice(job, m.id, 'reminder', m.remindMinutes, kinds),
       });
     }
   }

@@ -14,6 +14,7 @@ import { localDateKey, parseLocalDate } from '../../bot/time.ts';
 import { startOnDate, upcomingStarts } from './calendar.ts';
 import { cronErrorText, leadText, when, type RenderEnv } from './render.ts';
 import { findDefaultSchedule, type DefaultSchedule } from './schedules.ts';
+import { findKind, type HolidayRule, type MeetingKind } from './kinds.ts';
 import {
   activeMeetings,
   cancelMeeting,
@@ -41,7 +42,16 @@ const DEFAULT_WORDS = new Set(['default', '默认', '启用']);
 
 /** The parsed arguments of /meeting. */
 export type MeetingArgs =
-  | { readonly action: 'create'; readonly title: string; readonly cron: string; readonly place: string; readonly lead: number }
+  | {
+      readonly action: 'create';
+      readonly title: string;
+      readonly cron: string;
+      readonly place: string;
+      readonly lead: number;
+      /** `--kind` as typed, resolved by the handler. */
+      readonly kind: string | null;
+      readonly holiday: HolidayRule | null;
+    }
   | { readonly action: 'cancel'; readonly id: number; readonly date: string | null }
   | { readonly action: 'default'; readonly name: string | null };
 
@@ -56,6 +66,27 @@ export function parseLead(text: string): number | undefined {
   return n * factor;
 }
 
+const HOLIDAY_WORDS: Readonly<Record<string, HolidayRule>> = {
+  keep: 'keep', 照开: 'keep', 照常: 'keep',
+  skip: 'skip', 不开: 'skip', 跳过: 'skip',
+  move: 'move', 'next-workday': 'move', 顺延: 'move', 延后: 'move',
+};
+
+/** Takes `--kind X` and `--holiday Y` out of /meeting's text; null when a flag is malformed. */
+export function takeFlags(text: string): { rest: string; kind: string | null; holiday: HolidayRule | null } | null {
+  let kind: string | null = null;
+  let holiday: HolidayRule | null = null;
+  let bad = false;
+  const rest = text.replace(/(?:^|\s)(?:--|—|－－)(\S+)(?:\s+([^\s|]+))?/g, (_m, flag: string, value: string | undefined) => {
+    const f = flag.toLowerCase();
+    if ((f === 'kind' || f === '类型') && value && [...value].length <= 20) kind = value;
+    else if ((f === 'holiday' || f === '节假日') && value && HOLIDAY_WORDS[value.toLowerCase()]) holiday = HOLIDAY_WORDS[value.toLowerCase()]!;
+    else bad = true;
+    return ' ';
+  });
+  return bad ? null : { rest: rest.trim(), kind, holiday };
+}
+
 /** Zod schema of /meeting's arguments. */
 export const meetingArgs = argInput.transform((a, ctx): MeetingArgs => {
   const fail = (message: string) => {
@@ -63,7 +94,9 @@ export const meetingArgs = argInput.transform((a, ctx): MeetingArgs => {
     return z.NEVER;
   };
   if (a.text.includes('|')) {
-    const parts = pipeParts(a.text);
+    const flags = takeFlags(a.text);
+    if (!flags) return fail('--kind NAME --holiday keep|skip|move');
+    const parts = pipeParts(flags.rest);
     if (parts.length < 3 || parts.length > 4) return fail('title | cron | place [| lead]');
     const [title, cron, place, leadRaw] = parts as [string, string, string, string | undefined];
     if (!title || [...title].length > MAX_TITLE) return fail('title');
@@ -75,7 +108,7 @@ export const meetingArgs = argInput.transform((a, ctx): MeetingArgs => {
       if (n === undefined || n < 0 || n > MAX_LEAD_MINUTES) return fail('lead');
       lead = n;
     }
-    return { action: 'create', title, cron, place, lead };
+    return { action: 'create', title, cron, place, lead, kind: flags.kind, holiday: flags.holiday };
   }
   const [first, ...rest] = a.tokens;
   const word = (first ?? '').toLowerCase();
@@ -148,10 +181,12 @@ async function announce(ctx: Context, unitId: number, text: string): Promise<voi
 }
 
 /** /meeting: add, cancel or enable a default. */
-export async function meetingHandler(ctx: Context, args: MeetingArgs, defaults: readonly DefaultSchedule[]): Promise<void> {
+export async function meetingHandler(ctx: Context, args: MeetingArgs, defaults: readonly DefaultSchedule[], kinds: readonly MeetingKind[]): Promise<void> {
   if (args.action === 'create') {
     const unitId = requireUnit(ctx);
     await requireManager(ctx, unitId);
+    const kind = args.kind === null ? null : findKind(kinds, args.kind);
+    if (kind === undefined) throw new UserError('meetings.meeting.unknownKind', { kind: args.kind ?? '', kinds: kinds.map((k) => k.name).join('、') });
     const cron = validMeetingCron(ctx, args.cron);
     const same = (await activeMeetings(ctx.db, unitId)).find((m) => m.title === args.title && m.cron === cron);
     if (same) throw new UserError('meetings.meeting.duplicate', { id: same.id, title: same.title });
@@ -161,6 +196,8 @@ export async function meetingHandler(ctx: Context, args: MeetingArgs, defaults: 
       cron,
       place: args.place,
       remindMinutes: args.lead,
+      kind: kind?.key ?? null,
+      holiday: args.holiday,
       createdById: ctx.member.id,
       now: ctx.now(),
     });
@@ -169,13 +206,13 @@ export async function meetingHandler(ctx: Context, args: MeetingArgs, defaults: 
     return;
   }
   if (args.action === 'default') {
-    await defaultHandler(ctx, args.name, defaults);
+    await defaultHandler(ctx, args.name, defaults, kinds);
     return;
   }
   await cancelHandler(ctx, args.id, args.date);
 }
 
-async function defaultHandler(ctx: Context, name: string | null, defaults: readonly DefaultSchedule[]): Promise<void> {
+async function defaultHandler(ctx: Context, name: string | null, defaults: readonly DefaultSchedule[], kinds: readonly MeetingKind[]): Promise<void> {
   const unitId = requireUnit(ctx);
   if (name === null) {
     const lines = [ctx.t('meetings.default.header')];
@@ -205,6 +242,7 @@ async function defaultHandler(ctx: Context, name: string | null, defaults: reado
     remindMinutes: d.remindMinutes,
     template: d.key,
     withSuggestions: d.withSuggestions,
+    kind: kinds.find((k) => k.key === d.key)?.key ?? null,
     createdById: ctx.member.id,
     now: ctx.now(),
   });

@@ -18,6 +18,10 @@ export interface MeetingInfo {
   readonly remindMinutes: number;
   readonly template: string | null;
   readonly withSuggestions: boolean;
+  /** Key of prompts/meeting-kinds.yaml, or null. */
+  readonly kind: string | null;
+  /** keep | skip | move, or null for the kind's default. */
+  readonly holiday: string | null;
   readonly status: 'active' | 'cancelled';
   readonly createdAt: Date;
 }
@@ -42,6 +46,8 @@ interface MeetingRow {
   remindMinutes: number;
   template: string | null;
   withSuggestions: boolean;
+  kind: string | null;
+  holiday: string | null;
   status: string;
   createdAt: Date;
 }
@@ -56,6 +62,8 @@ function toInfo(r: MeetingRow): MeetingInfo {
     remindMinutes: r.remindMinutes,
     template: r.template,
     withSuggestions: r.withSuggestions,
+    kind: r.kind,
+    holiday: r.holiday,
     status: r.status === 'active' ? 'active' : 'cancelled',
     createdAt: r.createdAt,
   };
@@ -72,6 +80,8 @@ export async function createMeeting(
     remindMinutes: number;
     template?: string | null;
     withSuggestions?: boolean;
+    kind?: string | null;
+    holiday?: string | null;
     createdById: number;
     now: Date;
   },
@@ -85,6 +95,8 @@ export async function createMeeting(
       remindMinutes: m.remindMinutes,
       template: m.template ?? null,
       withSuggestions: m.withSuggestions ?? false,
+      kind: m.kind ?? null,
+      holiday: m.holiday ?? null,
       status: 'active',
       createdById: m.createdById,
       createdAt: m.now,

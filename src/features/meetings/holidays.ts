@@ -1,0 +1,34 @@
+/**
+ * China's statutory holidays and 调休 from the maintained `chinese-days` package (1.5.7): whether a
+ * local date is a statutory holiday, a working day (a 调休 working Saturday counts as one) or a plain
+ * weekend, and the next working day. A year the package does not know (the State Council publishes
+ * the next year's schedule in November; a new package release carries it) is `unknown`, never
+ * guessed: `npm update chinese-days` after the release brings it.
+ */
+import chineseDays from 'chinese-days';
+import type { IsoDate } from '../../bot/time.ts';
+
+/** What a local date is for meetings. */
+export type DayKind = 'holiday' | 'workday' | 'weekend' | 'unknown';
+
+/** A statutory day's detail carries `English,中文,天数`; plain days carry only the weekday name. */
+function named(date: IsoDate): boolean {
+  return chineseDays.getDayDetail(date).name.includes(',');
+}
+
+/** True when the package has the year's official schedule (National Day, 1 October, is always named). */
+export function yearKnown(year: number): boolean {
+  return named(`${year}-10-01`);
+}
+
+/** The kind of local date `date` (`YYYY-MM-DD`). */
+export function dayKind(date: IsoDate): DayKind {
+  if (!yearKnown(Number(date.slice(0, 4)))) return 'unknown';
+  if (chineseDays.isWorkday(date)) return 'workday';
+  return named(date) ? 'holiday' : 'weekend';
+}
+
+/** The first working day after `date` (a 调休 Saturday included). */
+export function nextWorkday(date: IsoDate): IsoDate {
+  return chineseDays.findWorkday(1, date);
+}

@@ -1,0 +1,59 @@
+/**
+ * The printable 台账 page: a PNG in the layout of a paper ledger (类型、时间、地点、主持人、记录人、
+ * 应到、实到、缺席及原因、议题、决议), one row per meeting, rendered without a browser by the same
+ * machinery as the poll charts (`@resvg/resvg-js` with the bundled CJK font of polls/chart.ts).
+ */
+import { CHART_FONT_FAMILY, chartFontPath } from '../polls/chart.ts';
+
+/** Column headings and widths (pixels) of the page, in paper order. */
+export const PAGE_COLUMNS: readonly (readonly [string, number])[] = [
+  ['类型', 110], ['时间', 150], ['地点', 110], ['主持人', 80], ['记录人', 80], ['应到', 50], ['实到', 50], ['缺席及原因', 170], ['议题', 220], ['决议', 220],
+];
+
+const ROW = 34;
+const TOP = 80;
+const MARGIN = 20;
+const MAX_ROWS = 120;
+
+function xml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
+}
+
+/** A cell's text on one line, cut to fit its width (about 14 px per Chinese character). */
+function fit(text: string, width: number): string {
+  // eslint-disable-next-line no-control-regex
+  const chars = [...text.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\p{Extended_Pictographic}|\u200D|\uFE0F/gu, '').trim()];
+  const max = Math.max(2, Math.floor((width - 8) / 14));
+  return chars.length <= max ? chars.join('') : `${chars.slice(0, max - 1).join('')}…`;
+}
+
+/** The page as SVG: a title, the heading row and up to 120 rows. */
+export function pageSvg(title: string, rows: readonly (readonly string[])[]): string {
+  const width = MARGIN * 2 + PAGE_COLUMNS.reduce((n, [, w]) => n + w, 0);
+  const shown = rows.slice(0, MAX_ROWS);
+  const height = TOP + ROW * (shown.length + 1) + MARGIN;
+  const out = [`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="${CHART_FONT_FAMILY}">`];
+  out.push(`<text x="${width / 2}" y="48" font-size="26" text-anchor="middle">${xml(fit(title, width))}</text>`);
+  [PAGE_COLUMNS.map(([h]) => h), ...shown].forEach((cells, r) => {
+    let x = MARGIN;
+    const y = TOP + r * ROW;
+    PAGE_COLUMNS.forEach(([, w], c) => {
+      out.push(`<rect x="${x}" y="${y}" width="${w}" height="${ROW}" fill="${r === 0 ? '#f2f2f2' : 'none'}" stroke="#333" stroke-width="1"/>`);
+      out.push(`<text x="${x + 4}" y="${y + 23}" font-size="14">${xml(fit(cells[c] ?? '', w))}</text>`);
+      x += w;
+    });
+  });
+  out.push('</svg>');
+  return out.join('\n');
+}
+
+/** Renders the page as PNG bytes (resvg's worker, the bundled font only). */
+export async function renderPagePng(title: string, rows: readonly (readonly string[])[]): Promise<Buffer> {
+  const { renderAsync } = await import('@resvg/resvg-js');
+  const image = await renderAsync(pageSvg(title, rows), {
+    font: { loadSystemFonts: false, fontFiles: [chartFontPath()], defaultFontFamily: CHART_FONT_FAMILY },
+    background: '#ffffff',
+    logLevel: 'off',
+  });
+  return image.asPng();
+}

@@ -1,0 +1,110 @@
+/**
+ * The records slice's database functions: the only code touching `MeetingMinutes`. A correction
+ * writes a new version and marks the earlier one superseded, so every version stays (audit).
+ */
+import { z } from 'zod';
+import type { Tx } from '../../bot/feature.ts';
+
+/** A photo or file sent with the minutes, kept as the adapter's reference (not downloaded). */
+export interface MinutesAttachment {
+  readonly kind: 'photo' | 'file';
+  readonly platform: string;
+  readonly ref: string;
+  readonly name: string | null;
+}
+
+const attachmentList = z.array(z.object({ kind: z.enum(['photo', 'file']), platform: z.string(), ref: z.string(), name: z.string().nullable() }));
+
+/** One version of the minutes of one occurrence. */
+export interface MinutesRecord {
+  readonly id: number;
+  readonly meetingId: number;
+  readonly unitId: number;
+  readonly startsAt: Date;
+  readonly version: number;
+  readonly topics: string;
+  readonly decisions: string;
+  readonly hostId: number;
+  readonly recorderId: number;
+  readonly expected: number;
+  readonly present: number;
+  readonly absences: string;
+  readonly attachments: readonly MinutesAttachment[];
+  readonly late: boolean;
+  readonly enteredAt: Date;
+  readonly supersededAt: Date | null;
+}
+
+type Row = Omit<MinutesRecord, 'attachments'> & { attachments: string };
+
+function toRecord(r: Row): MinutesRecord {
+  let attachments: MinutesAttachment[];
+  try {
+    attachments = attachmentList.catch([]).parse(JSON.parse(r.attachments));
+  } catch {
+    attachments = [];
+  }
+  return { ...r, attachments };
+}
+
+/** The minutes to write: everything but the version, which `saveMinutes` assigns. */
+export type NewMinutes = Omit<MinutesRecord, 'id' | 'version' | 'supersededAt' | 'enteredAt'> & { readonly enteredById: number; readonly now: Date };
+
+/** Saves the minutes of an occurrence as its next version; the current one (if any) is superseded. Returns the new version. */
+export async function saveMinutes(db: Tx, m: NewMinutes): Promise<MinutesRecord> {
+  const current = await currentMinutes(db, m.meetingId, m.startsAt);
+  if (current) await db.meetingMinutes.update({ where: { id: current.id }, data: { supersededAt: m.now } });
+  const row = await db.meetingMinutes.create({
+    data: {
+      meetingId: m.meetingId,
+      unitId: m.unitId,
+      startsAt: m.startsAt,
+      version: (current?.version ?? 0) + 1,
+      topics: m.topics,
+      decisions: m.decisions,
+      hostId: m.hostId,
+      recorderId: m.recorderId,
+      expected: m.expected,
+      present: m.present,
+      absences: m.absences,
+      attachments: JSON.stringify(m.attachments),
+      late: m.late,
+      enteredById: m.enteredById,
+      enteredAt: m.now,
+    },
+  });
+  return toRecord(row);
+}
+
+const columns = {
+  id: true, meetingId: true, unitId: true, startsAt: true, version: true, topics: true, decisions: true, hostId: true,
+  recorderId: true, expected: true, present: true, absences: true, attachments: true, late: true, enteredAt: true, supersededAt: true,
+} as const;
+
+/** The current (latest) minutes of an occurrence, or null. */
+export async function currentMinutes(db: Tx, meetingId: number, startsAt: Date): Promise<MinutesRecord | null> {
+  const row = await db.meetingMinutes.findFirst({ where: { meetingId, startsAt, supersededAt: null }, orderBy: { version: 'desc' }, select: columns });
+  return row ? toRecord(row) : null;
+}
+
+/** Every version of an occurrence's minutes, oldest first. */
+export async function minutesHistory(db: Tx, meetingId: number, startsAt: Date): Promise<MinutesRecord[]> {
+  const rows = await db.meetingMinutes.findMany({ where: { meetingId, startsAt }, orderBy: { version: 'asc' }, select: columns });
+  return rows.map(toRecord);
+}
+
+/** The current minutes of a unit's occurrences that started in [`from`, `to`), by start. */
+export async function unitMinutes(db: Tx, unitId: number, from: Date, to: Date): Promise<MinutesRecord[]> {
+  const rows = await db.meetingMinutes.findMany({
+    where: { unitId, supersededAt: null, startsAt: { gte: from, lt: to } },
+    orderBy: [{ startsAt: 'asc' }, { meetingId: 'asc' }],
+    select: columns,
+  });
+  return rows.map(toRecord);
+}
+
+/** The latest minutes of meeting `meetingId` (current versions), newest first, at most `limit`. */
+export async function meetingMinutesList(db: Tx, meetingId: number, limit: number): Promise<MinutesRecord[]> {
+  const rows = await db.meetingMinutes.findMany({ where: { meetingId, supersededAt: null }, orderBy: { startsAt: 'desc' }, take: limit, select: columns });
+  return rows.map(toRecord);
+}

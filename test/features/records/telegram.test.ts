@@ -1,0 +1,90 @@
+// Minutes on Telegram: the real app around the real TelegramAdapter (telegraf over HTTP) against the
+// fake Bot API server. A meeting with a kind, the roll call, minutes sent as a photo's caption (the
+// photo kept as the adapter's file reference) and the ledger's CSV delivered as a document.
+import { pino } from 'pino';
+import { parse } from 'csv-parse/sync';
+import { afterEach, expect, it } from 'vitest';
+import { createApp, type App } from '../../../src/app.ts';
+import { loadConfig } from '../../../src/config.ts';
+import type { Clock } from '../../../src/clock.ts';
+import type { Database } from '../../../src/db/client.ts';
+import { TelegramAdapter } from '../../../src/adapters/telegram/adapter.ts';
+import { FakeTelegram, type CallRecord, type FakeUser } from '../../support/fake-telegram.ts';
+import { freshSqlite } from '../../support/db.ts';
+
+const admin: FakeUser = { id: 1001, first_name: 'Zhang', last_name: 'Wei', username: 'zhangwei' };
+const lina: FakeUser = { id: 2002, first_name: 'Lina' };
+const village = { id: -1009001, title: 'Dongbeiliu Village' };
+
+let fake: FakeTelegram | undefined;
+let app: App | undefined;
+let db: (Database & { close(): Promise<void> }) | undefined;
+
+afterEach(async () => {
+  await app?.stop();
+  await fake?.stop();
+  await db?.close();
+  app = undefined;
+  fake = undefined;
+  db = undefined;
+});
+
+const texts = (calls: readonly CallRecord[]): string[] => calls.map((c) => String(c.payload.text ?? ''));
+
+it('minutes with a photo over Telegram keep the file reference; the ledger CSV arrives as a document', async () => {
+  db = await freshSqlite();
+  // Real time flowing, shifted to Monday 2 March 2026 20:30 in Shanghai (the meeting began at 20:00).
+  const t0 = Date.now();
+  const clock: Clock = { now: () => new Date(Date.parse('2026-03-02T12:30:00Z') + Date.now() - t0) };
+  const f = new FakeTelegram({ clock: () => clock.now().getTime() });
+  fake = f;
+  await f.start();
+  const config = loadConfig({ DATABASE_URL: db.url, BOT_ADMINS: `telegram:${admin.id}`, TELEGRAM_BOT_TOKEN: f.token, TELEGRAM_API_ROOT: f.apiRoot });
+  const logger = pino({ level: 'silent' });
+  const adapter = new TelegramAdapter({
+    token: f.token, apiRoot: f.apiRoot, logger, locale: 'zh-CN', clock,
+    commands: () => app!.registry.commands.map((c) => ({ name: c.name, description: app!.translate(c.summaryKey) })),
+    retryDelayMs: { initial: 5, max: 20 },
+  });
+  app = createApp({ config, database: db, adapters: [adapter], logger, clock, outbox: { idleMs: 20, rateTimeScale: 50 } });
+  await app.start();
+  expect(f.commands.map((c) => c.command)).toEqual(expect.arrayContaining(['minutes', 'ledger']));
+
+  const say = async (from: FakeUser, text: string, photoFileId?: string): Promise<string> => {
+    const before = f.sent(village.id).length;
+    if (photoFileId) f.injectGroupMessage({ chat: village, from, caption: text, photoFileId });
+    else f.injectGroupMessage({ chat: village, from, text });
+    await f.waitFor(() => f.sent(village.id).length > before, `the reply to ${text}`);
+    await app!.idle('telegram');
+    return texts(f.sent(village.id).slice(before)).join('\n');
+  };
+
+  expect(await say(admin, '/bindchat 东北流村党支部')).toContain('东北流村党支部');
+  await say(lina, '/whoami');
+  expect(await say(admin, '/meeting 支委会 | 0 20 * * 1 | 村委会议室 --kind 支委会')).toContain('已添加会议 #1 支委会');
+  expect(await say(admin, '/attendance #1 到:1,2')).toContain('已记录');
+  const reply = await say(admin, '/minutes #1 议题：春耕安排\n决议：下周一开始', 'AgACAgUAAx-photo-7');
+  expect(reply).toContain('已记录 #1 支委会（3月2日 周一 20:00）的会议记录。');
+  expect(reply).toContain('附件：1 个');
+  const row = await db.db.meetingMinutes.findFirstOrThrow();
+  expect(JSON.parse(row.attachments)).toEqual([{ kind: 'photo', platform: 'telegram', ref: 'AgACAgUAAx-photo-7', name: null }]);
+  expect(row.topics).toBe('春耕安排');
+
+  const before = f.callsOf('sendDocument').length;
+  f.injectGroupMessage({ chat: village, from: admin, text: '/ledger 导出' });
+  await f.waitFor(() => f.callsOf('sendDocument').length > before, 'the ledger CSV');
+  const doc = f.callsOf('sendDocument').at(-1)!;
+  const file = doc.files[0]!;
+  expect(file.filename).toMatch(/-2026-.*\.csv$/); // the fake decodes multipart names as latin1
+  const table = parse(file.bytes.toString('utf8'), { bom: true }) as string[][];
+  const recorded = table.find((r) => r[1] === '支委会')!;
+  expect(recorded[9]).toBe('春耕安排');
+  expect(recorded[12]).toBe('photo:telegram:AgACAgUAAx-photo-7');
+  expect([...file.bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+  // The printable page follows as a photo: a PNG 1280 px wide, one 34 px row per CSV row plus the heading.
+  await f.waitFor(() => f.callsOf('sendPhoto').length > 0, 'the printable page');
+  const png = f.callsOf('sendPhoto').at(-1)!.files[0]!.bytes;
+  expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  expect(png.readUInt32BE(16)).toBe(1280);
+  expect(png.readUInt32BE(20)).toBe(80 + 34 * table.length + 20);
+});
