@@ -8,6 +8,7 @@ import type { AdminRef } from '../config.ts';
 import type { ChatInfo, MemberInfo } from './feature.ts';
 import type { Actor, ChatRef, Platform, Role } from './types.ts';
 import { ROLES } from './types.ts';
+import { cleanDisplayName } from './names.ts';
 
 /** How unknown speakers are registered. */
 export interface RegistrationPolicy {
@@ -21,7 +22,8 @@ function toRole(value: string): Role {
   return (ROLES as readonly string[]).includes(value) ? (value as Role) : 'member';
 }
 
-function toMemberInfo(m: { id: number; name: string; role: string; unitId: number | null }): MemberInfo {
+/** The member view of a member row (roles outside the known set read as `member`). */
+export function toMemberInfo(m: { id: number; name: string; role: string; unitId: number | null }): MemberInfo {
   return { id: m.id, name: m.name, role: toRole(m.role), unitId: m.unitId };
 }
 
@@ -59,7 +61,8 @@ export async function resolveMember(
   policy: RegistrationPolicy,
 ): Promise<{ member: MemberInfo; registered: boolean }> {
   const listedAdmin = policy.admins.some((a) => a.platform === actor.platform && a.userId === actor.userId);
-  const displayName = actor.displayName.trim().slice(0, 64) || actor.userId.slice(0, 64);
+  const displayName = cleanDisplayName(actor.displayName) || cleanDisplayName(actor.userId) || '?';
+  const username = actor.username ? actor.username.toLowerCase().slice(0, 64) : null;
   const identity = await db.platformIdentity.findUnique({
     where: { platform_externalId: { platform: actor.platform, externalId: actor.userId } },
     include: { member: true },
@@ -68,10 +71,11 @@ export async function resolveMember(
     let m = identity.member;
     const patch: { role?: string; unitId?: number } = {};
     if (listedAdmin && m.role !== 'admin') patch.role = 'admin';
-    if (m.unitId === null && chat.unitId !== null && chat.ref.kind === 'group') patch.unitId = chat.unitId;
+    const role = patch.role ?? m.role;
+    if (m.unitId === null && (await joinsChatUnit(db, role, chat))) patch.unitId = chat.unitId!;
     if (Object.keys(patch).length) m = await db.member.update({ where: { id: m.id }, data: patch });
-    if (identity.displayName !== displayName) {
-      await db.platformIdentity.update({ where: { id: identity.id }, data: { displayName } });
+    if (identity.displayName !== displayName || identity.username !== username) {
+      await db.platformIdentity.update({ where: { id: identity.id }, data: { displayName, username } });
     }
     return { member: toMemberInfo(m), registered: false };
   }
@@ -79,14 +83,14 @@ export async function resolveMember(
     policy.firstSpeakerIsAdmin(actor.platform) &&
     (await db.platformIdentity.count({ where: { platform: actor.platform } })) === 0;
   const role: Role = listedAdmin || firstLocalUser ? 'admin' : chat.masses ? 'masses' : 'member';
-  const unitId = chat.ref.kind === 'group' ? chat.unitId : null;
+  const unitId = (await joinsChatUnit(db, role, chat)) ? chat.unitId : null;
   try {
     const created = await db.member.create({
       data: {
         name: displayName,
         role,
         unitId,
-        identities: { create: { platform: actor.platform, externalId: actor.userId, displayName } },
+        identities: { create: { platform: actor.platform, externalId: actor.userId, displayName, username } },
       },
     });
     return { member: toMemberInfo(created), registered: true };
@@ -99,6 +103,17 @@ export async function resolveMember(
     if (!again) throw err;
     return { member: toMemberInfo(again.member), registered: false };
   }
+}
+
+/**
+ * Whether a speaker without a unit joins the unit of the bound group they speak in: anyone but
+ * an admin; an admin only the township's (an admin never becomes a village's member by speaking).
+ */
+async function joinsChatUnit(db: Tx, role: string, chat: ChatInfo): Promise<boolean> {
+  if (chat.unitId === null || chat.ref.kind !== 'group') return false;
+  if (role !== 'admin') return true;
+  const unit = await db.orgUnit.findUnique({ where: { id: chat.unitId }, select: { kind: true } });
+  return unit?.kind === 'township';
 }
 
 /** A member by id, or null. */
@@ -126,23 +141,6 @@ export async function membersOfUnit(db: Tx, unitId: number, roles?: readonly Rol
 /** Members with one of these roles in any unit (e.g. every admin, to report a missed notice), by id. */
 export async function membersWithRole(db: Tx, roles: readonly Role[]): Promise<MemberInfo[]> {
   const rows = await db.member.findMany({ where: { role: { in: [...roles] } }, orderBy: { id: 'asc' } });
-  return rows.map(toMemberInfo);
-}
-
-/**
- * Finds members of a unit (or anywhere, when `unitId` is null) by name or platform display name,
- * for commands that name someone (`/setrole @李四 secretary`). Exact matches only.
- */
-export async function findMembersByName(db: Tx, name: string, unitId: number | null): Promise<MemberInfo[]> {
-  const clean = name.replace(/^@/, '').trim();
-  if (!clean) return [];
-  const rows = await db.member.findMany({
-    where: {
-      ...(unitId !== null ? { unitId } : {}),
-      OR: [{ name: clean }, { identities: { some: { displayName: clean } } }],
-    },
-    take: 5,
-  });
   return rows.map(toMemberInfo);
 }
 

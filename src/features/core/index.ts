@@ -7,7 +7,8 @@ import { argInput, noArgs } from '../../bot/args.ts';
 import { command, UserError, type Context, type Feature } from '../../bot/feature.ts';
 import type { CommandRegistry } from '../../bot/registry.ts';
 import type { Role } from '../../bot/types.ts';
-import { bindChat, findMembersByName, memberByIdentity, setMemberRole, unitName } from '../../bot/roster.ts';
+import { bindChat, setMemberRole, unitName } from '../../bot/roster.ts';
+import { personLabel, targetPerson } from '../../bot/people.ts';
 
 const ALL: Role[] = ['admin', 'secretary', 'member', 'masses'];
 
@@ -30,7 +31,7 @@ const setroleArgs = argInput.transform((a, ctx) => {
     ctx.addIssue({ code: 'custom', message: 'role must be secretary, member or masses' });
     return z.NEVER;
   }
-  const target = tokens.join(' ').replace(/^@/, '').trim();
+  const target = tokens.join(' ').trim();
   if (target.length > 64) {
     ctx.addIssue({ code: 'custom', message: 'name too long' });
     return z.NEVER;
@@ -116,25 +117,17 @@ export function coreFeature(registry: () => CommandRegistry): Feature {
         usageKey: 'core.setrole.usage',
         args: setroleArgs,
         handler: async (ctx, { role, target }) => {
-          const content = ctx.incoming.content;
-          const replyTo = content.type === 'text' ? content.replyTo : undefined;
           const isAdmin = ctx.member.role === 'admin';
-          let person;
-          if (!target && replyTo) {
-            person = await memberByIdentity(ctx.db, replyTo.platform, replyTo.userId);
-          } else if (target) {
-            const found = await findMembersByName(ctx.db, target, isAdmin ? null : ctx.member.unitId);
-            if (found.length > 1) throw new UserError('core.setrole.ambiguous', { name: target });
-            person = found[0];
-          }
-          if (!person) throw new UserError('core.setrole.notFound', { name: target || '?' });
+          const found = await targetPerson(ctx, target || undefined, isAdmin ? null : ctx.member.unitId);
+          if (!found) throw new UserError('core.setrole.notFound', { name: target || '?' });
+          const person = found.member;
           if (!isAdmin && (person.unitId !== ctx.member.unitId || ctx.member.unitId === null)) {
             throw new UserError('core.setrole.otherUnit', { name: person.name });
           }
           if (person.role === 'admin') throw new UserError('core.setrole.isAdmin', { name: person.name });
           const updated = await setMemberRole(ctx.db, person.id, role);
           await ctx.audit('setrole', `member ${person.id} ${person.role} -> ${role}`);
-          ctx.reply(ctx.t('core.setrole.done', { name: updated.name, role: ctx.t(`core.role.${role}`) }));
+          ctx.reply(ctx.t('core.setrole.done', { who: await personLabel(ctx, updated), role: ctx.t(`core.role.${role}`) }));
         },
       }),
       command({

@@ -4,7 +4,8 @@
  * reminders and the unit's reminder settings.
  */
 import { UserError, type Context } from '../../bot/feature.ts';
-import { findMembersByName, listUnits, membersByIds } from '../../bot/roster.ts';
+import { listUnits, membersByIds } from '../../bot/roster.ts';
+import { resolvePerson } from '../../bot/people.ts';
 import { localDate } from './dates.ts';
 import { isOnTrack, isOpen, outcomeOf, type PledgeView } from './model.ts';
 import type { PledgesCommand } from './parse.ts';
@@ -75,11 +76,7 @@ function requireSecretary(ctx: Context): void {
 /** Finds the one member a secretary names (`@张三`), in their own unit unless they are an admin. */
 async function namedMember(ctx: Context, name: string) {
   const admin = ctx.member.role === 'admin';
-  const found = await findMembersByName(ctx.db, name, admin ? null : ctx.member.unitId);
-  if (found.length > 1) throw new UserError('pledges.error.ambiguous', { name });
-  const m = found[0];
-  if (!m) throw new UserError('pledges.error.memberNotFound', { name });
-  return m;
+  return (await resolvePerson(ctx, name, admin ? null : ctx.member.unitId)).member;
 }
 
 /** Runs a parsed /pledges. */
