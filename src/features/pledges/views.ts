@@ -76,7 +76,12 @@ function requireSecretary(ctx: Context): void {
 /** Finds the one member a secretary names (`@张三`), in their own unit unless they are an admin. */
 async function namedMember(ctx: Context, name: string) {
   const admin = ctx.member.role === 'admin';
-  return (await resolvePerson(ctx, name, admin ? null : ctx.member.unitId)).member;
+  try {
+    return (await resolvePerson(ctx, name, admin ? null : ctx.member.unitId)).member;
+  } catch (err) {
+    if (err instanceof UserError && err.key === 'core.people.noPerson') throw new UserError('pledges.error.memberNotFound', { name });
+    throw err;
+  }
 }
 
 /** Runs a parsed /pledges. */
