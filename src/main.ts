@@ -11,6 +11,7 @@ import { createApp, defaultInstanceId, type App } from './app.ts';
 import { buildAdapters } from './adapters/build.ts';
 import { HttpServer } from './http/server.ts';
 import { systemClock } from './clock.ts';
+import { installFatalHandlers } from './fatal.ts';
 
 function readConfig(): Config {
   try {
@@ -29,7 +30,9 @@ async function main(): Promise<void> {
   // In the terminal REPL, info lines would interleave with the conversation: unless LOG_LEVEL is
   // set, the console shows only warnings and errors (on stderr).
   const logger = createLogger(config.platforms.fallbackOnly && !process.env.LOG_LEVEL ? 'warn' : config.LOG_LEVEL, undefined, config.platforms.secretValues);
-  process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled rejection'));
+  // Until the app exists a fatal error just exits; afterwards it first tries to stop cleanly.
+  const stopper: { stop?: () => Promise<void> } = {};
+  installFatalHandlers({ logger, stop: () => stopper.stop?.() ?? Promise.resolve() });
 
   await migrateDatabase(config.DATABASE_URL);
   const database = await openDatabase(config.DATABASE_URL);
@@ -59,6 +62,11 @@ async function main(): Promise<void> {
     await http.close();
     await database.close();
     process.exit(code);
+  };
+  stopper.stop = async () => {
+    stopping = true;
+    await app.stop();
+    await database.close();
   };
   process.on('SIGINT', () => void shutdown(0));
   process.on('SIGTERM', () => void shutdown(0));
