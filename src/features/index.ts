@@ -18,6 +18,7 @@ import { localParts } from '../bot/time.ts';
 import { pollsFeature } from './polls/index.ts';
 import { scheduleTask } from '../scheduler/tasks.ts';
 import { tasksFeature } from './tasks/index.ts';
+import { membersFeature } from './members/index.ts';
 
 /** What feature factories may use at construction time. */
 export interface FeatureServices {
@@ -53,6 +54,7 @@ export function createFeatures(services: FeatureServices): Feature[] {
     meetingsFeature(services),
     suggestionsFeature(),
     tasksFeature({ staleDays: services.config.TASK_STALE_DAYS }),
+    membersFeature(),
     reportFeature(services.registry),
   ];
 }
