@@ -8,7 +8,7 @@ import globals from 'globals';
 const CORE_PACKAGES = ['zod', 'yaml', 'pino', 'node-cron', 'cron-parser', 'better-sqlite3', 'pg', '@prisma/[^/]+', '@resvg/resvg-js', '@embedpdf/fonts-sc', 'csv-parse', 'csv-stringify', 'chinese-days'];
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'src/db/generated/', 'data/', 'coverage/'] },
+  { ignores: ['node_modules/', 'dist/', 'src/db/generated/', 'data/', 'coverage/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

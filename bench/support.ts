@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
-import type { Adapter, Capabilities, IncomingSink, SendResult } from '../src/bot/adapter.ts';
+import { TEXT_ONLY_CAPABILITIES, type Adapter, type Capabilities, type IncomingSink, type SendResult } from '../src/bot/adapter.ts';
 import type { ChatRef, Incoming, OutgoingMessage, Platform } from '../src/bot/types.ts';
 import { createApp, type App, type AppOptions } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
@@ -17,22 +17,9 @@ import { systemClock, type Clock } from '../src/clock.ts';
 
 /** Capabilities of the in-process platform: text only, no rate limits (we measure our own layers). */
 export const BENCH_CAPABILITIES: Capabilities = {
-  maxTextLength: 4000,
-  nativePolls: false,
-  nativeQuiz: false,
-  buttons: false,
-  images: false,
-  files: false,
+  ...TEXT_ONLY_CAPABILITIES,
   privateMessages: true,
   rateLimits: { globalPerSecond: 1_000_000, perChatIntervalMs: 0, perGroupPerMinute: 100_000_000 },
-  maxPollOptions: 10,
-  maxQuestionLength: 300,
-  maxOptionLength: 100,
-  maxExplanationLength: 200,
-  maxOpenSeconds: 600,
-  groupMessages: 'all',
-  mentions: 'text',
-  metered: false,
 };
 
 /**

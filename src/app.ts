@@ -21,6 +21,7 @@ import type { Config } from './config.ts';
 import type { Database } from './db/client.ts';
 import { systemClock, type Clock } from './clock.ts';
 import type { Logger } from './logger.ts';
+import { Intake, type EventObserver } from './ops/intake.ts';
 
 /** How to build an app. Only `config`, `database`, `adapters` and `logger` are required. */
 export interface AppOptions {
@@ -35,6 +36,8 @@ export interface AppOptions {
   readonly instanceId?: string;
   /** Outbox tuning (lease, idle period, rate-limit time scale). */
   readonly outbox?: Partial<Pick<DispatcherOptions, 'leaseMs' | 'idleMs' | 'rateTimeScale' | 'maxAttempts'>>;
+  /** Told about every event the adapters hand over (the metrics). */
+  readonly observer?: EventObserver;
   /** Replaces the feature list (tests of one feature). */
   readonly features?: (defaults: Feature[]) => Feature[];
 }
@@ -53,8 +56,12 @@ export interface App {
   readonly clock: Clock;
   /** Starts the outbox, recovers unfinished events, starts every adapter, then the scheduler (catching up first). */
   start(): Promise<void>;
-  /** Stops the scheduler and the adapters first (no new work), then the outbox. Does not close the database. */
-  stop(): Promise<void>;
+  /**
+   * Stops the scheduler and stops taking events, lets the events in flight finish, delivers what
+   * is due for at most `drainMs` (default 0), then stops the adapters and the outbox. Does not
+   * close the database.
+   */
+  stop(options?: { drainMs?: number }): Promise<void>;
   /** Feeds one event as an adapter would (tests, benchmarks). */
   handle(incoming: Incoming): Promise<ReceiveOutcome>;
   /** Resolves when the outbox has nothing due for `platform` (or any platform). */
@@ -127,6 +134,7 @@ export function createApp(options: AppOptions): App {
     },
   });
 
+  const intake = new Intake(inbox.receive, options.observer);
   let started: Adapter[] = [];
   return {
     config,
@@ -142,17 +150,20 @@ export function createApp(options: AppOptions): App {
       await outbox.start();
       const recovered = await inbox.recover();
       if (recovered) logger.info({ recovered }, 'processed events left unfinished by the last run');
+      intake.reopen();
       for (const a of adapters) {
-        await a.start(async (incoming) => {
-          await inbox.receive(incoming);
-        });
+        await a.start(intake.sink);
         started.push(a);
         logger.info({ platform: a.platform }, 'adapter started');
       }
       await scheduler.start();
     },
-    async stop() {
+    async stop({ drainMs = 0 } = {}) {
+      const settled = intake.close(); // stops taking events at once
       await scheduler.stop();
+      await settled;
+      if (drainMs > 0) await drainWithin(outbox, drainMs, logger);
+      intake.release();
       for (const a of started.reverse()) {
         try {
           await a.stop();
@@ -166,4 +177,15 @@ export function createApp(options: AppOptions): App {
     handle: (incoming) => inbox.receive(incoming),
     idle: (platform) => outbox.drain(platform),
   };
+}
+
+/** Delivers what is due for at most `ms`; logs what was left (it stays in the outbox for the next start). */
+async function drainWithin(outbox: OutboxDispatcher, ms: number, logger: Logger): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const drained = await Promise.race([
+    outbox.drain().then(() => true),
+    new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms))),
+  ]);
+  clearTimeout(timer);
+  if (!drained) logger.warn({ drainMs: ms }, 'shutdown: the outbox still had messages due; they are sent after the restart');
 }

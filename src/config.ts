@@ -56,6 +56,8 @@ const coreEnvSchema = (platforms: readonly string[]) => z
     BOT_DATA_DIR: z.string().trim().min(1).default('./data'),
     /** Inbound events older than this (replays after a reconnect) are recorded but not answered. */
     BOT_MAX_EVENT_AGE_SECONDS: positiveInt(180),
+    /** Days after which processed inbound events and sent outbox messages keep no message text. */
+    BOT_RETENTION_DAYS: positiveInt(30).refine((n) => n <= 3650, { message: 'must be 1-3650 days' }),
     /** Scheduled notices missed by at most this many minutes (downtime) are still sent, marked late; older ones are reported to the admins. */
     BOT_SCHEDULE_GRACE_MINUTES: z.coerce
       .number({ message: 'must be a whole number of minutes, e.g. 120' })
@@ -65,6 +67,17 @@ const coreEnvSchema = (platforms: readonly string[]) => z
       .default(120),
     /** The shared HTTP server's port (webhooks; it listens only when an adapter registers a route). */
     PORT: z.coerce.number().int().min(0).max(65535, { message: 'must be a port number' }).default(8080),
+    /** The address the shared HTTP server binds: loopback by default (a reverse proxy in front); 0.0.0.0 in a container. */
+    HTTP_HOST: z.string().trim().min(1).default('127.0.0.1'),
+    /** `/healthz` and `/metrics` on the shared HTTP server: on (default) or off. */
+    BOT_OPS_ENDPOINTS: z.enum(['on', 'off'], { message: 'must be on or off' }).default('on'),
+    /** On SIGTERM, how long the bot may keep delivering what is due before it exits. */
+    BOT_SHUTDOWN_SECONDS: z.coerce
+      .number({ message: 'must be a whole number of seconds, e.g. 15' })
+      .int({ message: 'must be a whole number of seconds, e.g. 15' })
+      .min(0, { message: 'must be 0-600 seconds' })
+      .max(600, { message: 'must be 0-600 seconds' })
+      .default(15),
     /** Seconds each quiz question stays open (10-600). */
     QUIZ_QUESTION_SECONDS: positiveInt(30).refine((n) => n >= 10 && n <= 600, { message: 'must be 10-600 seconds' }),
     /** Study points a member may earn per day (学习强国-style daily cap). */

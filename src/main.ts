@@ -12,6 +12,10 @@ import { buildAdapters } from './adapters/build.ts';
 import { HttpServer } from './http/server.ts';
 import { systemClock } from './clock.ts';
 import { installFatalHandlers } from './fatal.ts';
+import { BotMetrics, observeSends } from './ops/metrics.ts';
+import { HealthCheck } from './ops/health.ts';
+import { registerOpsRoutes } from './ops/routes.ts';
+import { gracefulShutdown, shutdownOnSignals } from './ops/shutdown.ts';
 
 function readConfig(): Config {
   try {
@@ -37,9 +41,10 @@ async function main(): Promise<void> {
   await migrateDatabase(config.DATABASE_URL);
   const database = await openDatabase(config.DATABASE_URL);
   const http = new HttpServer(logger);
+  const metrics = new BotMetrics(database.db, systemClock);
   // Adapters need the app (command list, translations) and the app needs the adapters: a holder breaks the cycle.
   const holder: { app?: App } = {};
-  const adapters = await buildAdapters(config, {
+  const built = await buildAdapters(config, {
     logger,
     clock: systemClock,
     locale: config.BOT_LOCALE,
@@ -52,31 +57,26 @@ async function main(): Promise<void> {
     translate: (key, vars) => holder.app!.translate(key, vars),
     idle: (platform) => holder.app!.idle(platform),
   });
-  const app = (holder.app = createApp({ config, database, adapters, logger }));
+  const adapters = built.map((a) => observeSends(a, metrics));
+  const app = (holder.app = createApp({ config, database, adapters, logger, observer: metrics }));
+  const health = new HealthCheck(database.db, adapters);
+  // The fallback (the console REPL) is a terminal session, not a service: it opens no port.
+  if (config.BOT_OPS_ENDPOINTS === 'on' && !config.platforms.fallbackOnly) registerOpsRoutes(http, health, metrics, logger);
 
-  let stopping = false;
-  const shutdown = async (code: number) => {
-    if (stopping) return;
-    stopping = true;
-    await app.stop();
-    await http.close();
-    await database.close();
-    process.exit(code);
-  };
-  stopper.stop = async () => {
-    stopping = true;
-    await app.stop();
-    await database.close();
-  };
-  process.on('SIGINT', () => void shutdown(0));
-  process.on('SIGTERM', () => void shutdown(0));
-  if (http.hasRoutes) await http.listen(config.PORT);
+  const exit = (code: number) => process.exit(code);
+  const shutdown = gracefulShutdown({ app, http, database, health, logger, drainMs: config.BOT_SHUTDOWN_SECONDS * 1000, exit });
+  shutdownOnSignals(shutdown, logger, exit);
+  stopper.stop = () => shutdown(1, 'fatal error');
+  if (http.hasRoutes) {
+    await http.listen(config.PORT, config.HTTP_HOST);
+    logger.info({ host: config.HTTP_HOST, port: http.port }, 'http server listening');
+  }
   await app.start();
   const finishing = adapters.filter((a) => a.finished);
   if (finishing.length) {
     await Promise.race(finishing.map((a) => a.finished!()));
     await app.idle();
-    await shutdown(0);
+    await shutdown(0, 'input finished');
   }
 }
 

@@ -24,6 +24,7 @@
  */
 
 import { normalizeForParsing } from './normalize.ts';
+import type { AnswerClaim } from './feature.ts';
 
 /** Lowest score of a rating poll. */
 export const SCORE_MIN = 0;
@@ -252,4 +253,33 @@ export function parseTrueFalse(text: string): boolean | undefined {
   if (FALSE_WORDS.has(word)) return false;
   const choice = parseChoice(s, 2);
   return choice === undefined ? undefined : choice === 0;
+}
+
+/** What to do with a bare answer, given every feature's claims (see `settleAnswerClaims`). */
+export type AnswerDecision =
+  | { readonly kind: 'run'; readonly run: () => Promise<void> }
+  | { readonly kind: 'ask'; readonly options: readonly { readonly label: string; readonly command: string }[]; readonly secret: boolean }
+  | { readonly kind: 'reply'; readonly text: string }
+  | { readonly kind: 'none' };
+
+/**
+ * The claim rule for a bare answer: what the person has NOT answered yet wins. One item awaiting
+ * them takes it; two or more (a quiz question and a poll in one chat) mean the bot asks which one,
+ * naming the explicit command of each, and records nothing; none awaiting but one already answered
+ * gives that item's "already answered" reply; no claim at all lets other plain-text handlers try.
+ */
+export function settleAnswerClaims(claims: readonly AnswerClaim[]): AnswerDecision {
+  const awaiting = claims.filter((c) => c.kind === 'awaiting');
+  if (awaiting.length === 1) return { kind: 'run', run: awaiting[0]!.run };
+  if (awaiting.length > 1) return { kind: 'ask', options: awaiting.map((c) => ({ label: c.label, command: c.command })), secret: awaiting.some((c) => c.secret === true) };
+  const answered = claims.find((c) => c.kind === 'answered');
+  return answered ? { kind: 'reply', text: answered.reply } : { kind: 'none' };
+}
+
+/**
+ * True when the text reads as a bare answer to something (`A`, `2`, `95分`, `对`), whatever is
+ * open: the bot then says nothing awaits an answer, rather than greeting.
+ */
+export function looksLikeAnswer(text: string): boolean {
+  return parseChoices(text, 26) !== undefined || parseScore(text) !== undefined || parseTrueFalse(text) !== undefined;
 }

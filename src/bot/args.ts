@@ -6,6 +6,30 @@
 import { z } from 'zod';
 import type { ArgInput } from './feature.ts';
 
+/**
+ * A leading id (`#3`) or step (`+1`, `+三`) glued to what follows by a separator (`#1,+1,看望` from
+ * the Chinese `#1，+1，看望`).
+ */
+const GLUED_HEAD = /^(#\d{1,9}|\+[\d零〇一二两三四五六七八九十百千万]{1,12})[,:;]+(.*)$/u;
+
+/**
+ * Splits the normalised argument text into tokens: on spaces and line breaks, and after an id or a
+ * step followed by a separator, so `/vote #1，1` and `#打卡：#1，+1，看望王奶奶` read like their
+ * spaced forms (Chinese punctuation is accepted everywhere an ASCII form is).
+ */
+export function argTokens(text: string): string[] {
+  const tokens: string[] = [];
+  for (const word of text.split(/[ \n]+/)) {
+    let rest = word;
+    for (let m = GLUED_HEAD.exec(rest); m !== null; m = GLUED_HEAD.exec(rest)) {
+      tokens.push(m[1]!);
+      rest = m[2]!;
+    }
+    if (rest !== '') tokens.push(rest);
+  }
+  return tokens;
+}
+
 /** The raw shape every argument schema starts from. */
 export const argInput = z.object({ text: z.string(), tokens: z.array(z.string()), raw: z.string() });
 

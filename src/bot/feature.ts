@@ -3,6 +3,7 @@ import type { Capabilities } from './adapter.ts';
 import type { ChatRef, Incoming, OutgoingMessage, Role } from './types.ts';
 import type { Prisma } from '../db/generated/sqlite/client.ts';
 import type { Scheduler } from '../scheduler/contract.ts';
+import type { Db } from '../db/client.ts';
 
 /**
  * A database handle a handler or a feature's store function works with: the transaction the
@@ -71,6 +72,12 @@ export interface Context {
    * and also when the handler refuses or fails. Call it before anything that may throw.
    */
   redactEvent(): void;
+  /**
+   * Work to run once this event's transaction has committed, on the whole client and in
+   * transactions of its own (staged secret ballots are written apart from the voter's
+   * transaction). Not run when the event rolls back; an error in it is logged, never shown.
+   */
+  afterCommit(work: (db: Db) => Promise<void>): void;
 }
 
 /** What `parse` receives: the command's argument text, normalised (half-width, single spaces). */
@@ -101,6 +108,11 @@ export interface CommandSpec<A = unknown> {
   /** Parses the arguments; any zod issue is a usage error. */
   readonly args: z.ZodType<A, ArgInput>;
   readonly handler: (ctx: Context, args: A) => Promise<void>;
+  /**
+   * The text of this command is a secret (a ballot, a receipt code): the inbox stores its event
+   * redacted from the first write, and a late or unfinished one is answered "please send again".
+   */
+  readonly secret?: boolean;
 }
 
 /** Declares a command with its argument type inferred from the schema. */
@@ -117,6 +129,13 @@ export interface Feature {
   readonly commands: readonly CommandSpec<unknown>[];
   /** Returns true when it handled the plain text as an answer; the router then stops. */
   readonly onPlainText?: (ctx: Context, text: string) => Promise<boolean>;
+  /**
+   * What a bare answer (`1`, `A`, `95`) could be for in this feature, WITHOUT recording anything:
+   * every open item awaiting this person's answer that the text fits, or the reply for an item they
+   * have already answered. The router weighs the claims of every feature before any runs (see
+   * `settleAnswerClaims`), so a quiz and a poll open in one chat never swallow each other's answers.
+   */
+  readonly claimAnswer?: (ctx: Context, text: string) => Promise<AnswerClaim[]>;
   /** Lines this feature adds to /whoami (e.g. points and streak), in the caller's language. */
   readonly profileLines?: (ctx: Context) => Promise<string[]>;
   /** Registers the feature's recurring jobs and one-off task runners. */
@@ -134,6 +153,23 @@ export interface Feature {
    */
   readonly exportById?: (ctx: Context, id: number) => Promise<CsvTable | null>;
 }
+
+/**
+ * A feature's claim on a bare answer: an item awaiting the person's answer (`run` records it;
+ * `command` is the explicit form that does the same, shown when the bot must ask which is meant),
+ * or an item they already answered (`reply` says so, used only when nothing else awaits them).
+ */
+export type AnswerClaim =
+  | {
+      readonly kind: 'awaiting';
+      readonly label: string;
+      readonly command: string;
+      readonly run: () => Promise<void>;
+      /** The answer is a secret ballot's content: a reply that repeats `command` is kept out of the outbox once sent. */
+      readonly secret?: boolean;
+    }
+  /** `reply` empty: the feature already answered (e.g. a private hint) and the router adds nothing. */
+  | { readonly kind: 'answered'; readonly reply: string };
 
 /** What `/report` covers: one org unit (a branch, or the township with its branches) over a period. */
 export interface ReportScope {

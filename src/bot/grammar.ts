@@ -27,6 +27,7 @@
  * - A name longer than 32 characters is never a command (the longest bot command platforms allow), so `/` + 10 kB of
  *   letters is text, not an unknown command echoing 10 kB back.
  * - A Chinese word anywhere but at the very start (after an optional mention) is never a command.
+ *   In a private chat with the bot (`options.addressed`) a leading name needs no sigil: `帮助`.
  */
 
 import { normalizeForParsing, stripInvisible } from './normalize.ts';
@@ -140,7 +141,8 @@ export function parseMessage(text: string, options: ParseOptions): ParsedMessage
     return parseSigilForm(body, sigil, text, options, addressed) ?? asText;
   }
   // Mention form with a bare name: `@先锋 打卡 +1`. Only when the mention was at the start.
-  if (mentioned && body !== '') {
+  // A mention, or a private chat with the bot: a leading Chinese name is a command (`帮助`, `打卡 +1`).
+  if (addressed && body !== '') {
     const word = readName(body);
     if (word !== undefined) {
       const name = options.resolve(word.toLowerCase());

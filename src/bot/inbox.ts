@@ -5,6 +5,7 @@ import { RefusalError, type EventMarks, type Router } from './router.ts';
 import { enqueueMessages } from '../outbox/enqueue.ts';
 import type { Db } from '../db/client.ts';
 import { isUniqueViolation } from '../db/client.ts';
+import type { Secrecy } from './secrecy.ts';
 import type { Clock } from '../clock.ts';
 import type { Logger } from '../logger.ts';
 
@@ -38,10 +39,13 @@ export class Inbox {
   /** Records and processes one event; the adapter's sink. Never throws for a handler error. */
   receive = async (incoming: Incoming): Promise<ReceiveOutcome> => {
     const { db, clock } = this.deps;
+    // Decided before the first write: a secret's text must never reach a row (secrecy.ts).
+    const secrecy = this.deps.router.secrecy(incoming);
+    const payload = secrecy === 'open' ? JSON.stringify(incoming) : redactedPayload(incoming, secrecy);
     let id: number;
     try {
       const row = await db.inboundEvent.create({
-        data: { platform: incoming.chat.platform, eventId: incoming.eventId, payload: JSON.stringify(incoming), receivedAt: clock.now() },
+        data: { platform: incoming.chat.platform, eventId: incoming.eventId, payload, receivedAt: clock.now() },
         select: { id: true },
       });
       id = row.id;
@@ -49,7 +53,7 @@ export class Inbox {
       if (isUniqueViolation(err)) return 'duplicate';
       throw err;
     }
-    return this.process(id, incoming);
+    return this.process(id, incoming, secrecy);
   };
 
   /**
@@ -63,22 +67,43 @@ export class Inbox {
       orderBy: { id: 'asc' },
       select: { id: true, payload: true },
     });
-    for (const r of rows) await this.process(r.id, reviveIncoming(r.payload));
+    for (const r of rows) {
+      const incoming = reviveIncoming(r.payload);
+      const secrecy = redactedKind(r.payload);
+      // A secret's text was never stored: its sender is asked to send it again.
+      if (secrecy) await this.dropLate(r.id, incoming, secrecy, 'redacted before a restart');
+      else await this.process(r.id, incoming, 'open');
+    }
     return rows.length;
   }
 
-  private async process(id: number, incoming: Incoming): Promise<ReceiveOutcome> {
+  /**
+   * Marks an event that cannot be answered (too old, or its text was never stored) ignored; a
+   * secret one (a vote, a private message) gets "arrived late, please send it again".
+   */
+  private async dropLate(id: number, incoming: Incoming, secrecy: Secrecy, reason: string): Promise<void> {
+    const now = this.deps.clock.now();
+    await this.deps.db.$transaction(async (tx) => {
+      const { count } = await tx.inboundEvent.updateMany({ where: { id, status: 'received' }, data: { status: 'ignored', error: reason, processedAt: now } });
+      if (count !== 1 || secrecy !== 'secret') return;
+      const text = this.deps.translate('core.error.lateSecret');
+      await enqueueMessages(tx, [{ chat: incoming.chat, message: { kind: 'text', text }, key: `evt:${id}:late` }], this.deps.capabilitiesOf, now);
+    });
+    if (secrecy === 'secret') this.deps.onEnqueued();
+  }
+
+  private async process(id: number, incoming: Incoming, secrecy: Secrecy): Promise<ReceiveOutcome> {
     const { db, clock, logger } = this.deps;
     const now = clock.now();
     const age = now.getTime() - new Date(incoming.sentAt).getTime();
     if (age > this.deps.maxEventAgeMs) {
-      await db.inboundEvent.updateMany({ where: { id, status: 'received' }, data: { status: 'ignored', error: 'stale', processedAt: now } });
+      await this.dropLate(id, incoming, secrecy, 'stale');
       return 'stale';
     }
     const eventKey = `evt:${id}`;
     const marks: EventMarks = { redact: false };
     try {
-      return await db.$transaction(async (tx) => {
+      const outcome = await db.$transaction(async (tx) => {
         // Claim first: a concurrent processor of the same row (another instance's recovery) waits here and then finds it taken.
         const claimed = await tx.inboundEvent.updateMany({ where: { id, status: 'received' }, data: { status: 'done', processedAt: now } });
         if (claimed.count !== 1) return 'duplicate' as const;
@@ -94,6 +119,8 @@ export class Inbox {
         if (result.outgoing.length) await enqueueMessages(tx, result.outgoing, this.deps.capabilitiesOf, now, { freshKeys: true });
         return result.ignored ? ('ignored' as const) : ('done' as const);
       });
+      await this.runAfterCommit(marks);
+      return outcome;
     } catch (err) {
       const refused = err instanceof RefusalError;
       if (!refused) {
@@ -116,6 +143,17 @@ export class Inbox {
       this.deps.onEnqueued();
     }
   }
+
+  /** Runs the handler's after-commit work (its own transactions); a failure is logged, not shown. */
+  private async runAfterCommit(marks: EventMarks): Promise<void> {
+    for (const work of marks.afterCommit ?? []) {
+      try {
+        await work(this.deps.db);
+      } catch (err) {
+        this.deps.logger.error({ err: errorText(err) }, 'after-commit work failed');
+      }
+    }
+  }
 }
 
 function errorText(err: unknown): string {
@@ -125,11 +163,18 @@ function errorText(err: unknown): string {
 
 /**
  * The stored form of a sensitive event: who and where are kept (the event happened), what was
- * said is not (a secret ballot's choice, a receipt code).
+ * said is not (a secret ballot's choice, a receipt code). `redacted` says which kind it was
+ * (secrecy.ts), so a restart knows whom to ask to send it again.
  */
-export function redactedPayload(incoming: Incoming): string {
+export function redactedPayload(incoming: Incoming, secrecy: Exclude<Secrecy, 'open'> = 'secret'): string {
   const content = { type: 'text', text: '[redacted]', mentionsBot: false } as const;
-  return JSON.stringify({ ...incoming, content });
+  return JSON.stringify({ ...incoming, content, redacted: secrecy });
+}
+
+/** The kind of a redacted stored payload, or undefined when it was stored as received. */
+function redactedKind(payload: string): Exclude<Secrecy, 'open'> | undefined {
+  const r = (JSON.parse(payload) as { redacted?: unknown }).redacted;
+  return r === 'secret' || r === 'bare' ? r : undefined;
 }
 
 /** Rebuilds an Incoming from its stored JSON (dates come back as strings). */

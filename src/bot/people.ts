@@ -87,8 +87,9 @@ export async function resolvePerson(ctx: Context, token: string, unitId: number 
     return { member: m, byName: false };
   }
   const found = await membersNamed(ctx, token, unitId);
-  if (found.length === 0) throw new UserError('core.people.noPerson', { who });
-  if (found.length > 1) throw new UserError('core.people.ambiguous', { who, ids: await idsWithUnits(ctx, found) });
+  const name = who.replace(/^[@＠]/, '');
+  if (found.length === 0) throw new UserError('core.people.noPerson', { who: name });
+  if (found.length > 1) throw new UserError('core.people.ambiguous', { who: name, ids: await idsWithUnits(ctx, found) });
   return { member: found[0]!, byName: true };
 }
 

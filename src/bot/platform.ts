@@ -12,6 +12,7 @@ import type { Translate } from './feature.ts';
 import type { Clock } from '../clock.ts';
 import type { Logger } from '../logger.ts';
 import type { Database } from '../db/client.ts';
+import type { IdentityLinks } from './identity-links.ts';
 
 /** Handles one HTTP request on the bot's shared server; resolve when the response is ended. */
 export type HttpHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
@@ -53,6 +54,11 @@ export interface AdapterServices {
   readonly translate: Translate;
   /** Resolves when the outbox has nothing due for this platform (the console waits for it between lines). */
   readonly idle: () => Promise<void>;
+  /**
+   * Re-links this platform's members and chats to new ids (for platforms whose ids change at a
+   * re-login). `buildAdapters` always gives it; a harness building one adapter alone may not.
+   */
+  readonly identities?: IdentityLinks;
 }
 
 /**

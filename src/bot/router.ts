@@ -1,13 +1,18 @@
 import { TEXT_ONLY_CAPABILITIES, type Capabilities } from './adapter.ts';
-import type { ArgInput, ChatInfo, CommandSpec, Context, MemberInfo, Translate, Tx } from './feature.ts';
+import type { AnswerClaim, ArgInput, ChatInfo, CommandSpec, Context, MemberInfo, Translate, Tx } from './feature.ts';
 import { UsageError, UserError } from './feature.ts';
 import type { CommandRegistry } from './registry.ts';
 import type { ChatRef, Incoming, OutgoingMessage, Platform } from './types.ts';
 import type { RegistrationPolicy } from './roster.ts';
-import { resolveChat, resolveMember, writeAudit } from './roster.ts';
+import { listUnits, resolveChat, resolveMember, writeAudit } from './roster.ts';
 import { parseMessage } from './grammar.ts';
+import { looksLikeAnswer, settleAnswerClaims } from './answers.ts';
+import { argTokens } from './args.ts';
+import { usageReply } from './usage.ts';
 import type { OutboxItem } from '../outbox/enqueue.ts';
 import type { Clock } from '../clock.ts';
+import type { Db } from '../db/client.ts';
+import { secrecyOf, type Secrecy } from './secrecy.ts';
 
 /** What the router needs from the rest of the bot. */
 export interface RouterDeps {
@@ -28,6 +33,8 @@ export interface RouterDeps {
 export interface EventMarks {
   /** Store the event without its text. */
   redact: boolean;
+  /** Work the handler asked to run after the event's transaction commits (`Context.afterCommit`). */
+  afterCommit?: ((db: Db) => Promise<void>)[];
 }
 
 /** The outcome of routing one event: the messages to enqueue, and whether it was ignored. */
@@ -45,6 +52,25 @@ export interface RouteResult {
  */
 export class Router {
   constructor(private readonly deps: RouterDeps) {}
+
+  /**
+   * How secret an event's text is, decided before the inbox first writes it (secrecy.ts): the
+   * grammar's reading of it, with the command's `secret` mark.
+   */
+  secrecy(incoming: Incoming): Secrecy {
+    const c = incoming.content;
+    if (c.type !== 'text') return secrecyOf(incoming, undefined);
+    const username = this.deps.usernameOf(incoming.chat.platform);
+    const parsed = parseMessage(c.text, {
+      botUsernames: username ? [username] : [],
+      botNames: this.deps.botNames,
+      mentionsBot: c.mentionsBot,
+      textWithoutMention: c.textWithoutMention,
+      addressed: incoming.chat.kind === 'private',
+      resolve: this.deps.registry.resolve,
+    });
+    return secrecyOf(incoming, parsed, (name) => this.deps.registry.get(name)?.secret === true);
+  }
 
   /**
    * Routes an event; `eventKey` prefixes the idempotency keys of the replies; `marks` receives
@@ -90,15 +116,39 @@ export class Router {
       return { outgoing, ignored: false };
     }
     if (parsed.kind === 'text') {
-      if (!parsed.text) return { outgoing, ignored: true };
+      if (!parsed.text && !parsed.addressed) return { outgoing, ignored: true };
+      if (await this.guard(ctx, () => this.bareAnswer(ctx, parsed.text))) return { outgoing, ignored: false };
       for (const f of this.deps.registry.features) {
         if (f.onPlainText && (await this.guard(ctx, () => f.onPlainText!(ctx, parsed.text)))) return { outgoing, ignored: false };
       }
-      return { outgoing, ignored: true };
+      if (!parsed.addressed) return { outgoing, ignored: true };
+      ctx.reply(looksLikeAnswer(parsed.text) ? ctx.t('core.answer.nothing') : await welcomeText(ctx));
+      return { outgoing, ignored: false };
     }
     const spec = this.deps.registry.get(parsed.name)!;
     await this.runCommand(ctx, spec, parsed.argText, parsed.rawArgText);
     return { outgoing, ignored: false };
+  }
+
+  /** Weighs every feature's claim on a bare answer and acts on the decision; true when it did. */
+  private async bareAnswer(ctx: Context, text: string): Promise<boolean> {
+    const claims: AnswerClaim[] = [];
+    for (const f of this.deps.registry.features) if (f.claimAnswer) claims.push(...(await f.claimAnswer(ctx, text)));
+    const decision = settleAnswerClaims(claims);
+    switch (decision.kind) {
+      case 'run':
+        await decision.run();
+        return true;
+      case 'ask':
+        // The lines repeat the answer: a secret ballot's content is kept out of the outbox once sent.
+        ctx.reply({ kind: 'text', text: [ctx.t('core.answer.which'), ...decision.options.map((o) => ctx.t('core.answer.whichLine', o))].join('\n'), ephemeral: decision.secret });
+        return true;
+      case 'reply':
+        if (decision.text) ctx.reply(decision.text);
+        return true;
+      case 'none':
+        return false;
+    }
   }
 
   private async runCommand(ctx: Context, spec: CommandSpec<unknown>, argText: string, raw: string): Promise<void> {
@@ -106,10 +156,10 @@ export class Router {
       ctx.reply(ctx.t('core.error.forbidden', { roles: spec.roles.map((r) => ctx.t(`core.role.${r}`)).join(ctx.t('core.listSeparator')) }));
       return;
     }
-    const input: ArgInput = { text: argText, tokens: argText ? argText.split(/[ \n]+/) : [], raw };
+    const input: ArgInput = { text: argText, tokens: argTokens(argText), raw };
     const parsed = spec.args.safeParse(input);
     if (!parsed.success) {
-      ctx.reply(ctx.t('core.error.usage', { usage: ctx.t(spec.usageKey) }));
+      ctx.reply(usageReply(ctx.t, spec));
       return;
     }
     await this.guard(ctx, async () => {
@@ -128,8 +178,7 @@ export class Router {
     } catch (err) {
       if (err instanceof UserError) throw new RefusalError(ctx.t(err.key, err.vars));
       if (err instanceof UsageError && spec) {
-        const detail = err.detailKey ? `${ctx.t(err.detailKey)}\n` : '';
-        throw new RefusalError(detail + ctx.t('core.error.usage', { usage: ctx.t(spec.usageKey) }));
+        throw new RefusalError(usageReply(ctx.t, spec, err.detailKey ? ctx.t(err.detailKey) : undefined));
       }
       throw err;
     }
@@ -161,8 +210,22 @@ export class Router {
       redactEvent: () => {
         marks.redact = true;
       },
+      afterCommit: (work) => {
+        (marks.afterCommit ??= []).push(work);
+      },
     };
   }
+}
+
+/**
+ * The answer to a message addressed to the bot that is no command (`你好` in a private chat,
+ * `@先锋`): the welcome of the person's role and unit, which points at /help.
+ */
+async function welcomeText(ctx: Context): Promise<string> {
+  const unit = ctx.unitId === null ? undefined : (await listUnits(ctx.db)).find((u) => u.id === ctx.unitId);
+  const name = ctx.member.name;
+  if (ctx.member.role === 'masses') return ctx.t('core.welcome.masses', { name });
+  return unit ? ctx.t('core.welcome.member', { name, unit: unit.name }) : ctx.t('core.welcome.noUnit', { name });
 }
 
 /**

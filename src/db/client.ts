@@ -3,13 +3,13 @@
 // clients are generated from one schema (src/db/generated/sqlite and .../postgresql); they have
 // the same models, so the rest of the code sees one type, `Db`. Run migrateDatabase() first.
 import fs from 'node:fs';
-import path from 'node:path';
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlDriverAdapter, SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { Prisma, PrismaClient } from './generated/sqlite/client.ts';
 import { PrismaClient as PgPrismaClient } from './generated/postgresql/client.ts';
 import { cacheStatements } from './statement-cache.ts';
+import { makePrivateFile, PRIVATE_FILE_MODE } from './paths.ts';
 import { DatabaseUrlError, pgConnectionFields, providerOf, redactUrl, sqliteFilePath, type Provider } from './datasource.ts';
 
 export { DatabaseUrlError, providerOf, type Provider };
@@ -41,7 +41,12 @@ export const SQLITE_BUSY_TIMEOUT_MS = 5000;
  * busy_timeout are per connection (better-sqlite3 already defaults them to ON and 5000 ms: set
  * anyway, so they do not depend on a build default).
  */
-const SQLITE_PRAGMAS = `PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS};`;
+/**
+ * `secure_delete` zeroes the bytes of deleted and overwritten rows (free pages hold no old ballot,
+ * code or message text); `journal_size_limit` truncates the WAL to at most 1 MiB after each
+ * checkpoint instead of leaving old frames in it (see `scrubAfterSecretWrite`).
+ */
+const SQLITE_PRAGMAS = `PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}; PRAGMA secure_delete = ON; PRAGMA journal_size_limit = 1048576;`;
 
 /**
  * Wraps the SQLite adapter factory so every connection it opens reuses its prepared statements
@@ -152,7 +157,9 @@ const ERROR_FORMAT = 'minimal';
 async function openSqlite(url: string): Promise<Database> {
   const file = sqliteFilePath(url);
   try {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
+    // Created readable by the bot's user only; SQLite gives its -wal and -shm files the same mode.
+    makePrivateFile(file);
+    for (const extra of ['-wal', '-shm', '-journal']) if (fs.existsSync(file + extra)) fs.chmodSync(file + extra, PRIVATE_FILE_MODE);
   } catch (e) {
     throw new Error(`cannot create the folder of the SQLite database ${file}: ${(e as Error).message}`, { cause: e });
   }
@@ -165,7 +172,12 @@ async function openSqlite(url: string): Promise<Database> {
     await db.$disconnect();
     throw new Error(`cannot open the SQLite database ${file}: ${(e as Error).message}`, { cause: e });
   }
-  return { db, provider: 'sqlite', url, close: () => db.$disconnect() };
+  const close = async (): Promise<void> => {
+    // Leaves no WAL behind: a copy of the files taken after shutdown holds only the database.
+    await db.$queryRawUnsafe('PRAGMA wal_checkpoint(TRUNCATE)').catch(() => undefined);
+    await db.$disconnect();
+  };
+  return { db, provider: 'sqlite', url, close };
 }
 
 async function openPostgres(url: string): Promise<Database> {
@@ -233,4 +245,18 @@ export function providerOfClient(client: Db | Prisma.TransactionClient): Provide
   const p = (client as unknown as { _activeProvider?: unknown })._activeProvider;
   if (p === 'sqlite' || p === 'postgresql') return p;
   throw new Error(`cannot tell the database provider of this Prisma client (_activeProvider = ${String(p)})`);
+}
+
+/**
+ * After secret ballots were written (outside any transaction, on the whole client): SQLite copies
+ * the WAL into the database and truncates it to zero bytes, so its frames no longer show which rows
+ * one commit wrote; PostgreSQL vacuums `tables`, so no dead row version outlives the batch.
+ * (PostgreSQL's own WAL files are the server's: see the README, "The promise".)
+ */
+export async function scrubAfterSecretWrite(db: Db, tables: readonly string[]): Promise<void> {
+  if (providerOfClient(db) === 'sqlite') {
+    await db.$queryRawUnsafe('PRAGMA wal_checkpoint(TRUNCATE)');
+    return;
+  }
+  await db.$executeRawUnsafe(`VACUUM ${tables.map((t) => `"${t.replace(/"/g, '')}"`).join(', ')}`);
 }

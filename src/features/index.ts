@@ -37,6 +37,7 @@ export function createFeatures(services: FeatureServices): Feature[] {
     promptsDir: services.promptsDir,
     logger: services.logger,
     scheduleTask,
+    retentionDays: services.config.BOT_RETENTION_DAYS,
     sources: {
       attendanceRate: async (tx, unitId, from, to) => (await attendanceRate(tx, unitId, from, to)).rate,
       // Pledges are yearly: the year the period starts in (org time zone).

@@ -5,6 +5,7 @@ import type { Db } from '../db/client.ts';
 import type { Clock } from '../clock.ts';
 import type { Logger } from '../logger.ts';
 import { RateLimiter } from './rate-limiter.ts';
+import { messageOf } from './seal.ts';
 import type { CallMeter } from './meter.ts';
 
 /** Tuning of the dispatcher; the defaults suit one township on one instance. */
@@ -227,7 +228,12 @@ export class OutboxDispatcher {
   /** Sends one leased row and records the outcome; true when it was sent (or had nothing to send). */
   private async deliver(row: Row): Promise<boolean> {
     const adapter = this.adapters.get(row.platform as Platform)!;
-    const message = JSON.parse(row.payload) as OutgoingMessage;
+    const message = messageOf(row.payload);
+    if (message === null) {
+      // Sealed by an earlier run of the bot (its key died with it): it cannot be read, so it is given up.
+      await this.markFailedAttempt(row, new DeliveryError('permanent', 'sealed secret from an earlier run'), { payload: ERASED_PAYLOAD });
+      return true;
+    }
     const chat: ChatRef = { platform: row.platform as Platform, chatId: row.chatId, kind: row.chatKind === 'private' ? 'private' : 'group' };
     const db = this.opts.db;
     try {

@@ -2,6 +2,7 @@ import type { Capabilities } from '../bot/adapter.ts';
 import type { ChatRef, OutgoingMessage } from '../bot/types.ts';
 import type { Tx } from '../bot/feature.ts';
 import { renderFor } from './render.ts';
+import { payloadOf } from './seal.ts';
 
 /** One message to put in the outbox. `key` makes it idempotent: the same key is stored once. */
 export interface OutboxItem {
@@ -59,7 +60,7 @@ function rowOf(item: OutboxItem, message: OutgoingMessage, idempotencyKey: strin
     platform: item.chat.platform,
     chatId: item.chat.chatId,
     chatKind: item.chat.kind,
-    payload: JSON.stringify(message),
+    payload: payloadOf(message),
     idempotencyKey,
     notBefore: item.notBefore ?? now,
     createdAt: now,

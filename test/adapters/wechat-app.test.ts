@@ -26,6 +26,7 @@ import {
   runChild,
   type MockContact,
   type MockedWechat,
+  UNPACED,
   type SayOptions,
 } from '../support/wechat-mock.ts';
 
@@ -107,7 +108,7 @@ async function startBot(clock: Clock = systemClock): Promise<Bot> {
     BOT_DATA_DIR: dataDir,
   });
   const { logger, lines } = captureLogger();
-  const inner = new WechatAdapter({ puppet: wx.puppet, dataDir, logger, botNames: [config.BOT_NAME], printQr: () => {} });
+  const inner = new WechatAdapter({ puppet: wx.puppet, dataDir, logger, botNames: [config.BOT_NAME], printQr: () => {}, clock, pacing: UNPACED });
   const adapter = new ObservedAdapter(inner);
   const app = createApp({
     config,

@@ -19,7 +19,7 @@ import {
   type WechatAdapterOptions,
 } from '../../src/adapters/wechat/adapter.ts';
 import { stripNamedMention } from '../../src/adapters/wechat/incoming.ts';
-import { captureLogger, createMockedWechat, loggedIn, Recorder, runChild, CHILD_TEST_TIMEOUT_MS, type LogLine, type MockedWechat } from '../support/wechat-mock.ts';
+import { captureLogger, createMockedWechat, loggedIn, Recorder, runChild, CHILD_TEST_TIMEOUT_MS, UNPACED, type LogLine, type MockedWechat } from '../support/wechat-mock.ts';
 
 let dataDir: string;
 let adapters: WechatAdapter[] = [];
@@ -49,7 +49,7 @@ async function startHarness(
   const wx = overrides.wx ?? createMockedWechat();
   const events = new Recorder<Incoming>();
   const { logger, lines } = captureLogger();
-  const adapter = new WechatAdapter({ puppet: wx.puppet, dataDir, logger, printQr: () => {}, ...overrides });
+  const adapter = new WechatAdapter({ puppet: wx.puppet, dataDir, logger, printQr: () => {}, pacing: UNPACED, ...overrides });
   adapters.push(adapter);
   await adapter.start(overrides.sink ?? (async (event) => events.push(event)));
   wx.login();

@@ -162,7 +162,7 @@ describe('loadPrompts', () => {
         expect(t(`core.${c}.usage`)).toContain(locale === 'zh-CN' ? '例如' : 'e.g.');
         expect(t(`core.${c}.usage`)).toContain(`/${c}`);
       }
-      expect(t('core.error.usage', { usage: '/x' })).toContain('/x');
+      expect(t('core.error.example', { example: '/x' })).toContain('/x');
       expect(t('core.error.unknown', { word: 'foo' })).toContain('foo');
       expect(t('core.error.forbidden', { roles: 'R' })).toContain('R');
       expect(t('core.error.notBound')).toContain('/bindchat');

@@ -14,6 +14,8 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ArgInput, CommandSpec } from '../../src/bot/feature.ts';
 import { parseMessage } from '../../src/bot/grammar.ts';
+import { usageReply } from '../../src/bot/usage.ts';
+import { argTokens } from '../../src/bot/args.ts';
 import type { OutgoingMessage, Role } from '../../src/bot/types.ts';
 import type { Database } from '../../src/db/client.ts';
 import { freshSqlite } from '../support/db.ts';
@@ -148,7 +150,7 @@ export function hostileInputSuite(shard: number, shards: number): void {
     if (parsed.kind === 'text') return { kind: 'text' };
     const spec = bot.app.registry.get(parsed.name)!;
     if (!spec.roles.includes(role)) return { kind: 'forbidden', spec };
-    const input: ArgInput = { text: parsed.argText, tokens: parsed.argText ? parsed.argText.split(/[ \n]+/) : [], raw: parsed.rawArgText };
+    const input: ArgInput = { text: parsed.argText, tokens: argTokens(parsed.argText), raw: parsed.rawArgText };
     return spec.args.safeParse(input).success ? { kind: 'valid', spec } : { kind: 'usage', spec };
   }
 
@@ -188,7 +190,7 @@ export function hostileInputSuite(shard: number, shards: number): void {
           expect(replies).not.toContain(t('core.error.apology'));
           switch (expected.kind) {
             case 'usage':
-              expect(replies).toEqual([t('core.error.usage', { usage: t(expected.spec.usageKey) })]);
+              expect(replies).toEqual([usageReply(t, expected.spec)]);
               break;
             case 'unknown':
               expect(replies).toEqual([t('core.error.unknown', { word: expected.word })]);

@@ -137,7 +137,7 @@ describe('secrets never reach the logs', () => {
     const pollId = (await db!.db.$queryRawUnsafe<{ id: number }[]>('SELECT id FROM "Poll" ORDER BY id DESC LIMIT 1'))[0]!.id;
     const members = await db!.db.member.findMany({ select: { id: true, name: true } });
     const from = lines.length;
-    for (const [i, v] of voters.entries()) await send(`/vote #${pollId} ${1 + (i % 3)}`, v);
+    for (const [i, v] of voters.entries()) await fake.waitForConfirmed(fake.injectPrivateMessage({ from: v, text: `/vote #${pollId} ${1 + (i % 3)}` }).updateId, 30_000);
     await running.idle('telegram');
 
     const voteLines = lines.slice(from);

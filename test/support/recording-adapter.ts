@@ -1,4 +1,4 @@
-import type { Adapter, Capabilities, IncomingSink, SendResult } from '../../src/bot/adapter.ts';
+import { TEXT_ONLY_CAPABILITIES, type Adapter, type Capabilities, type IncomingSink, type SendResult } from '../../src/bot/adapter.ts';
 import type { ChatRef, Incoming, OutgoingMessage, Platform } from '../../src/bot/types.ts';
 
 /** A message the recording adapter delivered. */
@@ -9,22 +9,9 @@ export interface Delivered {
 
 /** Text-only capabilities, like the console. */
 export const TEXT_CAPABILITIES: Capabilities = {
-  maxTextLength: 4000,
-  nativePolls: false,
-  nativeQuiz: false,
-  buttons: false,
-  images: false,
-  files: false,
+  ...TEXT_ONLY_CAPABILITIES,
   privateMessages: true,
   rateLimits: { globalPerSecond: 100_000, perChatIntervalMs: 0, perGroupPerMinute: 1_000_000 },
-  maxPollOptions: 10,
-  maxQuestionLength: 300,
-  maxOptionLength: 100,
-  maxExplanationLength: 200,
-  maxOpenSeconds: 600,
-  groupMessages: 'all',
-  mentions: 'text',
-  metered: false,
 };
 
 /**

@@ -111,10 +111,10 @@ export interface SayOptions {
 export interface MockedWechat {
   readonly mocker: mock.Mocker;
   /** Pass this to `new WechatAdapter({ puppet })`. */
-  readonly puppet: PuppetMock;
+  readonly puppet: RemarkingPuppetMock;
   /** The bot's own WeChat account. */
   readonly botContact: MockContact;
-  /** Members by name, in the order given. */
+  /** Members by name (`王五#2`: a second 王五), in the order given. */
   readonly members: Record<string, MockContact>;
   /** Rooms by topic, in the order given; every member and the bot are in every room. */
   readonly rooms: Record<string, MockRoom>;
@@ -136,9 +136,50 @@ export interface MockedWechat {
   redeliver(id: string): void;
   /** Renames a room, as a member would. */
   rename(room: MockRoom, topic: string, by: MockContact): void;
+  /**
+   * Logs out, then in again as the web protocol (wechat4u) does: every contact, the bot's account
+   * and every room get NEW ids (same names, topics and remarks; the old ids are gone). `members`,
+   * `rooms`, `room` and `botContact` are updated to the new ones. Resolves once logged in.
+   */
+  relogin(options?: ReloginOptions): Promise<void>;
+  /** Adds a contact (not in any room yet). */
+  addContact(name: string): MockContact;
+  /** Creates a room of the bot and these contacts. */
+  addRoom(topic: string, contacts: readonly MockContact[]): MockRoom;
 }
 
 let counter = 0;
+
+/** Pacing for tests about other things: no room gap and no practical cap (the outbox's rate limits still apply). */
+export const UNPACED = { roomGapMs: 0, jitterMs: 0, roomDailyCap: 1_000_000, accountDailyCap: 1_000_000 } as const;
+
+/**
+ * PuppetMock whose contact remarks (aliases) can be set and read back: the stock mock ignores a set
+ * and answers every get with 'mock alias'. WeChat keeps remarks on the account, so they survive a
+ * re-login (see `relogin`).
+ */
+class RemarkingPuppetMock extends PuppetMock {
+  /** Every alias set, in order (contact id, alias), to assert on. */
+  readonly aliasesSet: { contactId: string; alias: string | null }[] = [];
+
+  override async contactAlias(contactId: string): Promise<string>;
+  override async contactAlias(contactId: string, alias: string | null): Promise<void>;
+  override async contactAlias(contactId: string, alias?: string | null): Promise<string | void> {
+    const payload = this.mocker.contactPayload(contactId);
+    if (alias === undefined) return payload.alias ?? '';
+    this.aliasesSet.push({ contactId, alias });
+    this.mocker.contactPayload(contactId, { ...payload, alias: alias ?? '' });
+    await this.contactPayloadDirty(contactId);
+  }
+}
+
+/** What changes at a simulated re-login besides the ids. */
+export interface ReloginOptions {
+  /** Members whose remark WeChat lost (removed on the phone): they come back without it. */
+  readonly dropRemarks?: readonly string[];
+  /** Members who come back with a different name. */
+  readonly rename?: Readonly<Record<string, string>>;
+}
 
 /**
  * Builds a mocked WeChat: a bot account named `botName` (default `先锋`), the `members`, and the
@@ -149,10 +190,11 @@ export function createMockedWechat(
   options: { botName?: string; members?: readonly string[]; rooms?: readonly string[] } = {},
 ): MockedWechat {
   const mocker = new mock.Mocker();
-  const puppet = new PuppetMock({ mocker });
-  const botContact = mocker.createContact({ name: options.botName ?? '先锋' });
+  const puppet = new RemarkingPuppetMock({ mocker });
+  let botContact = mocker.createContact({ name: options.botName ?? '先锋' });
   const members: Record<string, MockContact> = {};
-  for (const name of options.members ?? ['张三', '李四']) members[name] = mocker.createContact({ name });
+  // `王五#2` is a second contact named 王五 (names are not unique in WeChat).
+  for (const key of options.members ?? ['张三', '李四']) members[key] = mocker.createContact({ name: key.replace(/#.*$/, '') });
   const rooms: Record<string, MockRoom> = {};
   for (const topic of options.rooms ?? ['东北流村党支部']) {
     rooms[topic] = mocker.createRoom({
@@ -160,21 +202,23 @@ export function createMockedWechat(
       memberIdList: [botContact.id, ...Object.values(members).map((m) => m.id)],
     });
   }
-  const room = Object.values(rooms)[0];
+  let room = Object.values(rooms)[0];
   if (!room) throw new Error('createMockedWechat needs at least one room');
 
   const sent = new Recorder<SentByBot>();
-  botContact.on('message', (msg: mock.MessageMock) => {
-    const p = msg.payload;
-    if (p.talkerId !== botContact.id) return;
-    sent.push({
-      id: p.id,
-      type: p.type,
-      ...('roomId' in p && p.roomId ? { roomId: p.roomId } : {}),
-      ...('listenerId' in p && p.listenerId ? { listenerId: p.listenerId } : {}),
-      ...(p.text !== undefined ? { text: p.text } : {}),
+  const recordSends = (self: MockContact) =>
+    self.on('message', (msg: mock.MessageMock) => {
+      const p = msg.payload;
+      if (p.talkerId !== self.id) return;
+      sent.push({
+        id: p.id,
+        type: p.type,
+        ...('roomId' in p && p.roomId ? { roomId: p.roomId } : {}),
+        ...('listenerId' in p && p.listenerId ? { listenerId: p.listenerId } : {}),
+        ...(p.text !== undefined ? { text: p.text } : {}),
+      });
     });
-  });
+  recordSends(botContact);
 
   const emitMessage = (payload: payloads.Message): string => {
     mocker.MessageMock.create(payload);
@@ -182,14 +226,54 @@ export function createMockedWechat(
     return payload.id;
   };
 
-  return {
+  /** Re-creates a contact under a new id (the old one disappears), keeping its remark unless told. */
+  const reissueContact = (old: MockContact, name: string, keepRemark: boolean): MockContact => {
+    const { id: _old, alias, ...rest } = mocker.contactPayload(old.id);
+    mocker.cacheContactPayload.delete(old.id);
+    return mocker.createContact({ ...rest, name, alias: keepRemark ? alias : undefined });
+  };
+
+  const wechat: MockedWechat = {
     mocker,
     puppet,
-    botContact,
+    get botContact() {
+      return botContact;
+    },
     members,
     rooms,
-    room,
+    get room() {
+      return room!;
+    },
     sent,
+    async relogin(relogin = {}) {
+      await puppet.logout('kicked offline');
+      const newIds = new Map<string, string>();
+      botContact = reissueContact(botContact, mocker.contactPayload(botContact.id).name, true);
+      recordSends(botContact);
+      for (const [name, contact] of Object.entries(members)) {
+        const next = reissueContact(contact, relogin.rename?.[name] ?? mocker.contactPayload(contact.id).name, !relogin.dropRemarks?.includes(name));
+        newIds.set(contact.id, next.id);
+        members[name] = next;
+      }
+      for (const [topic, old] of Object.entries(rooms)) {
+        const payload = mocker.roomPayload(old.id);
+        mocker.cacheRoomPayload.delete(old.id);
+        const memberIdList = [botContact.id, ...payload.memberIdList.map((id) => newIds.get(id)).filter((id): id is string => id !== undefined)];
+        rooms[topic] = mocker.createRoom({ topic: payload.topic, memberIdList });
+      }
+      room = Object.values(rooms)[0];
+      wechat.login();
+    },
+    addContact(name) {
+      const contact = mocker.createContact({ name });
+      members[name] = contact;
+      return contact;
+    },
+    addRoom(topic, contacts) {
+      const created = mocker.createRoom({ topic, memberIdList: [botContact.id, ...contacts.map((c) => c.id)] });
+      rooms[`${topic}#${Object.keys(rooms).length}`] = created;
+      return created;
+    },
     login() {
       mocker.login(botContact);
       puppet.emit('ready', { data: 'mock' });
@@ -198,7 +282,7 @@ export function createMockedWechat(
       await puppet.logout(reason);
     },
     say(member, text, sayOptions = {}) {
-      const to = sayOptions.to ?? room;
+      const to = sayOptions.to ?? room!;
       const base = {
         id: sayOptions.id ?? `msg-${process.pid}-${++counter}`,
         talkerId: member.id,
@@ -212,7 +296,7 @@ export function createMockedWechat(
           : { ...base, listenerId: to.id },
       );
     },
-    sendImage(member, to = room) {
+    sendImage(member, to = room!) {
       const before = mocker.cacheMessagePayload.size;
       const png = FileBox.fromBase64(Buffer.from('not really a png').toString('base64'), 'photo.png');
       member.say(png).to(to);
@@ -220,7 +304,7 @@ export function createMockedWechat(
       if (ids.length !== before + 1) throw new Error('the mock did not record the image message');
       return ids[ids.length - 1] as string;
     },
-    sendFile(member, name, bytes, to = room) {
+    sendFile(member, name, bytes, to = room!) {
       // The mock's own say(FileBox) types a .csv as Unknown; WeChat delivers it as an Attachment.
       const id = `file-${process.pid}-${++counter}`;
       mocker.cacheFileBoxPayload.set(id, FileBox.fromBase64(bytes.toString('base64'), name).toJSON());
@@ -234,6 +318,7 @@ export function createMockedWechat(
       target.topic(topic).by(by);
     },
   };
+  return wechat;
 }
 
 /** How a run of test/support/wechat-child.ts ended. */

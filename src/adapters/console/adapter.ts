@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import type { Adapter, Capabilities, IncomingSink, SendResult } from '../../bot/adapter.ts';
+import { TEXT_ONLY_CAPABILITIES, type Adapter, type Capabilities, type IncomingSink, type SendResult } from '../../bot/adapter.ts';
 import type { ChatRef, OutgoingMessage } from '../../bot/types.ts';
 import type { Translate } from '../../bot/feature.ts';
 import type { Clock } from '../../clock.ts';
@@ -39,22 +39,11 @@ export interface ConsoleAdapterOptions {
 
 /** Capabilities of a terminal: plain text; pictures and files are saved and their path shown. */
 const CONSOLE_CAPABILITIES: Capabilities = {
-  maxTextLength: 4000,
-  nativePolls: false,
-  nativeQuiz: false,
-  buttons: false,
+  ...TEXT_ONLY_CAPABILITIES,
   images: true,
   files: true,
   privateMessages: true,
   rateLimits: { globalPerSecond: 10_000, perChatIntervalMs: 0, perGroupPerMinute: 1_000_000 },
-  maxPollOptions: 10,
-  maxQuestionLength: 300,
-  maxOptionLength: 100,
-  maxExplanationLength: 200,
-  maxOpenSeconds: 600,
-  groupMessages: 'all',
-  mentions: 'text',
-  metered: false,
   firstSpeakerIsAdmin: true,
 };
 

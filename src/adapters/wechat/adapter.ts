@@ -9,7 +9,6 @@
  * burst. A logged-out account is `isOnline() === false`: the outbox then holds every WeChat message
  * and delivers it after the next login.
  */
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { FileBox } from 'file-box';
 import qrcodeTerminal from 'qrcode-terminal';
@@ -27,6 +26,7 @@ import {
 } from 'wechaty';
 import {
   DeliveryError,
+  TEXT_ONLY_CAPABILITIES,
   type Adapter,
   type Capabilities,
   type IncomingSink,
@@ -34,6 +34,13 @@ import {
   type SendResult,
 } from '../../bot/adapter.ts';
 import type { Attachment, ChatRef, Incoming, OutgoingMessage } from '../../bot/types.ts';
+import type { IdentityLinks } from '../../bot/identity-links.ts';
+import type { Translate } from '../../bot/feature.ts';
+import { systemClock, type Clock } from '../../clock.ts';
+import { DEFAULT_PACING, Pacer, dayOf, type PacingLimits } from './pacing.ts';
+import { Relinker } from './relinker.ts';
+import { ensurePrivateDir, ensurePrivateFile } from './private-files.ts';
+import { routeWechatyLog } from './wechaty-log.ts';
 import { isTextDocument, withText } from '../../bot/text-attachments.ts';
 import { toIncoming } from './incoming.ts';
 import { ProcessListenerGuard } from './process-guard.ts';
@@ -83,6 +90,34 @@ export interface WechatAdapterOptions {
   readonly botNames?: readonly string[];
   /** Where the login QR code is drawn; defaults to standard output. */
   readonly printQr?: (drawing: string) => void;
+  /** Time for pacing and reports (default the system clock). */
+  readonly clock?: Clock;
+  /** Per-room gaps with jitter and daily caps (default `DEFAULT_PACING`). */
+  readonly pacing?: PacingLimits;
+  /** Random numbers in [0, 1) for the jitter (default Math.random). */
+  readonly random?: () => number;
+  /**
+   * Re-identifying people and rooms after a login (remarks, topics, overlaps, codes) and telling
+   * the admins; without it the adapter keys everyone on the ids of the current login only.
+   */
+  readonly links?: {
+    readonly identities: IdentityLinks;
+    readonly translate: Translate;
+    /** Least share of a room's roll that must match to re-link it (default 0.6). */
+    readonly threshold?: number;
+  };
+}
+
+/** Least share of a bound room's stored roll a room of the same topic must hold to be re-linked to it. */
+const DEFAULT_RELINK_THRESHOLD = 0.6;
+
+function validPacing(limits: PacingLimits): PacingLimits {
+  for (const [key, value] of Object.entries(limits)) {
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+      throw new Error(`WeChat pacing.${key} must be a number of at least 0, got ${String(value)}`);
+    }
+  }
+  return limits;
 }
 
 function validRateLimits(overrides: Partial<RateLimits> | undefined): RateLimits {
@@ -97,6 +132,11 @@ function validRateLimits(overrides: Partial<RateLimits> | undefined): RateLimits
 
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** Session file of Wechaty's memory card for a session name. */
+export function sessionFile(sessionPath: string): string {
+  return `${sessionPath}.memory-card.json`;
 }
 
 /** The WeChat platform behind the `Adapter` interface, on Wechaty. */
@@ -116,6 +156,13 @@ export class WechatAdapter implements Adapter {
   private online = false;
   private stopping = false;
   private selfName: string | undefined;
+  private readonly clock: Clock;
+  private readonly pacer: Pacer;
+  private readonly relinker: Relinker | undefined;
+  /** Settles once the current login's re-identification is done; messages wait for it. */
+  private ready: Promise<void> = Promise.resolve();
+  /** Caps already reported today (`day:chat`), so the admins hear of each once. */
+  private readonly capsReported = new Set<string>();
   /** The tail of each chat's handling chain: messages of one chat are handled in arrival order. */
   private readonly chains = new Map<string, Promise<void>>();
   /**
@@ -135,23 +182,26 @@ export class WechatAdapter implements Adapter {
     }
     this.logger = options.logger.child({ adapter: 'wechat' });
     this.sessionPath = path.resolve(options.dataDir, WECHAT_SESSION_NAME);
+    this.clock = options.clock ?? systemClock;
+    this.pacer = new Pacer(validPacing(options.pacing ?? DEFAULT_PACING), options.random);
+    this.relinker = options.links
+      ? new Relinker({
+          identities: options.links.identities,
+          translate: options.links.translate,
+          logger: this.logger,
+          dataDir: options.dataDir,
+          threshold: options.links.threshold ?? DEFAULT_RELINK_THRESHOLD,
+          sayPrivately: (contactId, text) => this.sayPrivately(contactId, text),
+        })
+      : undefined;
     this.capabilities = {
+      ...TEXT_ONLY_CAPABILITIES,
       maxTextLength: WECHAT_MAX_TEXT_LENGTH,
-      nativePolls: false,
-      nativeQuiz: false,
-      buttons: false,
       images: true,
       files: true,
       privateMessages: true,
       rateLimits: validRateLimits(options.rateLimits),
-      maxPollOptions: 10,
-      maxQuestionLength: 300,
-      maxOptionLength: 100,
-      maxExplanationLength: 200,
-      maxOpenSeconds: 600,
-      groupMessages: 'all',
       mentions: 'native',
-      metered: false,
     };
   }
 
@@ -162,7 +212,10 @@ export class WechatAdapter implements Adapter {
    */
   async start(sink: IncomingSink): Promise<void> {
     if (this.bot) throw new Error('WechatAdapter is already started');
-    await mkdir(this.options.dataDir, { recursive: true });
+    await ensurePrivateDir(this.options.dataDir);
+    await ensurePrivateFile(sessionFile(this.sessionPath), '{}');
+    await this.relinker?.load();
+    routeWechatyLog(this.logger);
     this.sink = sink;
     this.stopping = false;
 
@@ -235,6 +288,7 @@ export class WechatAdapter implements Adapter {
     const bot = this.bot;
     if (!bot || !this.isOnline()) throw new DeliveryError('offline', 'WeChat is logged out');
 
+    await this.pace(chat);
     const target = await this.findTarget(bot, chat);
     let messageId: string | undefined;
     for (const part of parts) {
@@ -242,12 +296,58 @@ export class WechatAdapter implements Adapter {
       try {
         sent = await target.say(part);
       } catch (error) {
-        if (!this.loggedIn(bot)) throw new DeliveryError('offline', `WeChat logged out while sending: ${errorText(error)}`);
-        throw new DeliveryError('transient', `WeChat send failed: ${errorText(error)}`);
+        if (!this.loggedIn(bot)) throw new DeliveryError('offline', `WeChat logged out while sending: ${this.scrub(errorText(error))}`);
+        throw new DeliveryError('transient', `WeChat send failed: ${this.scrub(errorText(error))}`);
       }
+      this.pacer.record(chat.chatId, chat.kind === 'group', this.clock.now().getTime());
       if (sent && messageId === undefined) messageId = sent.id;
     }
     return messageId === undefined ? {} : { messageId };
+  }
+
+  /**
+   * Throws `rate_limited` (with the wait) while the room's gap runs or a daily cap is reached; the
+   * first message held back by a cap each day is reported to the admins.
+   */
+  private async pace(chat: ChatRef): Promise<void> {
+    const now = this.clock.now().getTime();
+    const decision = this.pacer.check(chat.chatId, chat.kind === 'group', now);
+    if (decision.ok) return;
+    if (decision.cap) await this.reportCap(chat, decision.cap, now);
+    const why = decision.cap ? `the ${decision.cap}'s daily cap is reached` : 'the room gap runs';
+    throw new DeliveryError('rate_limited', `WeChat pacing: ${why}`, decision.waitMs);
+  }
+
+  private async reportCap(chat: ChatRef, cap: 'room' | 'account', now: number): Promise<void> {
+    const key = `${dayOf(now).day}:${cap === 'room' ? chat.chatId : '*'}`;
+    if (this.capsReported.has(key)) return;
+    this.capsReported.add(key);
+    const limits = this.pacer.limits;
+    this.logger.warn({ chatId: chat.chatId, cap, counts: this.pacer.counts(chat.chatId) }, 'WeChat daily cap reached; messages are held until tomorrow');
+    const t = this.options.links?.translate;
+    if (!t) return;
+    const text = cap === 'room' ? t('wechat.admins.capped', { title: chat.title ?? chat.chatId, cap: limits.roomDailyCap }) : t('wechat.admins.accountCapped', { cap: limits.accountDailyCap });
+    try {
+      await this.options.links!.identities.notifyAdmins(text, `wechat-cap:${key}`);
+    } catch (err) {
+      this.logger.error({ err }, 'could not tell the admins about a WeChat cap');
+    }
+  }
+
+  /** A private text sent now, outside the outbox (the relinker's asks), counted by the pacer. */
+  private async sayPrivately(contactId: string, text: string): Promise<void> {
+    const bot = this.bot;
+    if (!bot) return;
+    const contact = await bot.Contact.find({ id: contactId });
+    if (!contact) throw new Error(`WeChat contact ${contactId} not found`);
+    await contact.say(text);
+    this.pacer.record(contactId, false, this.clock.now().getTime());
+  }
+
+  /** `text` without the puppet-service token (errors of a gateway may quote it). */
+  private scrub(text: string): string {
+    const token = this.options.puppetToken;
+    return token && token.length >= 4 ? text.split(token).join('***') : text;
   }
 
   /** What to `say`, in order, for one outgoing message. */
@@ -322,6 +422,18 @@ export class WechatAdapter implements Adapter {
     }
   }
 
+  /** Whether a message is held back because its sender may be a member waiting to be re-linked. */
+  private async heldForRelink(incoming: Incoming): Promise<boolean> {
+    if (!this.relinker || !this.bot) return false;
+    const bot = this.bot;
+    const text = incoming.content.type === 'text' ? incoming.content.text : '';
+    const names = async () => {
+      const contact = await bot.Contact.find({ id: incoming.actor.userId });
+      return [incoming.actor.displayName, ...(contact ? [contact.name()] : [])];
+    };
+    return this.relinker.intercept(bot.puppet, incoming.actor.userId, names, text);
+  }
+
   /** Wires Wechaty's events; every listener is synchronous or catches everything it starts. */
   private listen(bot: Wechaty): void {
     const print = this.options.printQr ?? ((drawing: string) => process.stdout.write(`${drawing}\n`));
@@ -338,21 +450,24 @@ export class WechatAdapter implements Adapter {
       }
     });
     bot.on('login', (user) => {
-      this.online = true;
       try {
         this.selfName = user.name();
       } catch {
         this.selfName = undefined;
       }
-      this.logger.info({ userId: user.id, name: this.selfName }, 'WeChat logged in');
+      this.ready = this.afterLogin(bot, user.id);
     });
     bot.on('logout', (user, reason) => {
+      const wasOnline = this.online;
       this.online = false;
       const log = this.stopping ? this.logger.info.bind(this.logger) : this.logger.warn.bind(this.logger);
       log({ userId: user.id, reason }, 'WeChat logged out; WeChat messages are held until the next login');
+      if (wasOnline && !this.stopping) {
+        this.relinker?.reportOffline(String(reason ?? ''), this.clock.now()).catch((err: unknown) => this.logger.error({ err }, 'could not tell the admins WeChat went offline'));
+      }
     });
     bot.on('error', (error) => {
-      this.logger.error({ err: error }, 'WeChat error');
+      this.logger.error({ err: new Error(this.scrub(errorText(error))) }, 'WeChat error');
     });
     bot.on('room-topic', (room, newTopic, oldTopic) => {
       this.logger.info({ chatId: room.id, newTopic, oldTopic }, 'WeChat group renamed');
@@ -412,15 +527,34 @@ export class WechatAdapter implements Adapter {
     return { ...incoming, content: { ...content, attachments: [attachment] } };
   }
 
+  /**
+   * Re-identifies people and rooms (when links are given) before the account counts as online:
+   * until then the outbox holds messages for ids that are about to move, and incoming messages wait.
+   */
+  private async afterLogin(bot: Wechaty, selfId: string): Promise<void> {
+    try {
+      const moved = await this.relinker?.afterLogin(bot.puppet, selfId, this.clock.now());
+      for (const [oldId, newId] of moved ?? []) this.pacer.rename(oldId, newId);
+    } catch (error) {
+      this.logger.error({ err: error }, 'finding WeChat people and groups again after the login failed');
+    }
+    if (!this.loggedIn(bot) || this.bot !== bot) return;
+    this.online = true;
+    this.logger.info({ userId: selfId, name: this.selfName }, 'WeChat logged in');
+  }
+
   /** Normalises and hands one message to the sink; logs, never rethrows, whatever fails. */
   private async handle(msg: Message): Promise<void> {
     try {
+      await this.ready;
       const sink = this.sink;
       if (!sink) return;
       const names = [...(this.options.botNames ?? []), ...(this.selfName ? [this.selfName] : [])];
       const incoming = await toIncoming(msg, { botNames: names });
       if (!incoming) return;
+      if (await this.heldForRelink(incoming)) return;
       await sink(await this.withRecentFile(incoming, msg));
+      if (this.bot) await this.relinker?.tag(this.bot.puppet, incoming.actor.userId);
     } catch (error) {
       this.logger.error({ err: error, messageId: msg.id }, 'handling a WeChat message failed');
     }

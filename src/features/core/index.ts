@@ -8,7 +8,7 @@ import { command, UserError, type Context, type Feature } from '../../bot/featur
 import type { CommandRegistry } from '../../bot/registry.ts';
 import type { Role } from '../../bot/types.ts';
 import { bindChat, setMemberRole, unitName } from '../../bot/roster.ts';
-import { personLabel, targetPerson } from '../../bot/people.ts';
+import { personLabel, targetPerson, type ResolvedPerson } from '../../bot/people.ts';
 
 const ALL: Role[] = ['admin', 'secretary', 'member', 'masses'];
 
@@ -75,6 +75,19 @@ function helpText(ctx: Context, registry: CommandRegistry, topic: string | undef
   return lines.join('\n');
 }
 
+/**
+ * Whom a /setrole names: looked up in the secretary's own unit first; when nobody there, in every
+ * unit, so a secretary hears "not in your unit" rather than "not found" (the change is refused).
+ */
+async function setroleTarget(ctx: Context, target: string, isAdmin: boolean): Promise<ResolvedPerson | null> {
+  try {
+    return await targetPerson(ctx, target || undefined, isAdmin ? null : ctx.member.unitId);
+  } catch (err) {
+    if (isAdmin || !(err instanceof UserError) || err.key !== 'core.people.noPerson') throw err;
+    return targetPerson(ctx, target || undefined, null);
+  }
+}
+
 /** Builds the core feature; `registry` is read lazily because /help lists every feature's commands. */
 export function coreFeature(registry: () => CommandRegistry): Feature {
   return {
@@ -118,13 +131,13 @@ export function coreFeature(registry: () => CommandRegistry): Feature {
         args: setroleArgs,
         handler: async (ctx, { role, target }) => {
           const isAdmin = ctx.member.role === 'admin';
-          const found = await targetPerson(ctx, target || undefined, isAdmin ? null : ctx.member.unitId);
+          const found = await setroleTarget(ctx, target, isAdmin);
           if (!found) throw new UserError('core.setrole.notFound', { name: target || '?' });
           const person = found.member;
+          if (person.role === 'admin') throw new UserError('core.setrole.isAdmin', { name: person.name });
           if (!isAdmin && (person.unitId !== ctx.member.unitId || ctx.member.unitId === null)) {
             throw new UserError('core.setrole.otherUnit', { name: person.name });
           }
-          if (person.role === 'admin') throw new UserError('core.setrole.isAdmin', { name: person.name });
           const updated = await setMemberRole(ctx.db, person.id, role);
           await ctx.audit('setrole', `member ${person.id} ${person.role} -> ${role}`);
           ctx.reply(ctx.t('core.setrole.done', { who: await personLabel(ctx, updated), role: ctx.t(`core.role.${role}`) }));

@@ -15,7 +15,8 @@
  * `memberAttendance(db, memberId, from, to)` in store.ts.
  */
 import { noArgs } from '../../bot/args.ts';
-import { command, type Feature } from '../../bot/feature.ts';
+import { command, type Context, type Feature, type ReportScope, type ReportSection } from '../../bot/feature.ts';
+import { listUnits } from '../../bot/roster.ts';
 import type { Role } from '../../bot/types.ts';
 import { localMidnight, localParts } from '../../bot/time.ts';
 import type { FeatureServices } from '../index.ts';
@@ -25,7 +26,7 @@ import { listHandler, meetingArgs, meetingHandler } from './manage.ts';
 import { countsText } from './render.ts';
 import { bareAnswer, leaveArgs, rsvpArgs, rsvpHandler } from './rsvp.ts';
 import { loadDefaultSchedules } from './schedules.ts';
-import { memberAttendance } from './store.ts';
+import { attendanceRate, memberAttendance } from './store.ts';
 
 export { attendanceRate, memberAttendance, type AttendanceSummary, type AttendanceCounts, type MemberAttendance } from './store.ts';
 
@@ -92,6 +93,23 @@ export function meetingsFeature(services: Pick<FeatureServices, 'config' | 'prom
       if (c.rate === null) return [];
       return [ctx.t('meetings.profile', { year, figures: countsText(ctx.t, c) })];
     },
+    reportSections: attendanceSection,
     jobs: (scheduler) => scheduler.dynamic('meetings', meetingJobs),
   };
+}
+
+/**
+ * The attendance section of /report: recorded attendance of the unit's meetings in the period
+ * (a township: its own line, then each branch's), or one line saying nothing was recorded.
+ */
+async function attendanceSection(ctx: Context, scope: ReportScope): Promise<ReportSection[]> {
+  const units = await listUnits(ctx.db);
+  const shown = [{ id: scope.unitId, name: scope.unitName }, ...(scope.unitKind === 'township' ? units.filter((u) => u.parentId === scope.unitId) : [])];
+  const lines: string[] = [];
+  for (const u of shown) {
+    const a = await attendanceRate(ctx.db, u.id, scope.from, scope.to);
+    if (a.rate !== null) lines.push(ctx.t('meetings.report.line', { unit: u.name, meetings: a.meetings, figures: countsText(ctx.t, a) }));
+  }
+  if (lines.length === 0) lines.push(ctx.t('meetings.report.none'));
+  return [{ title: ctx.t('meetings.report.title'), lines }];
 }

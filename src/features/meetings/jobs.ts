@@ -1,18 +1,18 @@
 /**
  * The meetings' timed work: every active meeting is two dynamic jobs of the scheduler, its notice
  * at the start (`meeting:<id>:notice`) and its reminder `remindMinutes` before
- * (`meeting:<id>:reminder`), each posted once to every chat of the unit on every platform. A
+ * (`meeting:<id>:reminder`), each posted once to every member chat of the unit on every platform (a masses chat hears only of
+ * the joint meeting that collects suggestions, in a version without 到 / 请假). A
  * called-off occurrence posts nothing; a reminder that would come after the start (downtime) is
  * dropped, the notice says enough.
  */
 import type { Tx } from '../../bot/feature.ts';
-import { chatsOfUnit } from '../../bot/roster.ts';
 import type { DynamicJob, JobContext } from '../../scheduler/contract.ts';
 import { countOpenSuggestions } from '../suggestions/store.ts';
 import { mondayAgenda } from '../tasks/agenda.ts';
 import { localDateKey } from '../../bot/time.ts';
 import { noticeText } from './render.ts';
-import { activeMeetings, getMeeting, isSkipped, rsvpCounts } from './store.ts';
+import { activeMeetings, getMeeting, isSkipped, rsvpCounts, unitChats } from './store.ts';
 
 /** The default schedule whose notices carry the Monday agenda (prompts/schedules.yaml). */
 const AGENDA_TEMPLATE = 'cadres';
@@ -26,10 +26,16 @@ export async function runMeetingNotice(job: JobContext, meetingId: number, kind:
   if (kind === 'reminder' && job.now().getTime() >= startsAt.getTime()) return;
   const rsvp = await rsvpCounts(job.db, m.id, startsAt);
   const open = m.withSuggestions ? await countOpenSuggestions(job.db, m.unitId) : null;
-  const notice = noticeText({ t: job.t, locale: job.locale, timeZone: job.timeZone, now: job.now() }, m, kind, startsAt, rsvp, open, job.late);
   const env = { t: job.t, locale: job.locale, timeZone: job.timeZone, now: job.now() };
-  const text = carriesAgenda(m, kind) ? `${notice}\n\n${(await mondayAgenda(job.db, env, localDateKey(startsAt, job.timeZone))).text}` : notice;
-  for (const chat of await chatsOfUnit(job.db, m.unitId)) job.send(chat, text);
+  const agenda = carriesAgenda(m, kind) ? `
+
+${(await mondayAgenda(job.db, env, localDateKey(startsAt, job.timeZone))).text}` : '';
+  for (const chat of await unitChats(job.db, m.unitId)) {
+    // A masses chat hears only of the joint meeting that collects suggestions, without 到 / 请假.
+    if (chat.masses && !m.withSuggestions) continue;
+    const audience = chat.masses ? 'masses' : 'members';
+    job.send(chat.ref, noticeText(env, m, kind, startsAt, rsvp, open, job.late, audience) + (chat.masses ? '' : agenda));
+  }
 }
 
 /**

@@ -8,7 +8,6 @@ import { z } from 'zod';
 import { argInput, idToken, pipeParts } from '../../bot/args.ts';
 import { parseInteger } from '../../bot/answers.ts';
 import { UserError, type Context } from '../../bot/feature.ts';
-import { chatsOfUnit } from '../../bot/roster.ts';
 import { checkCron, nextCronTimes, restrictsBothDays } from '../../scheduler/cron.ts';
 import { localDateKey, parseLocalDate } from '../../bot/time.ts';
 import { startOnDate, upcomingStarts } from './calendar.ts';
@@ -22,6 +21,7 @@ import {
   meetingFromTemplate,
   rsvpCounts,
   skipOccurrence,
+  unitChats,
   type MeetingInfo,
 } from './store.ts';
 
@@ -126,7 +126,7 @@ function validMeetingCron(ctx: Context, cron: string): string {
 async function createdText(ctx: Context, m: MeetingInfo): Promise<string> {
   const env = envOf(ctx);
   const [next, after] = await upcomingStarts(ctx.db, m, ctx.timeZone, ctx.now(), 2);
-  const chats = (await chatsOfUnit(ctx.db, m.unitId)).length;
+  const chats = (await unitChats(ctx.db, m.unitId)).filter((c) => !c.masses || m.withSuggestions).length;
   return ctx.t('meetings.meeting.created', {
     id: m.id,
     title: m.title,
@@ -138,10 +138,11 @@ async function createdText(ctx: Context, m: MeetingInfo): Promise<string> {
   });
 }
 
-/** Replies with `text` here and sends it to every other chat of the unit. */
+/** Replies with `text` here and sends it to every other member chat of the unit. */
 async function announce(ctx: Context, unitId: number, text: string): Promise<void> {
   ctx.reply(text);
-  for (const chat of await chatsOfUnit(ctx.db, unitId)) {
+  for (const { ref: chat, masses } of await unitChats(ctx.db, unitId)) {
+    if (masses) continue; // residents are not asked to attend Party meetings
     if (chat.platform !== ctx.chat.ref.platform || chat.chatId !== ctx.chat.ref.chatId) ctx.send(chat, text);
   }
 }

@@ -52,6 +52,7 @@ export function noticeText(
   rsvp: { yes: number; no: number },
   openSuggestions: number | null,
   late: boolean,
+  audience: 'members' | 'masses' = 'members',
 ): string {
   const { t } = env;
   const lines: string[] = [];
@@ -65,6 +66,11 @@ export function noticeText(
   }
   lines.push(t('meetings.notice.place', { place: m.place }));
   if (openSuggestions !== null) lines.push(t('meetings.notice.suggestions', { count: openSuggestions }));
+  if (audience === 'masses') {
+    // Residents do not answer 到 / 请假; they are invited to send what they need.
+    lines.push(t('meetings.reminder.howToSuggest'));
+    return lines.join('\n');
+  }
   lines.push(t('meetings.notice.rsvpCounts', { yes: rsvp.yes, no: rsvp.no }));
   lines.push(t(kind === 'notice' ? 'meetings.notice.howToRsvp' : 'meetings.reminder.howToRsvp', { id: m.id }));
   if (kind === 'reminder' && openSuggestions !== null) lines.push(t('meetings.reminder.howToSuggest'));

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { Tx } from '../../bot/feature.ts';
 import { getMember } from '../../bot/roster.ts';
+import type { ChatRef, Platform } from '../../bot/types.ts';
 
 /** A meeting as the feature uses it. */
 export interface MeetingInfo {
@@ -259,4 +260,16 @@ export async function memberAttendance(db: Tx, memberId: number, from: Date, to:
   });
   const n = (s: AttendanceStatus) => rows.find((r) => r.status === s)?._count._all ?? 0;
   return counts(n('present'), n('absent'), n('excused'));
+}
+
+/** A group chat of a unit and whether it is a masses chat (residents, not members). */
+export interface UnitChat {
+  readonly ref: ChatRef;
+  readonly masses: boolean;
+}
+
+/** The group chats bound to a unit, masses chats marked. */
+export async function unitChats(db: Tx, unitId: number): Promise<UnitChat[]> {
+  const rows = await db.chat.findMany({ where: { unitId, kind: 'group' }, orderBy: { id: 'asc' } });
+  return rows.map((c) => ({ ref: { platform: c.platform as Platform, chatId: c.externalId, kind: 'group' as const, title: c.title }, masses: c.masses }));
 }

@@ -20,7 +20,7 @@ import { command, UserError, type Context, type Feature, type ReportScope, type 
 import type { Role } from '../../bot/types.ts';
 import type { Scheduler } from '../../scheduler/contract.ts';
 import { runCheckin, runPledge, todayOf } from './actions.ts';
-import { isProblem, parseCheckinArgs, parsePledgeArgs, parsePledgesArgs, type Problem } from './parse.ts';
+import { isProblem, MAX_PLEDGE_TEXT, parseCheckinArgs, parsePledgeArgs, parsePledgesArgs, type Problem } from './parse.ts';
 import { DEFAULT_REMINDER_SETTINGS, runPledgeReminders } from './reminders.ts';
 import { buildPledgeReport, checkinRate, pledgeReportLines, pledgeReportRows, reportUnits } from './report.ts';
 import { activeExemptions, countCheckinsOfYear, listPledges, reminderSettings, type ReminderSettings } from './store.ts';
@@ -41,10 +41,8 @@ const ALL: Role[] = ['admin', 'secretary', 'member', 'masses'];
 /** Wraps a pure parser as the zod schema of a command: undefined is a usage mistake. */
 function schemaOf<T>(parse: (tokens: readonly string[], raw: string) => T | Problem | undefined) {
   return argInput.transform((a, ctx): T | Problem => {
-    if ([...a.text].length > 2000) {
-      ctx.addIssue({ code: 'custom', message: 'too long' });
-      return z.NEVER;
-    }
+    // Not parsed at all: far longer than any wording or note may be (both MAX_PLEDGE_TEXT).
+    if ([...a.text].length > 2000) return { problem: { key: 'pledges.error.textTooLong', vars: { max: MAX_PLEDGE_TEXT } } };
     const r = parse(a.tokens, a.raw);
     if (r === undefined) {
       ctx.addIssue({ code: 'custom', message: 'usage' });
@@ -83,7 +81,7 @@ async function reportSections(ctx: Context, scope: ReportScope, defaults: Remind
   const lines: string[] = [];
   if (year === localYear(ctx.now(), ctx.timeZone)) {
     const rate = await checkinRate(ctx.db, { unitIds, year, today, timeZone: ctx.timeZone, days });
-    lines.push(ctx.t('pledges.report.rate', { active: rate.active, members: rate.members, days: rate.days, percent: rate.members ? Math.floor((rate.active * 100) / rate.members) : 0 }));
+    if (rate.members > 0) lines.push(ctx.t('pledges.report.rate', { active: rate.active, members: rate.members, days: rate.days, percent: Math.floor((rate.active * 100) / rate.members) }));
   }
   lines.push(...pledgeReportLines(ctx.t, report));
   return [

@@ -206,6 +206,17 @@ export function readPledgeFields(tokens: readonly string[], asTyped?: readonly s
   };
 }
 
+/** A separator (folded from `，` `：` `；` `、`) right before a target or due-date keyword. */
+const CLAUSE_BREAK = /[,;](?=目标|指标|截止|截至|期限|到期|完成时间|target|due|deadline)/iu;
+
+/**
+ * Splits `帮扶困难户,目标5,截止2026-12-31` (typed with Chinese commas) into its clauses, so the
+ * target and due date are read as if spaces separated them.
+ */
+function splitClauses(tokens: readonly string[]): string[] {
+  return tokens.flatMap((t) => t.split(CLAUSE_BREAK)).filter((t) => t !== '');
+}
+
 const EDIT_WORDS = /^(?:edit|修改|改)$/iu;
 const WITHDRAW_WORDS = /^(?:withdraw|撤回|撤销|取消)$/iu;
 const DONE_WORDS = /^(?:done|complete|完成|已完成)$/iu;
@@ -214,7 +225,8 @@ const DONE_WORDS = /^(?:done|complete|完成|已完成)$/iu;
  * Reads /pledge arguments. Returns the command, a `Problem`, or undefined for a usage mistake
  * (no wording, a subcommand without an id).
  */
-export function parsePledgeArgs(tokens: readonly string[], raw?: string): PledgeCommand | Problem | undefined {
+export function parsePledgeArgs(words: readonly string[], raw?: string): PledgeCommand | Problem | undefined {
+  const tokens = splitClauses(words);
   const typed = typedTokens(tokens, raw);
   const [first, second, ...rest] = tokens;
   if (first === undefined) return undefined;
@@ -258,7 +270,18 @@ export function parsePledgeArgs(tokens: readonly string[], raw?: string): Pledge
 }
 
 const UNDO_WORDS = /^(?:undo|撤销|撤回|撤销打卡|取消|取消打卡)$/iu;
-const STEP = new RegExp(`^\\+(\\d{1,9}|[${CN_NUMERAL}]{1,12})(\\D{0,4})$`, 'u');
+const STEP = new RegExp(`^\\+(\\d{1,9}|[${CN_NUMERAL}]{1,12})(.*)$`, 'u');
+
+/**
+ * Reads the tail glued to a step (`+2户走访`): an optional measure word, then the start of the
+ * note. Undefined when the tail makes the number unreadable (`+1.5`, `+1/2`).
+ */
+function stepTail(tail: string): { unit: string; note: string } | undefined {
+  if (/^[\d.,/%]/u.test(tail)) return undefined;
+  let unit = '';
+  for (const w of MEASURE_WORDS) if (tail.startsWith(w) && w.length > unit.length) unit = w;
+  return { unit, note: tail.slice(unit.length) };
+}
 
 /**
  * Reads /checkin arguments: `[#N] [+K] [说明]` in either order of the first two, or `undo [#N]`.
@@ -273,6 +296,7 @@ export function parseCheckinArgs(tokens: readonly string[], raw?: string): Check
   }
   let id: number | undefined;
   let amount: number | undefined;
+  let glued = '';
   let i = 0;
   for (; i < Math.min(2, tokens.length); i++) {
     const token = tokens[i]!;
@@ -282,9 +306,11 @@ export function parseCheckinArgs(tokens: readonly string[], raw?: string): Check
       continue;
     }
     const step = amount === undefined ? STEP.exec(token) : null;
-    if (step) {
+    const tail = step ? stepTail(step[2]!) : undefined;
+    if (step && tail) {
       const n = parseInteger(step[1]!);
       if (n === undefined) return undefined;
+      if (tail.note !== '') glued = tail.note;
       if (n < 1 || n > MAX_STEP) return problem('stepRange', { max: MAX_STEP });
       amount = n;
       continue;
@@ -293,7 +319,7 @@ export function parseCheckinArgs(tokens: readonly string[], raw?: string): Check
     if (/^#/.test(token) && i === 0) return undefined;
     break;
   }
-  const note = typedTokens(tokens, raw).slice(i).join(' ').trim();
+  const note = [glued, ...typedTokens(tokens, raw).slice(i)].join(' ').trim();
   if (charLength(note) > MAX_NOTE) return problem('textTooLong', { max: MAX_NOTE });
   return { action: 'add', ...(id !== undefined ? { id } : {}), amount: amount ?? 1, note };
 }

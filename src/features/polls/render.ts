@@ -57,11 +57,10 @@ function tags(t: Translate, poll: Poll, timeZone: string): string {
 /** How to answer this poll, in one or two lines. */
 function howTo(t: Translate, poll: Poll, buttons: boolean): string {
   const id = poll.id;
-  const lines: string[] = [];
-  if (poll.kind === 'rating') lines.push(t('polls.howto.rating', { id }));
-  else lines.push(t(poll.multiple ? 'polls.howto.multi' : 'polls.howto.choice', { id }));
-  if (poll.anonymous) lines.push(t(buttons ? 'polls.howto.anonButtons' : 'polls.howto.anon', { id }));
-  return lines.join('\n');
+  // Anonymous: one line saying how to vote privately (a reply in the group is seen by all, so counts nothing).
+  if (poll.anonymous) return t(buttons ? 'polls.howto.anonButtons' : 'polls.howto.anon', { id });
+  if (poll.kind === 'rating') return t('polls.howto.rating', { id });
+  return t(poll.multiple ? 'polls.howto.multi' : 'polls.howto.choice', { id });
 }
 
 /** The announcement text of a poll (also the numbered-text fallback of a native poll). */

@@ -3,20 +3,13 @@
  * PollAnonBallot and PollReceipt tables. Other features (the evaluation, /report) call the
  * exported functions here.
  *
- * Anonymous ballots (see prisma/schema/polls.prisma and codes.ts): a first vote writes a receipt
- * (member, poll) and a ballot (random id, code tag, choice; no member, no time); on PostgreSQL it
- * then rewrites all of the poll's ballots in a random order (`reshuffle`). Nothing written lets
- * anyone pair a receipt with a ballot: not a column, not an id, not the order of rows, not
- * PostgreSQL's per-row transaction id (every ballot row of the poll is rewritten in the latest
- * voter's transaction, so all share it).
+ * Anonymous ballots are written by staging.ts (in batches, apart from their voters' receipts).
  */
 import { z } from 'zod';
 import type { Tx } from '../../bot/feature.ts';
 import type { Role } from '../../bot/types.ts';
 import { membersOfUnit } from '../../bot/roster.ts';
-import { providerOfClient } from '../../db/client.ts';
 import type { MemberInfo } from '../../bot/feature.ts';
-import { randomBallotId } from './codes.ts';
 
 /** Poll kinds. */
 export const PollKind = z.enum(['choice', 'rating']);
@@ -166,76 +159,10 @@ export async function castNamedBallot(tx: Tx, pollId: number, memberId: number, 
   return 'new';
 }
 
-/**
- * Records a member's first anonymous ballot: a receipt naming the member, and a ballot holding only
- * the code tag and the content; then reshuffles the poll's ballots. The caller has checked that
- * the member has not voted (the receipt's unique key enforces it anyway).
- */
-export async function castAnonBallot(tx: Tx, pollId: number, memberId: number, tag: string, content: BallotContent): Promise<void> {
-  await tx.pollReceipt.create({ data: { pollId, memberId } });
-  await tx.pollAnonBallot.create({
-    data: { id: (await freeBallotIds(tx, 1))[0]!, pollId, tag, choices: JSON.stringify(content.choices), score: content.score },
-  });
-  await reshuffle(tx, pollId);
-}
-
-/** Replaces the content of the anonymous ballot with this tag; false when no ballot has it. */
-export async function replaceAnonBallot(tx: Tx, pollId: number, tag: string, content: BallotContent): Promise<boolean> {
-  const { count } = await tx.pollAnonBallot.updateMany({
-    where: { pollId, tag },
-    data: { choices: JSON.stringify(content.choices), score: content.score },
-  });
-  if (count === 0) return false;
-  await reshuffle(tx, pollId);
-  return true;
-}
-
-/** The anonymous ballot with this tag (its content only), or null. */
-export async function findAnonBallot(tx: Tx, pollId: number, tag: string): Promise<BallotContent | null> {
-  const row = await tx.pollAnonBallot.findUnique({ where: { pollId_tag: { pollId, tag } }, select: { choices: true, score: true } });
-  return row ? { choices: toChoices(row.choices), score: row.score } : null;
-}
-
 /** A member's named ballot, or null. */
 export async function findNamedBallot(tx: Tx, pollId: number, memberId: number): Promise<BallotContent | null> {
   const row = await tx.pollBallot.findUnique({ where: { pollId_memberId: { pollId, memberId } }, select: { choices: true, score: true } });
   return row ? { choices: toChoices(row.choices), score: row.score } : null;
-}
-
-/**
- * `n` distinct random ballot ids not in use by any poll (ids are random, so a clash with another
- * poll's ballot is possible in principle: those are drawn again).
- */
-async function freeBallotIds(tx: Tx, n: number): Promise<number[]> {
-  const ids = new Set<number>();
-  while (ids.size < n) ids.add(randomBallotId());
-  for (;;) {
-    const clash = await tx.pollAnonBallot.findMany({ where: { id: { in: [...ids] } }, select: { id: true } });
-    if (clash.length === 0) return [...ids];
-    for (const c of clash) {
-      ids.delete(c.id);
-      let id = randomBallotId();
-      while (ids.has(id)) id = randomBallotId();
-      ids.add(id);
-    }
-  }
-}
-
-/**
- * Makes the physical order of a poll's anonymous ballots say nothing about who voted when, in the
- * caller's transaction, after a vote.
- * - SQLite: nothing to do. The table is a rowid table keyed by the random ballot id, so rows are
- *   stored in id order, which is random; SQLite keeps no per-row transaction id.
- * - PostgreSQL: rows are appended to the heap in write order (`ctid`) and carry the writing
- *   transaction (`xmin`), which the voter's receipt row shares. So every ballot of the poll is
- *   deleted and inserted again in a random order, all in this transaction: one statement,
- *   O(ballots) inside the server (about 0.1 s at 20,000 ballots, bench/poll-results.ts).
- * Ids are kept: they were random when drawn, and a ballot's tag is as stable as its id anyway.
- */
-export async function reshuffle(tx: Tx, pollId: number): Promise<void> {
-  if (providerOfClient(tx) === 'sqlite') return;
-  await tx.$executeRaw`WITH old AS (DELETE FROM "PollAnonBallot" WHERE "pollId" = ${pollId} RETURNING "id", "tag", "choices", "score")
-    INSERT INTO "PollAnonBallot" ("id", "pollId", "tag", "choices", "score") SELECT "id", ${pollId}, "tag", "choices", "score" FROM old ORDER BY random()`;
 }
 
 /**
@@ -307,5 +234,11 @@ export async function closedRatingsBetween(tx: Tx, unitId: number, from: Date, t
     where: { unitId, kind: 'rating', status: 'closed', closedAt: { gte: from, lt: to } },
     orderBy: { id: 'asc' },
   });
+  return rows.map(toPoll);
+}
+
+/** Open anonymous polls (the staged-ballot recovery job). */
+export async function openAnonymousPolls(tx: Tx): Promise<Poll[]> {
+  const rows = await tx.poll.findMany({ where: { status: 'open', anonymous: true }, orderBy: { id: 'asc' }, take: 500 });
   return rows.map(toPoll);
 }

@@ -302,6 +302,28 @@ export type QuizAnswerOutcome =
   /** The text is not an answer to this question. */
   | 'unparsed';
 
+/** What an answer to a quiz's open question would meet, before anything is recorded. */
+export type AnswerPreview =
+  | { readonly kind: 'closed' | 'unparsed' | 'already' }
+  | { readonly kind: 'open'; readonly row: QuizQuestionRow; readonly q: Question; readonly shown: number };
+
+/**
+ * Checks an answer without recording it: the question is closed, the text is no answer to it,
+ * the member already answered, or it is open to them (with the shown option picked).
+ */
+export async function previewAnswer(env: QuizEnv, catalog: Catalog, quiz: QuizRow, memberId: number, text: string, position?: number): Promise<AnswerPreview> {
+  if (quiz.status !== 'running' || quiz.current < 0) return { kind: 'closed' };
+  if (position !== undefined && position !== quiz.current) return { kind: 'closed' };
+  const row = await quizQuestion(env.db, quiz.id, quiz.current);
+  if (!row || !row.openedAt || !row.closesAt || row.closedAt || env.now() > row.closesAt) return { kind: 'closed' };
+  const q = await catalog.question(env.db, row.questionKey);
+  if (!q) return { kind: 'closed' };
+  const shown = readAnswer(q, text);
+  if (shown === undefined) return { kind: 'unparsed' };
+  if (await findAnswer(env.db, row.id, memberId)) return { kind: 'already' };
+  return { kind: 'open', row, q, shown };
+}
+
 /**
  * Records a member's answer to the open question of a running quiz. `position` (0-based), when
  * given, is the question the answer was meant for (native polls say so); an answer to any other
@@ -316,17 +338,11 @@ export async function answerQuiz(
   text: string,
   position?: number,
 ): Promise<QuizAnswerOutcome> {
-  if (quiz.status !== 'running' || quiz.current < 0) return 'closed';
-  if (position !== undefined && position !== quiz.current) return 'closed';
-  const row = await quizQuestion(env.db, quiz.id, quiz.current);
+  const preview = await previewAnswer(env, catalog, quiz, memberId, text, position);
+  if (preview.kind !== 'open') return preview.kind;
+  const { row, q, shown } = preview;
+  if (!row.openedAt || !row.closesAt) return 'closed';
   const now = env.now();
-  if (!row || !row.openedAt || !row.closesAt || row.closedAt || now > row.closesAt) return 'closed';
-  const q = await catalog.question(env.db, row.questionKey);
-  if (!q) return 'closed';
-  const shown = readAnswer(q, text);
-  if (shown === undefined) return 'unparsed';
-  if (await findAnswer(env.db, row.id, memberId)) return 'already';
-
   const choice = row.optionOrder[shown]!;
   const correct = choice === q.answer;
   const points = correct ? speedPoints(row.closesAt.getTime() - now.getTime(), quiz.openSeconds) : 0;

@@ -17,10 +17,13 @@ import type { FeatureServices } from '../index.ts';
 import { answerArgs, isStartableBankName, quizArgs, rankArgs, type AnswerArgs, type QuizArgs } from './args.ts';
 import { foldName, loadBanks } from './banks.ts';
 import { Catalog } from './catalog.ts';
+import { decodeTextDocument } from '../../bot/text-attachments.ts';
 import { CsvFormatError, MAX_IMPORT_BYTES, parseQuizCsv, type CsvImport } from './csv.ts';
 import {
   answerQuiz,
   openNextQuestion,
+  previewAnswer,
+  readAnswer,
   questionTimeUp,
   startQuiz,
   stopQuiz,
@@ -49,6 +52,7 @@ import { localDay } from './util.ts';
 
 /** For other features (`/report`): quiz participation of a unit over a period. */
 export { quizParticipation, type QuizParticipation } from './store.ts';
+import { quizQuestion, type QuizRow } from './store.ts';
 
 const MEMBERS: Role[] = ['admin', 'secretary', 'member'];
 const ALL: Role[] = ['admin', 'secretary', 'member', 'masses'];
@@ -217,7 +221,11 @@ export function quizzesFeature(services: FeatureServices, options: QuizFeatureOp
       throw new UserError('quizzes.import.noFile', { file: path.basename(file) });
     }
     if (size > MAX_IMPORT_BYTES) throw new UserError('quizzes.import.format.tooBig', { max: `${MAX_IMPORT_BYTES / 1000} kB` });
-    return readFileSync(full, 'utf8');
+    try {
+      return decodeTextDocument(readFileSync(full));
+    } catch {
+      throw new UserError('quizzes.import.attachmentUnreadable', { file: path.basename(file) });
+    }
   }
 
   async function answer(ctx: Context, args: AnswerArgs): Promise<void> {
@@ -230,8 +238,10 @@ export function quizzesFeature(services: FeatureServices, options: QuizFeatureOp
         if (!nativeAnswer) ctx.reply(ctx.t('quizzes.answer.ended', { id: quiz.id }));
         return;
       }
+      const position = quiz.current;
       const outcome = await answerQuiz(env, catalog, settings, quiz, ctx.member.id, args.text, args.position);
       if (outcome === 'unparsed') throw new UsageError();
+      if (outcome === 'recorded' && !nativeAnswer) await acknowledge(ctx, quiz, position);
       if (outcome === 'already') ctx.reply(ctx.t('quizzes.answer.already', { name: ctx.member.name }));
       if (outcome === 'closed' && !nativeAnswer) ctx.reply(ctx.t('quizzes.answer.closed', { name: ctx.member.name }));
       return;
@@ -239,6 +249,25 @@ export function quizzesFeature(services: FeatureServices, options: QuizFeatureOp
     const prompt = await openPromptIn(ctx.db, ctx.member.id, ctx.chat.ref);
     if (!prompt) throw new UserError('quizzes.answer.nothing');
     if (!(await answerPersonal(env, catalog, settings, prompt, args.text))) throw new UsageError();
+  }
+
+  /** Records a bare answer to the open question of the chat's quiz, and acknowledges it. */
+  async function answerInGroup(ctx: Context, quiz: QuizRow, text: string): Promise<void> {
+    const position = quiz.current;
+    if ((await answerQuiz(envOf(ctx, schedule), catalog, settings, quiz, ctx.member.id, text)) === 'recorded') await acknowledge(ctx, quiz, position);
+  }
+
+  /**
+   * Tells a member in a group that their answer counted, without saying whether it is right:
+   * privately where the platform can, else one short line in the group.
+   */
+  async function acknowledge(ctx: Context, quiz: QuizRow, position: number): Promise<void> {
+    if (ctx.chat.ref.kind !== 'group') return;
+    // An answer that closed the question early needs no receipt: the result is out.
+    if ((await quizQuestion(ctx.db, quiz.id, position))?.closedAt) return;
+    const own = ctx.capabilities.privateMessages ? (await privateChatsOf(ctx.db, ctx.member.id)).find((c) => c.platform === ctx.chat.ref.platform) : undefined;
+    if (own) ctx.send(own, ctx.t('quizzes.answer.ack', { id: quiz.id, position: position + 1 }));
+    else ctx.reply(ctx.t('quizzes.answer.ackGroup', { name: ctx.member.name }));
   }
 
   async function mistakes(ctx: Context): Promise<void> {
@@ -305,20 +334,23 @@ export function quizzesFeature(services: FeatureServices, options: QuizFeatureOp
         handler: mistakes,
       }),
     ],
-    async onPlainText(ctx, text) {
-      if (!MEMBERS.includes(ctx.member.role) || [...text].length > 20) return false;
+    async claimAnswer(ctx, text) {
+      if (!MEMBERS.includes(ctx.member.role) || [...text].length > 20) return [];
       const env = envOf(ctx, schedule);
       const quiz = await runningQuizInChat(ctx.db, ctx.chat.id);
       if (quiz) {
-        const outcome = await answerQuiz(env, catalog, settings, quiz, ctx.member.id, text);
-        if (outcome === 'recorded') return true;
-        if (outcome === 'already') {
-          ctx.reply(ctx.t('quizzes.answer.already', { name: ctx.member.name }));
-          return true;
+        const preview = await previewAnswer(env, catalog, quiz, ctx.member.id, text);
+        if (preview.kind === 'already') return [{ kind: 'answered', reply: ctx.t('quizzes.answer.already', { name: ctx.member.name }) }];
+        if (preview.kind === 'open') {
+          const label = ctx.t('quizzes.answer.claimLabel', { id: quiz.id, position: preview.row.position + 1 });
+          return [{ kind: 'awaiting', label, command: `/answer #${quiz.id} ${text}`, run: () => answerInGroup(ctx, quiz, text) }];
         }
       }
       const prompt = await openPromptIn(ctx.db, ctx.member.id, ctx.chat.ref);
-      return prompt ? answerPersonal(env, catalog, settings, prompt, text) : false;
+      const question = prompt ? await catalog.question(ctx.db, prompt.questionKey) : undefined;
+      if (!prompt || !question || readAnswer(question, text) === undefined) return [];
+      const run = async () => void (await answerPersonal(env, catalog, settings, prompt, text));
+      return [{ kind: 'awaiting', label: ctx.t('quizzes.answer.claimPersonal'), command: `/answer ${text}`, run }];
     },
     async profileLines(ctx) {
       if (!MEMBERS.includes(ctx.member.role)) return [];

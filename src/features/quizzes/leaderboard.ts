@@ -59,7 +59,8 @@ export async function unitLeaderboard(tx: Tx, t: Translate, unitId: number, memb
   if (active.length === 0) lines.push(t('quizzes.rank.empty'));
   for (const s of active.slice(0, TOP)) lines.push(t('quizzes.rank.line', { rank: s.rank, name: s.member.name, points: s.points }));
   const me = standings.find((s) => s.member.id === memberId);
-  if (me && !active.slice(0, TOP).includes(me)) lines.push(t('quizzes.rank.me', { rank: me.rank, points: me.points }));
+  if (me && me.points === 0 && active.length > 0) lines.push(t('quizzes.rank.meNone'));
+  else if (me && me.points > 0 && !active.slice(0, TOP).includes(me)) lines.push(t('quizzes.rank.me', { rank: me.rank, points: me.points }));
   lines.push(t('quizzes.rank.footer', { active: active.length, members: members.length }));
   return lines.join('\n');
 }

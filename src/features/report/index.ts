@@ -25,7 +25,8 @@ const reportArgs = argInput.transform((a, ctx) => {
   const words: string[] = [];
   for (const token of a.tokens) {
     const y = /^(\d{4})年?(?:度)?$/.exec(token);
-    const n = /^#(\d{1,9})$/.exec(token);
+    // `#N` or `N` (the spec takes both); four digits are a year (`2025`, `2025年`).
+    const n = /^#?(\d{1,9})$/.exec(token);
     if (y && year === undefined) year = Number(y[1]);
     else if (n && id === undefined && words.length === 0) id = Number(n[1]);
     else words.push(token);

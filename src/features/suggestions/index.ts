@@ -129,7 +129,8 @@ async function changeHandler(ctx: Context, id: number, status: SuggestionStatus,
   if (!s) throw new UserError('suggestions.suggestions.notFound', { id });
   if (ctx.member.role !== 'admin' && ctx.member.unitId !== s.unitId) throw new UserError('suggestions.suggestions.otherUnit', { id });
   if (status === 'declined' && !reply) throw new UserError('suggestions.suggestions.needReply', { id });
-  const newReply = reply || s.reply;
+  // Reopening starts afresh: the old answer no longer stands.
+  const newReply = reply || (status === 'open' ? null : s.reply);
   if (status === s.status && newReply === s.reply) {
     ctx.reply(ctx.t('suggestions.suggestions.unchanged', { id, status: ctx.t(`suggestions.status.${status}`) }));
     return;

@@ -62,7 +62,7 @@ describe('/meeting', () => {
   it('refuses malformed forms with the usage and an example, and other roles and units', async () => {
     const b = await branch();
     const usage = (await b.ask('李书记', '/meeting 支委会'))[0]!;
-    expect(usage).toMatch(/^格式不对。正确用法：\/meeting 标题 \| cron表达式 \| 地点/);
+    expect(usage).toMatch(/^格式不对。\n例如：\/meeting 支委会 \| 0 20 \* \* 3 \| 村委会议室 \| 30\n完整用法：\/help 会议$/);
     expect(usage).toContain('例如：/meeting 支委会 | 0 20 * * 3 | 村委会议室 | 30');
     expect((await b.ask('李书记', `/meeting ${'长'.repeat(41)} | 0 20 * * 3 | 村委会议室`))[0]).toMatch(/^格式不对/);
     expect((await b.ask('李书记', '/meeting 支委会 | 0 20 * * 3 | 村委会议室 | 八天'))[0]).toMatch(/^格式不对/);

@@ -30,13 +30,14 @@ const where = (seen: Seen[]) => seen.map((s) => `${s.platform}:${s.chatId}`);
 const tally = (keys: string[]) => Object.fromEntries([...new Set(keys)].sort().map((k) => [k, keys.filter((x) => x === k).length]));
 
 describe('notices and reminders', () => {
-  it('posts the reminder and the notice once to every chat of the unit on every platform, skips a called-off one', async () => {
+  it('posts the reminder and the notice once to every member chat of the unit on every platform, skips a called-off one', async () => {
     const b = await branch();
     await b.say('李书记', '/meeting 支委会 | 0 20 * * 3 | 村委会议室 | 30');
     await b.say('李书记', '/meeting cancel #1 12-9');
     // Through 16 December: Wednesdays 2 and 16 December (9 December is called off).
     const { seen, reports } = await b.tick('2026-12-16T16:00:00Z');
-    expect(tally(where(seen))).toEqual({ 'console:东北流村党支部': 4, 'console:东北流村群众群': 4, 'telegram:-100123': 4 });
+    // Not in the masses chat: residents do not attend a 支委会 (nor answer 到).
+    expect(tally(where(seen))).toEqual({ 'console:东北流村党支部': 4, 'telegram:-100123': 4 });
     const texts = [...new Set(seen.map((s) => s.text))];
     expect(texts).toEqual([
       ['【会前提醒】#1 支委会', '时间：12月2日 周三 20:00（还有 30 分钟）', '地点：村委会议室', '已报名 0 人，请假 0 人。', '参加的请回复“到”，不能来的回复“请假 理由”。'].join('\n'),

@@ -59,7 +59,7 @@ describe('members by id', () => {
     const wang = await idOf('王书记');
     await one('管理员', `/setrole M${wang} 书记`);
     const cadre = await idOf('镇干部');
-    expect(await one('王书记', `/setrole M${cadre} 群众`)).toBe(`没有找到“M${cadre}”。请用 M编号（/members 里能看到）、@他，或回复他的消息。`);
+    expect(await one('王书记', `/setrole M${cadre} 群众`)).toBe('镇干部不在你的单位，你不能修改他的身份。');
     expect(await one('王书记', `/members ${TOWN}`)).toBe(`你只能查看本单位的成员，不能查看“${TOWN}”。`);
     expect(await one('王书记', '/setrole 先锋 群众')).toBe('没有找到“先锋”。请用 M编号（/members 里能看到）、@他，或回复他的消息。');
     expect(await one('王书记', '/setrole 张三 群众')).toBe(`已把张三（M${await idOf('张三')}，${VILLAGE}）的身份改为群众。`);

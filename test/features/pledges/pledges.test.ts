@@ -117,7 +117,7 @@ describe('pledges and check-ins', () => {
     expect(await one('张三', '/pledge 走访 截止2026-03-01')).toBe('截止日期2026-03-01已经过了，请写以后的日期。');
     expect(await one('张三', '/pledge 帮扶困难户 目标5户')).toBe('你已经有这项承诺了（#1）。');
     expect(await one('张三', '/checkin +0')).toBe('一次打卡的数量要在1到1000之间。');
-    expect(await one('张三', '/pledge')).toContain('/pledge 内容 [目标N] [截止YYYY-MM-DD]');
+    expect(await one('张三', '/pledge')).toBe('格式不对。\n例如：/pledge 帮扶困难户 目标5户 截止2026-12-31\n完整用法：/help 承诺');
     expect(await db.db.pledge.count()).toBe(4);
   });
 

@@ -98,7 +98,7 @@ describe('/report: poll turnout and the annual evaluation', () => {
     for (const p of ['东一', '东二']) await bot.say(p, '大家好', { chat: '东村群' });
     await bot.say('西一', '大家好', { chat: '西村群' });
 
-    const east = announcedId(await bot.texts('管理员', '/rate 东村支部书记 --anon --min 2', { chat: '东村群' }));
+    const east = announcedId(await bot.texts('管理员', '/rate 东村支部书记 --min 2', { chat: '东村群' }));
     await bot.say('东一', '90', { chat: '东村群' });
     await bot.say('东二', '八十', { chat: '东村群' });
     await bot.say('管理员', `/close #${east}`, { chat: '东村群' });
@@ -112,7 +112,7 @@ describe('/report: poll turnout and the annual evaluation', () => {
     // 东村: (40×90 + 30×80 + 30×85) / 100 = 85.5 → 先进.
     // 西村: no pledge data → (30×60 + 30×70) / 60 = 65, coverage 0.6 → 后进.
     expect(report).toContain('城关镇党委2026年工作报告');
-    expect(report).toContain('【投票与测评】\n今年发起 2 次，已结束 2 次\n参与：3 / 4 人（75%）');
+    expect(report).toContain('【投票与测评】\n2026年发起 2 次，已结束 2 次\n参与：3 / 4 人（75%）');
     expect(report).toContain(
       [
         '【年度考评（定类升级）】',
@@ -123,7 +123,7 @@ describe('/report: poll turnout and the annual evaluation', () => {
       ].join('\n'),
     );
     const [branch] = await bot.texts('管理员', '/report', { chat: '东村群' });
-    expect(branch).toContain('【投票与测评】\n今年发起 1 次，已结束 1 次\n参与：2 / 3 人（67%）');
+    expect(branch).toContain('【投票与测评】\n2026年发起 1 次，已结束 1 次\n参与：2 / 3 人（67%）');
     expect(await bot.texts('东一', '/report', { chat: '东村群' })).toEqual(['这个命令需要管理员、书记身份才能用。']);
   });
 

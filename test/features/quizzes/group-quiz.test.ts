@@ -56,13 +56,14 @@ async function fullQuiz(fresh: () => Promise<Db>): Promise<void> {
   const q1 = readShownQuestion(started[1]!);
   expect(q1.question.bankId).toBe('constitution');
 
-  // Question 1: 张三 right after 3 s (10 points), 李四 right after 10 s (9), 王五 wrong after 20 s.
+  // Question 1: 张三 right after 3 s (10 points), 李四 right after 10 s (9), 王五 wrong after 20 s;
+  // each is told privately the answer is in, not whether it is right.
   clock.advance(3_000);
-  expect(await b.say('张三', q1.right)).toEqual([]);
+  expect(await b.say('张三', q1.right)).toEqual(['已收到你对答题 #1 第1题的回答，本题结束后公布答案。']);
   clock.advance(7_000);
-  expect(await b.say('李四', `选${q1.right}`)).toEqual([]);
+  expect(await b.say('李四', `选${q1.right}`)).toEqual(['已收到你对答题 #1 第1题的回答，本题结束后公布答案。']);
   clock.advance(10_000);
-  expect(await b.say('王五', q1.wrong)).toEqual([]);
+  expect(await b.say('王五', q1.wrong)).toEqual(['已收到你对答题 #1 第1题的回答，本题结束后公布答案。']);
   expect(await b.say('张三', q1.wrong)).toEqual(['张三，你已答过本题，以第一次作答为准。']);
   expect(await b.say('张三', '/quiz')).toEqual(['本群的答题 #1 还没结束，请结束后再开始。']);
 
@@ -90,9 +91,9 @@ async function fullQuiz(fresh: () => Promise<Db>): Promise<void> {
   // Question 2: 王五 right at 2 s (10), 李四 wrong at 4 s, 张三 right at 12 s (8): all three who
   // answered question 1 have answered, so it closes at once.
   clock.advance(2_000);
-  expect(await b.say('王五', q2.right)).toEqual([]);
+  expect(await b.say('王五', q2.right)).toEqual(['已收到你对答题 #1 第2题的回答，本题结束后公布答案。']);
   clock.advance(2_000);
-  expect(await b.say('李四', `/answer #1 ${q2.wrong}`)).toEqual([]);
+  expect(await b.say('李四', `/answer #1 ${q2.wrong}`)).toEqual(['已收到你对答题 #1 第2题的回答，本题结束后公布答案。']);
   clock.advance(8_000);
   const early = await b.say('张三', q2.right.toLowerCase());
   expect(early).toHaveLength(1);
@@ -103,7 +104,7 @@ async function fullQuiz(fresh: () => Promise<Db>): Promise<void> {
   const opened3 = await advance(b, clock, 5_000);
   const q3 = readShownQuestion(lastQuestion(opened3));
   clock.advance(1_000);
-  expect(await b.say('张三', q3.right)).toEqual([]);
+  expect(await b.say('张三', q3.right)).toEqual(['已收到你对答题 #1 第3题的回答，本题结束后公布答案。']);
   expect(await advance(b, clock, 28_000)).toEqual([]);
   const end = await advance(b, clock, 1_000);
   expect(end).toHaveLength(2);
@@ -115,7 +116,7 @@ async function fullQuiz(fresh: () => Promise<Db>): Promise<void> {
   expect(await b.say('李四', '/rank')).toEqual([
     ['东北流村党支部 学习积分榜：', '1. 张三 28分', '2. 王五 10分', '3. 李四 9分', '本单位4人，3人有积分。'].join('\n'),
   ]);
-  expect((await b.say('管理员', '/rank'))[0]).toContain('你排第4名，0分。');
+  expect((await b.say('管理员', '/rank'))[0]).toContain('你还没有积分。发送 /quiz 开始答题。');
   // The township view (admins): branches by average points per member, then the top members.
   await b.say('管理员', '/bindchat 西岭村党支部', { chat: '西岭村' });
   await b.say('赵六', '大家好', { chat: '西岭村' });
@@ -184,7 +185,7 @@ describe('group quiz', () => {
       clock.advance(1_000);
       // 张三 alone: 10 points a question. Question 1 runs its full time; later ones close at once.
       const replies = await b.say('张三', q.right);
-      if (i === 0) expect(replies).toEqual([]);
+      if (i === 0) expect(replies).toEqual(['已收到你对答题 #1 第1题的回答，本题结束后公布答案。']);
       const texts = i === 0 ? await advance(b, clock, 29_000) : replies;
       if (i < 2) shown = lastQuestion(await advance(b, clock, 5_000));
       else expect(texts.at(-1)).toBe(['答题 #1 结束，排名：', '1. 张三 答对3/3题 30分', '有人今天的积分已到上限，超出部分不计入总积分。'].join('\n'));

@@ -88,7 +88,7 @@ describe('CSV import', () => {
     ]);
     expect(await b.say('赵书记', '/quiz import 坏题库\n"引号没闭合,甲|乙,A,解析,出处')).toEqual(['CSV格式有误（第1行附近），多半是引号没有配对。']);
     expect(await b.say('赵书记', '/quiz 坏题库')).toEqual(['没有“坏题库”这个题库。现有题库：支部工作、党章、纪律处分、本镇机制、发展党员']);
-    expect(await b.say('赵书记', '/quiz import 坏题库')).toEqual([expect.stringMatching(/^格式不对。正确用法：/) as unknown as string]);
+    expect(await b.say('赵书记', '/quiz import 坏题库')).toEqual([expect.stringMatching(/^格式不对。\n例如：/) as unknown as string]);
   });
 
   it('reads a file from the imports folder of the data directory, and nothing outside it', async () => {

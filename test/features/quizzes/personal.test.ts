@@ -81,8 +81,8 @@ async function reviewSchedule(fresh: () => Promise<Db>): Promise<void> {
   // Day 8: empty.
   clock.set(morning(8));
   expect(await b.say('张三', '/mistakes', dm)).toEqual(['你的错题本是空的。']);
-  // A bare answer with nothing open is ordinary chat.
-  expect(await b.say('张三', 'A', dm)).toEqual([]);
+  // A bare answer with nothing open: the bot says nothing awaits an answer.
+  expect(await b.say('张三', 'A', dm)).toEqual(['现在没有等你回答的题目或投票。发送 /help 查看能用的命令。']);
   expect(await b.say('张三', '/answer A', dm)).toEqual(['现在没有等你回答的题目。发送 /quiz 开始答题。']);
   const whoami = (await b.say('张三', '/whoami', dm))[0]!;
   expect(whoami).toContain('学习积分：累计10分，今天0/100分');
@@ -149,7 +149,7 @@ describe('每日一题', () => {
     const zs = readShownQuestion(text('张三'));
     const reply = await b.say('张三', zs.right, dm);
     expect(reply[0]).toMatch(/^回答正确。\n正确答案：.+\n解析：.+\n出处：.+\n得5分。$/);
-    expect(await b.say('张三', zs.right, dm)).toEqual([]);
+    expect(await b.say('张三', zs.right, dm)).toEqual(['现在没有等你回答的题目或投票。发送 /help 查看能用的命令。']);
     const ls = readShownQuestion(text('李四'));
     const lreply = await b.say('李四', ls.right, dm);
     expect(lreply[0]).toMatch(/\n得5分。\n这道题已答对1\/2次，下次复习：11月29日。$/);

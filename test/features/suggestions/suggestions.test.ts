@@ -33,7 +33,7 @@ describe('suggestions', () => {
     ]);
     expect(await b.ask('张三', '#建议 多组织几次党课')).toEqual(['已收到你的建议 #3，会在月末干群联席会上研究。处理结果会告诉你。']);
     expect((await b.ask('张三', `/suggest ${'长'.repeat(501)}`))[0]).toBe('建议太长了，请控制在 500 个字以内。');
-    expect((await b.ask('张三', '/suggest'))[0]).toMatch(/^格式不对。正确用法：\/suggest 内容/);
+    expect((await b.ask('张三', '/suggest'))[0]).toMatch(/^格式不对。\n例如：\/suggest 村口路灯坏了/);
     // SQL-looking and emoji text is just text.
     expect(await b.ask('张三', "/suggest '); DROP TABLE Suggestion;-- 👍")).toEqual(['已收到你的建议 #4，会在月末干群联席会上研究。处理结果会告诉你。']);
     expect(await b.ask('张三', '/suggestions')).toEqual(['这个命令需要管理员、书记身份才能用。']);
@@ -67,7 +67,7 @@ describe('suggestions', () => {
     expect(byKind(done).map((s) => s.text)).toEqual(['建议 #1 已改为“已办结”。已告诉提建议的人。', '你的建议 #1“村口路灯坏了”：已办结。\n答复：下周安排电工维修']);
     expect(await b.ask('李书记', '/suggestions #1 done')).toEqual(['建议 #1 已经是“已办结”了。']);
 
-    expect(await b.ask('李书记', '/suggestions #2 decline')).toEqual(['不采纳时请写上理由，例如：/suggestions #2 decline 超出本村职责，已转镇里']);
+    expect(await b.ask('李书记', '/suggestions #2 decline')).toEqual(['不采纳时请写上理由，例如：/suggestions #2 不采纳 超出本村职责，已转镇里']);
     const declined = await b.say('李书记', '/suggestions #2 不采纳 水渠归水利站管，已转交');
     expect(byKind(declined).map((s) => [s.platform, s.chatId, s.text])).toEqual([
       ['console', '东北流村党支部', '建议 #2 已改为“不采纳”。已告诉提建议的人。'],

@@ -1,0 +1,171 @@
+/**
+ * What a poll is and does apart from any one command: whether it takes votes, reading an answer,
+ * its tally and turnout, when its figures may be shown, and closing and reminding (shared by the
+ * commands and the scheduled tasks).
+ */
+import type { Capabilities } from '../../bot/adapter.ts';
+import type { Delivery, Translate, Tx } from '../../bot/feature.ts';
+import type { ChatRef, OutgoingMessage, Platform } from '../../bot/types.ts';
+import { parseChoice, parseChoices, parseScore } from '../../bot/answers.ts';
+import { privateChatsOf } from '../../bot/roster.ts';
+import type { Logger } from '../../logger.ts';
+import { renderChartPng } from './chart.ts';
+import { chartSpec, nativeKey, resultsText, usesNativePoll } from './render.ts';
+import { landAll, notifyLost } from './landing.ts';
+import { ballotGroups, eligibleMembers, getPoll, markClosed, voterIds, type BallotContent, type Poll } from './store.ts';
+import type { BallotStager } from './staging.ts';
+import { tallyChoiceGroups, tallyScoreGroups, type Tally } from './tally.ts';
+import { formatStamp } from './time.ts';
+
+/** Fewest ballots before any figure of an anonymous poll is shown (`--min` may raise it). */
+export const ANON_MIN_BALLOTS = 5;
+/** Most private reminders sent for one poll. */
+const MAX_NUDGES = 300;
+
+/** What closing and showing results need; a handler's `Context` and a job's `JobContext` both provide it. */
+export interface PollEnv {
+  readonly db: Tx;
+  now(): Date;
+  readonly t: Translate;
+  readonly timeZone: string;
+  capabilitiesOf(platform: Platform): Capabilities | undefined;
+}
+
+/** The feature's process state: staged anonymous ballots and the logger. */
+export interface PollsRuntime {
+  readonly stager: BallotStager;
+  readonly logger?: Logger;
+}
+
+/** The chat a poll was announced in. */
+export function pollChat(poll: Pick<Poll, 'platform' | 'chatExternalId' | 'chatTitle'>): ChatRef {
+  return { platform: poll.platform as Platform, chatId: poll.chatExternalId, kind: 'group', title: poll.chatTitle };
+}
+
+/** True while votes are accepted: open and not past its close time. */
+export function acceptsVotes(poll: Pick<Poll, 'status' | 'closesAt'>, now: Date): boolean {
+  return poll.status === 'open' && (poll.closesAt === null || poll.closesAt.getTime() > now.getTime());
+}
+
+/** Reads an answer to this poll from text (`1 3`, `选B`, `95分`, `九十五`); undefined when it is none. */
+export function parseAnswer(poll: Pick<Poll, 'kind' | 'multiple' | 'options'>, text: string): BallotContent | undefined {
+  if (poll.kind === 'rating') {
+    const score = parseScore(text);
+    return score === undefined ? undefined : { choices: [], score };
+  }
+  const n = poll.options.length;
+  if (poll.multiple) {
+    const picks = parseChoices(text, n);
+    return picks === undefined ? undefined : { choices: [...picks], score: null };
+  }
+  const pick = parseChoice(text, n);
+  return pick === undefined ? undefined : { choices: [pick], score: null };
+}
+
+/** The tally of a poll from its written ballots. */
+export async function tallyPoll(db: Tx, poll: Poll): Promise<Tally> {
+  const groups = await ballotGroups(db, poll);
+  return poll.kind === 'rating'
+    ? tallyScoreGroups(groups.flatMap((g) => (g.score === null ? [] : [{ value: g.score, count: g.count }])))
+    : tallyChoiceGroups(poll.options.length, groups.map((g) => ({ value: g.choices, count: g.count })));
+}
+
+/** Voters and eligible voters of a poll (eligible as it was at close, or now while open). */
+export async function turnoutOf(db: Tx, poll: Poll): Promise<{ voted: number; eligible: number }> {
+  const voted = (await voterIds(db, poll.id)).size;
+  const eligible = poll.eligibleAtClose ?? (await eligibleMembers(db, poll)).length;
+  return { voted, eligible };
+}
+
+/** Fewest ballots before figures are shown: at least ANON_MIN_BALLOTS for an anonymous poll. */
+export function minBallotsOf(poll: Pick<Poll, 'anonymous' | 'minBallots'>): number {
+  return poll.anonymous ? Math.max(ANON_MIN_BALLOTS, poll.minBallots) : poll.minBallots;
+}
+
+/** True when a poll has fewer ballots than its minimum: no figure of it is shown, ever. */
+export function hiddenByMin(poll: Pick<Poll, 'anonymous' | 'minBallots'>, tally: Tally): boolean {
+  const min = minBallotsOf(poll);
+  return min > 0 && tally.ballots < min;
+}
+
+/**
+ * The results of a poll as messages for a chat on `platform`: the text and, where the platform
+ * shows pictures, the bar chart. Under its minimum only the notice that results are withheld.
+ */
+export async function resultsMessages(env: PollEnv, poll: Poll, platform: Platform, prefix = '', logger?: Logger): Promise<OutgoingMessage[]> {
+  const { t } = env;
+  const tally = await tallyPoll(env.db, poll);
+  if (hiddenByMin(poll, tally)) {
+    const key = poll.status === 'closed' ? 'polls.results.tooFewClosed' : 'polls.results.tooFew';
+    return [{ kind: 'text', text: prefix + t(key, { id: poll.id, min: minBallotsOf(poll), count: tally.ballots }) }];
+  }
+  const { voted, eligible } = await turnoutOf(env.db, poll);
+  const out: OutgoingMessage[] = [{ kind: 'text', text: prefix + resultsText(t, poll, tally, voted, eligible) }];
+  if (env.capabilitiesOf(platform)?.images) {
+    try {
+      const png = await renderChartPng(chartSpec(t, poll, tally, voted, eligible));
+      const caption = t('polls.results.chartCaption', { id: poll.id });
+      out.push({ kind: 'image', pngBase64: png.toString('base64'), caption, fallbackText: caption });
+    } catch (err) {
+      logger?.warn({ err: err instanceof Error ? err.message : String(err), pollId: poll.id }, 'poll chart not rendered');
+    }
+  }
+  return out;
+}
+
+/**
+ * Closes a poll once and returns what to post: the results in the poll's chat and a `stop_poll`
+ * for its native poll. An anonymous poll's staged ballots are written first (in this closing
+ * transaction, which is no voter's) and its batch structure erased. Null when the poll does not
+ * exist or is already closed (a manual /close and the scheduled close may race; only one posts).
+ */
+export async function closePoll(env: PollEnv, pollId: number, runtime?: PollsRuntime): Promise<Delivery[] | null> {
+  const poll = await getPoll(env.db, pollId);
+  if (!poll || poll.status === 'closed') return null;
+  const now = env.now();
+  const eligible = (await eligibleMembers(env.db, poll)).length;
+  if (!(await markClosed(env.db, pollId, now, eligible))) return null;
+  const deliveries: Delivery[] = [];
+  if (poll.anonymous && runtime) {
+    const lost = await landAll(env.db, poll, runtime.stager);
+    deliveries.push(...(await notifyLost(env, poll, lost, true)));
+  }
+  const closed: Poll = { ...poll, status: 'closed', closedAt: now, eligibleAtClose: eligible };
+  const chat = pollChat(poll);
+  if (usesNativePoll(poll)) deliveries.push({ chat, message: { kind: 'stop_poll', nativeKey: nativeKey(poll.id) } });
+  const prefix = `${env.t('polls.close.done', { id: poll.id })}\n`;
+  for (const message of await resultsMessages(env, closed, chat.platform, prefix, runtime?.logger)) deliveries.push({ chat, message });
+  return deliveries;
+}
+
+/**
+ * The reminder before close: in the poll's chat, how many have not voted (no names); privately,
+ * to each non-voter who can be reached, that the poll closes soon. Nothing when the poll is closed.
+ */
+export async function remindPoll(env: PollEnv, pollId: number): Promise<Delivery[]> {
+  const poll = await getPoll(env.db, pollId);
+  if (!poll || !acceptsVotes(poll, env.now()) || !poll.closesAt) return [];
+  const voters = await voterIds(env.db, poll.id);
+  const missing = (await eligibleMembers(env.db, poll)).filter((m) => !voters.has(m.id));
+  if (missing.length === 0) return [];
+  const time = formatStamp(poll.closesAt, env.timeZone);
+  const out: Delivery[] = [
+    { chat: pollChat(poll), message: { kind: 'text', text: env.t('polls.remind.group', { id: poll.id, question: poll.question, time, missing: missing.length }) } },
+  ];
+  for (const m of missing.slice(0, MAX_NUDGES)) {
+    const chats = (await privateChatsOf(env.db, m.id)).filter((c) => env.capabilitiesOf(c.platform)?.privateMessages);
+    const chat = chats.find((c) => c.platform === poll.platform) ?? chats[0];
+    if (chat) out.push({ chat, message: { kind: 'text', text: env.t('polls.remind.private', { id: poll.id, question: poll.question, time }) } });
+  }
+  return out;
+}
+
+/**
+ * When to remind non-voters: two hours before close, or halfway for a shorter poll; none when the
+ * poll is open less than 20 minutes.
+ */
+export function reminderTime(now: Date, closesAt: Date): Date | null {
+  const span = closesAt.getTime() - now.getTime();
+  if (span < 20 * 60_000) return null;
+  return new Date(closesAt.getTime() - Math.min(2 * 3600_000, span / 2));
+}
