@@ -43,7 +43,7 @@ export function makePrivateDir(dir: string): void {
 /**
  * Makes `file` readable by the bot's user only, creating it empty when missing (so a file another
  * library then opens, a database or a login session, never exists with a wider mode). Call it
- * before the library opens the file; the WeChat adapter calls it for its session file.
+ * before the library opens the file; an adapter calls it for its session file.
  */
 export function makePrivateFile(file: string): void {
   makePrivateDir(path.dirname(file));

@@ -4,6 +4,7 @@
  */
 import type { Context, ReportScope, ReportSection, Translate, Tx } from '../../bot/feature.ts';
 import { listUnits } from '../../bot/roster.ts';
+import { localParts } from '../../bot/time.ts';
 import { rankUnits, rateToScore, type EvaluationConfig, type EvaluationSources, type PartScores, type RankedUnit } from './evaluation.ts';
 import { hiddenByMin } from './lifecycle.ts';
 import { turnoutLine } from './render.ts';
@@ -91,7 +92,7 @@ export async function reportSections(ctx: Context, scope: ReportScope, sources: 
   const polls = await pollsOfUnitsBetween(db, unitIds, scope.from, scope.to);
   const pollLines: string[] = [];
   if (polls.length === 0) {
-    pollLines.push(t('polls.report.pollsNone'));
+    pollLines.push(t('polls.report.pollsNone', { year: localParts(scope.from, ctx.timeZone).year }));
   } else {
     const counts = await receiptCounts(db, polls.map((p) => p.id));
     let voted = 0;
@@ -101,7 +102,7 @@ export async function reportSections(ctx: Context, scope: ReportScope, sources: 
       eligible += p.eligibleAtClose ?? (await eligibleMembers(db, p)).length;
     }
     const closed = polls.filter((p) => p.status === 'closed').length;
-    pollLines.push(t('polls.report.pollsLine', { count: polls.length, closed }));
+    pollLines.push(t('polls.report.pollsLine', { count: polls.length, closed, year: localParts(scope.from, ctx.timeZone).year }));
     pollLines.push(turnoutLine(t, voted, eligible));
   }
   const evalLines = branches.length

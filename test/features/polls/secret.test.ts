@@ -62,7 +62,7 @@ describe('secret ballots', () => {
     expect(await bot.texts('乙', `/vote #${id} 1 ${code}`, { private: true })).toEqual(cannot);
     expect(await bot.texts('甲', `/vote #${id} 1 ${code}`, { private: true })).toEqual(cannot);
     expect((await bot.texts('甲', `/vote #${id} 1`, { private: true }))[0]).toContain('匿名票投出后不能更改');
-    expect(await bot.texts('乙', `/vote #${id} check ${code}`)).toEqual([`回执码只能私聊机器人使用，请私聊发送：/vote #${id} check 回执码`]);
+    expect(await bot.texts('乙', `/vote #${id} check ${code}`)).toEqual([`回执码只能私聊机器人使用，请私聊发送：/vote #${id} 核对 回执码`]);
     expect(await bot.texts('乙', `/vote #${id} check 2222-AAAA`, { private: true })).toEqual([`#${id} 里没有这个回执码对应的票。`]);
     for (const v of vs.slice(1)) await bot.texts(v, `/vote #${id} 1`, { private: true });
     // Counted after its batch landed too; 乙 (who voted 1) learns the same.
