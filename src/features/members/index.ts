@@ -1,10 +1,11 @@
 /**
  * The members slice: `/members [单位]` lists a unit's people with the `M<n>` ids every command
- * that names someone accepts. A manager's read of the list is audited.
+ * that names someone accepts (a manager's read of the list is audited); `/audit` shows the log.
  */
 import { argInput } from '../../bot/args.ts';
 import { command, UserError, type Context, type Feature } from '../../bot/feature.ts';
 import { findUnitByName, membersOfUnit, unitName } from '../../bot/roster.ts';
+import { auditCommand } from './audit.ts';
 
 const membersArgs = argInput.transform((a) => ({ unit: a.text.trim().slice(0, 60) }));
 
@@ -46,6 +47,7 @@ export function membersFeature(): Feature {
         args: membersArgs,
         handler: listMembers,
       }),
+      auditCommand,
     ],
   };
 }

@@ -65,4 +65,19 @@ describe('members by id', () => {
     expect(await one('王书记', '/setrole 张三 群众')).toBe(`已把张三（M${await idOf('张三')}，${VILLAGE}）的身份改为群众。`);
     expect((await db.db.member.findUniqueOrThrow({ where: { id: cadre } })).role).toBe('member');
   });
+
+  it('/audit shows the latest entries, of one person when named; reads are entries too', async () => {
+    const wang = await idOf('王书记');
+    await one('管理员', `/setrole M${wang} 书记`);
+    await one('王书记', '/members');
+    const all = await one('管理员', '/audit 5');
+    expect(all.split('\n')[0]).toBe('最近 4 条审计记录：');
+    expect(all).toContain(`王书记（M${wang}） members.list`);
+    expect(all).toContain(`setrole member ${wang} member -> secretary`);
+    const his = await one('管理员', `/audit M${wang}`);
+    expect(his.split('\n')).toHaveLength(2);
+    expect(his).toContain('members.list');
+    expect(await one('王书记', '/audit')).toContain('需要管理员');
+    expect(await db.db.auditLog.count({ where: { action: 'audit.view' } })).toBe(2);
+  });
 });
