@@ -71,8 +71,7 @@ export async function resolveMember(
     let m = identity.member;
     const patch: { role?: string; unitId?: number } = {};
     if (listedAdmin && m.role !== 'admin') patch.role = 'admin';
-    const role = patch.role ?? m.role;
-    if (m.unitId === null && (await joinsChatUnit(db, role, chat))) patch.unitId = chat.unitId!;
+    if (m.unitId === null && chat.unitId !== null && chat.ref.kind === 'group') patch.unitId = chat.unitId;
     if (Object.keys(patch).length) m = await db.member.update({ where: { id: m.id }, data: patch });
     if (identity.displayName !== displayName || identity.username !== username) {
       await db.platformIdentity.update({ where: { id: identity.id }, data: { displayName, username } });
@@ -83,7 +82,7 @@ export async function resolveMember(
     policy.firstSpeakerIsAdmin(actor.platform) &&
     (await db.platformIdentity.count({ where: { platform: actor.platform } })) === 0;
   const role: Role = listedAdmin || firstLocalUser ? 'admin' : chat.masses ? 'masses' : 'member';
-  const unitId = (await joinsChatUnit(db, role, chat)) ? chat.unitId : null;
+  const unitId = chat.ref.kind === 'group' ? chat.unitId : null;
   try {
     const created = await db.member.create({
       data: {
@@ -103,17 +102,6 @@ export async function resolveMember(
     if (!again) throw err;
     return { member: toMemberInfo(again.member), registered: false };
   }
-}
-
-/**
- * Whether a speaker without a unit joins the unit of the bound group they speak in: anyone but
- * an admin; an admin only the township's (an admin never becomes a village's member by speaking).
- */
-async function joinsChatUnit(db: Tx, role: string, chat: ChatInfo): Promise<boolean> {
-  if (chat.unitId === null || chat.ref.kind !== 'group') return false;
-  if (role !== 'admin') return true;
-  const unit = await db.orgUnit.findUnique({ where: { id: chat.unitId }, select: { kind: true } });
-  return unit?.kind === 'township';
 }
 
 /** A member by id, or null. */
