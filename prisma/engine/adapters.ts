@@ -1,7 +1,7 @@
 // The driver adapters the Wasm schema engine talks to the database through: Prisma's own
 // @prisma/adapter-better-sqlite3 and @prisma/adapter-pg, with three faults of the pair
 // (adapter 7.10.0 + engine 8.1.0-2.59be4fda) worked around. W3..W5 are named as in
-// /work/shared/notes/prisma-offline.md (W1, W2 and W6 are in session.ts); W7 was found here.
+// the project's notes on running Prisma offline (W1, W2 and W6 are in session.ts); W7 was found here.
 import pg from 'pg';
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';

@@ -1,5 +1,5 @@
 // One Wasm schema engine bound to one database, with the call-level faults of the Wasm build
-// worked around (W1, W2, W6 of /work/shared/notes/prisma-offline.md; W3-W5 are in adapters.ts).
+// worked around (W1, W2, W6 of the notes on running Prisma offline; W3-W5 are in adapters.ts).
 // The JSON-RPC stand-in (server.ts) forwards every CLI request to a session; the tools in prisma/
 // and the tests drive a session in-process.
 import fs from 'node:fs';

@@ -43,11 +43,6 @@ export const idToken = z
   .transform((s) => Number(s.replace('#', '')))
   .refine((n) => n > 0, 'ids start at 1');
 
-/** Free text of bounded length (after the name), e.g. a pledge or a suggestion. */
-export function freeText(min = 1, max = 500) {
-  return argInput.transform((a) => a.text).pipe(z.string().min(min).max(max));
-}
-
 /** Parses `#N` at the start of the arguments and leaves the rest. */
 export function leadingId<T>(rest: z.ZodType<T, ArgInput>) {
   return argInput.transform((a, ctx) => {

@@ -99,8 +99,8 @@ export interface CommandSpec<A = unknown> {
   readonly name: string;
   /** Chinese (and other) aliases, e.g. `['承诺']`. */
   readonly aliases: readonly string[];
-  /** Roles allowed to run it. */
-  readonly roles: readonly Role[];
+  /** The lowest role that may run it (roles above it may too); the router checks it through `policy.ts`. */
+  readonly minRole: Role;
   /** Prompt key of the one-line summary shown by /help. */
   readonly summaryKey: string;
   /** Prompt key of the usage line with an example, shown on a malformed command. */
@@ -113,6 +113,27 @@ export interface CommandSpec<A = unknown> {
    * redacted from the first write, and a late or unfinished one is answered "please send again".
    */
   readonly secret?: boolean;
+  /**
+   * Its sub-commands (`/quiz import`, `/pledges 免提醒`), each with its own minimum role, shown by
+   * /help and covered by the authorization matrix. `subcommandOf` names the one parsed arguments
+   * ask for; the router checks that sub-command's role before the handler runs.
+   */
+  readonly subcommands?: readonly SubcommandSpec[];
+  readonly subcommandOf?: (args: A) => string | undefined;
+}
+
+/** A sub-command: a form of its command with a role of its own (see `CommandSpec.subcommands`). */
+export interface SubcommandSpec {
+  /** Its name after the command's, e.g. `import` for `/quiz import`. */
+  readonly name: string;
+  /** The lowest role that may run it. */
+  readonly minRole: Role;
+  /** Prompt key of its /help line. */
+  readonly summaryKey: string;
+  /** Prompt key of its usage with an example. */
+  readonly usageKey: string;
+  /** Prompt key of the refusal for a lower role (default `core.error.forbidden`, naming the roles). */
+  readonly refusalKey?: string;
 }
 
 /** Declares a command with its argument type inferred from the schema. */

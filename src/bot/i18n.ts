@@ -33,11 +33,6 @@ export const LOCALES: readonly Locale[] = ['zh-CN', 'en'];
 /** The reference locale: others are compared against it. */
 export const DEFAULT_LOCALE: Locale = 'zh-CN';
 
-/** True when `value` names a supported locale. */
-export function isLocale(value: string): value is Locale {
-  return (LOCALES as readonly string[]).includes(value);
-}
-
 /** Loaded, validated prompts: per locale, full key (`core.whoami.line`) → template. */
 export interface Prompts {
   readonly texts: Readonly<Record<Locale, ReadonlyMap<string, string>>>;

@@ -9,6 +9,7 @@ import type { ChatInfo, MemberInfo } from './feature.ts';
 import type { Actor, ChatRef, Platform, Role } from './types.ts';
 import { ROLES } from './types.ts';
 import { cleanDisplayName } from './names.ts';
+import { hasRole } from './policy.ts';
 
 /** How unknown speakers are registered. */
 export interface RegistrationPolicy {
@@ -70,7 +71,7 @@ export async function resolveMember(
   if (identity) {
     let m = identity.member;
     const patch: { role?: string; unitId?: number } = {};
-    if (listedAdmin && m.role !== 'admin') patch.role = 'admin';
+    if (listedAdmin && !hasRole({ role: toRole(m.role) }, 'admin')) patch.role = 'admin';
     if (m.unitId === null && chat.unitId !== null && chat.ref.kind === 'group') patch.unitId = chat.unitId;
     if (Object.keys(patch).length) m = await db.member.update({ where: { id: m.id }, data: patch });
     if (identity.displayName !== displayName || identity.username !== username) {

@@ -2,13 +2,14 @@ import { TEXT_ONLY_CAPABILITIES, type Capabilities } from './adapter.ts';
 import type { AnswerClaim, ArgInput, ChatInfo, CommandSpec, Context, MemberInfo, Translate, Tx } from './feature.ts';
 import { UsageError, UserError } from './feature.ts';
 import type { CommandRegistry } from './registry.ts';
-import type { ChatRef, Incoming, OutgoingMessage, Platform } from './types.ts';
+import type { ChatRef, Incoming, OutgoingMessage, Platform, Role } from './types.ts';
 import type { RegistrationPolicy } from './roster.ts';
 import { listUnits, resolveChat, resolveMember, writeAudit } from './roster.ts';
 import { parseMessage } from './grammar.ts';
 import { looksLikeAnswer, settleAnswerClaims } from './answers.ts';
 import { argTokens } from './args.ts';
 import { usageReply } from './usage.ts';
+import { hasRole, rolesFrom } from './policy.ts';
 import type { OutboxItem } from '../outbox/enqueue.ts';
 import type { Clock } from '../clock.ts';
 import type { Db } from '../db/client.ts';
@@ -152,16 +153,15 @@ export class Router {
   }
 
   private async runCommand(ctx: Context, spec: CommandSpec<unknown>, argText: string, raw: string): Promise<void> {
-    if (!spec.roles.includes(ctx.member.role)) {
-      ctx.reply(ctx.t('core.error.forbidden', { roles: spec.roles.map((r) => ctx.t(`core.role.${r}`)).join(ctx.t('core.listSeparator')) }));
-      return;
-    }
+    if (!hasRole(ctx.member, spec.minRole)) return ctx.reply(forbidden(ctx, spec.minRole));
     const input: ArgInput = { text: argText, tokens: argTokens(argText), raw };
     const parsed = spec.args.safeParse(input);
     if (!parsed.success) {
       ctx.reply(usageReply(ctx.t, spec));
       return;
     }
+    const sub = this.deps.registry.subcommand(spec, spec.subcommandOf?.(parsed.data));
+    if (sub && !hasRole(ctx.member, sub.minRole)) return ctx.reply(forbidden(ctx, sub.minRole, sub.refusalKey));
     await this.guard(ctx, async () => {
       await spec.handler(ctx, parsed.data);
       return true;
@@ -215,6 +215,11 @@ export class Router {
       },
     };
   }
+}
+
+/** The refusal of a command or sub-command to someone below `min`: `refusalKey`, or the roles it needs. */
+function forbidden(ctx: Context, min: Role, refusalKey = 'core.error.forbidden'): string {
+  return ctx.t(refusalKey, { roles: rolesFrom(min).map((r) => ctx.t(`core.role.${r}`)).join(ctx.t('core.listSeparator')) });
 }
 
 /**

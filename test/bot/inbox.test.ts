@@ -14,7 +14,7 @@ const faulty: Feature = {
     command({
       name: 'boom',
       aliases: ['爆炸'],
-      roles: ['admin', 'secretary', 'member'],
+      minRole: 'member',
       summaryKey: 'core.help.summary',
       usageKey: 'core.help.usage',
       args: argInput,
@@ -26,7 +26,7 @@ const faulty: Feature = {
     command({
       name: 'refuse',
       aliases: [],
-      roles: ['admin', 'secretary', 'member'],
+      minRole: 'member',
       summaryKey: 'core.help.summary',
       usageKey: 'core.help.usage',
       args: argInput.extend({ text: z.string().min(1) }),

@@ -25,27 +25,28 @@ interface Step {
 
 /**
  * A conversation in two village chats: binding, registration, pledges, check-ins (some of them
- * malformed or refused), /whoami, suggestions, and — once the polls feature is registered —
- * a named poll with votes that replace earlier ones and an anonymous one voted privately.
+ * malformed or refused), /whoami, suggestions, a named poll with votes that replace earlier ones
+ * and an anonymous one voted privately. Every command it uses must be registered (REQUIRED): a
+ * renamed one fails the test, never quietly shortens the conversation.
  */
-function conversation(commands: Set<string>): Step[] {
+function conversation(): Step[] {
   const steps: Step[] = [];
   const villages = ['东村党支部群', '西村党支部群'];
   villages.forEach((chat, v) => steps.push({ user: '管理员', chat, text: `/bindchat ${v === 0 ? '东村' : '西村'}党支部` }));
   const members = Array.from({ length: 12 }, (_, i) => ({ user: `党员${i}`, chat: villages[i % 2]! }));
   for (const m of members) steps.push({ ...m, text: '/whoami' });
-  if (commands.has('pledge')) for (const m of members) steps.push({ ...m, text: `/pledge 帮扶困难户 目标${5 + (m.user.length % 3)}` });
+  for (const m of members) steps.push({ ...m, text: `/pledge 帮扶困难户 目标${5 + (m.user.length % 3)}` });
   // Poll #1 named (east), #2 anonymous (west).
-  if (commands.has('poll')) villages.forEach((chat, v) => steps.push({ user: '管理员', chat, text: `/poll 先修哪条路 | 东路 | 西路 | 南路${v === 1 ? ' --anon' : ''}` }));
+  villages.forEach((chat, v) => steps.push({ user: '管理员', chat, text: `/poll 先修哪条路 | 东路 | 西路 | 南路${v === 1 ? ' --anon' : ''}` }));
   for (let round = 0; round < 4; round++) {
     members.forEach((m, i) => {
-      if (commands.has('checkin')) steps.push({ ...m, text: `/checkin +${1 + ((i + round) % 3)} 第${round + 1}次走访` });
-      if (commands.has('vote')) steps.push({ ...m, text: `/vote #${1 + (i % 2)} ${1 + ((i + round) % 3)}`, ...(i % 2 ? { private: true } : {}) });
+      steps.push({ ...m, text: `/checkin +${1 + ((i + round) % 3)} 第${round + 1}次走访` });
+      steps.push({ ...m, text: `/vote #${1 + (i % 2)} ${1 + ((i + round) % 3)}`, ...(i % 2 ? { private: true } : {}) });
       if ((i + round) % 5 === 0) steps.push({ ...m, text: '/checkin +abc' });
       if ((i + round) % 7 === 0) steps.push({ ...m, text: '/setrole @党员1 secretary' });
     });
   }
-  if (commands.has('suggest')) members.slice(0, 4).forEach((m, i) => steps.push({ ...m, text: `/suggest 建议${i}：村里路灯晚上九点就关了` }));
+  members.slice(0, 4).forEach((m, i) => steps.push({ ...m, text: `/suggest 建议${i}：村里路灯晚上九点就关了` }));
   for (const m of members) steps.push({ ...m, text: '/whoami' });
   return steps;
 }
@@ -97,6 +98,9 @@ async function feed(steps: readonly Step[], order: readonly (readonly number[])[
   return { snapshot, replies, outcomes };
 }
 
+/** The commands the conversation sends; each must be registered under this name. */
+const REQUIRED = ['bindchat', 'whoami', 'pledge', 'checkin', 'setrole', 'poll', 'vote', 'suggest'];
+
 /** Registered command names, from a throwaway bot. */
 async function registeredCommands(): Promise<Set<string>> {
   const d = await freshSqlite();
@@ -110,15 +114,16 @@ async function registeredCommands(): Promise<Set<string>> {
 describe('redelivery: every update twice gives the same tallies as once', () => {
   it('second copies at random later positions, and both copies at once', async () => {
     const commands = await registeredCommands();
-    const steps = conversation(commands);
+    expect(REQUIRED.filter((c) => !commands.has(c)), 'commands the conversation needs but the registry lacks').toEqual([]);
+    const steps = conversation();
     const n = steps.length;
     expect(n).toBeGreaterThan(60);
 
     const once = await feed(steps, steps.map((_, i) => [i]));
     expect(once.outcomes.duplicate ?? 0).toBe(0);
     expect(once.snapshot.Member).toHaveLength(13);
-    if (commands.has('checkin')) expect(once.snapshot.PledgeCheckin!.length).toBeGreaterThanOrEqual(48);
-    if (commands.has('vote')) {
+    expect(once.snapshot.PledgeCheckin!.length).toBeGreaterThanOrEqual(48);
+    {
       expect(once.snapshot.PollBallot).toHaveLength(6);
       // Six anonymous ballots (never replaced): five landed as a batch, one still staged (poll open).
       expect(once.snapshot.PollAnonBallot).toHaveLength(5);

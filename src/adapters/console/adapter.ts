@@ -5,7 +5,6 @@
  * and ends at end of input — the transcript is the output.
  */
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
@@ -13,6 +12,7 @@ import { TEXT_ONLY_CAPABILITIES, type Adapter, type Capabilities, type IncomingS
 import type { ChatRef, OutgoingMessage } from '../../bot/types.ts';
 import type { Translate } from '../../bot/feature.ts';
 import type { Clock } from '../../clock.ts';
+import { writePrivateFile } from '../../db/paths.ts';
 
 /** The console's starting user: the first to speak on the console, so an admin (`firstSpeakerIsAdmin`). */
 export const CONSOLE_ADMIN_NAME = '管理员';
@@ -168,11 +168,10 @@ export class ConsoleAdapter implements Adapter {
   }
 
   private saveFile(name: string, base64: string): string {
-    const dir = path.join(this.opts.dataDir, 'exports');
-    fs.mkdirSync(dir, { recursive: true });
+    // Exports may hold names and results: readable by the bot's user only (0600 in a 0700 folder).
     const safe = name.replace(/[^\w.\-\u4e00-\u9fff]/g, '_').slice(0, 80) || 'file';
-    const file = path.join(dir, safe);
-    fs.writeFileSync(file, Buffer.from(base64, 'base64'));
+    const file = path.join(this.opts.dataDir, 'exports', safe);
+    writePrivateFile(file, Buffer.from(base64, 'base64'));
     return file;
   }
 

@@ -7,10 +7,9 @@ import { argInput, noArgs } from '../../bot/args.ts';
 import { command, UserError, type Context, type Feature } from '../../bot/feature.ts';
 import type { CommandRegistry } from '../../bot/registry.ts';
 import type { Role } from '../../bot/types.ts';
+import { hasRole, managesUnitIn } from '../../bot/policy.ts';
 import { bindChat, setMemberRole, unitName } from '../../bot/roster.ts';
 import { personLabel, targetPerson, type ResolvedPerson } from '../../bot/people.ts';
-
-const ALL: Role[] = ['admin', 'secretary', 'member', 'masses'];
 
 /** Role words accepted by /setrole, in both languages. */
 const ROLE_WORDS: Record<string, Exclude<Role, 'admin'>> = {
@@ -54,38 +53,57 @@ const bindchatArgs = argInput.transform((a, ctx) => {
   return { name, masses };
 });
 
-const helpArgs = argInput.transform((a) => ({ topic: a.tokens[0]?.replace(/^[/#]/, '') }));
+const helpArgs = argInput.transform((a) => ({ topic: a.tokens[0]?.replace(/^[/#]/, ''), sub: a.tokens[1] }));
 
-/** Renders the list of commands this member may run here, or one command's usage. */
-function helpText(ctx: Context, registry: CommandRegistry, topic: string | undefined): string {
-  if (topic) {
-    const name = registry.resolve(topic);
-    const spec = name ? registry.get(name) : undefined;
-    if (!spec) return ctx.t('core.error.unknown', { word: topic });
-    return `${ctx.t(spec.summaryKey)}\n${ctx.t('core.help.usageLabel')}${ctx.t(spec.usageKey)}`;
-  }
+/** One command's (or sub-command's) summary and usage. */
+function helpTopic(ctx: Context, registry: CommandRegistry, topic: string, subName: string | undefined): string {
+  const name = registry.resolve(topic);
+  const spec = name ? registry.get(name) : undefined;
+  if (!spec) return ctx.t('core.error.unknown', { word: topic });
+  const entry = registry.entries.find((e) => e.command === spec && e.sub?.name === subName?.toLowerCase()) ?? registry.entries.find((e) => e.command === spec)!;
+  return `${ctx.t(entry.summaryKey)}\n${ctx.t('core.help.usageLabel')}${ctx.t(entry.usageKey)}`;
+}
+
+/** Renders the list of commands and sub-commands this member may run here, or one command's usage. */
+function helpText(ctx: Context, registry: CommandRegistry, topic: string | undefined, sub: string | undefined): string {
+  if (topic) return helpTopic(ctx, registry, topic, sub);
   const lines = [ctx.t('core.help.header', { role: ctx.t(`core.role.${ctx.member.role}`) })];
-  for (const spec of registry.commands) {
-    if (!spec.roles.includes(ctx.member.role)) continue;
+  for (const entry of registry.entries) {
+    if (!hasRole(ctx.member, entry.minRole)) continue;
+    const spec = entry.command;
     const alias = spec.aliases[0];
     const form = alias ? ctx.t('core.help.commandLabel', { alias, name: spec.name }) : `/${spec.name}`;
-    lines.push(ctx.t('core.help.line', { command: form, summary: ctx.t(spec.summaryKey) }));
+    const command = entry.sub ? `/${entry.path}` : form;
+    lines.push(ctx.t('core.help.line', { command, summary: ctx.t(entry.summaryKey) }));
   }
   lines.push(ctx.t('core.help.footer'));
   return lines.join('\n');
 }
 
 /**
- * Whom a /setrole names: looked up in the secretary's own unit first; when nobody there, in every
- * unit, so a secretary hears "not in your unit" rather than "not found" (the change is refused).
+ * Whom a /setrole names: looked up in the speaker's own unit first (admins: everywhere); when nobody
+ * there, in every unit, so a secretary hears "not in your unit" rather than "not found".
  */
-async function setroleTarget(ctx: Context, target: string, isAdmin: boolean): Promise<ResolvedPerson | null> {
+async function setroleTarget(ctx: Context, target: string): Promise<ResolvedPerson | null> {
+  const everywhere = hasRole(ctx.member, 'admin');
   try {
-    return await targetPerson(ctx, target || undefined, isAdmin ? null : ctx.member.unitId);
+    return await targetPerson(ctx, target || undefined, everywhere ? null : ctx.member.unitId);
   } catch (err) {
-    if (isAdmin || !(err instanceof UserError) || err.key !== 'core.people.noPerson') throw err;
+    if (everywhere || !(err instanceof UserError) || err.key !== 'core.people.noPerson') throw err;
     return targetPerson(ctx, target || undefined, null);
   }
+}
+
+/** /setrole: changes the role of a member of a unit the speaker manages (never an admin's). */
+async function setroleHandler(ctx: Context, { role, target }: { role: Exclude<Role, 'admin'>; target: string }): Promise<void> {
+  const found = await setroleTarget(ctx, target);
+  if (!found) throw new UserError('core.setrole.notFound', { name: target || '?' });
+  const person = found.member;
+  if (hasRole(person, 'admin')) throw new UserError('core.setrole.isAdmin', { name: person.name });
+  if (!(await managesUnitIn(ctx.db, ctx.member, person.unitId))) throw new UserError('core.setrole.otherUnit', { name: person.name });
+  const updated = await setMemberRole(ctx.db, person.id, role);
+  await ctx.audit('setrole', `member ${person.id} ${person.role} -> ${role}`);
+  ctx.reply(ctx.t('core.setrole.done', { who: await personLabel(ctx, updated), role: ctx.t(`core.role.${role}`) }));
 }
 
 /** Builds the core feature; `registry` is read lazily because /help lists every feature's commands. */
@@ -96,16 +114,16 @@ export function coreFeature(registry: () => CommandRegistry): Feature {
       command({
         name: 'help',
         aliases: ['帮助'],
-        roles: ALL,
+        minRole: 'masses',
         summaryKey: 'core.help.summary',
         usageKey: 'core.help.usage',
         args: helpArgs,
-        handler: async (ctx, { topic }) => ctx.reply(helpText(ctx, registry(), topic)),
+        handler: async (ctx, { topic, sub }) => ctx.reply(helpText(ctx, registry(), topic, sub)),
       }),
       command({
         name: 'whoami',
         aliases: ['我', '我是谁'],
-        roles: ALL,
+        minRole: 'masses',
         summaryKey: 'core.whoami.summary',
         usageKey: 'core.whoami.usage',
         args: noArgs,
@@ -125,28 +143,16 @@ export function coreFeature(registry: () => CommandRegistry): Feature {
       command({
         name: 'setrole',
         aliases: ['设角色'],
-        roles: ['admin', 'secretary'],
+        minRole: 'secretary',
         summaryKey: 'core.setrole.summary',
         usageKey: 'core.setrole.usage',
         args: setroleArgs,
-        handler: async (ctx, { role, target }) => {
-          const isAdmin = ctx.member.role === 'admin';
-          const found = await setroleTarget(ctx, target, isAdmin);
-          if (!found) throw new UserError('core.setrole.notFound', { name: target || '?' });
-          const person = found.member;
-          if (person.role === 'admin') throw new UserError('core.setrole.isAdmin', { name: person.name });
-          if (!isAdmin && (person.unitId !== ctx.member.unitId || ctx.member.unitId === null)) {
-            throw new UserError('core.setrole.otherUnit', { name: person.name });
-          }
-          const updated = await setMemberRole(ctx.db, person.id, role);
-          await ctx.audit('setrole', `member ${person.id} ${person.role} -> ${role}`);
-          ctx.reply(ctx.t('core.setrole.done', { who: await personLabel(ctx, updated), role: ctx.t(`core.role.${role}`) }));
-        },
+        handler: setroleHandler,
       }),
       command({
         name: 'bindchat',
         aliases: ['绑定群'],
-        roles: ['admin'],
+        minRole: 'admin',
         summaryKey: 'core.bindchat.summary',
         usageKey: 'core.bindchat.usage',
         args: bindchatArgs,

@@ -10,6 +10,7 @@
  * "The latest occurrence" is the last start at most 30 minutes from now, so the roll call can be
  * taken as the meeting begins.
  */
+import { rolesFrom, seesUnitIn } from '../../bot/policy.ts';
 import { z } from 'zod';
 import { argInput, idToken } from '../../bot/args.ts';
 import { UserError, type Context } from '../../bot/feature.ts';
@@ -97,7 +98,7 @@ export const attendanceArgs = argInput.transform((a, ctx): AttendanceArgs => {
  */
 async function rollCall(ctx: Context, m: MeetingInfo, startsAt: Date): Promise<MemberInfo[]> {
   const byName = (x: MemberInfo, y: MemberInfo) => x.name.localeCompare(y.name, 'zh-CN') || x.id - y.id;
-  const list = (await membersOfUnit(ctx.db, m.unitId, ['admin', 'secretary', 'member'])).sort(byName);
+  const list = (await membersOfUnit(ctx.db, m.unitId, rolesFrom('member'))).sort(byName);
   const seen = new Set(list.map((x) => x.id));
   const extraIds = [...(await rsvpsOf(ctx.db, m.id, startsAt)).keys(), ...(await attendanceOf(ctx.db, m.id, startsAt)).keys()];
   const extras: MemberInfo[] = [];
@@ -154,7 +155,7 @@ export async function attendanceHandler(ctx: Context, args: AttendanceArgs): Pro
   if (args.action === 'summary') return summary(ctx);
   const m = await getMeeting(ctx.db, args.id);
   if (!m) throw new UserError('meetings.error.notFound', { id: args.id });
-  requireManager(ctx, m.unitId);
+  await requireManager(ctx, m.unitId);
   const env = envOf(ctx);
   const startsAt = await targetStart(ctx, m, args.date);
   const people = await rollCall(ctx, m, startsAt);
@@ -234,7 +235,7 @@ export async function attendanceHandler(ctx: Context, args: AttendanceArgs): Pro
 /** This year's attendance of the chat's unit, per member. */
 async function summary(ctx: Context): Promise<void> {
   const unitId = requireUnit(ctx);
-  if (ctx.member.role !== 'admin' && ctx.member.unitId !== unitId) throw new UserError('meetings.error.otherUnit');
+  if (!(await seesUnitIn(ctx.db, ctx.member, unitId))) throw new UserError('meetings.error.otherUnit');
   const year = localParts(ctx.now(), ctx.timeZone).year;
   const from = localMidnight(`${year}-01-01`, ctx.timeZone);
   const s = await attendanceRate(ctx.db, unitId, from, new Date(ctx.now().getTime() + 1));

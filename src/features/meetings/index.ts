@@ -17,7 +17,6 @@
 import { noArgs } from '../../bot/args.ts';
 import { command, type Context, type Feature, type ReportScope, type ReportSection } from '../../bot/feature.ts';
 import { listUnits } from '../../bot/roster.ts';
-import type { Role } from '../../bot/types.ts';
 import { localMidnight, localParts } from '../../bot/time.ts';
 import type { FeatureServices } from '../index.ts';
 import { attendanceArgs, attendanceHandler } from './attendance.ts';
@@ -28,11 +27,7 @@ import { bareAnswer, leaveArgs, rsvpArgs, rsvpHandler } from './rsvp.ts';
 import { loadDefaultSchedules } from './schedules.ts';
 import { attendanceRate, memberAttendance } from './store.ts';
 
-export { attendanceRate, memberAttendance, type AttendanceSummary, type AttendanceCounts, type MemberAttendance } from './store.ts';
-
-const ALL: Role[] = ['admin', 'secretary', 'member', 'masses'];
-const MEMBERS: Role[] = ['admin', 'secretary', 'member'];
-const MANAGERS: Role[] = ['admin', 'secretary'];
+export { attendanceRate, memberAttendance } from './store.ts';
 
 /** Builds the meetings feature; reads and checks the default schedules once. */
 export function meetingsFeature(services: Pick<FeatureServices, 'config' | 'promptsDir'>): Feature {
@@ -43,16 +38,18 @@ export function meetingsFeature(services: Pick<FeatureServices, 'config' | 'prom
       command({
         name: 'meeting',
         aliases: ['会议'],
-        roles: MANAGERS,
+        minRole: 'secretary',
         summaryKey: 'meetings.meeting.summary',
         usageKey: 'meetings.meeting.usage',
         args: meetingArgs,
         handler: (ctx, args) => meetingHandler(ctx, args, defaults),
+        subcommands: [{ name: 'default', minRole: 'admin', summaryKey: 'meetings.sub.default.summary', usageKey: 'meetings.sub.default.usage', refusalKey: 'meetings.default.adminOnly' }],
+        subcommandOf: (args) => (args.action === 'default' ? 'default' : undefined),
       }),
       command({
         name: 'meetings',
         aliases: ['会议列表'],
-        roles: ALL,
+        minRole: 'masses',
         summaryKey: 'meetings.meetings.summary',
         usageKey: 'meetings.meetings.usage',
         args: noArgs,
@@ -61,7 +58,7 @@ export function meetingsFeature(services: Pick<FeatureServices, 'config' | 'prom
       command({
         name: 'rsvp',
         aliases: ['到'],
-        roles: MEMBERS,
+        minRole: 'member',
         summaryKey: 'meetings.rsvp.summary',
         usageKey: 'meetings.rsvp.usage',
         args: rsvpArgs,
@@ -70,7 +67,7 @@ export function meetingsFeature(services: Pick<FeatureServices, 'config' | 'prom
       command({
         name: 'leave',
         aliases: ['请假'],
-        roles: MEMBERS,
+        minRole: 'member',
         summaryKey: 'meetings.leave.summary',
         usageKey: 'meetings.leave.usage',
         args: leaveArgs,
@@ -79,7 +76,7 @@ export function meetingsFeature(services: Pick<FeatureServices, 'config' | 'prom
       command({
         name: 'attendance',
         aliases: ['考勤', '出勤'],
-        roles: MANAGERS,
+        minRole: 'secretary',
         summaryKey: 'meetings.attendance.summary',
         usageKey: 'meetings.attendance.usage',
         args: attendanceArgs,

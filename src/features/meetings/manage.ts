@@ -4,6 +4,7 @@
  * schedule of `prompts/schedules.yaml` (admins), `/meetings` lists the unit's meetings with the
  * next times.
  */
+import { managesUnitIn } from '../../bot/policy.ts';
 import { z } from 'zod';
 import { argInput, idToken, pipeParts } from '../../bot/args.ts';
 import { parseInteger } from '../../bot/answers.ts';
@@ -102,10 +103,9 @@ export function requireUnit(ctx: Context): number {
   return ctx.unitId;
 }
 
-/** Admins manage any unit's meetings; a secretary only their own unit's. */
-export function requireManager(ctx: Context, unitId: number): void {
-  if (ctx.member.role === 'admin') return;
-  if (ctx.member.role !== 'secretary' || ctx.member.unitId !== unitId) throw new UserError('meetings.error.otherUnit');
+/** Refuses unless the speaker manages the unit's meetings (the policy's parent-unit rule). */
+export async function requireManager(ctx: Context, unitId: number): Promise<void> {
+  if (!(await managesUnitIn(ctx.db, ctx.member, unitId))) throw new UserError('meetings.error.otherUnit');
 }
 
 /** Checks a cron expression for a meeting; returns it normalised, or refuses with the example. */
@@ -151,7 +151,7 @@ async function announce(ctx: Context, unitId: number, text: string): Promise<voi
 export async function meetingHandler(ctx: Context, args: MeetingArgs, defaults: readonly DefaultSchedule[]): Promise<void> {
   if (args.action === 'create') {
     const unitId = requireUnit(ctx);
-    requireManager(ctx, unitId);
+    await requireManager(ctx, unitId);
     const cron = validMeetingCron(ctx, args.cron);
     const same = (await activeMeetings(ctx.db, unitId)).find((m) => m.title === args.title && m.cron === cron);
     if (same) throw new UserError('meetings.meeting.duplicate', { id: same.id, title: same.title });
@@ -176,7 +176,6 @@ export async function meetingHandler(ctx: Context, args: MeetingArgs, defaults: 
 }
 
 async function defaultHandler(ctx: Context, name: string | null, defaults: readonly DefaultSchedule[]): Promise<void> {
-  if (ctx.member.role !== 'admin') throw new UserError('meetings.default.adminOnly');
   const unitId = requireUnit(ctx);
   if (name === null) {
     const lines = [ctx.t('meetings.default.header')];
@@ -216,7 +215,7 @@ async function defaultHandler(ctx: Context, name: string | null, defaults: reado
 async function cancelHandler(ctx: Context, id: number, dateText: string | null): Promise<void> {
   const m = await getMeeting(ctx.db, id);
   if (!m) throw new UserError('meetings.error.notFound', { id });
-  requireManager(ctx, m.unitId);
+  await requireManager(ctx, m.unitId);
   if (m.status !== 'active') throw new UserError('meetings.cancel.alreadyAll', { id, title: m.title });
   const env = envOf(ctx);
   if (dateText === null) {

@@ -40,7 +40,7 @@ async function showAudit(ctx: Context, { who, count }: { who: string; count: num
 export const auditCommand = command({
   name: 'audit',
   aliases: ['审计'],
-  roles: ['admin'],
+  minRole: 'admin',
   summaryKey: 'members.audit.summary',
   usageKey: 'members.audit.usage',
   args: auditArgs,

@@ -5,6 +5,7 @@
 import { argInput } from '../../bot/args.ts';
 import { command, UserError, type Context, type Feature } from '../../bot/feature.ts';
 import { findUnitByName, membersOfUnit, unitName } from '../../bot/roster.ts';
+import { hasRole } from '../../bot/policy.ts';
 import { auditCommand } from './audit.ts';
 
 const membersArgs = argInput.transform((a) => ({ unit: a.text.trim().slice(0, 60) }));
@@ -14,10 +15,10 @@ async function unitAsked(ctx: Context, name: string): Promise<{ id: number; name
   if (name) {
     const unit = await findUnitByName(ctx.db, name);
     if (!unit) throw new UserError('members.list.noSuchUnit', { unit: name });
-    if (ctx.member.role !== 'admin' && unit.id !== ctx.member.unitId) throw new UserError('members.list.otherUnit', { unit: unit.name });
+    if (!hasRole(ctx.member, 'admin') && unit.id !== ctx.member.unitId) throw new UserError('members.list.otherUnit', { unit: unit.name });
     return unit;
   }
-  const unitId = ctx.member.role === 'admin' ? ctx.unitId : ctx.member.unitId;
+  const unitId = hasRole(ctx.member, 'admin') ? ctx.unitId : ctx.member.unitId;
   if (unitId === null) throw new UserError('members.list.noUnit');
   return { id: unitId, name: (await unitName(ctx.db, unitId)) ?? '' };
 }
@@ -41,7 +42,7 @@ export function membersFeature(): Feature {
       command({
         name: 'members',
         aliases: ['成员'],
-        roles: ['admin', 'secretary'],
+        minRole: 'secretary',
         summaryKey: 'members.list.summary',
         usageKey: 'members.list.usage',
         args: membersArgs,

@@ -7,8 +7,9 @@
 import { UserError, type Context } from '../../bot/feature.ts';
 import type { Attachment } from '../../bot/types.ts';
 import { listUnits, membersByIds } from '../../bot/roster.ts';
+import { actingUnit, unitTree } from '../../bot/policy.ts';
 import { isRealDate, localDate, localYear, type IsoDate } from './dates.ts';
-import { isOpen, mayCheckIn, mayManage, outcomeOf, type PledgeView } from './model.ts';
+import { isOpen, mayCheckIn, mayManagePledge, outcomeOf, type PledgeView } from './model.ts';
 import type { CheckinCommand, DueInput, PledgeCommand, PledgeFields } from './parse.ts';
 import { progressLine, titleLine, type Names } from './render.ts';
 import { addCheckin, countOpenPledges, createPledge, getPledge, lastCheckinOfDay, listPledges, undoCheckin, updatePledge } from './store.ts';
@@ -54,21 +55,19 @@ function resolveDue(due: DueInput, today: IsoDate, year: number): IsoDate {
 /** The unit a new pledge of `scope` belongs to, after checking the speaker may make it. */
 async function unitForScope(ctx: Context, scope: PledgeCommand & { action: 'create' }): Promise<number> {
   const units = await listUnits(ctx.db);
-  const role = ctx.member.role;
   if (scope.scope === 'member') {
     const unitId = ctx.member.unitId ?? ctx.unitId;
     if (unitId === null) throw new UserError('pledges.error.noUnit');
     return unitId;
   }
+  // The sub-commands `pledge branch` (secretary) and `pledge township` (admin) gate the roles.
   if (scope.scope === 'branch') {
-    if (role !== 'secretary' && role !== 'admin') throw new UserError('pledges.error.branchRole');
-    const unitId = role === 'secretary' ? ctx.member.unitId : ctx.unitId;
+    const unitId = actingUnit(ctx.member, ctx.unitId, units);
     const unit = units.find((u) => u.id === unitId);
     if (!unit) throw new UserError('pledges.error.noUnit');
     if (unit.kind !== 'branch') throw new UserError('pledges.error.notBranch', { unit: unit.name });
     return unit.id;
   }
-  if (role !== 'admin') throw new UserError('pledges.error.townshipRole');
   const here = units.find((u) => u.id === ctx.unitId);
   const township =
     (here?.kind === 'township' ? here : undefined) ??
@@ -90,76 +89,86 @@ function detailsOf(ctx: Context, f: { target: number | null; unitWord: string; d
 async function manageable(ctx: Context, id: number, today: IsoDate): Promise<PledgeView> {
   const p = await getPledge(ctx.db, id);
   if (!p) throw new UserError('pledges.error.notFound', { id });
-  if (!mayManage(p, ctx.member)) throw new UserError('pledges.error.mayNotManage', { id });
+  if (!mayManagePledge(p, ctx.member, await unitTree(ctx.db))) throw new UserError('pledges.error.mayNotManage', { id });
   if (p.status === 'withdrawn') throw new UserError('pledges.error.withdrawn', { id });
   if (p.status === 'done') throw new UserError('pledges.error.closedDone', { id });
   if (!isOpen(p, today)) throw new UserError('pledges.error.yearOver', { id, year: p.year });
   return p;
 }
 
-/** Runs a parsed /pledge. */
-export async function runPledge(ctx: Context, cmd: PledgeCommand): Promise<void> {
+/** /pledge 内容…: a new pledge of the member, branch or township. */
+async function createCmd(ctx: Context, cmd: PledgeCommand & { action: 'create' }): Promise<void> {
   const { today, year } = todayOf(ctx);
   const now = ctx.now();
+  const unitId = await unitForScope(ctx, cmd);
+  const dueDate = cmd.fields.due ? resolveDue(cmd.fields.due, today, year) : null;
+  const pledgeYear = dueDate ? Number(dueDate.slice(0, 4)) : year;
+  const mine = await listPledges(ctx.db, { ownerId: ctx.member.id, statuses: ['open'], scopes: [cmd.scope], unitIds: [unitId] });
+  const same = mine.find((p) => p.text === cmd.fields.text && p.year === pledgeYear);
+  if (same) throw new UserError('pledges.error.duplicate', { id: same.id });
+  if (cmd.scope === 'member' && (await countOpenPledges(ctx.db, ctx.member.id, pledgeYear)) >= MAX_OPEN_PLEDGES) {
+    throw new UserError('pledges.error.tooMany', { max: MAX_OPEN_PLEDGES });
+  }
+  const data = {
+    scope: cmd.scope,
+    unitId,
+    ownerId: ctx.member.id,
+    text: cmd.fields.text,
+    target: cmd.fields.target ?? null,
+    unitWord: cmd.fields.target !== undefined ? (cmd.fields.unitWord ?? '') : '',
+    dueDate,
+    year: pledgeYear,
+  };
+  const id = await createPledge(ctx.db, data, now);
+  if (cmd.scope !== 'member') await ctx.audit('pledge.create', `#${id} ${cmd.scope} unit ${unitId}`);
+  const p = (await getPledge(ctx.db, id))!;
+  const names = await namesFor(ctx, [p]);
+  ctx.reply(ctx.t('pledges.pledge.created', { title: titleLine(ctx.t, p, names, true), details: detailsOf(ctx, data), id }));
+}
+
+/** /pledge 修改 #N …: changes the wording, target or due date (audited). */
+async function editCmd(ctx: Context, cmd: PledgeCommand & { action: 'edit' }): Promise<void> {
+  const { today, year } = todayOf(ctx);
+  const now = ctx.now();
+  const p = await manageable(ctx, cmd.id, today);
+  const f: PledgeFields = cmd.fields;
+  const patch: { text?: string; target?: number | null; unitWord?: string; dueDate?: IsoDate | null; year?: number } = {};
+  const changes: string[] = [];
+  if (f.text && f.text !== p.text) {
+    patch.text = f.text;
+    changes.push(`text: ${p.text} -> ${f.text}`);
+  }
+  // A new target without a measure word keeps the old one (`目标8` after `目标5户` is 8户).
+  const unitWord = f.unitWord || p.unitWord;
+  if (f.target !== undefined && (f.target !== p.target || unitWord !== p.unitWord)) {
+    patch.target = f.target;
+    patch.unitWord = unitWord;
+    changes.push(`target: ${p.target ?? '-'}${p.unitWord} -> ${f.target}${patch.unitWord}`);
+  }
+  if (f.due) {
+    const due = resolveDue(f.due, today, year);
+    if (due !== p.dueDate) {
+      patch.dueDate = due;
+      patch.year = Math.max(p.year, Number(due.slice(0, 4)));
+      changes.push(`due: ${p.dueDate ?? '-'} -> ${due}`);
+    }
+  }
+  if (changes.length === 0) throw new UserError('pledges.error.noChange', { id: p.id });
+  await updatePledge(ctx.db, p.id, patch, now);
+  await ctx.audit('pledge.edit', `#${p.id} ${changes.join('; ')}`);
+  const updated = (await getPledge(ctx.db, p.id))!;
+  ctx.reply(ctx.t('pledges.pledge.edited', { pledge: await describe(ctx, updated, today) }));
+}
+
+/** Runs a parsed /pledge. */
+export async function runPledge(ctx: Context, cmd: PledgeCommand): Promise<void> {
+  const { today } = todayOf(ctx);
+  const now = ctx.now();
   switch (cmd.action) {
-    case 'create': {
-      const unitId = await unitForScope(ctx, cmd);
-      const dueDate = cmd.fields.due ? resolveDue(cmd.fields.due, today, year) : null;
-      const pledgeYear = dueDate ? Number(dueDate.slice(0, 4)) : year;
-      const mine = await listPledges(ctx.db, { ownerId: ctx.member.id, statuses: ['open'], scopes: [cmd.scope], unitIds: [unitId] });
-      const same = mine.find((p) => p.text === cmd.fields.text && p.year === pledgeYear);
-      if (same) throw new UserError('pledges.error.duplicate', { id: same.id });
-      if (cmd.scope === 'member' && (await countOpenPledges(ctx.db, ctx.member.id, pledgeYear)) >= MAX_OPEN_PLEDGES) {
-        throw new UserError('pledges.error.tooMany', { max: MAX_OPEN_PLEDGES });
-      }
-      const data = {
-        scope: cmd.scope,
-        unitId,
-        ownerId: ctx.member.id,
-        text: cmd.fields.text,
-        target: cmd.fields.target ?? null,
-        unitWord: cmd.fields.target !== undefined ? (cmd.fields.unitWord ?? '') : '',
-        dueDate,
-        year: pledgeYear,
-      };
-      const id = await createPledge(ctx.db, data, now);
-      if (cmd.scope !== 'member') await ctx.audit('pledge.create', `#${id} ${cmd.scope} unit ${unitId}`);
-      const p = (await getPledge(ctx.db, id))!;
-      const names = await namesFor(ctx, [p]);
-      ctx.reply(ctx.t('pledges.pledge.created', { title: titleLine(ctx.t, p, names, true), details: detailsOf(ctx, data), id }));
-      return;
-    }
-    case 'edit': {
-      const p = await manageable(ctx, cmd.id, today);
-      const f: PledgeFields = cmd.fields;
-      const patch: { text?: string; target?: number | null; unitWord?: string; dueDate?: IsoDate | null; year?: number } = {};
-      const changes: string[] = [];
-      if (f.text && f.text !== p.text) {
-        patch.text = f.text;
-        changes.push(`text: ${p.text} -> ${f.text}`);
-      }
-      // A new target without a measure word keeps the old one (`目标8` after `目标5户` is 8户).
-      const unitWord = f.unitWord || p.unitWord;
-      if (f.target !== undefined && (f.target !== p.target || unitWord !== p.unitWord)) {
-        patch.target = f.target;
-        patch.unitWord = unitWord;
-        changes.push(`target: ${p.target ?? '-'}${p.unitWord} -> ${f.target}${patch.unitWord}`);
-      }
-      if (f.due) {
-        const due = resolveDue(f.due, today, year);
-        if (due !== p.dueDate) {
-          patch.dueDate = due;
-          patch.year = Math.max(p.year, Number(due.slice(0, 4)));
-          changes.push(`due: ${p.dueDate ?? '-'} -> ${due}`);
-        }
-      }
-      if (changes.length === 0) throw new UserError('pledges.error.noChange', { id: p.id });
-      await updatePledge(ctx.db, p.id, patch, now);
-      await ctx.audit('pledge.edit', `#${p.id} ${changes.join('; ')}`);
-      const updated = (await getPledge(ctx.db, p.id))!;
-      ctx.reply(ctx.t('pledges.pledge.edited', { pledge: await describe(ctx, updated, today) }));
-      return;
-    }
+    case 'create':
+      return createCmd(ctx, cmd);
+    case 'edit':
+      return editCmd(ctx, cmd);
     case 'withdraw': {
       const p = await manageable(ctx, cmd.id, today);
       await updatePledge(ctx.db, p.id, { status: 'withdrawn', closeNote: cmd.reason }, now);
@@ -221,7 +230,7 @@ export async function runCheckin(ctx: Context, cmd: CheckinCommand): Promise<voi
   } else {
     p = await onlyOpenPledge(ctx, today);
   }
-  if (!mayCheckIn(p, ctx.member)) {
+  if (!mayCheckIn(p, ctx.member, await unitTree(ctx.db))) {
     const names = await namesFor(ctx, [p]);
     if (p.scope === 'member') throw new UserError('pledges.error.notYours', { id: p.id, owner: names.members.get(p.ownerId)?.name ?? '?' });
     throw new UserError(p.scope === 'branch' ? 'pledges.error.branchCheckin' : 'pledges.error.townshipCheckin', { id: p.id, unit: names.units.get(p.unitId)?.name ?? '?' });

@@ -6,7 +6,7 @@
 
 import { daysBetween, localDateKey, type IsoDate } from '../../bot/time.ts';
 
-export { addDays, daysBetween, type IsoDate } from '../../bot/time.ts';
+export { daysBetween, type IsoDate } from '../../bot/time.ts';
 
 /** The calendar date of instant `d` in `timeZone`, as `YYYY-MM-DD`. */
 export const localDate = localDateKey;

@@ -20,7 +20,7 @@ import { command, UserError, type Context, type Feature, type ReportScope, type 
 import type { Role } from '../../bot/types.ts';
 import type { Scheduler } from '../../scheduler/contract.ts';
 import { runCheckin, runPledge, todayOf } from './actions.ts';
-import { isProblem, MAX_PLEDGE_TEXT, parseCheckinArgs, parsePledgeArgs, parsePledgesArgs, type Problem } from './parse.ts';
+import { isProblem, MAX_PLEDGE_TEXT, parseCheckinArgs, parsePledgeArgs, parsePledgesArgs, type PledgesCommand, type Problem } from './parse.ts';
 import { DEFAULT_REMINDER_SETTINGS, runPledgeReminders } from './reminders.ts';
 import { buildPledgeReport, checkinRate, pledgeReportLines, pledgeReportRows, reportUnits } from './report.ts';
 import { activeExemptions, countCheckinsOfYear, listPledges, reminderSettings, type ReminderSettings } from './store.ts';
@@ -29,14 +29,27 @@ import { outcomeOf } from './model.ts';
 import { localYear } from './dates.ts';
 
 /** For the scheduler and tests: one round of reminders (see reminders.ts). */
-export { runPledgeReminders, DEFAULT_REMINDER_SETTINGS, type ReminderRunContext, type ReminderRunResult } from './reminders.ts';
-/** For other features (/report, the annual evaluation): the year-end report and its figures (see report.ts). */
-export { buildPledgeReport, pledgeReportLines, pledgeReportRows, pledgeCompletion, checkinRate } from './report.ts';
-/** The shapes of the report and its figures. */
-export type { PledgeReport, UnitReport, ReportRow, PledgeCompletion, CheckinRate, OutcomeCounts } from './report.ts';
+export { runPledgeReminders } from './reminders.ts';
+/** For other features (the annual evaluation): a unit's pledge completion (see report.ts). */
+export { pledgeCompletion } from './report.ts';
 
-const MEMBERS: Role[] = ['admin', 'secretary', 'member'];
-const ALL: Role[] = ['admin', 'secretary', 'member', 'masses'];
+/** The sub-commands of /pledge and /pledges with a role of their own, and the refusal each gives. */
+const sub = (name: string, key: string, minRole: Role, refusalKey: string) => ({
+  name,
+  minRole,
+  summaryKey: `pledges.sub.${key}.summary`,
+  usageKey: `pledges.sub.${key}.usage`,
+  refusalKey,
+});
+
+/** Which sub-command a parsed /pledges is (undefined: the command itself, open to all). */
+function pledgesSubcommand(args: PledgesCommand | Problem): string | undefined {
+  if (isProblem(args)) return undefined;
+  if (args.action === 'branches') return '各支部';
+  if (args.action === 'exemptions' || args.action === 'exempt') return '免提醒';
+  if (args.action === 'unexempt') return '恢复提醒';
+  return args.action === 'remind' ? '提醒' : undefined;
+}
 
 /** Wraps a pure parser as the zod schema of a command: undefined is a usage mistake. */
 function schemaOf<T>(parse: (tokens: readonly string[], raw: string) => T | Problem | undefined) {
@@ -117,16 +130,21 @@ export function pledgesFeature(options: PledgesOptions = {}): Feature {
       command({
         name: 'pledge',
         aliases: ['承诺'],
-        roles: MEMBERS,
+        minRole: 'member',
         summaryKey: 'pledges.pledge.summary',
         usageKey: 'pledges.pledge.usage',
         args: schemaOf(parsePledgeArgs),
         handler: async (ctx, args) => runPledge(ctx, refuseProblem(args)),
+        subcommands: [
+          sub('--支部', 'branch', 'secretary', 'pledges.error.branchRole'),
+          sub('--党委', 'township', 'admin', 'pledges.error.townshipRole'),
+        ],
+        subcommandOf: (args) => (!isProblem(args) && args.action === 'create' && args.scope !== 'member' ? (args.scope === 'branch' ? '--支部' : '--党委') : undefined),
       }),
       command({
         name: 'checkin',
         aliases: ['打卡'],
-        roles: MEMBERS,
+        minRole: 'member',
         summaryKey: 'pledges.checkin.summary',
         usageKey: 'pledges.checkin.usage',
         args: schemaOf(parseCheckinArgs),
@@ -135,11 +153,18 @@ export function pledgesFeature(options: PledgesOptions = {}): Feature {
       command({
         name: 'pledges',
         aliases: ['承诺榜'],
-        roles: ALL,
+        minRole: 'masses',
         summaryKey: 'pledges.pledges.summary',
         usageKey: 'pledges.pledges.usage',
         args: schemaOf(parsePledgesArgs),
         handler: async (ctx, args) => runPledges(ctx, refuseProblem(args), viewOptions),
+        subcommands: [
+          sub('各支部', 'branches', 'admin', 'pledges.error.adminOnly'),
+          sub('免提醒', 'exempt', 'secretary', 'pledges.error.secretaryOnly'),
+          sub('恢复提醒', 'unexempt', 'secretary', 'pledges.error.secretaryOnly'),
+          sub('提醒', 'remind', 'secretary', 'pledges.error.secretaryOnly'),
+        ],
+        subcommandOf: pledgesSubcommand,
       }),
     ],
     profileLines,

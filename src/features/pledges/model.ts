@@ -4,7 +4,7 @@
  * report all read these, so a pledge is judged the same way everywhere.
  */
 import { z } from 'zod';
-import type { Role } from '../../bot/types.ts';
+import { isOwner, managesUnit, mayManage, type Actor, type UnitNode } from '../../bot/policy.ts';
 import { daysBetween, elapsedShare, localDate, type IsoDate } from './dates.ts';
 import { PLEDGE_SCOPES, type PledgeScope } from './parse.ts';
 
@@ -82,32 +82,22 @@ export function isOnTrack(p: PledgeView, today: IsoDate, timeZone: string, stale
   return daysBetween(last, today) < staleDays;
 }
 
-/** Who is acting, as far as pledge permissions care. */
-export interface Actor {
-  readonly id: number;
-  readonly role: Role;
-  readonly unitId: number | null;
+/**
+ * May `actor` check in on pledge `p`? A member's pledge: only its owner (check-ins are what the
+ * owner did). A branch or township pledge: whoever manages its unit (the policy's parent-unit rule).
+ */
+export function mayCheckIn(p: Pick<PledgeView, 'scope' | 'ownerId' | 'unitId'>, actor: Actor, units: readonly UnitNode[]): boolean {
+  if (p.scope === 'member') return isOwner(actor, p);
+  return managesUnit(actor, p.unitId, units);
 }
 
 /**
- * May `actor` check in on pledge `p`? A member's pledge: only its owner. A branch pledge: the
- * secretaries of that branch and admins. A township pledge: admins.
+ * May `actor` edit, withdraw or declare done pledge `p`? Its owner (of a member's pledge), or
+ * whoever manages its unit.
  */
-export function mayCheckIn(p: Pick<PledgeView, 'scope' | 'ownerId' | 'unitId'>, actor: Actor): boolean {
-  if (p.scope === 'member') return p.ownerId === actor.id;
-  if (actor.role === 'admin') return true;
-  return p.scope === 'branch' && actor.role === 'secretary' && actor.unitId === p.unitId;
-}
-
-/**
- * May `actor` edit, withdraw or declare done pledge `p`? The owner of a member's pledge, a
- * secretary of the pledge's unit, or an admin.
- */
-export function mayManage(p: Pick<PledgeView, 'scope' | 'ownerId' | 'unitId'>, actor: Actor): boolean {
-  if (actor.role === 'admin') return true;
-  if (p.scope === 'township') return false;
-  if (actor.role === 'secretary' && actor.unitId === p.unitId) return true;
-  return p.scope === 'member' && p.ownerId === actor.id;
+export function mayManagePledge(p: Pick<PledgeView, 'scope' | 'ownerId' | 'unitId'>, actor: Actor, units: readonly UnitNode[]): boolean {
+  if (p.scope !== 'member') return managesUnit(actor, p.unitId, units);
+  return mayManage(actor, p, units);
 }
 
 /** Cells of a progress bar: one per unit up to a target of 10, else 10. */

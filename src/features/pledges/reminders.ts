@@ -14,7 +14,7 @@ import type { Translate, Tx } from '../../bot/feature.ts';
 import type { ChatRef, OutgoingMessage, Platform } from '../../bot/types.ts';
 import type { Capabilities } from '../../bot/adapter.ts';
 import { chatsOfUnit, membersByIds, membersOfUnit, privateChatsOfMembers } from '../../bot/roster.ts';
-import { daysBetween, localDate, localYear } from './dates.ts';
+import { daysBetween, localDate, localYear, type IsoDate } from './dates.ts';
 import { outcomeOf, type PledgeView } from './model.ts';
 import { dayOf, progressLine, titleLine, type Names } from './render.ts';
 import {
@@ -57,6 +57,39 @@ interface Idle {
 }
 
 /**
+ * Members' own pledges still waiting for progress (open, of `year`, not yet done), grouped by
+ * owner with their latest activity; null when there are none.
+ */
+async function pledgeOwners(db: ReminderRunContext['db'], year: number) {
+  const pledges = (await listPledges(db, { scopes: ['member'], statuses: ['open'], year })).filter((p) => outcomeOf(p) !== 'done');
+  if (pledges.length === 0) return null;
+  const members = await membersByIds(db, pledges.map((p) => p.ownerId));
+  const byOwner = new Map<number, Idle>();
+  for (const p of pledges) {
+    const activity = p.lastCheckinAt && p.lastCheckinAt > p.createdAt ? p.lastCheckinAt : p.createdAt;
+    const prev = byOwner.get(p.ownerId);
+    const unitId = members.get(p.ownerId)?.unitId ?? p.unitId;
+    if (!prev) byOwner.set(p.ownerId, { memberId: p.ownerId, unitId, lastActivity: activity, pledges: [p] });
+    else byOwner.set(p.ownerId, { ...prev, lastActivity: activity > prev.lastActivity ? activity : prev.lastActivity, pledges: [...prev.pledges, p] });
+  }
+  return { members, byOwner };
+}
+
+/** The first stage: a private message to each idle member listing their pledges. */
+async function sendNudges(job: ReminderRunContext, nudges: readonly Idle[], names: Names, today: IsoDate): Promise<void> {
+  const { t, timeZone } = job;
+  const privateChats = await privateChatsOfMembers(job.db, nudges.map((i) => i.memberId));
+  for (const i of nudges) {
+    const days = daysBetween(localDate(i.lastActivity, timeZone), today);
+    const lines = i.pledges.map((p) => `${titleLine(t, p, names)}\n  ${progressLine(t, p, today)}`);
+    const text = t('pledges.remind.nudge', { name: names.members.get(i.memberId)?.name ?? '', days, pledges: lines.join('\n'), example: `/checkin #${i.pledges[0]!.id} +1` });
+    for (const chat of privateChats.get(i.memberId) ?? []) {
+      if (job.capabilitiesOf(chat.platform)?.privateMessages) job.send(chat, { kind: 'text', text, priority: 'low' });
+    }
+  }
+}
+
+/**
  * Runs one round of reminders (see the module comment). Safe to run more often than daily: each
  * stage of an idle spell is sent once, and a stage follows the previous one only after
  * `escalateDays` calendar days.
@@ -70,20 +103,9 @@ export async function runPledgeReminders(
   const today = localDate(now, timeZone);
   const result: ReminderRunResult = { nudged: [], mentioned: [], reported: [], exempt: [] };
 
-  // Members' own pledges still waiting for progress: open, this year, not yet done.
-  const pledges = (await listPledges(db, { scopes: ['member'], statuses: ['open'], year: localYear(now, timeZone) })).filter(
-    (p) => outcomeOf(p) !== 'done',
-  );
-  if (pledges.length === 0) return result;
-  const members = await membersByIds(db, pledges.map((p) => p.ownerId));
-  const byOwner = new Map<number, Idle>();
-  for (const p of pledges) {
-    const activity = p.lastCheckinAt && p.lastCheckinAt > p.createdAt ? p.lastCheckinAt : p.createdAt;
-    const prev = byOwner.get(p.ownerId);
-    const unitId = members.get(p.ownerId)?.unitId ?? p.unitId;
-    if (!prev) byOwner.set(p.ownerId, { memberId: p.ownerId, unitId, lastActivity: activity, pledges: [p] });
-    else byOwner.set(p.ownerId, { ...prev, lastActivity: activity > prev.lastActivity ? activity : prev.lastActivity, pledges: [...prev.pledges, p] });
-  }
+  const owners = await pledgeOwners(db, localYear(now, timeZone));
+  if (!owners) return result;
+  const { members, byOwner } = owners;
 
   const exemptions = await activeExemptions(db, today, [...byOwner.keys()]);
   const settings = await reminderSettings(db, [...new Set([...byOwner.values()].map((i) => i.unitId))], defaults);
@@ -129,15 +151,7 @@ export async function runPledgeReminders(
   }
   await recordReminders(db, records);
 
-  const privateChats = await privateChatsOfMembers(db, nudges.map((i) => i.memberId));
-  for (const i of nudges) {
-    const days = daysBetween(localDate(i.lastActivity, timeZone), today);
-    const lines = i.pledges.map((p) => `${titleLine(t, p, names)}\n  ${progressLine(t, p, today)}`);
-    const text = t('pledges.remind.nudge', { name: members.get(i.memberId)?.name ?? '', days, pledges: lines.join('\n'), example: `/checkin #${i.pledges[0]!.id} +1` });
-    for (const chat of privateChats.get(i.memberId) ?? []) {
-      if (job.capabilitiesOf(chat.platform)?.privateMessages) job.send(chat, { kind: 'text', text, priority: 'low' });
-    }
-  }
+  await sendNudges(job, nudges, names, today);
 
   for (const [unitId, list] of groupByUnit) {
     const mentions = list.map((i) => `@${members.get(i.memberId)?.name ?? '?'}`).join(' ');

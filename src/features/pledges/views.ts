@@ -6,6 +6,7 @@
 import { UserError, type Context } from '../../bot/feature.ts';
 import { listUnits, membersByIds } from '../../bot/roster.ts';
 import { resolvePerson } from '../../bot/people.ts';
+import { actingUnitIn, hasRole, managesUnit, unitTree } from '../../bot/policy.ts';
 import { localDate } from './dates.ts';
 import { isOnTrack, isOpen, outcomeOf, type PledgeView } from './model.ts';
 import type { PledgesCommand } from './parse.ts';
@@ -68,110 +69,121 @@ async function rollupLines(ctx: Context, opts: ViewOptions): Promise<string[]> {
   return lines;
 }
 
-/** Checks that the speaker may manage reminders of a unit (its secretary, or an admin). */
-function requireSecretary(ctx: Context): void {
-  if (ctx.member.role !== 'secretary' && ctx.member.role !== 'admin') throw new UserError('pledges.error.secretaryOnly');
-}
-
-/** Finds the one member a secretary names (`@张三`), in their own unit unless they are an admin. */
+/** Finds the one member a secretary names (`@张三`), in the units they manage (admins: anywhere). */
 async function namedMember(ctx: Context, name: string) {
-  const admin = ctx.member.role === 'admin';
+  const units = await unitTree(ctx.db);
+  let found;
   try {
-    return (await resolvePerson(ctx, name, admin ? null : ctx.member.unitId)).member;
+    found = (await resolvePerson(ctx, name, null)).member;
   } catch (err) {
     if (err instanceof UserError && err.key === 'core.people.noPerson') throw new UserError('pledges.error.memberNotFound', { name });
     throw err;
   }
+  if (!managesUnit(ctx.member, found.unitId, units)) throw new UserError('pledges.error.memberNotFound', { name });
+  return found;
+}
+
+/** /pledges: this unit's pledges (and, for an admin in the township's chat, the roll-up). */
+async function listView(ctx: Context, opts: ViewOptions): Promise<void> {
+  const { today, year } = todayOf(ctx);
+  if (ctx.unitId === null) throw new UserError('pledges.error.noUnit');
+  const units = await listUnits(ctx.db);
+  const unit = units.find((u) => u.id === ctx.unitId);
+  const pledges = (await listPledges(ctx.db, { unitIds: [ctx.unitId] })).filter((p) => visible(p, year));
+  const lines: string[] = [];
+  if (pledges.length === 0) lines.push(ctx.t('pledges.list.empty', { unit: unit?.name ?? '' }));
+  else {
+    const names = await namesFor(ctx, pledges);
+    const done = pledges.filter((p) => outcomeOf(p) === 'done').length;
+    lines.push(ctx.t('pledges.list.header', { unit: unit?.name ?? '', year, count: pledges.length, done }));
+    for (const p of pledges.slice(0, opts.maxListed)) lines.push(pledgeBlock(ctx.t, p, names, today));
+    if (pledges.length > opts.maxListed) lines.push(ctx.t('pledges.list.more', { count: pledges.length - opts.maxListed }));
+  }
+  if (unit?.kind === 'township' && hasRole(ctx.member, 'admin')) lines.push('', ...(await rollupLines(ctx, opts)));
+  else lines.push(ctx.t('pledges.list.footer'));
+  ctx.reply(lines.join('\n'));
+}
+
+/** /pledges 我的: your own pledges and any exemption. */
+async function mineView(ctx: Context): Promise<void> {
+  const { today, year } = todayOf(ctx);
+  const pledges = (await listPledges(ctx.db, { ownerId: ctx.member.id, scopes: ['member'] })).filter((p) => visible(p, year));
+  const exemption = (await activeExemptions(ctx.db, today, [ctx.member.id])).get(ctx.member.id);
+  const lines: string[] = [];
+  if (pledges.length === 0) lines.push(ctx.t('pledges.mine.empty'));
+  else {
+    const names = await namesFor(ctx, pledges);
+    lines.push(ctx.t('pledges.mine.header', { count: pledges.length }));
+    for (const p of pledges) {
+      lines.push(pledgeBlock(ctx.t, p, names, today));
+      if (isOpen(p, today)) lines.push(`  ${ctx.t('pledges.mine.last', { date: dayOf(ctx.t, p.lastCheckinAt, ctx.timeZone, today) })}`);
+    }
+  }
+  if (exemption) {
+    lines.push(ctx.t('pledges.mine.exempt', { reason: exemption.reason, until: exemption.untilDate ?? ctx.t('pledges.exempt.untilLifted') }));
+  }
+  ctx.reply(lines.join('\n'));
+}
+
+/** /pledges #N: one pledge with its latest check-ins. */
+async function detailView(ctx: Context, cmd: PledgesCommand & { action: 'detail' }): Promise<void> {
+  const { today } = todayOf(ctx);
+  const p = (await listPledges(ctx.db, { ids: [cmd.id] }))[0];
+  if (!p) throw new UserError('pledges.error.notFound', { id: cmd.id });
+  const names = await namesFor(ctx, [p]);
+  const lines = [titleLine(ctx.t, p, names, true), `  ${progressLine(ctx.t, p, today)}`];
+  lines.push(ctx.t('pledges.detail.made', { date: localDate(p.createdAt, ctx.timeZone), unit: names.units.get(p.unitId)?.name ?? '?', year: p.year }));
+  if (p.status === 'withdrawn' && p.closeNote) lines.push(ctx.t('pledges.detail.reason', { reason: clip(p.closeNote, 60) }));
+  const recent = await recentCheckins(ctx.db, p.id, 5);
+  const who = await membersByIds(ctx.db, recent.map((c) => c.memberId));
+  if (recent.length) lines.push(ctx.t('pledges.detail.recent', { count: p.checkins }));
+  for (const c of recent) {
+    lines.push(
+      ctx.t('pledges.detail.checkin', {
+        date: shortDate(c.localDay, today),
+        name: who.get(c.memberId)?.name ?? '?',
+        amount: c.amount,
+        note: c.note ? ` ${clip(c.note, 40)}` : '',
+        evidence: c.evidenceCount ? ctx.t('pledges.detail.evidence', { count: c.evidenceCount }) : '',
+      }),
+    );
+  }
+  ctx.reply(lines.join('\n'));
+}
+
+/** /pledges 免提醒: who is exempt from reminders in the unit the speaker acts for. */
+async function exemptionsView(ctx: Context): Promise<void> {
+  const { today } = todayOf(ctx);
+  const unitId = await actingUnitIn(ctx.db, ctx.member, ctx.unitId);
+  const all = await activeExemptions(ctx.db, today);
+  const people = await membersByIds(ctx.db, [...all.keys()]);
+  const shown = [...all.values()].filter((e) => unitId === null || people.get(e.memberId)?.unitId === unitId);
+  if (shown.length === 0) return ctx.reply(ctx.t('pledges.exempt.none'));
+  const lines = [ctx.t('pledges.exempt.header', { count: shown.length })];
+  for (const e of shown) {
+    lines.push(ctx.t('pledges.exempt.line', { name: people.get(e.memberId)?.name ?? '?', reason: e.reason, until: e.untilDate ?? ctx.t('pledges.exempt.untilLifted') }));
+  }
+  ctx.reply(lines.join('\n'));
 }
 
 /** Runs a parsed /pledges. */
 export async function runPledges(ctx: Context, cmd: PledgesCommand, opts: ViewOptions): Promise<void> {
-  const { today, year } = todayOf(ctx);
+  const { today } = todayOf(ctx);
   const now = ctx.now();
   switch (cmd.action) {
-    case 'list': {
-      if (ctx.unitId === null) throw new UserError('pledges.error.noUnit');
-      const units = await listUnits(ctx.db);
-      const unit = units.find((u) => u.id === ctx.unitId);
-      const pledges = (await listPledges(ctx.db, { unitIds: [ctx.unitId] })).filter((p) => visible(p, year));
-      const lines: string[] = [];
-      if (pledges.length === 0) lines.push(ctx.t('pledges.list.empty', { unit: unit?.name ?? '' }));
-      else {
-        const names = await namesFor(ctx, pledges);
-        const done = pledges.filter((p) => outcomeOf(p) === 'done').length;
-        lines.push(ctx.t('pledges.list.header', { unit: unit?.name ?? '', year, count: pledges.length, done }));
-        for (const p of pledges.slice(0, opts.maxListed)) lines.push(pledgeBlock(ctx.t, p, names, today));
-        if (pledges.length > opts.maxListed) lines.push(ctx.t('pledges.list.more', { count: pledges.length - opts.maxListed }));
-      }
-      if (unit?.kind === 'township' && ctx.member.role === 'admin') lines.push('', ...(await rollupLines(ctx, opts)));
-      else lines.push(ctx.t('pledges.list.footer'));
-      ctx.reply(lines.join('\n'));
-      return;
-    }
-    case 'mine': {
-      const pledges = (await listPledges(ctx.db, { ownerId: ctx.member.id, scopes: ['member'] })).filter((p) => visible(p, year));
-      const exemption = (await activeExemptions(ctx.db, today, [ctx.member.id])).get(ctx.member.id);
-      const lines: string[] = [];
-      if (pledges.length === 0) lines.push(ctx.t('pledges.mine.empty'));
-      else {
-        const names = await namesFor(ctx, pledges);
-        lines.push(ctx.t('pledges.mine.header', { count: pledges.length }));
-        for (const p of pledges) {
-          lines.push(pledgeBlock(ctx.t, p, names, today));
-          if (isOpen(p, today)) lines.push(`  ${ctx.t('pledges.mine.last', { date: dayOf(ctx.t, p.lastCheckinAt, ctx.timeZone, today) })}`);
-        }
-      }
-      if (exemption) {
-        lines.push(ctx.t('pledges.mine.exempt', { reason: exemption.reason, until: exemption.untilDate ?? ctx.t('pledges.exempt.untilLifted') }));
-      }
-      ctx.reply(lines.join('\n'));
-      return;
-    }
-    case 'detail': {
-      const p = (await listPledges(ctx.db, { ids: [cmd.id] }))[0];
-      if (!p) throw new UserError('pledges.error.notFound', { id: cmd.id });
-      const names = await namesFor(ctx, [p]);
-      const lines = [titleLine(ctx.t, p, names, true), `  ${progressLine(ctx.t, p, today)}`];
-      lines.push(ctx.t('pledges.detail.made', { date: localDate(p.createdAt, ctx.timeZone), unit: names.units.get(p.unitId)?.name ?? '?', year: p.year }));
-      if (p.status === 'withdrawn' && p.closeNote) lines.push(ctx.t('pledges.detail.reason', { reason: clip(p.closeNote, 60) }));
-      const recent = await recentCheckins(ctx.db, p.id, 5);
-      const who = await membersByIds(ctx.db, recent.map((c) => c.memberId));
-      if (recent.length) lines.push(ctx.t('pledges.detail.recent', { count: p.checkins }));
-      for (const c of recent) {
-        lines.push(
-          ctx.t('pledges.detail.checkin', {
-            date: shortDate(c.localDay, today),
-            name: who.get(c.memberId)?.name ?? '?',
-            amount: c.amount,
-            note: c.note ? ` ${clip(c.note, 40)}` : '',
-            evidence: c.evidenceCount ? ctx.t('pledges.detail.evidence', { count: c.evidenceCount }) : '',
-          }),
-        );
-      }
-      ctx.reply(lines.join('\n'));
-      return;
-    }
+    case 'list':
+      return listView(ctx, opts);
+    case 'mine':
+      return mineView(ctx);
+    case 'detail':
+      return detailView(ctx, cmd);
     case 'branches': {
-      if (ctx.member.role !== 'admin') throw new UserError('pledges.error.adminOnly');
       ctx.reply((await rollupLines(ctx, opts)).join('\n'));
       return;
     }
-    case 'exemptions': {
-      requireSecretary(ctx);
-      const unitId = ctx.member.role === 'admin' ? ctx.unitId : ctx.member.unitId;
-      const all = await activeExemptions(ctx.db, today);
-      const people = await membersByIds(ctx.db, [...all.keys()]);
-      const shown = [...all.values()].filter((e) => unitId === null || people.get(e.memberId)?.unitId === unitId);
-      if (shown.length === 0) return ctx.reply(ctx.t('pledges.exempt.none'));
-      const lines = [ctx.t('pledges.exempt.header', { count: shown.length })];
-      for (const e of shown) {
-        lines.push(ctx.t('pledges.exempt.line', { name: people.get(e.memberId)?.name ?? '?', reason: e.reason, until: e.untilDate ?? ctx.t('pledges.exempt.untilLifted') }));
-      }
-      ctx.reply(lines.join('\n'));
-      return;
-    }
+    case 'exemptions':
+      return exemptionsView(ctx);
     case 'exempt': {
-      requireSecretary(ctx);
       const m = await namedMember(ctx, cmd.name);
       if (cmd.until !== undefined && cmd.until < today) throw new UserError('pledges.error.untilPast', { date: cmd.until });
       await setExemption(ctx.db, { memberId: m.id, reason: cmd.reason, untilDate: cmd.until ?? null, setById: ctx.member.id }, now);
@@ -180,7 +192,6 @@ export async function runPledges(ctx: Context, cmd: PledgesCommand, opts: ViewOp
       return;
     }
     case 'unexempt': {
-      requireSecretary(ctx);
       const m = await namedMember(ctx, cmd.name);
       if ((await endExemption(ctx.db, m.id, today, now)) === 0) throw new UserError('pledges.error.notExempt', { name: m.name });
       await ctx.audit('pledge.unexempt', `member ${m.id}`);
@@ -189,13 +200,12 @@ export async function runPledges(ctx: Context, cmd: PledgesCommand, opts: ViewOp
     }
     case 'remindSettings':
     case 'remind': {
-      const unitId = ctx.member.role === 'admin' ? ctx.unitId : ctx.member.unitId;
+      const unitId = await actingUnitIn(ctx.db, ctx.member, ctx.unitId);
       if (unitId === null) throw new UserError('pledges.error.noUnit');
       const current = (await reminderSettings(ctx.db, [unitId], opts.defaults)).get(unitId)!;
       let s = current;
       if (cmd.action === 'remind') {
-        requireSecretary(ctx);
-        s = { staleDays: cmd.staleDays, escalateDays: cmd.escalateDays ?? current.escalateDays };
+          s = { staleDays: cmd.staleDays, escalateDays: cmd.escalateDays ?? current.escalateDays };
         await saveReminderSettings(ctx.db, unitId, s, ctx.member.id, now);
         await ctx.audit('pledge.remind', `unit ${unitId} stale ${s.staleDays} escalate ${s.escalateDays}`);
       }

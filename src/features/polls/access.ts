@@ -4,17 +4,14 @@
  */
 import { UserError, type Context } from '../../bot/feature.ts';
 import type { ChatRef, OutgoingMessage } from '../../bot/types.ts';
-import { listUnits, privateChatsOf } from '../../bot/roster.ts';
+import { privateChatsOf } from '../../bot/roster.ts';
+import { managesUnitIn } from '../../bot/policy.ts';
 import { acceptsVotes, closePoll, type PollsRuntime } from './lifecycle.ts';
 import { getPoll, isEligible, type Poll } from './store.ts';
 
-/** True when the speaker may manage polls of `unitId`: an admin, or a secretary of it or of its parent. */
+/** True when the speaker may manage polls of `unitId` (the policy's parent-unit rule). */
 export async function canManage(ctx: Context, unitId: number): Promise<boolean> {
-  if (ctx.member.role === 'admin') return true;
-  if (ctx.member.role !== 'secretary' || ctx.member.unitId === null) return false;
-  if (ctx.member.unitId === unitId) return true;
-  const unit = (await listUnits(ctx.db)).find((u) => u.id === unitId);
-  return unit?.parentId === ctx.member.unitId;
+  return managesUnitIn(ctx.db, ctx.member, unitId);
 }
 
 /** The poll `#id`, or a refusal. */

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import type { Tx } from '../../bot/feature.ts';
 import type { Role } from '../../bot/types.ts';
 import { membersOfUnit } from '../../bot/roster.ts';
+import { belongsTo, hasAnyRole } from '../../bot/policy.ts';
 import type { MemberInfo } from '../../bot/feature.ts';
 
 /** Poll kinds. */
@@ -198,7 +199,7 @@ export async function voterIds(tx: Tx, pollId: number): Promise<Set<number>> {
 
 /** True when a member may vote in a poll: same unit, a role of the poll's audience. */
 export function isEligible(poll: Pick<Poll, 'unitId' | 'audience'>, member: Pick<MemberInfo, 'unitId' | 'role'>): boolean {
-  return member.unitId === poll.unitId && AUDIENCE_ROLES[poll.audience].includes(member.role);
+  return belongsTo(member, poll.unitId) && hasAnyRole(member, AUDIENCE_ROLES[poll.audience]);
 }
 
 /** The members who may vote in a poll now, ordered by name. */

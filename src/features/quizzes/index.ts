@@ -8,10 +8,10 @@ import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { noArgs } from '../../bot/args.ts';
-import { command, UsageError, UserError, type Context, type Feature, type Tx } from '../../bot/feature.ts';
-import type { Role } from '../../bot/types.ts';
+import { command, UsageError, UserError, type AnswerClaim, type Context, type Feature, type Tx } from '../../bot/feature.ts';
+import { hasRole, mayManageIn } from '../../bot/policy.ts';
 import { privateChatsOf } from '../../bot/roster.ts';
-import type { JobContext, TaskSpec } from '../../scheduler/contract.ts';
+import type { JobContext, Scheduler, TaskSpec } from '../../scheduler/contract.ts';
 import { scheduleTask as scheduleStoredTask } from '../../scheduler/tasks.ts';
 import type { FeatureServices } from '../index.ts';
 import { answerArgs, isStartableBankName, quizArgs, rankArgs, type AnswerArgs, type QuizArgs } from './args.ts';
@@ -51,11 +51,9 @@ import {
 import { localDay } from './util.ts';
 
 /** For other features (`/report`): quiz participation of a unit over a period. */
-export { quizParticipation, type QuizParticipation } from './store.ts';
+export { quizParticipation } from './store.ts';
 import { quizQuestion, type QuizRow } from './store.ts';
 
-const MEMBERS: Role[] = ['admin', 'secretary', 'member'];
-const ALL: Role[] = ['admin', 'secretary', 'member', 'masses'];
 
 /** Schedules a durable one-off task in a transaction (the scheduler's `scheduleTask`). */
 export type ScheduleFn = (tx: Tx, spec: TaskSpec) => Promise<unknown>;
@@ -98,6 +96,236 @@ function dailyTime(cron: string): string | undefined {
   return m ? `${m[2]!.padStart(2, '0')}:${m[1]!.padStart(2, '0')}` : undefined;
 }
 
+/** The quiz commands' work, over the banks and settings the feature was built with. */
+class Quizzes {
+  constructor(
+    readonly catalog: Catalog,
+    readonly settings: QuizSettings,
+    readonly dailyCron: string,
+    readonly importsDir: string,
+    readonly schedule: ScheduleFn,
+  ) {}
+
+  async runQuiz(ctx: Context, args: QuizArgs): Promise<void> {
+    switch (args.action) {
+      case 'start':
+        return this.start(ctx, args);
+      case 'stop':
+        return this.stop(ctx, args.id);
+      case 'daily':
+        return this.daily(ctx, args.enabled);
+      case 'import':
+        return this.importBank(ctx, args);
+      case 'banks': {
+        const banks = await this.catalog.listBanks(ctx.db);
+        const lines = banks.map((b) => ctx.t('quizzes.banks.line', { name: b.name, count: b.count, aliases: b.aliases.length ? ctx.t('quizzes.banks.aliases', { aliases: b.aliases.slice(0, 3).join('、') }) : '' }));
+        ctx.reply([ctx.t('quizzes.banks.header'), ...lines, ctx.t('quizzes.banks.footer')].join('\n'));
+        return;
+      }
+    }
+  }
+
+  async start(ctx: Context, args: { bank?: string; count?: number; seconds?: number }): Promise<void> {
+    const running = await runningQuizInChat(ctx.db, ctx.chat.id);
+    if (running) throw new UserError('quizzes.start.running', { id: running.id });
+    const bank = args.bank ? await this.catalog.findBank(ctx.db, args.bank) : undefined;
+    if (args.bank && !bank) {
+      const names = (await this.catalog.listBanks(ctx.db)).map((b) => b.name).join('、');
+      throw new UserError('quizzes.start.noBank', { name: args.bank, banks: names });
+    }
+    await startQuiz(envOf(ctx, this.schedule), this.catalog, this.settings, {
+      chatId: ctx.chat.id,
+      chat: ctx.chat.ref,
+      unitId: ctx.chat.ref.kind === 'group' ? ctx.chat.unitId : ctx.member.unitId,
+      memberId: ctx.member.id,
+      bank,
+      count: Math.min(args.count ?? this.settings.defaultCount, this.settings.maxCount),
+      openSeconds: args.seconds ?? this.settings.openSeconds,
+    });
+  }
+
+  async stop(ctx: Context, id: number | undefined): Promise<void> {
+    const quiz = id !== undefined ? await getQuiz(ctx.db, id) : await runningQuizInChat(ctx.db, ctx.chat.id);
+    if (!quiz || quiz.chatId !== ctx.chat.id) throw new UserError(id !== undefined ? 'quizzes.answer.noQuiz' : 'quizzes.stop.none', { id: id ?? 0 });
+    if (quiz.status !== 'running') throw new UserError('quizzes.answer.ended', { id: quiz.id });
+    if (!(await mayManageIn(ctx.db, ctx.member, { unitId: quiz.unitId, ownerId: quiz.startedById }))) throw new UserError('quizzes.stop.forbidden', { id: quiz.id });
+    await stopQuiz(envOf(ctx, this.schedule), quiz);
+    await ctx.audit('quiz.stop', `quiz ${quiz.id}`);
+  }
+
+  async daily(ctx: Context, enabled: boolean | undefined): Promise<void> {
+    const time = dailyTime(this.dailyCron);
+    const when = time ? ctx.t('quizzes.daily.at', { time }) : ctx.t('quizzes.daily.scheduled');
+    if (enabled === undefined) {
+      const on = await dailyEnabled(ctx.db, ctx.member.id);
+      ctx.reply(ctx.t(on ? 'quizzes.daily.statusOn' : 'quizzes.daily.statusOff', { when }));
+      return;
+    }
+    await setDaily(ctx.db, ctx.member.id, enabled, ctx.now());
+    if (!enabled) {
+      ctx.reply(ctx.t('quizzes.daily.off'));
+      return;
+    }
+    const reachable = (await privateChatsOf(ctx.db, ctx.member.id)).some((c) => ctx.capabilitiesOf(c.platform).privateMessages);
+    ctx.reply(ctx.t('quizzes.daily.on', { when }) + (reachable ? '' : `\n${ctx.t('quizzes.daily.unreachable')}`));
+  }
+
+  async importBank(ctx: Context, args: { name: string; csv?: string; file?: string }): Promise<void> {
+    const folded = foldName(args.name);
+    if (!isStartableBankName(args.name)) throw new UserError('quizzes.import.nameReserved', { name: args.name });
+    if (this.catalog.isFileBankName(args.name) || (await this.catalog.findBank(ctx.db, args.name))) {
+      throw new UserError('quizzes.import.nameTaken', { name: args.name });
+    }
+    const text = args.csv ?? (args.file !== undefined ? this.readImportFile(args.file) : this.attachedCsv(ctx));
+    let result: CsvImport;
+    try {
+      result = parseQuizCsv(text);
+    } catch (err) {
+      if (err instanceof CsvFormatError) throw new UserError(`quizzes.import.format.${err.key}`, err.vars);
+      throw err;
+    }
+    const report = importReport(ctx, result);
+    if (result.accepted.length === 0) throw new UserError('quizzes.import.noneAccepted', { report });
+    const bankId = await createImportedBank(ctx.db, { name: args.name, foldedName: folded, createdById: ctx.member.id, unitId: ctx.member.unitId, now: ctx.now() }, result.accepted);
+    await ctx.audit('quiz.import', `bank ${bankId} "${args.name}": ${result.accepted.length} accepted, ${result.refused.length} refused`);
+    ctx.reply([ctx.t('quizzes.import.done', { name: args.name, accepted: result.accepted.length, refused: result.refused.length }), report, ctx.t('quizzes.import.next', { name: args.name })].filter(Boolean).join('\n'));
+  }
+
+  /** The CSV sent as a file with the command (its caption), read by the adapter; see Attachment.text. */
+  attachedCsv(ctx: Context): string {
+    const content = ctx.incoming.content;
+    const doc = content.type === 'text' ? content.attachments?.find((a) => a.kind === 'file') : undefined;
+    if (doc?.text !== undefined) return doc.text;
+    if (doc?.textError === 'tooBig') throw new UserError('quizzes.import.format.tooBig', { max: `${MAX_IMPORT_BYTES / 1000} kB` });
+    if (doc) throw new UserError('quizzes.import.attachmentUnreadable', { file: doc.name ?? '' });
+    throw new UsageError();
+  }
+
+  readImportFile(file: string): string {
+    const full = path.join(this.importsDir, path.basename(file));
+    let size: number;
+    try {
+      size = statSync(full).size;
+    } catch {
+      throw new UserError('quizzes.import.noFile', { file: path.basename(file) });
+    }
+    if (size > MAX_IMPORT_BYTES) throw new UserError('quizzes.import.format.tooBig', { max: `${MAX_IMPORT_BYTES / 1000} kB` });
+    try {
+      return decodeTextDocument(readFileSync(full));
+    } catch {
+      throw new UserError('quizzes.import.attachmentUnreadable', { file: path.basename(file) });
+    }
+  }
+
+  async answer(ctx: Context, args: AnswerArgs): Promise<void> {
+    const nativeAnswer = ctx.incoming.content.type === 'poll_answer';
+    const env = envOf(ctx, this.schedule);
+    const quiz = args.id !== undefined ? await getQuiz(ctx.db, args.id) : await runningQuizInChat(ctx.db, ctx.chat.id);
+    if (args.id !== undefined && (!quiz || quiz.chatId !== ctx.chat.id)) throw new UserError('quizzes.answer.noQuiz', { id: args.id });
+    if (quiz) {
+      if (quiz.status !== 'running') {
+        if (!nativeAnswer) ctx.reply(ctx.t('quizzes.answer.ended', { id: quiz.id }));
+        return;
+      }
+      const position = quiz.current;
+      const outcome = await answerQuiz(env, this.catalog, this.settings, quiz, ctx.member.id, args.text, args.position);
+      if (outcome === 'unparsed') throw new UsageError();
+      if (outcome === 'recorded' && !nativeAnswer) await this.acknowledge(ctx, quiz, position);
+      if (outcome === 'already') ctx.reply(ctx.t('quizzes.answer.already', { name: ctx.member.name }));
+      if (outcome === 'closed' && !nativeAnswer) ctx.reply(ctx.t('quizzes.answer.closed', { name: ctx.member.name }));
+      return;
+    }
+    const prompt = await openPromptIn(ctx.db, ctx.member.id, ctx.chat.ref);
+    if (!prompt) throw new UserError('quizzes.answer.nothing');
+    if (!(await answerPersonal(env, this.catalog, this.settings, prompt, args.text))) throw new UsageError();
+  }
+
+  async mistakes(ctx: Context): Promise<void> {
+    const today = localDay(ctx.now(), ctx.timeZone);
+    const open = await openMistakes(ctx.db, ctx.member.id);
+    const due = await dueMistakes(ctx.db, ctx.member.id, today);
+    if (open.length === 0) return ctx.reply(ctx.t('quizzes.mistakes.none'));
+    if (due.length === 0) return ctx.reply(ctx.t('quizzes.mistakes.notDue', { open: open.length, day: showDay(ctx.t, open[0]!.dueDay) }));
+    let target = ctx.chat.ref;
+    if (target.kind === 'group' && ctx.capabilities.privateMessages) {
+      const own = (await privateChatsOf(ctx.db, ctx.member.id)).find((c) => c.platform === target.platform);
+      if (own) target = own;
+    }
+    if (target.kind === 'group' && (await runningQuizInChat(ctx.db, ctx.chat.id))) throw new UserError('quizzes.mistakes.quizRunning');
+    if (target !== ctx.chat.ref) ctx.reply(ctx.t('quizzes.mistakes.sentPrivately', { name: ctx.member.name, due: due.length }));
+    ctx.send(target, ctx.t('quizzes.mistakes.header', { due: due.length, open: open.length }));
+    await presentNextReview(envOf(ctx, this.schedule), this.catalog, ctx.member.id, target);
+  }
+
+  /** Records a bare answer to the open question of the chat's quiz, and acknowledges it. */
+  async answerInGroup(ctx: Context, quiz: QuizRow, text: string): Promise<void> {
+    const position = quiz.current;
+    if ((await answerQuiz(envOf(ctx, this.schedule), this.catalog, this.settings, quiz, ctx.member.id, text)) === 'recorded') await this.acknowledge(ctx, quiz, position);
+  }
+
+  /**
+   * Tells a member in a group that their answer counted, without saying whether it is right:
+   * privately where the platform can, else one short line in the group.
+   */
+  async acknowledge(ctx: Context, quiz: QuizRow, position: number): Promise<void> {
+    if (ctx.chat.ref.kind !== 'group') return;
+    // An answer that closed the question early needs no receipt: the result is out.
+    if ((await quizQuestion(ctx.db, quiz.id, position))?.closedAt) return;
+    const own = ctx.capabilities.privateMessages ? (await privateChatsOf(ctx.db, ctx.member.id)).find((c) => c.platform === ctx.chat.ref.platform) : undefined;
+    if (own) ctx.send(own, ctx.t('quizzes.answer.ack', { id: quiz.id, position: position + 1 }));
+    else ctx.reply(ctx.t('quizzes.answer.ackGroup', { name: ctx.member.name }));
+  }
+
+  /** Claims on a bare answer: the chat's quiz question, or this member's personal question (see `settleAnswerClaims`). */
+  async claimAnswer(ctx: Context, text: string): Promise<AnswerClaim[]> {
+    if (!hasRole(ctx.member, 'member') || [...text].length > 20) return [];
+    const env = envOf(ctx, this.schedule);
+    const quiz = await runningQuizInChat(ctx.db, ctx.chat.id);
+    if (quiz) {
+      const preview = await previewAnswer(env, this.catalog, quiz, ctx.member.id, text);
+      if (preview.kind === 'already') return [{ kind: 'answered', reply: ctx.t('quizzes.answer.already', { name: ctx.member.name }) }];
+      if (preview.kind === 'open') {
+        const label = ctx.t('quizzes.answer.claimLabel', { id: quiz.id, position: preview.row.position + 1 });
+        return [{ kind: 'awaiting', label, command: `/answer #${quiz.id} ${text}`, run: () => this.answerInGroup(ctx, quiz, text) }];
+      }
+    }
+    const prompt = await openPromptIn(ctx.db, ctx.member.id, ctx.chat.ref);
+    const question = prompt ? await this.catalog.question(ctx.db, prompt.questionKey) : undefined;
+    if (!prompt || !question || readAnswer(question, text) === undefined) return [];
+    const run = async () => void (await answerPersonal(env, this.catalog, this.settings, prompt, text));
+    return [{ kind: 'awaiting', label: ctx.t('quizzes.answer.claimPersonal'), command: `/answer ${text}`, run }];
+  }
+
+  /** Points, streak and open mistakes for /whoami. */
+  async profileLines(ctx: Context): Promise<string[]> {
+    if (!hasRole(ctx.member, 'member')) return [];
+    const today = localDay(ctx.now(), ctx.timeZone);
+    const total = (await totalPoints(ctx.db, [ctx.member.id])).get(ctx.member.id) ?? 0;
+    const day = await dayRecord(ctx.db, ctx.member.id, today);
+    const streak = streakOf(await answerDays(ctx.db, ctx.member.id), today);
+    const open = (await openMistakes(ctx.db, ctx.member.id)).length;
+    return [
+      ctx.t('quizzes.profile.points', { total, today: day.points, cap: this.settings.dailyCap }),
+      ctx.t('quizzes.profile.streak', { days: streak, mistakes: open }),
+    ];
+  }
+
+  /** Question time-ups, next questions and the daily question. */
+  jobs(scheduler: Scheduler): void {
+    scheduler.handle(TASK_TIME_UP, async (job, payload) => {
+      const p = TaskPayload.parse(payload);
+      await questionTimeUp(jobEnv(job, this.schedule), this.catalog, this.settings, p.quizId, p.position);
+    });
+    scheduler.handle(TASK_OPEN, async (job, payload) => {
+      const p = TaskPayload.parse(payload);
+      await openNextQuestion(jobEnv(job, this.schedule), this.catalog, this.settings, p.quizId, p.position);
+    });
+    scheduler.cron('quizzes.daily', this.dailyCron, async (job) => {
+      await sendDailyQuestions(jobEnv(job, this.schedule), this.catalog);
+    }, { reportMissed: false });
+  }
+}
+
 /** Builds the quiz feature; the banks are loaded and validated here, once (a bad bank stops start-up). */
 export function quizzesFeature(services: FeatureServices, options: QuizFeatureOptions = {}): Feature {
   const { config } = services;
@@ -115,209 +343,41 @@ export function quizzesFeature(services: FeatureServices, options: QuizFeatureOp
   const importsDir = options.importsDir ?? path.join(config.BOT_DATA_DIR, 'imports');
   const schedule = options.scheduleTask ?? scheduleStoredTask;
 
-  async function runQuiz(ctx: Context, args: QuizArgs): Promise<void> {
-    switch (args.action) {
-      case 'start':
-        return start(ctx, args);
-      case 'stop':
-        return stop(ctx, args.id);
-      case 'daily':
-        return daily(ctx, args.enabled);
-      case 'import':
-        return importBank(ctx, args);
-      case 'banks': {
-        const banks = await catalog.listBanks(ctx.db);
-        const lines = banks.map((b) => ctx.t('quizzes.banks.line', { name: b.name, count: b.count, aliases: b.aliases.length ? ctx.t('quizzes.banks.aliases', { aliases: b.aliases.slice(0, 3).join('、') }) : '' }));
-        ctx.reply([ctx.t('quizzes.banks.header'), ...lines, ctx.t('quizzes.banks.footer')].join('\n'));
-        return;
-      }
-    }
-  }
-
-  async function start(ctx: Context, args: { bank?: string; count?: number; seconds?: number }): Promise<void> {
-    const running = await runningQuizInChat(ctx.db, ctx.chat.id);
-    if (running) throw new UserError('quizzes.start.running', { id: running.id });
-    const bank = args.bank ? await catalog.findBank(ctx.db, args.bank) : undefined;
-    if (args.bank && !bank) {
-      const names = (await catalog.listBanks(ctx.db)).map((b) => b.name).join('、');
-      throw new UserError('quizzes.start.noBank', { name: args.bank, banks: names });
-    }
-    await startQuiz(envOf(ctx, schedule), catalog, settings, {
-      chatId: ctx.chat.id,
-      chat: ctx.chat.ref,
-      unitId: ctx.chat.ref.kind === 'group' ? ctx.chat.unitId : ctx.member.unitId,
-      memberId: ctx.member.id,
-      bank,
-      count: Math.min(args.count ?? settings.defaultCount, settings.maxCount),
-      openSeconds: args.seconds ?? settings.openSeconds,
-    });
-  }
-
-  async function stop(ctx: Context, id: number | undefined): Promise<void> {
-    const quiz = id !== undefined ? await getQuiz(ctx.db, id) : await runningQuizInChat(ctx.db, ctx.chat.id);
-    if (!quiz || quiz.chatId !== ctx.chat.id) throw new UserError(id !== undefined ? 'quizzes.answer.noQuiz' : 'quizzes.stop.none', { id: id ?? 0 });
-    if (quiz.status !== 'running') throw new UserError('quizzes.answer.ended', { id: quiz.id });
-    const allowed = ctx.member.role === 'admin' || ctx.member.role === 'secretary' || quiz.startedById === ctx.member.id;
-    if (!allowed) throw new UserError('quizzes.stop.forbidden', { id: quiz.id });
-    await stopQuiz(envOf(ctx, schedule), quiz);
-    await ctx.audit('quiz.stop', `quiz ${quiz.id}`);
-  }
-
-  async function daily(ctx: Context, enabled: boolean | undefined): Promise<void> {
-    const time = dailyTime(dailyCron);
-    const when = time ? ctx.t('quizzes.daily.at', { time }) : ctx.t('quizzes.daily.scheduled');
-    if (enabled === undefined) {
-      const on = await dailyEnabled(ctx.db, ctx.member.id);
-      ctx.reply(ctx.t(on ? 'quizzes.daily.statusOn' : 'quizzes.daily.statusOff', { when }));
-      return;
-    }
-    await setDaily(ctx.db, ctx.member.id, enabled, ctx.now());
-    if (!enabled) {
-      ctx.reply(ctx.t('quizzes.daily.off'));
-      return;
-    }
-    const reachable = (await privateChatsOf(ctx.db, ctx.member.id)).some((c) => ctx.capabilitiesOf(c.platform).privateMessages);
-    ctx.reply(ctx.t('quizzes.daily.on', { when }) + (reachable ? '' : `\n${ctx.t('quizzes.daily.unreachable')}`));
-  }
-
-  async function importBank(ctx: Context, args: { name: string; csv?: string; file?: string }): Promise<void> {
-    if (ctx.member.role !== 'admin' && ctx.member.role !== 'secretary') throw new UserError('quizzes.import.forbidden');
-    const folded = foldName(args.name);
-    if (!isStartableBankName(args.name)) throw new UserError('quizzes.import.nameReserved', { name: args.name });
-    if (catalog.isFileBankName(args.name) || (await catalog.findBank(ctx.db, args.name))) {
-      throw new UserError('quizzes.import.nameTaken', { name: args.name });
-    }
-    const text = args.csv ?? (args.file !== undefined ? readImportFile(args.file) : attachedCsv(ctx));
-    let result: CsvImport;
-    try {
-      result = parseQuizCsv(text);
-    } catch (err) {
-      if (err instanceof CsvFormatError) throw new UserError(`quizzes.import.format.${err.key}`, err.vars);
-      throw err;
-    }
-    const report = importReport(ctx, result);
-    if (result.accepted.length === 0) throw new UserError('quizzes.import.noneAccepted', { report });
-    const bankId = await createImportedBank(ctx.db, { name: args.name, foldedName: folded, createdById: ctx.member.id, unitId: ctx.member.unitId, now: ctx.now() }, result.accepted);
-    await ctx.audit('quiz.import', `bank ${bankId} "${args.name}": ${result.accepted.length} accepted, ${result.refused.length} refused`);
-    ctx.reply([ctx.t('quizzes.import.done', { name: args.name, accepted: result.accepted.length, refused: result.refused.length }), report, ctx.t('quizzes.import.next', { name: args.name })].filter(Boolean).join('\n'));
-  }
-
-  /** The CSV sent as a file with the command (its caption), read by the adapter; see Attachment.text. */
-  function attachedCsv(ctx: Context): string {
-    const content = ctx.incoming.content;
-    const doc = content.type === 'text' ? content.attachments?.find((a) => a.kind === 'file') : undefined;
-    if (doc?.text !== undefined) return doc.text;
-    if (doc?.textError === 'tooBig') throw new UserError('quizzes.import.format.tooBig', { max: `${MAX_IMPORT_BYTES / 1000} kB` });
-    if (doc) throw new UserError('quizzes.import.attachmentUnreadable', { file: doc.name ?? '' });
-    throw new UsageError();
-  }
-
-  function readImportFile(file: string): string {
-    const full = path.join(importsDir, path.basename(file));
-    let size: number;
-    try {
-      size = statSync(full).size;
-    } catch {
-      throw new UserError('quizzes.import.noFile', { file: path.basename(file) });
-    }
-    if (size > MAX_IMPORT_BYTES) throw new UserError('quizzes.import.format.tooBig', { max: `${MAX_IMPORT_BYTES / 1000} kB` });
-    try {
-      return decodeTextDocument(readFileSync(full));
-    } catch {
-      throw new UserError('quizzes.import.attachmentUnreadable', { file: path.basename(file) });
-    }
-  }
-
-  async function answer(ctx: Context, args: AnswerArgs): Promise<void> {
-    const nativeAnswer = ctx.incoming.content.type === 'poll_answer';
-    const env = envOf(ctx, schedule);
-    const quiz = args.id !== undefined ? await getQuiz(ctx.db, args.id) : await runningQuizInChat(ctx.db, ctx.chat.id);
-    if (args.id !== undefined && (!quiz || quiz.chatId !== ctx.chat.id)) throw new UserError('quizzes.answer.noQuiz', { id: args.id });
-    if (quiz) {
-      if (quiz.status !== 'running') {
-        if (!nativeAnswer) ctx.reply(ctx.t('quizzes.answer.ended', { id: quiz.id }));
-        return;
-      }
-      const position = quiz.current;
-      const outcome = await answerQuiz(env, catalog, settings, quiz, ctx.member.id, args.text, args.position);
-      if (outcome === 'unparsed') throw new UsageError();
-      if (outcome === 'recorded' && !nativeAnswer) await acknowledge(ctx, quiz, position);
-      if (outcome === 'already') ctx.reply(ctx.t('quizzes.answer.already', { name: ctx.member.name }));
-      if (outcome === 'closed' && !nativeAnswer) ctx.reply(ctx.t('quizzes.answer.closed', { name: ctx.member.name }));
-      return;
-    }
-    const prompt = await openPromptIn(ctx.db, ctx.member.id, ctx.chat.ref);
-    if (!prompt) throw new UserError('quizzes.answer.nothing');
-    if (!(await answerPersonal(env, catalog, settings, prompt, args.text))) throw new UsageError();
-  }
-
-  /** Records a bare answer to the open question of the chat's quiz, and acknowledges it. */
-  async function answerInGroup(ctx: Context, quiz: QuizRow, text: string): Promise<void> {
-    const position = quiz.current;
-    if ((await answerQuiz(envOf(ctx, schedule), catalog, settings, quiz, ctx.member.id, text)) === 'recorded') await acknowledge(ctx, quiz, position);
-  }
-
-  /**
-   * Tells a member in a group that their answer counted, without saying whether it is right:
-   * privately where the platform can, else one short line in the group.
-   */
-  async function acknowledge(ctx: Context, quiz: QuizRow, position: number): Promise<void> {
-    if (ctx.chat.ref.kind !== 'group') return;
-    // An answer that closed the question early needs no receipt: the result is out.
-    if ((await quizQuestion(ctx.db, quiz.id, position))?.closedAt) return;
-    const own = ctx.capabilities.privateMessages ? (await privateChatsOf(ctx.db, ctx.member.id)).find((c) => c.platform === ctx.chat.ref.platform) : undefined;
-    if (own) ctx.send(own, ctx.t('quizzes.answer.ack', { id: quiz.id, position: position + 1 }));
-    else ctx.reply(ctx.t('quizzes.answer.ackGroup', { name: ctx.member.name }));
-  }
-
-  async function mistakes(ctx: Context): Promise<void> {
-    const today = localDay(ctx.now(), ctx.timeZone);
-    const open = await openMistakes(ctx.db, ctx.member.id);
-    const due = await dueMistakes(ctx.db, ctx.member.id, today);
-    if (open.length === 0) return ctx.reply(ctx.t('quizzes.mistakes.none'));
-    if (due.length === 0) return ctx.reply(ctx.t('quizzes.mistakes.notDue', { open: open.length, day: showDay(ctx.t, open[0]!.dueDay) }));
-    let target = ctx.chat.ref;
-    if (target.kind === 'group' && ctx.capabilities.privateMessages) {
-      const own = (await privateChatsOf(ctx.db, ctx.member.id)).find((c) => c.platform === target.platform);
-      if (own) target = own;
-    }
-    if (target.kind === 'group' && (await runningQuizInChat(ctx.db, ctx.chat.id))) throw new UserError('quizzes.mistakes.quizRunning');
-    if (target !== ctx.chat.ref) ctx.reply(ctx.t('quizzes.mistakes.sentPrivately', { name: ctx.member.name, due: due.length }));
-    ctx.send(target, ctx.t('quizzes.mistakes.header', { due: due.length, open: open.length }));
-    await presentNextReview(envOf(ctx, schedule), catalog, ctx.member.id, target);
-  }
-
+  const q = new Quizzes(catalog, settings, dailyCron, importsDir, schedule);
   return {
     name: 'quizzes',
     commands: [
       command({
         name: 'quiz',
         aliases: ['答题'],
-        roles: MEMBERS,
+        minRole: 'member',
         summaryKey: 'quizzes.quiz.summary',
         usageKey: 'quizzes.quiz.usage',
         args: quizArgs,
-        handler: runQuiz,
+        handler: (ctx, args) => q.runQuiz(ctx, args),
+        subcommands: [{ name: 'import', minRole: 'secretary', summaryKey: 'quizzes.sub.import.summary', usageKey: 'quizzes.sub.import.usage', refusalKey: 'quizzes.import.forbidden' }],
+        subcommandOf: (args) => (args.action === 'import' ? 'import' : undefined),
       }),
       command({
         name: 'answer',
         aliases: ['答'],
-        roles: MEMBERS,
+        minRole: 'member',
         summaryKey: 'quizzes.answer.summary',
         usageKey: 'quizzes.answer.usage',
         args: answerArgs,
-        handler: answer,
+        handler: (ctx, args) => q.answer(ctx, args),
       }),
       command({
         name: 'rank',
         aliases: ['积分榜', '排行榜'],
-        roles: ALL,
+        minRole: 'masses',
         summaryKey: 'quizzes.rank.summary',
         usageKey: 'quizzes.rank.usage',
         args: rankArgs,
+        subcommands: [{ name: '全镇', minRole: 'admin', summaryKey: 'quizzes.sub.township.summary', usageKey: 'quizzes.sub.township.usage', refusalKey: 'quizzes.rank.adminOnly' }],
+        subcommandOf: (args) => (args.scope === 'township' ? '全镇' : undefined),
         handler: async (ctx, { scope }) => {
           if (scope === 'township') {
-            if (ctx.member.role !== 'admin') throw new UserError('quizzes.rank.adminOnly');
             return ctx.reply(await townshipLeaderboard(ctx.db, ctx.t));
           }
           if (ctx.unitId === null) throw new UserError('quizzes.rank.noUnit');
@@ -327,57 +387,17 @@ export function quizzesFeature(services: FeatureServices, options: QuizFeatureOp
       command({
         name: 'mistakes',
         aliases: ['错题本', '错题'],
-        roles: MEMBERS,
+        minRole: 'member',
         summaryKey: 'quizzes.mistakes.summary',
         usageKey: 'quizzes.mistakes.usage',
         args: noArgs,
-        handler: mistakes,
+        handler: (ctx) => q.mistakes(ctx),
       }),
     ],
-    async claimAnswer(ctx, text) {
-      if (!MEMBERS.includes(ctx.member.role) || [...text].length > 20) return [];
-      const env = envOf(ctx, schedule);
-      const quiz = await runningQuizInChat(ctx.db, ctx.chat.id);
-      if (quiz) {
-        const preview = await previewAnswer(env, catalog, quiz, ctx.member.id, text);
-        if (preview.kind === 'already') return [{ kind: 'answered', reply: ctx.t('quizzes.answer.already', { name: ctx.member.name }) }];
-        if (preview.kind === 'open') {
-          const label = ctx.t('quizzes.answer.claimLabel', { id: quiz.id, position: preview.row.position + 1 });
-          return [{ kind: 'awaiting', label, command: `/answer #${quiz.id} ${text}`, run: () => answerInGroup(ctx, quiz, text) }];
-        }
-      }
-      const prompt = await openPromptIn(ctx.db, ctx.member.id, ctx.chat.ref);
-      const question = prompt ? await catalog.question(ctx.db, prompt.questionKey) : undefined;
-      if (!prompt || !question || readAnswer(question, text) === undefined) return [];
-      const run = async () => void (await answerPersonal(env, catalog, settings, prompt, text));
-      return [{ kind: 'awaiting', label: ctx.t('quizzes.answer.claimPersonal'), command: `/answer ${text}`, run }];
-    },
-    async profileLines(ctx) {
-      if (!MEMBERS.includes(ctx.member.role)) return [];
-      const today = localDay(ctx.now(), ctx.timeZone);
-      const total = (await totalPoints(ctx.db, [ctx.member.id])).get(ctx.member.id) ?? 0;
-      const day = await dayRecord(ctx.db, ctx.member.id, today);
-      const streak = streakOf(await answerDays(ctx.db, ctx.member.id), today);
-      const open = (await openMistakes(ctx.db, ctx.member.id)).length;
-      return [
-        ctx.t('quizzes.profile.points', { total, today: day.points, cap: settings.dailyCap }),
-        ctx.t('quizzes.profile.streak', { days: streak, mistakes: open }),
-      ];
-    },
+    claimAnswer: (ctx, text) => q.claimAnswer(ctx, text),
+    profileLines: (ctx) => q.profileLines(ctx),
     reportSections: quizReportSections,
-    jobs(scheduler) {
-      scheduler.handle(TASK_TIME_UP, async (job, payload) => {
-        const p = TaskPayload.parse(payload);
-        await questionTimeUp(jobEnv(job, schedule), catalog, settings, p.quizId, p.position);
-      });
-      scheduler.handle(TASK_OPEN, async (job, payload) => {
-        const p = TaskPayload.parse(payload);
-        await openNextQuestion(jobEnv(job, schedule), catalog, settings, p.quizId, p.position);
-      });
-      scheduler.cron('quizzes.daily', dailyCron, async (job) => {
-        await sendDailyQuestions(jobEnv(job, schedule), catalog);
-      }, { reportMissed: false });
-    },
+    jobs: (scheduler) => q.jobs(scheduler),
   };
 }
 

@@ -176,15 +176,6 @@ export async function runningQuizInChat(tx: Tx, chatId: number): Promise<QuizRow
   return r ? toQuiz(r) : null;
 }
 
-/** The running quiz of a chat found by its platform reference (for bare answers). */
-export async function runningQuizInChatRef(tx: Tx, chat: ChatRef): Promise<QuizRow | null> {
-  const r = await tx.quiz.findFirst({
-    where: { chatPlatform: chat.platform, chatExternalId: chat.chatId, status: 'running' },
-    orderBy: { id: 'desc' },
-  });
-  return r ? toQuiz(r) : null;
-}
-
 /** The question at `position` of a quiz, or null. */
 export async function quizQuestion(tx: Tx, quizId: number, position: number): Promise<QuizQuestionRow | null> {
   const r = await tx.quizQuestion.findUnique({ where: { quizId_position: { quizId, position } } });

@@ -4,7 +4,7 @@
  * id, so a restart renders the same quiz again).
  */
 
-export { addDays, daysBetween, localDateKey as localDay } from '../../bot/time.ts';
+export { addDays, localDateKey as localDay } from '../../bot/time.ts';
 
 /** FNV-1a hash of a string, as an unsigned 32-bit seed. */
 export function hashSeed(text: string): number {

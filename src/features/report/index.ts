@@ -17,6 +17,7 @@ import type { CommandRegistry } from '../../bot/registry.ts';
 import type { OutgoingMessage } from '../../bot/types.ts';
 import { findUnitByName, listUnits } from '../../bot/roster.ts';
 import { localParts, startOfYear } from '../../bot/time.ts';
+import { managesUnitIn } from '../../bot/policy.ts';
 
 /** Arguments after /report or /export: an optional `#N`, an optional year, the other words. */
 const reportArgs = argInput.transform((a, ctx) => {
@@ -50,7 +51,7 @@ async function scopeFor(ctx: Context, unitWords: string, year: number | undefine
     unit = (await listUnits(ctx.db)).find((u) => u.id === ctx.unitId);
     if (!unit) throw new UserError('report.error.noUnit');
   }
-  if (ctx.member.role !== 'admin' && unit.id !== ctx.member.unitId) throw new UserError('report.error.otherUnit', { name: unit.name });
+  if (!(await managesUnitIn(ctx.db, ctx.member, unit.id))) throw new UserError('report.error.otherUnit', { name: unit.name });
   const now = ctx.now();
   const y = year ?? localParts(now, ctx.timeZone).year;
   const end = startOfYear(y + 1, ctx.timeZone);
@@ -91,7 +92,7 @@ export function reportFeature(registry: () => CommandRegistry): Feature {
       command({
         name: 'report',
         aliases: ['报告'],
-        roles: ['admin', 'secretary'],
+        minRole: 'secretary',
         summaryKey: 'report.report.summary',
         usageKey: 'report.report.usage',
         args: reportArgs,
@@ -109,7 +110,7 @@ export function reportFeature(registry: () => CommandRegistry): Feature {
       command({
         name: 'export',
         aliases: ['导出'],
-        roles: ['admin', 'secretary'],
+        minRole: 'secretary',
         summaryKey: 'report.export.summary',
         usageKey: 'report.export.usage',
         args: reportArgs,

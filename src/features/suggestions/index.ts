@@ -8,10 +8,11 @@
 import { z } from 'zod';
 import { argInput, idToken } from '../../bot/args.ts';
 import { command, UserError, type Context, type Feature } from '../../bot/feature.ts';
-import type { ChatRef, Role } from '../../bot/types.ts';
+import type { ChatRef } from '../../bot/types.ts';
 import { getMember, privateChatsOf, unitName } from '../../bot/roster.ts';
 import { formatLocalDate } from '../../bot/time.ts';
 import { addSuggestion, getSuggestion, listSuggestions, setSuggestionStatus, type SuggestionInfo, type SuggestionStatus } from './store.ts';
+import { managesUnitIn } from '../../bot/policy.ts';
 
 /** Longest suggestion kept (characters). */
 export const MAX_SUGGESTION = 500;
@@ -20,7 +21,6 @@ export const MAX_REPLY = 300;
 /** Suggestions shown by one /suggestions. */
 const LIST_LIMIT = 30;
 
-const ALL: Role[] = ['admin', 'secretary', 'member', 'masses'];
 
 /** Status words accepted by `/suggestions #N <word>`, in both languages. */
 const STATUS_WORDS: Readonly<Record<string, SuggestionStatus>> = {
@@ -127,7 +127,7 @@ async function senderNotice(ctx: Context, s: SuggestionInfo): Promise<{ chat: Ch
 async function changeHandler(ctx: Context, id: number, status: SuggestionStatus, reply: string): Promise<void> {
   const s = await getSuggestion(ctx.db, id);
   if (!s) throw new UserError('suggestions.suggestions.notFound', { id });
-  if (ctx.member.role !== 'admin' && ctx.member.unitId !== s.unitId) throw new UserError('suggestions.suggestions.otherUnit', { id });
+  if (!(await managesUnitIn(ctx.db, ctx.member, s.unitId))) throw new UserError('suggestions.suggestions.otherUnit', { id });
   if (status === 'declined' && !reply) throw new UserError('suggestions.suggestions.needReply', { id });
   // Reopening starts afresh: the old answer no longer stands.
   const newReply = reply || (status === 'open' ? null : s.reply);
@@ -156,7 +156,7 @@ export function suggestionsFeature(): Feature {
       command({
         name: 'suggest',
         aliases: ['建议', '提建议'],
-        roles: ALL,
+        minRole: 'masses',
         summaryKey: 'suggestions.suggest.summary',
         usageKey: 'suggestions.suggest.usage',
         args: suggestArgs,
@@ -170,7 +170,7 @@ export function suggestionsFeature(): Feature {
       command({
         name: 'suggestions',
         aliases: ['建议列表'],
-        roles: ['admin', 'secretary'],
+        minRole: 'secretary',
         summaryKey: 'suggestions.suggestions.summary',
         usageKey: 'suggestions.suggestions.usage',
         args: suggestionsArgs,

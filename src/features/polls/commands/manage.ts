@@ -7,8 +7,7 @@ import { SECRET_TABLES } from '../landing.ts';
 import { closePoll, pollChat, resultsMessages, type PollsRuntime } from '../lifecycle.ts';
 import { eligibleMembers, voterIds, type Poll } from '../store.ts';
 import { formatStamp } from '../time.ts';
-import { ALL } from './vote.ts';
-import { MANAGERS } from './poll.ts';
+import { seesUnitIn } from '../../../bot/policy.ts';
 
 /** The "until close" note of a refusal. */
 function untilWhen(ctx: Context, poll: Poll): string {
@@ -22,7 +21,7 @@ function untilWhen(ctx: Context, poll: Poll): string {
 async function showResults(ctx: Context, id: number, runtime: PollsRuntime): Promise<void> {
   let poll = await requirePoll(ctx, id);
   const manager = await canManage(ctx, poll.unitId);
-  if (!manager && poll.unitId !== ctx.member.unitId) throw new UserError('polls.error.otherUnit', { id });
+  if (!manager && !(await seesUnitIn(ctx.db, ctx.member, poll.unitId))) throw new UserError('polls.error.otherUnit', { id });
   const wasOpen = poll.status === 'open';
   poll = await closeIfOverdue(ctx, poll, runtime);
   if (wasOpen && poll.status === 'closed' && sameChat(pollChat(poll), ctx.chat.ref)) return; // the close just posted them here
@@ -47,7 +46,7 @@ export function resultsCommand(runtime: PollsRuntime): CommandSpec {
   return command({
     name: 'results',
     aliases: ['结果'],
-    roles: ALL,
+    minRole: 'masses',
     summaryKey: 'polls.results.summary',
     usageKey: 'polls.results.usage',
     args: pollIdArgs,
@@ -60,7 +59,7 @@ export function closeCommand(runtime: PollsRuntime): CommandSpec {
   return command({
     name: 'close',
     aliases: ['结束'],
-    roles: MANAGERS,
+    minRole: 'secretary',
     summaryKey: 'polls.close.summary',
     usageKey: 'polls.close.usage',
     args: pollIdArgs,
@@ -83,7 +82,7 @@ export function turnoutCommand(): CommandSpec {
   return command({
     name: 'turnout',
     aliases: ['未投票'],
-    roles: MANAGERS,
+    minRole: 'secretary',
     summaryKey: 'polls.turnout.summary',
     usageKey: 'polls.turnout.usage',
     args: pollIdArgs,

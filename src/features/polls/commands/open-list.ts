@@ -8,9 +8,6 @@ import { command, UserError, type CommandSpec, type Context } from '../../../bot
 import { isEligible, openPollsOfUnit, votedPollIds } from '../store.ts';
 import { formatStamp } from '../time.ts';
 
-/** Everyone may ask. */
-const EVERYONE = ['admin', 'secretary', 'member', 'masses'] as const;
-
 /** Lists the unit's open polls and ratings the asker may vote in. */
 async function listOpen(ctx: Context): Promise<void> {
   if (ctx.unitId === null) throw new UserError('polls.list.noUnit');
@@ -34,7 +31,7 @@ async function listOpen(ctx: Context): Promise<void> {
 export const pollsListCommand: CommandSpec<unknown> = command({
   name: 'polls',
   aliases: ['投票列表'],
-  roles: [...EVERYONE],
+  minRole: 'masses',
   summaryKey: 'polls.list.summary',
   usageKey: 'polls.list.usage',
   args: noArgs,

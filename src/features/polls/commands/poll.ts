@@ -1,6 +1,5 @@
 /** `/poll` (choice poll) and `/rate` (0-100 rating): checking, creating, scheduling, announcing. */
 import { command, UsageError, UserError, type CommandSpec, type Context, type Tx } from '../../../bot/feature.ts';
-import type { Role } from '../../../bot/types.ts';
 import type { TaskSpec } from '../../../scheduler/contract.ts';
 import { canManage } from '../access.ts';
 import { pollArgs, rateArgs, type PollFlags } from '../args.ts';
@@ -11,7 +10,6 @@ import { createPoll, type Audience } from '../store.ts';
 import { parseCloseTime } from '../time.ts';
 
 /** Who may launch and manage polls. */
-export const MANAGERS: Role[] = ['admin', 'secretary'];
 /** Most options of a choice poll. */
 export const MAX_OPTIONS = 20;
 /** Longest option label. */
@@ -102,7 +100,7 @@ export function pollCommand(scheduleTask: ScheduleTask | undefined): CommandSpec
   return command({
     name: 'poll',
     aliases: ['投票'],
-    roles: MANAGERS,
+    minRole: 'secretary',
     summaryKey: 'polls.poll.summary',
     usageKey: 'polls.poll.usage',
     args: pollArgs,
@@ -121,7 +119,7 @@ export function rateCommand(scheduleTask: ScheduleTask | undefined): CommandSpec
   return command({
     name: 'rate',
     aliases: ['测评'],
-    roles: MANAGERS,
+    minRole: 'secretary',
     summaryKey: 'polls.rate.summary',
     usageKey: 'polls.rate.usage',
     args: rateArgs,

@@ -1,6 +1,5 @@
 /** `/vote #N 选项`, `/vote #N 95`, `/vote #N check 回执码`. */
 import { command, type CommandSpec } from '../../../bot/feature.ts';
-import type { Role } from '../../../bot/types.ts';
 import { badAnswer, ensureCanVote, requirePoll } from '../access.ts';
 import { CHECK_WORDS, voteArgs } from '../args.ts';
 import { normalizeReceiptCode } from '../codes.ts';
@@ -8,14 +7,13 @@ import { parseAnswer, type PollsRuntime } from '../lifecycle.ts';
 import { castVote, checkReceipt } from '../vote.ts';
 
 /** Everyone (voting is then limited by each poll's audience). */
-export const ALL: Role[] = ['admin', 'secretary', 'member', 'masses'];
 
 /** The vote command. Its events are stored redacted from their first write (`secret`). */
 export function voteCommand(runtime: PollsRuntime): CommandSpec {
   return command({
     name: 'vote',
     aliases: ['选'],
-    roles: ALL,
+    minRole: 'masses',
     summaryKey: 'polls.vote.summary',
     usageKey: 'polls.vote.usage',
     args: voteArgs,

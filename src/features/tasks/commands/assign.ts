@@ -32,7 +32,7 @@ async function handle(ctx: Context, args: AssignArgs): Promise<void> {
 export const assignCommand = command({
   name: 'assign',
   aliases: ['包村', '包联'],
-  roles: ['admin'],
+  minRole: 'admin',
   summaryKey: 'tasks.assign.summary',
   usageKey: 'tasks.assign.usage',
   args: assignArgs,

@@ -45,7 +45,7 @@ async function handle(ctx: Context, { target }: { target: string }): Promise<voi
 export const dutyCommand = command({
   name: 'duty',
   aliases: ['分工'],
-  roles: ['admin', 'secretary', 'member', 'masses'],
+  minRole: 'masses',
   summaryKey: 'tasks.duty.summary',
   usageKey: 'tasks.duty.usage',
   args: dutyArgs,

@@ -3,6 +3,7 @@
  * an admin), reports progress; photos and files sent with it are kept as evidence references.
  * The unit is the sender's own assignment, else the one of this chat's unit.
  */
+import { hasRole } from '../../../bot/policy.ts';
 import { command, UserError, type Context } from '../../../bot/feature.ts';
 import { progressArgs, type ProgressArgs } from '../args.ts';
 import { assignmentsOfTask, recordProgress, type Assignment } from '../store.ts';
@@ -12,9 +13,9 @@ function pick(ctx: Context, id: number, all: readonly Assignment[]): Assignment 
   if (all.length === 0) throw new UserError('tasks.error.noTask', { id });
   const mine = all.find((a) => a.ownerId === ctx.member.id);
   if (mine) return mine;
-  const unitId = ctx.member.role === 'admin' ? ctx.unitId : ctx.member.unitId;
+  const unitId = hasRole(ctx.member, 'admin') ? ctx.unitId : ctx.member.unitId;
   const ofUnit = all.find((a) => a.unitId === unitId);
-  if (ofUnit && (ctx.member.role === 'admin' || ctx.member.role === 'secretary')) return ofUnit;
+  if (ofUnit && hasRole(ctx.member, 'secretary')) return ofUnit;
   throw new UserError('tasks.progress.notYours', { id });
 }
 
@@ -39,7 +40,7 @@ async function handle(ctx: Context, args: ProgressArgs): Promise<void> {
 export const progressCommand = command({
   name: 'progress',
   aliases: ['进展', '进度'],
-  roles: ['admin', 'secretary', 'member'],
+  minRole: 'member',
   summaryKey: 'tasks.progress.summary',
   usageKey: 'tasks.progress.usage',
   args: progressArgs,

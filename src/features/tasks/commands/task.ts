@@ -3,6 +3,7 @@
  * an owner (named, else the unit's 包村 cadre, else its secretary). Admins for any units; a
  * secretary for their own unit only. Announced in each unit's chats and privately to each owner.
  */
+import { belongsTo, hasRole } from '../../../bot/policy.ts';
 import { argInput } from '../../../bot/args.ts';
 import { command, UserError, type Context, type MemberInfo } from '../../../bot/feature.ts';
 import { chatsOfUnit, listUnits, membersByIds, membersOfUnit, privateChatsOf } from '../../../bot/roster.ts';
@@ -32,8 +33,8 @@ async function defaultOwner(ctx: Context, unit: Unit): Promise<number> {
 }
 
 function checkScope(ctx: Context, targets: readonly Unit[]): void {
-  if (ctx.member.role === 'admin') return;
-  if (targets.some((u) => u.id !== ctx.member.unitId)) throw new UserError('tasks.task.ownUnitOnly');
+  if (hasRole(ctx.member, 'admin')) return;
+  if (targets.some((u) => !belongsTo(ctx.member, u.id))) throw new UserError('tasks.task.ownUnitOnly');
 }
 
 async function handle(ctx: Context, raw: { text: string; tokens: string[]; raw: string }): Promise<void> {
@@ -46,7 +47,7 @@ async function handle(ctx: Context, raw: { text: string; tokens: string[]; raw: 
   const targets = targetUnits(ctx, args, units);
   if (targets.length === 0) throw new UserError('tasks.task.noUnits');
   checkScope(ctx, targets);
-  const named: MemberInfo | null = args.owner ? (await resolvePerson(ctx, args.owner, ctx.member.role === 'admin' ? null : ctx.member.unitId)).member : null;
+  const named: MemberInfo | null = args.owner ? (await resolvePerson(ctx, args.owner, hasRole(ctx.member, 'admin') ? null : ctx.member.unitId)).member : null;
   const assignments = [];
   for (const u of targets) assignments.push({ unitId: u.id, ownerId: named?.id ?? (await defaultOwner(ctx, u)) });
   const fromUnitId = ctx.member.unitId ?? ctx.unitId ?? targets[0]!.id;
@@ -73,7 +74,7 @@ async function announce(ctx: Context, id: number, title: string, due: string, ta
 export const taskCommand = command({
   name: 'task',
   aliases: ['任务', '派任务'],
-  roles: ['admin', 'secretary'],
+  minRole: 'secretary',
   summaryKey: 'tasks.task.summary',
   usageKey: 'tasks.task.usage',
   args: argInput.refine((a) => a.text.trim().length > 0),

@@ -3,6 +3,7 @@
  * this chat's unit (the township sees every unit); `我的` the sender's own; `逾期` the overdue ones
  * the sender may see; a unit by name (admins, and that unit's 包村 cadre).
  */
+import { hasRole, belongsTo } from '../../../bot/policy.ts';
 import { command, UserError, type Context } from '../../../bot/feature.ts';
 import { findUnitByName, listUnits } from '../../../bot/roster.ts';
 import { localDateKey } from '../../../bot/time.ts';
@@ -16,23 +17,23 @@ const LIST_LIMIT = 30;
 
 /** The units whose tasks this sender sees: all for an admin; else their unit and the units they answer for. */
 async function visibleUnits(ctx: Context): Promise<number[] | undefined> {
-  if (ctx.member.role === 'admin') return undefined;
+  if (hasRole(ctx.member, 'admin')) return undefined;
   const duties = await dutiesOf(ctx.db, ctx.member.id);
-  return [...new Set([...(ctx.member.unitId === null ? [] : [ctx.member.unitId]), ...duties.units])];
+  return [...new Set([...[ctx.member.unitId].filter((u): u is number => u !== null), ...duties.units])];
 }
 
 async function unitsFor(ctx: Context, f: TasksFilter): Promise<number[] | undefined> {
   if (f.kind === 'unit') {
     const unit = await findUnitByName(ctx.db, f.name);
     if (!unit) throw new UserError('tasks.error.noUnit', { unit: f.name });
-    const mayAll = ctx.member.role === 'admin' || ctx.member.unitId === unit.id || (await cadreOfUnit(ctx.db, unit.id)) === ctx.member.id;
+    const mayAll = hasRole(ctx.member, 'admin') || belongsTo(ctx.member, unit.id) || (await cadreOfUnit(ctx.db, unit.id)) === ctx.member.id;
     if (!mayAll) throw new UserError('tasks.tasks.otherUnit', { unit: unit.name });
     return [unit.id];
   }
   const visible = await visibleUnits(ctx);
   if (f.kind !== 'here') return visible;
   const township = (await listUnits(ctx.db)).find((u) => u.id === ctx.unitId && u.kind === 'township');
-  if (township && ctx.member.role === 'admin') return undefined;
+  if (township && hasRole(ctx.member, 'admin')) return undefined;
   if (ctx.unitId === null) throw new UserError('tasks.error.notBound');
   return visible && !visible.includes(ctx.unitId) ? visible : [ctx.unitId];
 }
@@ -54,7 +55,7 @@ async function handle(ctx: Context, f: TasksFilter): Promise<void> {
 export const tasksCommand = command({
   name: 'tasks',
   aliases: ['任务列表'],
-  roles: ['admin', 'secretary', 'member'],
+  minRole: 'member',
   summaryKey: 'tasks.tasks.summary',
   usageKey: 'tasks.tasks.usage',
   args: tasksArgs,

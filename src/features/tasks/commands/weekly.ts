@@ -3,6 +3,7 @@
  * Monday cadre meeting. The unit's secretary (or an admin in the unit's chat) sends it; a second
  * report in a week is kept too (the latest is what the agenda reads as sent).
  */
+import { actingUnitIn } from '../../../bot/policy.ts';
 import { command, UserError, type Context } from '../../../bot/feature.ts';
 import { localDateKey } from '../../../bot/time.ts';
 import { weeklyArgs } from '../args.ts';
@@ -10,7 +11,7 @@ import { weekStartOf } from '../rules.ts';
 import { addWeeklyReport } from '../store.ts';
 
 async function handle(ctx: Context, text: string): Promise<void> {
-  const unitId = ctx.member.role === 'admin' ? ctx.unitId : ctx.member.unitId;
+  const unitId = await actingUnitIn(ctx.db, ctx.member, ctx.unitId);
   if (unitId === null) throw new UserError('tasks.error.notBound');
   const weekStart = weekStartOf(localDateKey(ctx.now(), ctx.timeZone));
   await addWeeklyReport(ctx.db, { unitId, weekStart, memberId: ctx.member.id, text, now: ctx.now() });
@@ -21,7 +22,7 @@ async function handle(ctx: Context, text: string): Promise<void> {
 export const weeklyCommand = command({
   name: 'weekly',
   aliases: ['周报'],
-  roles: ['admin', 'secretary'],
+  minRole: 'secretary',
   summaryKey: 'tasks.weekly.summary',
   usageKey: 'tasks.weekly.usage',
   args: weeklyArgs,
