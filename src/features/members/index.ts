@@ -5,17 +5,17 @@
 import { argInput } from '../../bot/args.ts';
 import { command, UserError, type Context, type Feature } from '../../bot/feature.ts';
 import { findUnitByName, membersOfUnit, unitName } from '../../bot/roster.ts';
-import { hasRole } from '../../bot/policy.ts';
+import { hasRole, managesUnitIn } from '../../bot/policy.ts';
 import { auditCommand } from './audit.ts';
 
 const membersArgs = argInput.transform((a) => ({ unit: a.text.trim().slice(0, 60) }));
 
-/** The unit a /members asks for: the named one (admins: any; a secretary: only their own), else this chat's. */
+/** The unit a /members asks for: the named one (only one the speaker manages, per the policy), else this chat's. */
 async function unitAsked(ctx: Context, name: string): Promise<{ id: number; name: string }> {
   if (name) {
     const unit = await findUnitByName(ctx.db, name);
     if (!unit) throw new UserError('members.list.noSuchUnit', { unit: name });
-    if (!hasRole(ctx.member, 'admin') && unit.id !== ctx.member.unitId) throw new UserError('members.list.otherUnit', { unit: unit.name });
+    if (!(await managesUnitIn(ctx.db, ctx.member, unit.id))) throw new UserError('members.list.otherUnit', { unit: unit.name });
     return unit;
   }
   const unitId = hasRole(ctx.member, 'admin') ? ctx.unitId : ctx.member.unitId;
