@@ -11,6 +11,7 @@ import { createApp, defaultInstanceId, type App } from './app.ts';
 import { buildAdapters } from './adapters/build.ts';
 import { HttpServer } from './http/server.ts';
 import { systemClock } from './clock.ts';
+import { installFatalHandlers } from './fatal.ts';
 import { BotMetrics, observeSends } from './ops/metrics.ts';
 import { HealthCheck } from './ops/health.ts';
 import { registerOpsRoutes } from './ops/routes.ts';
@@ -33,7 +34,9 @@ async function main(): Promise<void> {
   // In the terminal REPL, info lines would interleave with the conversation: unless LOG_LEVEL is
   // set, the console shows only warnings and errors (on stderr).
   const logger = createLogger(config.platforms.fallbackOnly && !process.env.LOG_LEVEL ? 'warn' : config.LOG_LEVEL, undefined, config.platforms.secretValues);
-  process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled rejection'));
+  // Until the app exists a fatal error just exits; afterwards it first tries to stop cleanly.
+  const stopper: { stop?: () => Promise<void> } = {};
+  installFatalHandlers({ logger, stop: () => stopper.stop?.() ?? Promise.resolve() });
 
   await migrateDatabase(config.DATABASE_URL);
   const database = await openDatabase(config.DATABASE_URL);
@@ -63,6 +66,7 @@ async function main(): Promise<void> {
   const exit = (code: number) => process.exit(code);
   const shutdown = gracefulShutdown({ app, http, database, health, logger, drainMs: config.BOT_SHUTDOWN_SECONDS * 1000, exit });
   shutdownOnSignals(shutdown, logger, exit);
+  stopper.stop = () => shutdown(1, 'fatal error');
   if (http.hasRoutes) {
     await http.listen(config.PORT, config.HTTP_HOST);
     logger.info({ host: config.HTTP_HOST, port: http.port }, 'http server listening');

@@ -58,6 +58,8 @@ export interface Context {
   readonly capabilities: Capabilities;
   /** Capabilities of any platform the bot runs on (to render for another chat). */
   capabilitiesOf(platform: ChatRef['platform']): Capabilities;
+  /** The bot's own names (BOT_NAME): a display name copying one never picks a person. */
+  readonly botNames?: readonly string[];
   /** Replies in this chat (through the outbox). */
   reply(message: OutgoingMessage | string): void;
   /** Sends to another chat (through the outbox), e.g. a private receipt. */

@@ -8,6 +8,7 @@ import type { AdminRef } from '../config.ts';
 import type { ChatInfo, MemberInfo } from './feature.ts';
 import type { Actor, ChatRef, Platform, Role } from './types.ts';
 import { ROLES } from './types.ts';
+import { cleanDisplayName } from './names.ts';
 import { hasRole } from './policy.ts';
 
 /** How unknown speakers are registered. */
@@ -22,7 +23,8 @@ function toRole(value: string): Role {
   return (ROLES as readonly string[]).includes(value) ? (value as Role) : 'member';
 }
 
-function toMemberInfo(m: { id: number; name: string; role: string; unitId: number | null }): MemberInfo {
+/** The member view of a member row (roles outside the known set read as `member`). */
+export function toMemberInfo(m: { id: number; name: string; role: string; unitId: number | null }): MemberInfo {
   return { id: m.id, name: m.name, role: toRole(m.role), unitId: m.unitId };
 }
 
@@ -60,7 +62,8 @@ export async function resolveMember(
   policy: RegistrationPolicy,
 ): Promise<{ member: MemberInfo; registered: boolean }> {
   const listedAdmin = policy.admins.some((a) => a.platform === actor.platform && a.userId === actor.userId);
-  const displayName = actor.displayName.trim().slice(0, 64) || actor.userId.slice(0, 64);
+  const displayName = cleanDisplayName(actor.displayName) || cleanDisplayName(actor.userId) || '?';
+  const username = actor.username ? actor.username.toLowerCase().slice(0, 64) : null;
   const identity = await db.platformIdentity.findUnique({
     where: { platform_externalId: { platform: actor.platform, externalId: actor.userId } },
     include: { member: true },
@@ -71,8 +74,8 @@ export async function resolveMember(
     if (listedAdmin && !hasRole({ role: toRole(m.role) }, 'admin')) patch.role = 'admin';
     if (m.unitId === null && chat.unitId !== null && chat.ref.kind === 'group') patch.unitId = chat.unitId;
     if (Object.keys(patch).length) m = await db.member.update({ where: { id: m.id }, data: patch });
-    if (identity.displayName !== displayName) {
-      await db.platformIdentity.update({ where: { id: identity.id }, data: { displayName } });
+    if (identity.displayName !== displayName || identity.username !== username) {
+      await db.platformIdentity.update({ where: { id: identity.id }, data: { displayName, username } });
     }
     return { member: toMemberInfo(m), registered: false };
   }
@@ -87,7 +90,7 @@ export async function resolveMember(
         name: displayName,
         role,
         unitId,
-        identities: { create: { platform: actor.platform, externalId: actor.userId, displayName } },
+        identities: { create: { platform: actor.platform, externalId: actor.userId, displayName, username } },
       },
     });
     return { member: toMemberInfo(created), registered: true };
@@ -127,23 +130,6 @@ export async function membersOfUnit(db: Tx, unitId: number, roles?: readonly Rol
 /** Members with one of these roles in any unit (e.g. every admin, to report a missed notice), by id. */
 export async function membersWithRole(db: Tx, roles: readonly Role[]): Promise<MemberInfo[]> {
   const rows = await db.member.findMany({ where: { role: { in: [...roles] } }, orderBy: { id: 'asc' } });
-  return rows.map(toMemberInfo);
-}
-
-/**
- * Finds members of a unit (or anywhere, when `unitId` is null) by name or platform display name,
- * for commands that name someone (`/setrole @李四 secretary`). Exact matches only.
- */
-export async function findMembersByName(db: Tx, name: string, unitId: number | null): Promise<MemberInfo[]> {
-  const clean = name.replace(/^@/, '').trim();
-  if (!clean) return [];
-  const rows = await db.member.findMany({
-    where: {
-      ...(unitId !== null ? { unitId } : {}),
-      OR: [{ name: clean }, { identities: { some: { displayName: clean } } }],
-    },
-    take: 5,
-  });
   return rows.map(toMemberInfo);
 }
 

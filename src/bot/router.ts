@@ -205,6 +205,7 @@ export class Router {
       now: () => d.clock.now(),
       capabilities: caps(chat.ref.platform),
       capabilitiesOf: caps,
+      botNames: d.botNames,
       reply: (m) => push(chat.ref, m),
       send: (target, m) => push(target, m),
       audit: (action, detail) => writeAudit(tx, member.id, action, detail),

@@ -26,7 +26,18 @@ export interface Actor {
   readonly userId: string;
   /** Display name, refreshed on every message. */
   readonly displayName: string;
+  /** The platform handle (a Telegram @username, without `@`), when the platform has one; stored when seen. */
+  readonly username?: string;
 }
+
+/**
+ * A person a message names with a platform mention: the mention as written (`@li_si`) and who it
+ * is, by platform identity (`actor`, when the platform says) or by handle (`username`, resolved
+ * through the usernames the roster stored).
+ */
+export type MentionedPerson =
+  | { readonly span: string; readonly actor: Actor }
+  | { readonly span: string; readonly username: string };
 
 /** A photo or file delivered with a message, kept as a reference (never downloaded by the core). */
 export interface Attachment {
@@ -56,6 +67,8 @@ export type IncomingContent =
       readonly textWithoutMention?: string;
       /** The person whose message this one replies to (a platform reply; names a target for /setrole). */
       readonly replyTo?: Actor;
+      /** People the message mentions (other than the bot), in order: names targets for /setrole and the like. */
+      readonly mentions?: readonly MentionedPerson[];
       readonly attachments?: readonly Attachment[];
     }
   | {

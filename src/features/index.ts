@@ -19,6 +19,7 @@ import { pollsFeature } from './polls/index.ts';
 import { scheduleTask } from '../scheduler/tasks.ts';
 import { tasksFeature } from './tasks/index.ts';
 import { recordsFeature } from './records/index.ts';
+import { membersFeature } from './members/index.ts';
 
 /** What feature factories may use at construction time. */
 export interface FeatureServices {
@@ -56,6 +57,7 @@ export function createFeatures(services: FeatureServices): Feature[] {
     recordsFeature(services),
     suggestionsFeature(),
     tasksFeature({ staleDays: services.config.TASK_STALE_DAYS }),
+    membersFeature(),
     reportFeature(services.registry),
   ];
 }

@@ -128,6 +128,40 @@ describe('Telegram end to end: a group conversation', () => {
   });
 });
 
+describe('Telegram end to end: people are named by account, not by a copied name', () => {
+  const realLiSi: FakeUser = { id: 3003, first_name: 'Li', last_name: 'Si', username: 'li_si' };
+  const impostor: FakeUser = { id: 4004, first_name: 'li_si' };
+
+  it('an impostor whose first name copies a username cannot be promoted by @username; the real user is, and the reply names the id', async () => {
+    const { fake, app } = await build({ clock: systemClock, run: 'app', rateTimeScale: 50 });
+    const say = async (from: FakeUser, text: string): Promise<string> => {
+      const before = fake.sent(village.id).length;
+      fake.injectGroupMessage({ chat: village, from, text });
+      await fake.waitFor(() => fake.sent(village.id).length > before, `the reply to ${text}`);
+      return texts(fake.sent(village.id).slice(before)).join('\n');
+    };
+    expect(await say(admin, '/bindchat Dongbeiliu Village Branch')).toContain('bound to');
+    fake.injectGroupMessage({ chat: village, from: realLiSi, text: 'hello' });
+    fake.injectGroupMessage({ chat: village, from: impostor, text: 'hello' });
+    expect(await say(admin, '/setrole @nobody_here secretary')).toContain('I do not know @nobody_here yet');
+
+    const done = await say(admin, '/setrole @li_si secretary');
+    const db = app.database.db;
+    const real = await db.platformIdentity.findFirstOrThrow({ where: { externalId: String(realLiSi.id) }, include: { member: true } });
+    const fakeOne = await db.platformIdentity.findFirstOrThrow({ where: { externalId: String(impostor.id) }, include: { member: true } });
+    expect(done).toBe(`Li Si (M${real.memberId}, Dongbeiliu Village Branch) is now secretary.`);
+    expect(real.member.role).toBe('secretary');
+    expect(fakeOne.member.role).toBe('member');
+
+    // A bare name that is the impostor's display name and the real user's username picks nobody.
+    const bare = await say(admin, '/setrole li_si member');
+    expect(bare).toContain('Several people are called "li_si"');
+    expect(bare).toContain(`M${real.memberId}`);
+    expect(bare).toContain(`M${fakeOne.memberId}`);
+    expect((await db.member.findUniqueOrThrow({ where: { id: real.memberId } })).role).toBe('secretary');
+  });
+});
+
 /** Enqueues `perChat[i]` numbered texts for each chat, through the outbox like any feature reply. */
 async function enqueue(app: App, clock: Clock, chats: readonly ChatRef[], perChat: (chat: ChatRef, i: number) => number): Promise<number> {
   const items = chats.flatMap((chat, c) => Array.from({ length: perChat(chat, c) }, (_, n) => ({ chat, key: `t:${chat.chatId}:${n}`, message: { kind: 'text' as const, text: `${chat.chatId} #${n}` } })));

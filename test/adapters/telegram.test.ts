@@ -178,7 +178,7 @@ describe('TelegramAdapter: inbound mapping', () => {
     expect(rec.events[0]).toEqual({
       eventId: String(updateId),
       chat: groupRef,
-      actor: { platform: 'telegram', userId: '1001', displayName: 'Alice Wang' },
+      actor: { platform: 'telegram', userId: '1001', displayName: 'Alice Wang', username: 'alice_w' },
       sentAt: new Date(message.date * 1000),
       content: { type: 'text', text: `/help@${fake.bot.username}`, mentionsBot: true, textWithoutMention: '/help' },
     });
@@ -203,7 +203,7 @@ describe('TelegramAdapter: inbound mapping', () => {
       text: `@${fake.bot.username}  95分`,
       mentionsBot: true,
       textWithoutMention: '95分',
-      replyTo: { platform: 'telegram', userId: '1001', displayName: 'Alice Wang' },
+      replyTo: { platform: 'telegram', userId: '1001', displayName: 'Alice Wang', username: 'alice_w' },
     });
     expect(photo!.content).toEqual({ type: 'text', text: '/checkin #3 5', mentionsBot: false, attachments: [{ kind: 'photo', ref: 'PHOTO1' }] });
     expect(doc!.content).toEqual({ type: 'text', text: '', mentionsBot: false, attachments: [{ kind: 'file', ref: 'DOC1', name: 'report.csv' }] });
@@ -233,7 +233,7 @@ describe('TelegramAdapter: inbound mapping', () => {
     expect(rec.events[0]).toEqual({
       eventId: String(updateId),
       chat: { platform: 'telegram', chatId: '1001', kind: 'private', title: 'Alice Wang' },
-      actor: { platform: 'telegram', userId: '1001', displayName: 'Alice Wang' },
+      actor: { platform: 'telegram', userId: '1001', displayName: 'Alice Wang', username: 'alice_w' },
       sentAt: clock.now(),
       content: { type: 'poll_answer', nativePollId: 'poll-77', optionIndexes: [0, 2] },
     });

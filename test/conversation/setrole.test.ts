@@ -17,6 +17,6 @@ describe('/setrole by a secretary', () => {
     await bot.say('赵六', '大家好', { chat: '西村党支部' });
     expect(await bot.texts('王芳', '/setrole @赵六 党员')).toEqual(['赵六不在你的单位，你不能修改他的身份。']);
     expect(await bot.texts('王芳', '/setrole @管理员 党员')).toEqual(['管理员是管理员，身份不能在这里修改。']);
-    expect(await bot.texts('王芳', '/setrole @没这人 党员')).toEqual(['没有找到“没这人”。请让他先在群里发一句话。']);
+    expect(await bot.texts('王芳', '/setrole @没这人 党员')).toEqual(['没有找到“没这人”。请用 M编号（/members 里能看到）、@他，或回复他的消息。']);
   });
 });

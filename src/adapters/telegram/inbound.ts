@@ -2,7 +2,7 @@
  * Turns Telegram updates (as the Bot API sends them) into the bot's platform-neutral `Incoming`
  * events. Pure functions: no network, no telegraf instance, so every rule here is unit-testable.
  */
-import type { Actor, Attachment, ChatRef, Incoming } from '../../bot/types.ts';
+import type { Actor, Attachment, ChatRef, Incoming, MentionedPerson } from '../../bot/types.ts';
 
 /** The fields of a Telegram `User` this adapter reads. */
 export interface TgUser {
@@ -77,7 +77,7 @@ export function displayName(u: { readonly id: number; readonly first_name?: stri
 
 /** The platform-neutral actor of a Telegram user. */
 export function toActor(u: TgUser): Actor {
-  return { platform: 'telegram', userId: String(u.id), displayName: displayName(u) };
+  return { platform: 'telegram', userId: String(u.id), displayName: displayName(u), ...(u.username ? { username: u.username.toLowerCase() } : {}) };
 }
 
 /** The platform-neutral chat of a Telegram chat; undefined for channels (the bot does not serve them). */
@@ -96,6 +96,8 @@ export function privateChatOf(u: TgUser): ChatRef {
 
 interface TextFacts {
   readonly mentionsBot: boolean;
+  /** People other than the bot the text mentions (`@username` and text mentions of users without one). */
+  readonly mentions: readonly MentionedPerson[];
   readonly textWithoutMention?: string;
   /** Set when the message starts with `/cmd@otherbot`: a command for another bot. */
   readonly commandForOtherBot?: string;
@@ -108,11 +110,14 @@ interface TextFacts {
 export function textFacts(text: string, entities: readonly TgEntity[], env: MapEnv): TextFacts {
   const me = env.botUsername.toLowerCase();
   const cuts: { start: number; end: number }[] = [];
+  const mentions: MentionedPerson[] = [];
   let commandForOtherBot: string | undefined;
   for (const e of entities) {
     const span = text.slice(e.offset, e.offset + e.length);
     if (e.type === 'mention' && span.slice(1).toLowerCase() === me) cuts.push({ start: e.offset, end: e.offset + e.length });
+    else if (e.type === 'mention') mentions.push({ span, username: span.slice(1).toLowerCase() });
     if (e.type === 'text_mention' && e.user?.id === env.botId) cuts.push({ start: e.offset, end: e.offset + e.length });
+    else if (e.type === 'text_mention' && e.user && !e.user.is_bot) mentions.push({ span, actor: toActor(e.user) });
     if (e.type === 'bot_command') {
       const at = span.indexOf('@');
       if (at < 0) continue;
@@ -121,10 +126,10 @@ export function textFacts(text: string, entities: readonly TgEntity[], env: MapE
       else if (e.offset === 0) commandForOtherBot = span.slice(at + 1);
     }
   }
-  if (cuts.length === 0) return { mentionsBot: false, ...(commandForOtherBot ? { commandForOtherBot } : {}) };
+  if (cuts.length === 0) return { mentionsBot: false, mentions, ...(commandForOtherBot ? { commandForOtherBot } : {}) };
   let out = text;
   for (const c of [...cuts].sort((a, b) => b.start - a.start)) out = out.slice(0, c.start) + out.slice(c.end);
-  return { mentionsBot: true, textWithoutMention: out.replace(/[ \t]{2,}/g, ' ').trim() };
+  return { mentionsBot: true, mentions, textWithoutMention: out.replace(/[ \t]{2,}/g, ' ').trim() };
 }
 
 function attachmentsOf(m: TgMessage): Attachment[] {
@@ -161,6 +166,7 @@ function mapMessage(updateId: number, m: TgMessage, env: MapEnv): MapResult {
       mentionsBot: facts.mentionsBot || repliesToBot,
       ...(facts.textWithoutMention !== undefined ? { textWithoutMention: facts.textWithoutMention } : {}),
       ...(replyFrom ? { replyTo: toActor(replyFrom) } : {}),
+      ...(facts.mentions.length ? { mentions: facts.mentions } : {}),
       ...(attachments.length ? { attachments } : {}),
     },
   };

@@ -3,7 +3,7 @@
  * the adapter's connection handling so the mapping is read (and tested) in one place.
  */
 import { types, type Message } from 'wechaty';
-import type { Attachment, Incoming } from '../../bot/types.ts';
+import type { Attachment, Incoming, MentionedPerson } from '../../bot/types.ts';
 
 /** What the mapping needs besides the message itself. */
 export interface IncomingOptions {
@@ -54,6 +54,18 @@ async function displayNameOf(msg: Message): Promise<string> {
   return talker.name();
 }
 
+/** The people a room message @-mentions (WeChat's mention list), the bot left out. */
+async function mentionsOf(msg: Message): Promise<MentionedPerson[]> {
+  try {
+    const contacts = await msg.mentionList();
+    return contacts
+      .filter((c) => !c.self())
+      .map((c) => ({ span: `@${c.name()}`, actor: { platform: 'wechat', userId: c.id, displayName: c.name() } }));
+  } catch {
+    return []; // Puppets that cannot list mentions: targets are then named by M number or reply.
+  }
+}
+
 /**
  * Maps a room or private message to `Incoming`, or returns undefined for what the bot does not
  * handle: its own messages, and message types other than text, image and file (voice, stickers,
@@ -77,6 +89,7 @@ export async function toIncoming(msg: Message, options: IncomingOptions): Promis
   const text = type === types.Message.Text ? msg.text() : '';
   let mentionsBot = false;
   let textWithoutMention: string | undefined;
+  const mentions = room && type === types.Message.Text ? await mentionsOf(msg) : [];
   if (room && type === types.Message.Text) {
     mentionsBot = await msg.mentionSelf();
     if (mentionsBot) {
@@ -101,6 +114,7 @@ export async function toIncoming(msg: Message, options: IncomingOptions): Promis
       text,
       mentionsBot,
       ...(textWithoutMention !== undefined ? { textWithoutMention } : {}),
+      ...(mentions.length > 0 ? { mentions } : {}),
       ...(attachments.length > 0 ? { attachments } : {}),
     },
   };

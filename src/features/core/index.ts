@@ -7,8 +7,9 @@ import { argInput, noArgs } from '../../bot/args.ts';
 import { command, UserError, type Context, type Feature } from '../../bot/feature.ts';
 import type { CommandRegistry } from '../../bot/registry.ts';
 import type { Role } from '../../bot/types.ts';
-import { hasRole, managesUnit, managesUnitIn, unitTree } from '../../bot/policy.ts';
-import { bindChat, findMembersByName, memberByIdentity, setMemberRole, unitName } from '../../bot/roster.ts';
+import { hasRole, managesUnitIn } from '../../bot/policy.ts';
+import { bindChat, setMemberRole, unitName } from '../../bot/roster.ts';
+import { personLabel, targetPerson, type ResolvedPerson } from '../../bot/people.ts';
 
 /** Role words accepted by /setrole, in both languages. */
 const ROLE_WORDS: Record<string, Exclude<Role, 'admin'>> = {
@@ -29,7 +30,7 @@ const setroleArgs = argInput.transform((a, ctx) => {
     ctx.addIssue({ code: 'custom', message: 'role must be secretary, member or masses' });
     return z.NEVER;
   }
-  const target = tokens.join(' ').replace(/^@/, '').trim();
+  const target = tokens.join(' ').trim();
   if (target.length > 64) {
     ctx.addIssue({ code: 'custom', message: 'name too long' });
     return z.NEVER;
@@ -79,36 +80,30 @@ function helpText(ctx: Context, registry: CommandRegistry, topic: string | undef
   return lines.join('\n');
 }
 
-/** Members named `name` in the units the speaker manages (admins: everyone). */
 /**
- * Members by name: those in units the speaker manages when there are any, else everyone of that
- * name (so a secretary hears "not in your unit" rather than "not found").
+ * Whom a /setrole names: looked up in the speaker's own unit first (admins: everywhere); when nobody
+ * there, in every unit, so a secretary hears "not in your unit" rather than "not found".
  */
-async function findManagedMembers(ctx: Context, name: string) {
-  const units = await unitTree(ctx.db);
-  const found = await findMembersByName(ctx.db, name, null);
-  const managed = found.filter((m) => managesUnit(ctx.member, m.unitId, units));
-  return managed.length > 0 ? managed : found;
+async function setroleTarget(ctx: Context, target: string): Promise<ResolvedPerson | null> {
+  const everywhere = hasRole(ctx.member, 'admin');
+  try {
+    return await targetPerson(ctx, target || undefined, everywhere ? null : ctx.member.unitId);
+  } catch (err) {
+    if (everywhere || !(err instanceof UserError) || err.key !== 'core.people.noPerson') throw err;
+    return targetPerson(ctx, target || undefined, null);
+  }
 }
 
 /** /setrole: changes the role of a member of a unit the speaker manages (never an admin's). */
 async function setroleHandler(ctx: Context, { role, target }: { role: Exclude<Role, 'admin'>; target: string }): Promise<void> {
-    const content = ctx.incoming.content;
-    const replyTo = content.type === 'text' ? content.replyTo : undefined;
-    let person;
-    if (!target && replyTo) {
-      person = await memberByIdentity(ctx.db, replyTo.platform, replyTo.userId);
-    } else if (target) {
-      const found = await findManagedMembers(ctx, target);
-      if (found.length > 1) throw new UserError('core.setrole.ambiguous', { name: target });
-      person = found[0];
-    }
-    if (!person) throw new UserError('core.setrole.notFound', { name: target || '?' });
-    if (hasRole(person, 'admin')) throw new UserError('core.setrole.isAdmin', { name: person.name });
-    if (!(await managesUnitIn(ctx.db, ctx.member, person.unitId))) throw new UserError('core.setrole.otherUnit', { name: person.name });
-    const updated = await setMemberRole(ctx.db, person.id, role);
-    await ctx.audit('setrole', `member ${person.id} ${person.role} -> ${role}`);
-    ctx.reply(ctx.t('core.setrole.done', { name: updated.name, role: ctx.t(`core.role.${role}`) }));
+  const found = await setroleTarget(ctx, target);
+  if (!found) throw new UserError('core.setrole.notFound', { name: target || '?' });
+  const person = found.member;
+  if (hasRole(person, 'admin')) throw new UserError('core.setrole.isAdmin', { name: person.name });
+  if (!(await managesUnitIn(ctx.db, ctx.member, person.unitId))) throw new UserError('core.setrole.otherUnit', { name: person.name });
+  const updated = await setMemberRole(ctx.db, person.id, role);
+  await ctx.audit('setrole', `member ${person.id} ${person.role} -> ${role}`);
+  ctx.reply(ctx.t('core.setrole.done', { who: await personLabel(ctx, updated), role: ctx.t(`core.role.${role}`) }));
 }
 
 /** Builds the core feature; `registry` is read lazily because /help lists every feature's commands. */

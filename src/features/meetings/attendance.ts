@@ -15,7 +15,8 @@ import { z } from 'zod';
 import { argInput, idToken } from '../../bot/args.ts';
 import { UserError, type Context } from '../../bot/feature.ts';
 import type { MemberInfo } from '../../bot/feature.ts';
-import { findMembersByName, getMember, membersOfUnit, unitName } from '../../bot/roster.ts';
+import { getMember, membersOfUnit, unitName } from '../../bot/roster.ts';
+import { resolvePerson } from '../../bot/people.ts';
 import { localDateKey, localMidnight, localParts, parseLocalDate } from '../../bot/time.ts';
 import { lastStart, startOnDate } from './calendar.ts';
 import { envOf, requireManager, requireUnit } from './manage.ts';
@@ -191,9 +192,8 @@ export async function attendanceHandler(ctx: Context, args: AttendanceArgs): Pro
       if (!person) throw new UserError('meetings.attendance.badNumber', { n: mark.who, max: people.length, id: m.id });
     } else {
       const inRoll = people.filter((p) => p.name === mark.who);
-      const found = inRoll.length ? inRoll : await findMembersByName(ctx.db, mark.who, null);
-      if (found.length > 1) throw new UserError('meetings.attendance.ambiguous', { name: mark.who });
-      person = found[0];
+      if (inRoll.length > 1) throw new UserError('meetings.attendance.ambiguous', { name: mark.who });
+      person = inRoll[0] ?? (await personOfUnit(ctx, mark.who, m.unitId));
       if (!person) {
         unknown.push(mark.who);
         continue;
@@ -250,4 +250,14 @@ async function summary(ctx: Context): Promise<void> {
   }
   if (s.members.length > SUMMARY_LINES) lines.push(ctx.t('meetings.attendance.summaryMore', { count: s.members.length - SUMMARY_LINES }));
   ctx.reply(lines.join('\n'));
+}
+
+/** A member of the meeting's unit a mark names (`M12`, a mention, a unique name); undefined if nobody there. */
+async function personOfUnit(ctx: Context, who: string, unitId: number): Promise<MemberInfo | undefined> {
+  try {
+    return (await resolvePerson(ctx, who, unitId)).member;
+  } catch (err) {
+    if (err instanceof UserError && err.key === 'core.people.noPerson') return undefined;
+    throw err;
+  }
 }

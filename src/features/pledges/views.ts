@@ -4,7 +4,8 @@
  * reminders and the unit's reminder settings.
  */
 import { UserError, type Context } from '../../bot/feature.ts';
-import { findMembersByName, listUnits, membersByIds } from '../../bot/roster.ts';
+import { listUnits, membersByIds } from '../../bot/roster.ts';
+import { resolvePerson } from '../../bot/people.ts';
 import { actingUnitIn, hasRole, managesUnit, unitTree } from '../../bot/policy.ts';
 import { localDate } from './dates.ts';
 import { isOnTrack, isOpen, outcomeOf, type PledgeView } from './model.ts';
@@ -71,11 +72,15 @@ async function rollupLines(ctx: Context, opts: ViewOptions): Promise<string[]> {
 /** Finds the one member a secretary names (`@张三`), in the units they manage (admins: anywhere). */
 async function namedMember(ctx: Context, name: string) {
   const units = await unitTree(ctx.db);
-  const found = (await findMembersByName(ctx.db, name, null)).filter((m) => managesUnit(ctx.member, m.unitId, units));
-  if (found.length > 1) throw new UserError('pledges.error.ambiguous', { name });
-  const m = found[0];
-  if (!m) throw new UserError('pledges.error.memberNotFound', { name });
-  return m;
+  let found;
+  try {
+    found = (await resolvePerson(ctx, name, null)).member;
+  } catch (err) {
+    if (err instanceof UserError && err.key === 'core.people.noPerson') throw new UserError('pledges.error.memberNotFound', { name });
+    throw err;
+  }
+  if (!managesUnit(ctx.member, found.unitId, units)) throw new UserError('pledges.error.memberNotFound', { name });
+  return found;
 }
 
 /** /pledges: this unit's pledges (and, for an admin in the township's chat, the roll-up). */

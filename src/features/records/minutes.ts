@@ -11,7 +11,8 @@ import { z } from 'zod';
 import { argInput, idToken } from '../../bot/args.ts';
 import { UserError, type Context, type MemberInfo } from '../../bot/feature.ts';
 import { seesUnitIn } from '../../bot/policy.ts';
-import { findMembersByName, getMember, membersByIds, membersOfUnit } from '../../bot/roster.ts';
+import { membersByIds, membersOfUnit } from '../../bot/roster.ts';
+import { isPersonToken, resolvePerson } from '../../bot/people.ts';
 import { localDateKey, parseLocalDate } from '../../bot/time.ts';
 import { lastStart, startOnDate } from '../meetings/calendar.ts';
 import { envOf, requireManager } from '../meetings/manage.ts';
@@ -106,14 +107,10 @@ async function occurrence(ctx: Context, m: MeetingInfo, date: string | null): Pr
 }
 
 /** 主持人 / 记录人: `M<n>`, a name in the unit (or anywhere, when unique), or the sender. */
-async function person(ctx: Context, who: string | null, unitId: number): Promise<MemberInfo> {
+async function person(ctx: Context, who: string | null): Promise<MemberInfo> {
   if (who === null) return ctx.member;
-  const byId = /^[Mm](\d{1,9})$/.exec(who);
-  const found = byId ? [await getMember(ctx.db, Number(byId[1]))].filter((x): x is MemberInfo => x !== null) : await findMembersByName(ctx.db, who, unitId);
-  const any = found.length || byId ? found : await findMembersByName(ctx.db, who, null);
-  if (any.length > 1) throw new UserError('records.minutes.ambiguous', { name: who });
-  if (!any[0]) throw new UserError('records.minutes.unknownPerson', { name: who });
-  return any[0];
+  // 主持人 and 记录人 may come from the township: looked up everywhere, by id, mention or a unique name.
+  return (await resolvePerson(ctx, isPersonToken(who) ? who : `@${who}`, null)).member;
 }
 
 /** 应到 / 实到 / 缺席及原因 from the roll call and the 请假 answers; refuses when no roll call was taken. */
@@ -151,8 +148,8 @@ export async function minutesHandler(ctx: Context, args: MinutesArgs): Promise<v
   if (args.fields === null) return showMinutes(ctx, m, args.date);
   await requireManager(ctx, m.unitId);
   const startsAt = await occurrence(ctx, m, args.date);
-  const host = await person(ctx, args.fields.host, m.unitId);
-  const recorder = await person(ctx, args.fields.recorder, m.unitId);
+  const host = await person(ctx, args.fields.host);
+  const recorder = await person(ctx, args.fields.recorder);
   const roll = await rollFigures(ctx, m, startsAt);
   const late = localDateKey(ctx.now(), ctx.timeZone) > localDateKey(startsAt, ctx.timeZone);
   const saved = await saveMinutes(ctx.db, {

@@ -103,8 +103,3 @@ export async function unitMinutes(db: Tx, unitId: number, from: Date, to: Date):
   return rows.map(toRecord);
 }
 
-/** The latest minutes of meeting `meetingId` (current versions), newest first, at most `limit`. */
-export async function meetingMinutesList(db: Tx, meetingId: number, limit: number): Promise<MinutesRecord[]> {
-  const rows = await db.meetingMinutes.findMany({ where: { meetingId, supersededAt: null }, orderBy: { startsAt: 'desc' }, take: limit, select: columns });
-  return rows.map(toRecord);
-}

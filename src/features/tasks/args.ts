@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { argInput, idToken } from '../../bot/args.ts';
 import type { ArgInput } from '../../bot/feature.ts';
-import { isPersonToken } from './people.ts';
+import { isPersonToken } from '../../bot/people.ts';
 
 /** Longest task title or progress note kept (characters). */
 export const MAX_TASK_TEXT = 200;

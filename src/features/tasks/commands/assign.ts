@@ -5,11 +5,11 @@
 import { command, UserError, type Context } from '../../../bot/feature.ts';
 import { findUnitByName } from '../../../bot/roster.ts';
 import { assignArgs, type AssignArgs } from '../args.ts';
-import { personLabel, repliedPerson, resolvePerson } from '../people.ts';
+import { repliedPerson, resolvePerson, shortLabel as personLabel } from '../../../bot/people.ts';
 import { setSupervisor, setUnitCadre } from '../store.ts';
 
 async function handle(ctx: Context, args: AssignArgs): Promise<void> {
-  const cadre = args.cadre ? await resolvePerson(ctx, args.cadre, null) : await repliedPerson(ctx);
+  const cadre = args.cadre ? (await resolvePerson(ctx, args.cadre, null)).member : await repliedPerson(ctx);
   if (!cadre) throw new UserError('tasks.error.noPerson', { who: args.cadre || '?' });
   const done: string[] = [];
   for (const name of args.units) {
@@ -19,7 +19,7 @@ async function handle(ctx: Context, args: AssignArgs): Promise<void> {
     done.push(unit.name);
   }
   for (const token of args.people) {
-    const person = await resolvePerson(ctx, token, null);
+    const person = (await resolvePerson(ctx, token, null)).member;
     if (person.id === cadre.id) throw new UserError('tasks.assign.self');
     await setSupervisor(ctx.db, person.id, cadre.id, ctx.now());
     done.push(personLabel(person));

@@ -6,7 +6,7 @@
 import { command, type Context, type MemberInfo } from '../../../bot/feature.ts';
 import { findUnitByName, getMember, unitName } from '../../../bot/roster.ts';
 import { dutyArgs } from '../args.ts';
-import { isPersonToken, personLabel, repliedPerson, resolvePerson } from '../people.ts';
+import { isPersonToken, repliedPerson, resolvePerson, shortLabel as personLabel } from '../../../bot/people.ts';
 import { cadreOfUnit, dutiesOf, supervisorOf } from '../store.ts';
 
 async function labelOf(ctx: Context, id: number | null): Promise<string> {
@@ -37,7 +37,7 @@ async function handle(ctx: Context, { target }: { target: string }): Promise<voi
     const unit = await findUnitByName(ctx.db, target);
     if (unit) return ctx.reply(await unitChain(ctx, unit));
   }
-  const person = target ? await resolvePerson(ctx, target.startsWith('@') || /^[Mm]\d/.test(target) ? target : `@${target}`, null) : ((await repliedPerson(ctx)) ?? ctx.member);
+  const person = target ? (await resolvePerson(ctx, target, null)).member : ((await repliedPerson(ctx)) ?? ctx.member);
   ctx.reply(await personChain(ctx, person));
 }
 

@@ -10,7 +10,7 @@ import { chatsOfUnit, listUnits, membersByIds, membersOfUnit, privateChatsOf } f
 import { localDateKey, parseLocalDate } from '../../../bot/time.ts';
 import { parseTask, type TaskArgs } from '../args.ts';
 import { dayLabel } from '../render.ts';
-import { personLabel, resolvePerson } from '../people.ts';
+import { resolvePerson, shortLabel as personLabel } from '../../../bot/people.ts';
 import { cadreOfUnit, createTask } from '../store.ts';
 
 type Unit = { id: number; name: string; kind: string; parentId: number | null };
@@ -47,7 +47,7 @@ async function handle(ctx: Context, raw: { text: string; tokens: string[]; raw: 
   const targets = targetUnits(ctx, args, units);
   if (targets.length === 0) throw new UserError('tasks.task.noUnits');
   checkScope(ctx, targets);
-  const named: MemberInfo | null = args.owner ? await resolvePerson(ctx, args.owner, hasRole(ctx.member, 'admin') ? null : ctx.member.unitId) : null;
+  const named: MemberInfo | null = args.owner ? (await resolvePerson(ctx, args.owner, hasRole(ctx.member, 'admin') ? null : ctx.member.unitId)).member : null;
   const assignments = [];
   for (const u of targets) assignments.push({ unitId: u.id, ownerId: named?.id ?? (await defaultOwner(ctx, u)) });
   const fromUnitId = ctx.member.unitId ?? ctx.unitId ?? targets[0]!.id;
