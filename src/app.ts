@@ -134,18 +134,23 @@ export function createApp(options: AppOptions): App {
     },
   });
 
-  const intake = new Intake(inbox.receive, options.observer);
+  const parts = { config, database, inbox, outbox, registry, jobs, scheduler, translate, clock };
+  return withLifecycle(parts, adapters, new Intake(inbox.receive, options.observer), logger);
+}
+
+/** The parts of an app that `withLifecycle` starts and stops. */
+type AppParts = Omit<App, 'start' | 'stop' | 'handle' | 'idle'>;
+
+/**
+ * Adds start and stop to the assembled parts: the outbox and recovery first, then the adapters
+ * (handing events to `intake`), then the scheduler; stopping in the reverse order, draining what
+ * is due for at most `drainMs`.
+ */
+function withLifecycle(parts: AppParts, adapters: readonly Adapter[], intake: Intake, logger: Logger): App {
+  const { inbox, outbox, scheduler } = parts;
   let started: Adapter[] = [];
   return {
-    config,
-    database,
-    inbox,
-    outbox,
-    registry,
-    jobs,
-    scheduler,
-    translate,
-    clock,
+    ...parts,
     async start() {
       await outbox.start();
       const recovered = await inbox.recover();
