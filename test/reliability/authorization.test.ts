@@ -67,6 +67,12 @@ const MINIMUM_ROLE: Record<string, Role> = {
   progress: 'member',
   tasks: 'member',
   weekly: 'secretary',
+  // polls list, records, members
+  polls: 'masses',
+  minutes: 'member',
+  ledger: 'member',
+  members: 'secretary',
+  audit: 'admin',
 };
 
 /** What the refusal of a sub-command says (its own prompt key; commands use core.error.forbidden). */

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { argInput } from '../../bot/args.ts';
 import { UserError, type Context } from '../../bot/feature.ts';
 import type { OutgoingMessage } from '../../bot/types.ts';
-import { seesUnitIn } from '../../bot/policy.ts';
+import { hasRole, seesUnitIn } from '../../bot/policy.ts';
 import { listUnits, membersByIds, unitName } from '../../bot/roster.ts';
 import { formatStamp } from '../../bot/time.ts';
 import { requireUnit } from '../meetings/manage.ts';
@@ -102,7 +102,7 @@ async function townshipText(ctx: Context, unitId: number, year: number, kinds: r
 export async function ledgerHandler(ctx: Context, args: LedgerArgs, kinds: readonly MeetingKind[]): Promise<void> {
   const unitId = requireUnit(ctx);
   if (args.action === 'frequency') {
-    if (ctx.member.role !== 'admin') throw new UserError('records.ledger.adminOnly');
+    if (!hasRole(ctx.member, 'admin')) throw new UserError('records.ledger.adminOnly');
     const kind = findKind(kinds, args.kind);
     if (!kind) throw new UserError('meetings.meeting.unknownKind', { kind: args.kind, kinds: kinds.map((k) => k.name).join('、') });
     await setUnitFrequency(ctx.db, { unitId, kind: kind.key, frequency: args.frequency, byId: ctx.member.id, now: ctx.now() });
