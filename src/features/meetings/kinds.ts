@@ -4,9 +4,8 @@
  * `prompts/meeting-kinds.yaml`, validated at start-up: a bad file stops the bot naming the file and
  * the key. A unit's admin-set frequency (`MeetingKindRule`) overrides the file's.
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parse } from 'yaml';
+import { loadYamlFile } from '../../bot/yaml-file.ts';
 import { z } from 'zod';
 import type { Tx } from '../../bot/feature.ts';
 
@@ -52,25 +51,10 @@ export class KindFileError extends Error {
 /** Reads and validates `meeting-kinds.yaml` in `promptsDir` (a missing file means no kinds). */
 export function loadMeetingKinds(promptsDir: string, locale: 'zh-CN' | 'en'): MeetingKind[] {
   const file = path.join(promptsDir, 'meeting-kinds.yaml');
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    return [];
-  }
-  let raw: unknown;
-  try {
-    raw = parse(text) ?? {};
-  } catch (err) {
-    throw new KindFileError(`${file}: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
-  }
-  const parsed = fileSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new KindFileError(`${file}: ${issue.path.join('.') || '(top)'}: ${issue.message}`);
-  }
+  const data = loadYamlFile(file, fileSchema, (message) => new KindFileError(message));
+  if (data === undefined) return [];
   const seen = new Map<string, string>();
-  return Object.entries(parsed.data).map(([key, e]) => {
+  return Object.entries(data).map(([key, e]) => {
     const names = [...new Set([key, e.en, ...e.names].map((n) => n.toLowerCase()))];
     for (const n of names) {
       const other = seen.get(n);

@@ -3,9 +3,8 @@
  * all-cadre meeting, the joint cadre-mass meeting on the 28th), validated at start-up: a bad file
  * stops the bot with the file, the entry and what is wrong.
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parse } from 'yaml';
+import { loadYamlFile } from '../../bot/yaml-file.ts';
 import { z } from 'zod';
 import { checkCron, restrictsBothDays } from '../../scheduler/cron.ts';
 
@@ -43,25 +42,10 @@ export class ScheduleFileError extends Error {
 /** Reads and validates `schedules.yaml` in `promptsDir` for `locale` (a missing file means no defaults). */
 export function loadDefaultSchedules(promptsDir: string, locale: 'zh-CN' | 'en', timeZone: string): DefaultSchedule[] {
   const file = path.join(promptsDir, 'schedules.yaml');
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    return [];
-  }
-  let raw: unknown;
-  try {
-    raw = parse(text) ?? {};
-  } catch (err) {
-    throw new ScheduleFileError(`${file}: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
-  }
-  const parsed = fileSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new ScheduleFileError(`${file}: ${issue.path.join('.') || '(top)'}: ${issue.message}`);
-  }
+  const data = loadYamlFile(file, fileSchema, (message) => new ScheduleFileError(message));
+  if (data === undefined) return [];
   const out: DefaultSchedule[] = [];
-  for (const [key, e] of Object.entries(parsed.data)) {
+  for (const [key, e] of Object.entries(data)) {
     const check = checkCron(e.cron, timeZone, new Date(0));
     if (!check.ok || restrictsBothDays(e.cron)) throw new ScheduleFileError(`${file}: ${key}.cron: "${e.cron}" is not a usable 5-field cron expression`);
     const title = e.title[locale];
