@@ -1,6 +1,6 @@
 /**
  * Naming people in commands, the one way every feature does it. A person is named by their `M<n>`
- * id (the member id `/members` shows), by a platform mention (a Telegram `@username` resolved
+ * id (the member id `/members` shows), by a platform mention (an `@username` resolved
  * through the usernames the roster stored, a text mention or an at-list entry by platform id), by
  * replying to their message, or by a bare display name only when exactly one person in scope has
  * it (the caller then shows who was chosen: name, `M<n>`, unit). A display name never stands in

@@ -26,7 +26,7 @@ export interface Actor {
   readonly userId: string;
   /** Display name, refreshed on every message. */
   readonly displayName: string;
-  /** The platform handle (a Telegram @username, without `@`), when the platform has one; stored when seen. */
+  /** The platform handle (an @username, without `@`), when the platform has one; stored when seen. */
   readonly username?: string;
 }
 

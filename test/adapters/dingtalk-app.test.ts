@@ -55,7 +55,8 @@ describe('DingTalk end to end', () => {
     const created = await bot.say(admin('/poll 村道先修哪条 | 东线 | 西线'));
     expect(created[0]!.content).toContain('村道先修哪条');
     for (const [n, choice] of [[2, '1'], [3, '1'], [4, '2'], [5, '２']] as const) await bot.say(member(n, choice));
-    expect(await bot.say(member(3, '2'))).toEqual([]); // a bare answer does not change a vote already cast
+    // A bare answer does not change a vote already cast; addressed to the bot, it hears nothing awaits.
+    expect((await bot.say(member(3, '2'))).map((m) => m.content)).toEqual(['现在没有等你回答的题目或投票。发送 /help 查看能用的命令。']);
     const changed = await bot.say(member(3, '/vote #1 2'));
     expect(changed[0]!.content).toContain('西线');
     const closed = await bot.say(admin('/close #1'));

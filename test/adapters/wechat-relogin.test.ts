@@ -193,7 +193,8 @@ describe('WeChat across a re-login with new ids', () => {
     expect((await say(m('赵支书'), '/whoami')).join('\n')).toContain('身份：书记');
     expect((await say(m('钱七'), `/vote #${pollId} 90`, { to: wx.botContact })).join('\n')).toContain('回执');
     expect(await database.db.pollReceipt.count()).toBe(4);
-    expect(await database.db.pollAnonBallot.count()).toBe(4);
+    // Anonymous ballots land in shuffled batches of at least 5 (or at close): 4 are still staged.
+    expect(await database.db.pollAnonBallot.count()).toBe(0);
     expect(await database.db.member.count()).toBe(6);
 
     // A second re-login is reported once more (once per logout, not per retry).

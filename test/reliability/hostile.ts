@@ -152,6 +152,9 @@ export function hostileInputSuite(shard: number, shards: number): void {
       { weight: 20, arbitrary: fc.string({ unit: 'binary', maxLength: 300 }) },
       { weight: 20, arbitrary: fc.constantFrom('', ' ', '\n', '/', '#', '@先锋', '＠先锋', '/ 1', '1', 'Ａ', '95分', '九十五', '到', '请假') },
       { weight: FULL ? 1 : 4, arbitrary: huge },
+      // Unknown /words, so every shard of a short run meets the unknown-command reply (the coverage
+      // check below requires each kind); other unknowns still come from doubled and long words.
+      { weight: 12, arbitrary: fc.tuple(fc.constantFrom('/nosuch', '/helphelp', '/zzz', '/votee', '/tasksx'), fc.constantFrom('', ' 1', ' #2 3', '\n说明')).map(([w, rest]) => w + rest) },
     );
     return fc.record({ speaker: fc.constantFrom('管理员' as const, '党员李四' as const), text });
   }

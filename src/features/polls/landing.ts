@@ -29,6 +29,8 @@ export async function flushSealed(db: Db, stager: BallotStager, logger?: Logger)
     if (written === null) continue;
     stager.forget(pollId, token);
     wrote = true;
+    // Which poll and how many: never who (the batch has no voter) nor what.
+    logger?.debug({ pollId, ballots: written }, 'a batch of anonymous ballots landed');
   }
   if (!wrote) return;
   try {

@@ -38,7 +38,9 @@ const day = (d: number) => clock.set(`2026-03-${String(d).padStart(2, '0')}T01:0
 beforeEach(async () => {
   db = await freshSqlite();
   clock = new ManualClock('2026-03-02T02:00:00Z');
-  bot = await startTestBot(db, { clock });
+  // Only the slices whose jobs this file asserts: other slices' daily jobs (the records' quarter-end
+  // reminder to secretaries) would post into the same transcript.
+  bot = await startTestBot(db, { clock, features: (all) => all.filter((f) => ['core', 'pledges'].includes(f.name)) });
   await bot.say('管理员', `/bindchat ${BRANCH}`);
   for (const name of ['张三', '李四', '王五', '王书记']) await bot.say(name, '大家好');
   await bot.say('管理员', '/setrole @王书记 secretary');

@@ -150,7 +150,7 @@ describe('/minutes', () => {
     for (const bad of ['/minutes #1 决议：只有决议', '/minutes #1 随便写写', '/minutes 议题：x 决议：y', '/minutes #1 3-40 议题：x 决议：y']) {
       expect((await b.ask('李书记', bad))[0], bad).toMatch(/^格式不对|看不懂日期/);
     }
-    expect(await b.ask('李书记', '/minutes #1 议题：x 决议：y 主持人：赵六')).toEqual(['没有找到“赵六”。请检查姓名，或写成员编号，例如 M12。']);
+    expect(await b.ask('李书记', '/minutes #1 议题：x 决议：y 主持人：赵六')).toEqual(['没有找到“赵六”。请用 M编号（/members 里能看到）、@他，或回复他的消息。']);
     expect(await b.database.db.meetingMinutes.count()).toBe(2);
   });
 });
