@@ -88,7 +88,7 @@ describe('WeCom adapter end to end', () => {
     expect(results[0]).toBe(['#1 投票结果（进行中）：村道先修哪条', '1. 东线：0 票', '2. 西线：2 票', '3. 都不修：1 票', '参与：3 / 4 人（75%）'].join('\n'));
     await fake!.until(() => fake!.deliveries.filter((d) => d.cmd === 'aibot_respond_update_msg').length === 3, 'three card updates');
     const updates = fake!.deliveries.filter((d) => d.cmd === 'aibot_respond_update_msg');
-    expect(updates[1]!.body).toMatchObject({ userids: ['lisi'], template_card: { task_id: card.task_id, submit_button: { text: '已投 · 可改选' } } });
+    expect(updates[1]!.body).toMatchObject({ userids: ['lisi'], template_card: { task_id: card.task_id, submit_button: { text: '已投' } } });
     const ticked = (updates[1]!.body.template_card as typeof card).checkbox.option_list.filter((o) => (o as { is_checked?: boolean }).is_checked);
     expect(ticked.map((o) => o.id)).toEqual(['3']);
   });

@@ -35,7 +35,7 @@ describe('WeCom cards', () => {
     const card = pollCard(poll, 't1', '先锋');
     const after = clickedCard(card, { taskId: 't1', eventKey: '/vote #3', optionIds: ['2'] }, false);
     expect(after.checkbox!.option_list.map((o) => o.is_checked)).toEqual([false, true, false]);
-    expect(after.submit_button!.text).toBe('已投 · 可改选');
+    expect(after.submit_button!.text).toBe('已投');
     expect(clickedCard(card, { taskId: 't1', eventKey: '/vote #3', optionIds: ['2'] }, true)).toMatchObject({ checkbox: { disable: true }, submit_button: { text: '已结束' } });
   });
 

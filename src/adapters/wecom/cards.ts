@@ -75,7 +75,8 @@ export function buttonsCard(text: string, rows: readonly (readonly Button[])[], 
 
 /** What the submit button says before and after a click, and once the poll is closed. */
 const SUBMIT_TEXT = '提交';
-const VOTED_TEXT = '已投 · 可改选';
+// Says only that the click counted: an anonymous ballot can never be changed, a named one by clicking again.
+const VOTED_TEXT = '已投';
 const ANSWERED_TEXT = '已答';
 const CLOSED_TEXT = '已结束';
 
