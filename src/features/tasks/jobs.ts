@@ -3,14 +3,13 @@
  * the chain when overdue, a flag for tasks silent too long: each message once, privately), and the
  * Sunday-evening list of villages without a weekly report, sent to each village's 包村 cadre.
  */
-import type { Tx } from '../../bot/feature.ts';
 import { listUnits, privateChatsOf } from '../../bot/roster.ts';
 import { localDateKey } from '../../bot/time.ts';
 import type { JobContext } from '../../scheduler/contract.ts';
 import { renderEnvFor } from './agenda.ts';
 import { assignmentLine } from './render.ts';
 import { followUps, weekStartOf, type Chain } from './rules.ts';
-import { claimEscalation, findAssignments, supervisorOf, unitCadres, unitsWithWeeklyReport, type Assignment } from './store.ts';
+import { claimEscalation, findAssignments, supervisors, unitCadres, unitsWithWeeklyReport, type Assignment } from './store.ts';
 
 /** Sends `text` privately to a member on each platform that can (nothing where none can). */
 async function tellPrivately(job: JobContext, memberId: number, text: string): Promise<boolean> {
@@ -19,10 +18,10 @@ async function tellPrivately(job: JobContext, memberId: number, text: string): P
   return chats.length > 0;
 }
 
-async function chainOf(db: Tx, a: Assignment, cadres: ReadonlyMap<number, number>): Promise<Chain> {
+/** The chain of an assignment from the two link tables, read once per pass. */
+function chainOf(a: Assignment, cadres: ReadonlyMap<number, number>, above: ReadonlyMap<number, number>): Chain {
   const cadreId = cadres.get(a.unitId) ?? null;
-  const above = await supervisorOf(db, cadreId ?? a.ownerId);
-  return { ownerId: a.ownerId, cadreId, leaderId: above };
+  return { ownerId: a.ownerId, cadreId, leaderId: above.get(cadreId ?? a.ownerId) ?? null };
 }
 
 /** The daily 督查 pass over every open assignment; `staleDays` 0 turns the silence flag off. */
@@ -31,9 +30,10 @@ export async function runFollowUps(job: JobContext, staleDays: number): Promise<
   const open = await findAssignments(job.db, { openOnly: true });
   if (open.length === 0) return;
   const cadres = await unitCadres(job.db);
+  const above = await supervisors(job.db);
   const env = await renderEnvFor(job.db, { t: job.t, locale: job.locale, timeZone: job.timeZone, today }, open.map((a) => a.ownerId));
   for (const a of open) {
-    const chain = await chainOf(job.db, a, cadres);
+    const chain = chainOf(a, cadres, above);
     for (const f of followUps(a, today, localDateKey(a.lastProgressAt, job.timeZone), chain, staleDays)) {
       if (!(await claimEscalation(job.db, a.id, f.step, f.to, job.now()))) continue;
       await tellPrivately(job, f.to, job.t(`tasks.followUp.${f.kind}`, { line: assignmentLine(env, a), owner: env.memberName(a.ownerId), id: a.taskId }));

@@ -59,6 +59,12 @@ export async function unitCadres(db: Tx): Promise<Map<number, number>> {
   return new Map(rows.flatMap((r) => (r.unitId === null ? [] : [[r.unitId, r.cadreId] as const])));
 }
 
+/** Every 包中层 link: cadre id → the committee member who answers for them. */
+export async function supervisors(db: Tx): Promise<Map<number, number>> {
+  const rows = await db.responsibility.findMany({ where: { kind: 'member' } });
+  return new Map(rows.flatMap((r) => (r.memberId === null ? [] : [[r.memberId, r.cadreId] as const])));
+}
+
 /** Creates task #N with one assignment per unit; returns its id. */
 export async function createTask(
   db: Tx,
