@@ -123,6 +123,12 @@ export async function countOpenSuggestions(db: Tx, unitId: number): Promise<numb
   return db.suggestion.count({ where: { unitId, status: 'open' } });
 }
 
+/** Open suggestions of every unit that has any, in one query: unit id → count. */
+export async function openSuggestionsByUnit(db: Tx): Promise<Map<number, number>> {
+  const groups = await db.suggestion.groupBy({ by: ['unitId'], where: { status: 'open' }, _count: { _all: true } });
+  return new Map(groups.map((g) => [g.unitId, g._count._all]));
+}
+
 /** How many suggestions of a unit are in each status, sent in [from, to) (for /report). */
 export async function suggestionCounts(db: Tx, unitId: number, from: Date, to: Date): Promise<Record<SuggestionStatus, number>> {
   const groups = await db.suggestion.groupBy({

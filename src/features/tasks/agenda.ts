@@ -6,7 +6,7 @@
 import type { Tx, Translate } from '../../bot/feature.ts';
 import { listUnits, membersByIds } from '../../bot/roster.ts';
 import { addDays, localDateKey, type IsoDate } from '../../bot/time.ts';
-import { countOpenSuggestions } from '../suggestions/store.ts';
+import { openSuggestionsByUnit } from '../suggestions/store.ts';
 import { agendaRows, agendaText, type AgendaData, type RenderEnv } from './render.ts';
 import { findAssignments, unitsWithWeeklyReport } from './store.ts';
 
@@ -19,11 +19,8 @@ export async function agendaData(db: Tx, meetingDay: IsoDate, timeZone: string):
   const units = (await listUnits(db)).sort((a, b) => a.id - b.id);
   const reported = await unitsWithWeeklyReport(db, weekStart);
   const withoutWeekly = units.filter((u) => u.kind === 'branch' && !reported.has(u.id)).map((u) => u.id);
-  const openSuggestions: { unitId: number; count: number }[] = [];
-  for (const u of units) {
-    const count = await countOpenSuggestions(db, u.id);
-    if (count > 0) openSuggestions.push({ unitId: u.id, count });
-  }
+  const open = await openSuggestionsByUnit(db);
+  const openSuggestions = units.flatMap((u) => (open.get(u.id) ? [{ unitId: u.id, count: open.get(u.id)! }] : []));
   return { meetingDay, doneThisWeek, overdue, withoutWeekly, openSuggestions };
 }
 
