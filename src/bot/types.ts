@@ -182,8 +182,11 @@ export type OutgoingMessage =
       readonly fallbackText: string;
     };
 
-/** The four roles of the roster, from most to least powerful. */
-export type Role = 'admin' | 'secretary' | 'member' | 'masses';
+/**
+ * The roles of the roster, from most to least powerful. `probationary` is a 预备党员: a member in
+ * all things but a formal vote (表决) and election (党章第七条).
+ */
+export type Role = 'admin' | 'secretary' | 'member' | 'probationary' | 'masses';
 
 /** All roles, ordered from most to least powerful. */
-export const ROLES: readonly Role[] = ['admin', 'secretary', 'member', 'masses'];
+export const ROLES: readonly Role[] = ['admin', 'secretary', 'member', 'probationary', 'masses'];

@@ -26,9 +26,9 @@ export type Audience = z.infer<typeof Audience>;
 
 /** Roles that make up each audience. Admins and secretaries of the unit count as members. */
 export const AUDIENCE_ROLES: Record<Audience, readonly Role[]> = {
-  members: ['admin', 'secretary', 'member'],
+  members: ['admin', 'secretary', 'member', 'probationary'],
   masses: ['masses'],
-  all: ['admin', 'secretary', 'member', 'masses'],
+  all: ['admin', 'secretary', 'member', 'probationary', 'masses'],
 };
 
 /** A poll as the feature works with it (options parsed, kind and status checked). */

@@ -10,7 +10,7 @@ import { totalPoints } from './store.ts';
 import { addDays } from './util.ts';
 
 /** Roles whose points are ranked (masses do not take quizzes). */
-const RANKED_ROLES = ['admin', 'secretary', 'member'] as const;
+const RANKED_ROLES = ['admin', 'secretary', 'member', 'probationary'] as const;
 
 /** Lines shown in a leaderboard. */
 const TOP = 10;
