@@ -23,6 +23,13 @@ export interface InboxDeps {
   readonly onEnqueued: () => void;
 }
 
+/** An event `Inbox.record` stored, to be processed by `Inbox.processRecorded`. */
+export interface RecordedEvent {
+  readonly id: number;
+  readonly incoming: Incoming;
+  readonly secrecy: Secrecy;
+}
+
 /** How one delivery of an event ended. */
 export type ReceiveOutcome = 'done' | 'ignored' | 'refused' | 'failed' | 'duplicate' | 'stale';
 
@@ -36,25 +43,34 @@ export type ReceiveOutcome = 'done' | 'ignored' | 'refused' | 'failed' | 'duplic
 export class Inbox {
   constructor(private readonly deps: InboxDeps) {}
 
-  /** Records and processes one event; the adapter's sink. Never throws for a handler error. */
+  /** Records and processes one event (tests, benchmarks, the intake without lanes). Never throws for a handler error. */
   receive = async (incoming: Incoming): Promise<ReceiveOutcome> => {
-    const { db, clock } = this.deps;
+    const recorded = await this.record(incoming);
+    return recorded === 'duplicate' ? recorded : this.processRecorded(recorded);
+  };
+
+  /**
+   * Records one event (unique platform + event id): 'duplicate' when it was recorded before. Once
+   * this resolves the event is durable: a crash before `processRecorded` leaves it to `recover`.
+   */
+  record = async (incoming: Incoming): Promise<RecordedEvent | 'duplicate'> => {
     // Decided before the first write: a secret's text must never reach a row (secrecy.ts).
     const secrecy = this.deps.router.secrecy(incoming);
     const payload = secrecy === 'open' ? JSON.stringify(incoming) : redactedPayload(incoming, secrecy);
-    let id: number;
     try {
-      const row = await db.inboundEvent.create({
-        data: { platform: incoming.chat.platform, eventId: incoming.eventId, payload, receivedAt: clock.now() },
+      const row = await this.deps.db.inboundEvent.create({
+        data: { platform: incoming.chat.platform, eventId: incoming.eventId, payload, receivedAt: this.deps.clock.now() },
         select: { id: true },
       });
-      id = row.id;
+      return { id: row.id, incoming, secrecy };
     } catch (err) {
       if (isUniqueViolation(err)) return 'duplicate';
       throw err;
     }
-    return this.process(id, incoming, secrecy);
   };
+
+  /** Processes an event `record` stored; never throws for a handler error. */
+  processRecorded = (event: RecordedEvent): Promise<ReceiveOutcome> => this.process(event.id, event.incoming, event.secrecy);
 
   /**
    * Processes events recorded but never finished (the process died mid-way), oldest first.
