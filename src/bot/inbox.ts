@@ -103,7 +103,7 @@ export class Inbox {
       const { count } = await tx.inboundEvent.updateMany({ where: { id, status: 'received' }, data: { status: 'ignored', error: reason, processedAt: now } });
       if (count !== 1 || secrecy !== 'secret') return;
       const text = this.deps.translate('core.error.lateSecret');
-      await enqueueMessages(tx, [{ chat: incoming.chat, message: { kind: 'text', text }, key: `evt:${id}:late` }], this.deps.capabilitiesOf, now);
+      await enqueueMessages(tx, [{ chat: incoming.chat, message: { kind: 'text', text }, key: `evt:${id}:late`, reply: true }], this.deps.capabilitiesOf, now);
     });
     if (secrecy === 'secret') this.deps.onEnqueued();
   }
@@ -152,7 +152,7 @@ export class Inbox {
             ...(marks.redact ? { payload: redactedPayload(incoming) } : {}),
           },
         });
-        await enqueueMessages(tx, [{ chat: incoming.chat, message: { kind: 'text', text }, key: `${eventKey}:${refused ? 'refusal' : 'apology'}` }], this.deps.capabilitiesOf, now);
+        await enqueueMessages(tx, [{ chat: incoming.chat, message: { kind: 'text', text }, key: `${eventKey}:${refused ? 'refusal' : 'apology'}`, reply: true }], this.deps.capabilitiesOf, now);
       });
       return refused ? 'refused' : 'failed';
     } finally {

@@ -189,9 +189,12 @@ export class Router {
   private context(tx: Tx, incoming: Incoming, chat: ChatInfo, member: MemberInfo, outgoing: OutboxItem[], eventKey: string, marks: EventMarks): Context {
     const d = this.deps;
     const caps = (p: Platform) => d.capabilitiesOf(p) ?? TEXT_ONLY_CAPABILITIES;
-    const push = (target: ChatRef, message: OutgoingMessage | string) => {
+    // A reply in the chat it came from is an individual reply (sent after notices, results and
+    // questions of other chats); a question posted there, or anything sent elsewhere, is not.
+    const push = (target: ChatRef, message: OutgoingMessage | string, reply = false) => {
       const m: OutgoingMessage = typeof message === 'string' ? { kind: 'text', text: message } : message;
-      outgoing.push({ chat: target, message: m, key: `${eventKey}:${outgoing.length}` });
+      const individual = reply && m.kind !== 'poll' && m.kind !== 'quiz';
+      outgoing.push({ chat: target, message: m, key: `${eventKey}:${outgoing.length}`, ...(individual ? { reply: true } : {}) });
     };
     return {
       incoming,
@@ -206,7 +209,7 @@ export class Router {
       capabilities: caps(chat.ref.platform),
       capabilitiesOf: caps,
       botNames: d.botNames,
-      reply: (m) => push(chat.ref, m),
+      reply: (m) => push(chat.ref, m, true),
       send: (target, m) => push(target, m),
       audit: (action, detail) => writeAudit(tx, member.id, action, detail),
       redactEvent: () => {
