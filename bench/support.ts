@@ -101,7 +101,7 @@ export async function startBenchBot(options: {
   const url = `file:${file}`;
   await migrateDatabase(url);
   const database = await openDatabase(url);
-  const config = loadConfig({ DATABASE_URL: url, BOT_DATA_DIR: dir, BOT_LOCALE: 'zh-CN', BOT_MAX_EVENT_AGE_SECONDS: '3600', ...options.env });
+  const config = loadConfig({ DATABASE_URL: url, BOT_DATA_DIR: dir, BOT_LOCALE: 'zh-CN', BOT_MAX_EVENT_AGE_SECONDS: '3600', BOT_COMMANDS_PER_MINUTE: '0', ...options.env });
   const app = createApp({
     config,
     database,

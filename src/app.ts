@@ -11,6 +11,7 @@ import type { Incoming, Platform } from './bot/types.ts';
 import { Inbox, type ReceiveOutcome } from './bot/inbox.ts';
 import { CommandRegistry } from './bot/registry.ts';
 import { Router } from './bot/router.ts';
+import { CommandFlood } from './bot/flood.ts';
 import { loadPrompts, translator } from './bot/i18n.ts';
 import { OutboxDispatcher, type DispatcherOptions } from './outbox/dispatcher.ts';
 import { CallMeter } from './outbox/meter.ts';
@@ -123,6 +124,7 @@ export function createApp(options: AppOptions): App {
     botNames: [config.BOT_NAME],
     usernameOf: (p) => byPlatform.get(p)?.username,
     capabilitiesOf,
+    flood: config.BOT_COMMANDS_PER_MINUTE > 0 ? new CommandFlood(clock, { perWindow: config.BOT_COMMANDS_PER_MINUTE, windowMs: 60_000 }) : undefined,
   });
   const inbox = new Inbox({
     db: database.db,

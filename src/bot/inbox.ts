@@ -1,8 +1,8 @@
 import type { Capabilities } from './adapter.ts';
-import type { Incoming, Platform } from './types.ts';
+import type { ChatRef, Incoming, Platform } from './types.ts';
 import type { Translate } from './feature.ts';
 import { RefusalError, type EventMarks, type Router } from './router.ts';
-import { enqueueMessages } from '../outbox/enqueue.ts';
+import { enqueueMessages, type OutboxItem } from '../outbox/enqueue.ts';
 import type { Db } from '../db/client.ts';
 import { isUniqueViolation } from '../db/client.ts';
 import type { Secrecy } from './secrecy.ts';
@@ -132,7 +132,7 @@ export class Inbox {
           });
         }
         // The claim above is this event's, once: no reply keyed `evt:<id>:<n>` can exist yet.
-        if (result.outgoing.length) await enqueueMessages(tx, result.outgoing, this.deps.capabilitiesOf, now, { freshKeys: true });
+        if (result.outgoing.length) await enqueueMessages(tx, asReplies(result.outgoing, incoming.chat), this.deps.capabilitiesOf, now, { freshKeys: true });
         return result.ignored ? ('ignored' as const) : ('done' as const);
       });
       await this.runAfterCommit(marks);
@@ -170,6 +170,17 @@ export class Inbox {
       }
     }
   }
+}
+
+/**
+ * Marks what an event sends back into its own chat as individual replies (sent after notices,
+ * results and questions: `OutboxItem.reply`), unless it posts a question there (a poll or a quiz:
+ * then its text goes with the question, in its order). What goes to other chats is not marked.
+ */
+function asReplies(items: readonly OutboxItem[], chat: ChatRef): OutboxItem[] {
+  const here = (i: OutboxItem) => i.chat.platform === chat.platform && i.chat.chatId === chat.chatId;
+  if (items.some((i) => here(i) && (i.message.kind === 'poll' || i.message.kind === 'quiz'))) return [...items];
+  return items.map((i) => (here(i) ? { ...i, reply: true } : i));
 }
 
 function errorText(err: unknown): string {

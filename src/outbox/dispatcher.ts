@@ -214,26 +214,43 @@ export class OutboxDispatcher {
   }
 
   /**
-   * The oldest unsent message of every chat (a chat's messages go in id order), however long any
-   * chat's backlog, with how many each chat has waiting; in the order they compete for sends.
+   * The next message of every chat, however long any chat's backlog, with how many each chat has
+   * waiting; in the order they compete for sends. A chat's next message is its oldest of the lowest
+   * priority number (a result or a notice goes before individual replies queued earlier; messages
+   * of one priority keep their order); a chat with a message being sent under a live lease shows
+   * that one (it is busy: one message at a time per chat).
    */
   private async readHeads(online: Platform[]): Promise<{ heads: Row[]; queued: Map<string, number> }> {
     const db = this.opts.db;
     const groups = await db.outboxMessage.groupBy({
-      by: ['platform', 'chatId'],
+      by: ['platform', 'chatId', 'priority', 'status'],
       where: { platform: { in: online }, status: { in: ['pending', 'sending'] } },
       _min: { id: true },
       _count: { _all: true },
     });
-    const queued = new Map(groups.map((g) => [`${g.platform}\u0000${g.chatId}`, g._count._all]));
-    const ids = groups.map((g) => g._min.id!).filter((id) => id !== null);
+    const queued = new Map<string, number>();
+    const best = new Map<string, { priority: number; id: number }>();
+    const candidates = new Set<number>();
+    for (const g of groups) {
+      const key = `${g.platform}\u0000${g.chatId}`;
+      const id = g._min.id!;
+      queued.set(key, (queued.get(key) ?? 0) + g._count._all);
+      if (g.status === 'sending') candidates.add(id);
+      const b = best.get(key);
+      if (!b || g.priority < b.priority || (g.priority === b.priority && id < b.id)) best.set(key, { priority: g.priority, id });
+    }
+    for (const b of best.values()) candidates.add(b.id);
+    const ids = [...candidates];
     const rows: Row[] = [];
     for (let i = 0; i < ids.length; i += HEADS_PER_READ) {
       rows.push(...(await db.outboxMessage.findMany({ where: { id: { in: ids.slice(i, i + HEADS_PER_READ) } }, select: ROW_FIELDS })));
     }
+    const now = this.opts.clock.now().getTime();
+    const busy = new Map(rows.filter((r) => r.status === 'sending' && r.lockedUntil && r.lockedUntil.getTime() > now).map((r) => [chatKey(r), r]));
+    const heads = rows.filter((r) => busy.get(chatKey(r)) === r || (!busy.has(chatKey(r)) && best.get(chatKey(r))?.id === r.id));
     const served = (r: Row) => this.served.get(chatKey(r)) ?? -1;
-    rows.sort((a, b) => a.priority - b.priority || served(a) - served(b) || a.id - b.id);
-    return { heads: rows, queued };
+    heads.sort((a, b) => a.priority - b.priority || served(a) - served(b) || a.id - b.id);
+    return { heads, queued };
   }
 
   /**

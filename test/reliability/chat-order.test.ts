@@ -61,7 +61,7 @@ async function runOrderCheck(open: () => Promise<Database>): Promise<void> {
   const stats = { active: 0, max: 0 };
   const random = seededRandom(18);
   app = createApp({
-    config: loadConfig({ DATABASE_URL: database.url, BOT_MAX_EVENT_AGE_SECONDS: '86400' }),
+    config: loadConfig({ DATABASE_URL: database.url, BOT_MAX_EVENT_AGE_SECONDS: "86400", BOT_COMMANDS_PER_MINUTE: "0" }),
     database,
     adapters: [adapter],
     logger: pino({ level: 'silent' }),
