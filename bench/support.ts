@@ -95,6 +95,8 @@ export async function startBenchBot(options: {
   outbox?: AppOptions['outbox'];
   instanceId?: string;
   dir?: string;
+  features?: AppOptions['features'];
+  eventConcurrency?: number;
 }): Promise<BenchBot> {
   const dir = options.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'xianfeng-bench-'));
   const file = path.join(dir, 'bench.db');
@@ -110,6 +112,8 @@ export async function startBenchBot(options: {
     clock: options.clock ?? systemClock,
     instanceId: options.instanceId ?? `bench-${process.pid}`,
     outbox: { idleMs: 50, ...options.outbox },
+    features: options.features,
+    eventConcurrency: options.eventConcurrency,
   });
   await app.start();
   return {
