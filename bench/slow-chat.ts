@@ -1,7 +1,7 @@
 /**
  * Benchmark: a slow handler in one chat does not delay the other chats (#18 item 1). One chat
  * asks for a chart every 200 ms (a handler whose after-commit work takes 1 s of real time, as a
- * rendered chart does); 10 other chats send `/whoami` at `--rate` messages/s (default 50) for
+ * rendered chart does); 10 other chats send `/whoami` at `--rate` messages/s (default 10) for
  * `--seconds` (default 5), handed over through the intake exactly as an adapter does. p50/p99 of the
  * other chats' events from hand-over to processed, with the chat lanes (the default pool) and with
  * a pool of one (every event after the one before it, as the bot did before the lanes), in one run.
@@ -19,7 +19,7 @@ const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(name);
   return i >= 0 ? Number(process.argv[i + 1]) : fallback;
 };
-const RATE = arg('--rate', 50);
+const RATE = arg('--rate', 10);
 const SECONDS = arg('--seconds', quick ? 3 : 5);
 const CHART_MS = 1000;
 
