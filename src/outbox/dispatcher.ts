@@ -243,7 +243,8 @@ export class OutboxDispatcher {
     const ids = [...candidates];
     const rows: Row[] = [];
     for (let i = 0; i < ids.length; i += HEADS_PER_READ) {
-      rows.push(...(await db.outboxMessage.findMany({ where: { id: { in: ids.slice(i, i + HEADS_PER_READ) } }, select: ROW_FIELDS })));
+      // Still unsent: another instance may have sent one since the count above.
+      rows.push(...(await db.outboxMessage.findMany({ where: { id: { in: ids.slice(i, i + HEADS_PER_READ) }, status: { in: ['pending', 'sending'] } }, select: ROW_FIELDS })));
     }
     const now = this.opts.clock.now().getTime();
     const busy = new Map(rows.filter((r) => r.status === 'sending' && r.lockedUntil && r.lockedUntil.getTime() > now).map((r) => [chatKey(r), r]));
@@ -267,7 +268,7 @@ export class OutboxDispatcher {
       const claimed = await this.opts.db.outboxMessage.updateManyAndReturn({ where: { id: { in: ids }, status: 'pending', notBefore: { lte: now } }, data: lease, select: { id: true } });
       for (const c of claimed) got.add(c.id);
     }
-    for (const row of rows.filter((r) => r.status !== 'pending')) {
+    for (const row of rows.filter((r) => r.status === 'sending')) {
       const { count } = await this.opts.db.outboxMessage.updateMany({ where: { id: row.id, status: row.status, lockedUntil: row.lockedUntil }, data: lease });
       if (count === 1) got.add(row.id);
     }
