@@ -47,6 +47,7 @@ const MINIMUM_ROLE: Record<string, Role> = {
   results: 'masses',
   close: 'secretary',
   turnout: 'secretary',
+  publish: 'secretary',
   // meetings
   meeting: 'secretary',
   'meeting default': 'admin',
@@ -105,6 +106,7 @@ const SAMPLE_ARGS: Record<string, string> = {
   rate: '村委会工作',
   close: '#1',
   turnout: '#1',
+  publish: '#1',
   meeting: '支部党员大会 | 0 9 * * 1 | 村委会',
   attendance: '#1',
   report: '',

@@ -11,6 +11,7 @@ import { privateChatsOf } from '../../bot/roster.ts';
 import type { Logger } from '../../logger.ts';
 import { renderChartPng } from './chart.ts';
 import { chartSpec, nativeKey, resultsText, usesNativePoll } from './render.ts';
+import { formalSuffix } from './formal/results.ts';
 import { landAll, notifyLost } from './landing.ts';
 import { ballotGroups, eligibleMembers, getPoll, markClosed, voterIds, type BallotContent, type Poll } from './store.ts';
 import type { BallotStager } from './staging.ts';
@@ -100,7 +101,8 @@ export async function resultsMessages(env: PollEnv, poll: Poll, platform: Platfo
     return [{ kind: 'text', text: prefix + t(key, { id: poll.id, min: minBallotsOf(poll), count: tally.ballots }) }];
   }
   const { voted, eligible } = await turnoutOf(env.db, poll);
-  const out: OutgoingMessage[] = [{ kind: 'text', text: prefix + resultsText(t, poll, tally, voted, eligible) }];
+  const formal = await formalSuffix(t, env.db, poll, tally, voted, eligible);
+  const out: OutgoingMessage[] = [{ kind: 'text', text: prefix + resultsText(t, poll, tally, voted, eligible) + formal }];
   if (env.capabilitiesOf(platform)?.images) {
     try {
       const png = await renderChartPng(chartSpec(t, poll, tally, voted, eligible));
