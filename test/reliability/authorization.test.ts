@@ -48,6 +48,7 @@ const MINIMUM_ROLE: Record<string, Role> = {
   close: 'secretary',
   turnout: 'secretary',
   publish: 'secretary',
+  exempt: 'secretary',
   // meetings
   meeting: 'secretary',
   'meeting default': 'admin',
