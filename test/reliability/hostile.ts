@@ -34,7 +34,7 @@ const ORACLE_MIN_ROLE: Record<string, Role> = {
   help: 'masses', whoami: 'masses', setrole: 'secretary', bindchat: 'admin',
   pledge: 'member', checkin: 'member', pledges: 'masses',
   quiz: 'member', answer: 'member', rank: 'masses', mistakes: 'member',
-  poll: 'secretary', rate: 'secretary', vote: 'masses', results: 'masses', close: 'secretary', turnout: 'secretary', publish: 'secretary', exempt: 'secretary',
+  poll: 'secretary', rate: 'secretary', vote: 'masses', results: 'masses', close: 'secretary', turnout: 'secretary', publish: 'secretary', exempt: 'secretary', dues: 'member',
   meeting: 'secretary', meetings: 'masses', rsvp: 'member', leave: 'member', attendance: 'secretary',
   suggest: 'masses', suggestions: 'secretary', report: 'secretary', export: 'secretary',
   assign: 'admin', duty: 'masses', task: 'secretary', progress: 'member', tasks: 'member', weekly: 'secretary',
