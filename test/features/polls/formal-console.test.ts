@@ -103,7 +103,7 @@ describe('formal votes through the console', () => {
     expect(transcript).toContain('应到 8 人（有表决权）；须过半数参加（至少 5 人）；赞成须超过应到人数的一半（至少 5 票）。');
     expect(transcript).toContain('实到 6 人，赞成 5 票。');
     expect(transcript).toContain('结果：通过');
-    expect(transcript).toContain('先锋 → 东北流村村民群: 【公开】东北流村党支部党员大会表决：村集体鱼塘对外承包方案');
+    expect(transcript).toContain('先锋 → [东北流村村民群]: 【公开】东北流村党支部党员大会表决：村集体鱼塘对外承包方案');
     expect(transcript).toContain('应到 8 人，实到 6 人，赞成 5 票。');
     expect(transcript).toContain('#1 的表决结果已经公开到 1 个群众群。');
     expect(transcript).toMatch(/#1 已经在 .+ 公开过了。/);
