@@ -26,7 +26,7 @@ export interface BatchPlan<R> {
 }
 
 /** Whether a head may be sent at `now`: not held for later and not leased by a live sender. */
-export function isDue(row: BatchableRow, now: number): boolean {
+function isDue(row: BatchableRow, now: number): boolean {
   if (row.status === 'pending') return row.notBefore.getTime() <= now;
   return !row.lockedUntil || row.lockedUntil.getTime() <= now;
 }

@@ -332,7 +332,7 @@ const TEMPLATES: Record<string, readonly string[]> = {
  * `userIds`, 1 to 20 strings, for 1:1 ("每次最多传20个": 批量发送人与机器人会话中机器人消息,
  * https://open.dingtalk.com/document/group/chatbots-send-one-on-one-chat-messages-in-batches).
  */
-export function invalidSendBody(path: string, body: Record<string, unknown>, robotCode: string): string | undefined {
+function invalidSendBody(path: string, body: Record<string, unknown>, robotCode: string): string | undefined {
   if (body.robotCode !== robotCode) return 'robotCode';
   const fields = TEMPLATES[String(body.msgKey)];
   if (!fields) return 'msgKey';

@@ -54,7 +54,7 @@ interface Upload {
 }
 
 /** Types of temporary media and the largest each may be (WeCom's 上传临时素材 limits: image 2 MB, voice 2 MB, video 10 MB, file 20 MB; more than 5 bytes). */
-export const MEDIA_LIMITS: Record<string, number> = { image: 2 * 2 ** 20, voice: 2 * 2 ** 20, video: 10 * 2 ** 20, file: 20 * 2 ** 20 };
+const MEDIA_LIMITS: Record<string, number> = { image: 2 * 2 ** 20, voice: 2 * 2 ** 20, video: 10 * 2 ** 20, file: 20 * 2 ** 20 };
 const CHUNK_MAX = 512 * 1024;
 
 interface Callback {
