@@ -12,7 +12,11 @@
 import crypto from 'node:crypto';
 import type { WSClient } from '@wecom/aibot-node-sdk';
 
-/** Largest medium of each type WeCom takes (上传临时素材: image 2 MB JPG/PNG, file 20 MB; more than 5 bytes). */
+/**
+ * Largest medium of each type WeCom takes: 上传临时素材 says image 2 MB (JPG, PNG), file 20 MB, and
+ * every file more than 5 bytes (https://developer.work.weixin.qq.com/document/10112). The long
+ * connection's own upload documents only its 512 KB × 100 chunks, so the stricter limits are kept.
+ */
 export const MEDIA_MAX_BYTES = { image: 2 * 2 ** 20, file: 20 * 2 ** 20 } as const;
 const MEDIA_MIN_BYTES = 6;
 
