@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Adapter, Capabilities } from './bot/adapter.ts';
 import type { Feature, Translate } from './bot/feature.ts';
+import type { ScheduleFn } from './bot/context.ts';
 import type { Incoming, Platform } from './bot/types.ts';
 import { Inbox, type ReceiveOutcome } from './bot/inbox.ts';
 import { CommandRegistry } from './bot/registry.ts';
@@ -40,6 +41,8 @@ export interface AppOptions {
   readonly observer?: EventObserver;
   /** Replaces the feature list (tests of one feature). */
   readonly features?: (defaults: Feature[]) => Feature[];
+  /** Replaces how handlers and jobs store one-off tasks (tests that record them instead). */
+  readonly scheduleTask?: ScheduleFn;
 }
 
 /** A running (or ready to run) bot. */
@@ -105,6 +108,8 @@ export function createApp(options: AppOptions): App {
     locale: config.BOT_LOCALE,
     timeZone: config.BOT_TIMEZONE,
     capabilitiesOf,
+    scheduleTask: options.scheduleTask,
+    botName: config.BOT_NAME,
     instanceId,
     graceMs: config.BOT_SCHEDULE_GRACE_MINUTES * 60_000,
     onEnqueued: () => outbox.notify(),
@@ -119,6 +124,7 @@ export function createApp(options: AppOptions): App {
     botNames: [config.BOT_NAME],
     usernameOf: (p) => byPlatform.get(p)?.username,
     capabilitiesOf,
+    scheduleTask: options.scheduleTask,
   });
   const inbox = new Inbox({
     db: database.db,

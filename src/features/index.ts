@@ -16,7 +16,6 @@ import { attendanceRate } from './meetings/store.ts';
 import { pledgeCompletion } from './pledges/report.ts';
 import { localParts } from '../bot/time.ts';
 import { pollsFeature } from './polls/index.ts';
-import { scheduleTask } from '../scheduler/tasks.ts';
 import { tasksFeature } from './tasks/index.ts';
 import { recordsFeature } from './records/index.ts';
 import { membersFeature } from './members/index.ts';
@@ -37,7 +36,6 @@ export function createFeatures(services: FeatureServices): Feature[] {
   const polls = pollsFeature({
     promptsDir: services.promptsDir,
     logger: services.logger,
-    scheduleTask,
     retentionDays: services.config.BOT_RETENTION_DAYS,
     sources: {
       attendanceRate: async (tx, unitId, from, to) => (await attendanceRate(tx, unitId, from, to)).rate,

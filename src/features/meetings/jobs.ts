@@ -40,15 +40,14 @@ export async function runMeetingNotice(job: JobContext, meetingId: number, kind:
   if (kind === 'reminder' && job.now().getTime() >= startsAt.getTime()) return;
   const rsvp = await rsvpCounts(job.db, m.id, startsAt);
   const open = m.withSuggestions ? await countOpenSuggestions(job.db, m.unitId) : null;
-  const env = { t: job.t, locale: job.locale, timeZone: job.timeZone, now: job.now() };
   const agenda = carriesAgenda(m, kind) ? `
 
-${(await mondayAgenda(job.db, env, localDateKey(startsAt, job.timeZone))).text}` : '';
+${(await mondayAgenda(job, localDateKey(startsAt, job.timeZone))).text}` : '';
   for (const chat of await unitChats(job.db, m.unitId)) {
     // A masses chat hears only of the joint meeting that collects suggestions, without 到 / 请假.
     if (chat.masses && !m.withSuggestions) continue;
     const audience = chat.masses ? 'residents' : 'members';
-    job.send(chat.ref, noticeText(env, m, kind, startsAt, rsvp, open, job.late, audience) + (chat.masses ? '' : agenda));
+    job.send(chat.ref, noticeText(job, m, kind, startsAt, rsvp, open, job.late, audience) + (chat.masses ? '' : agenda));
   }
 }
 

@@ -25,7 +25,7 @@ import type { Scheduler } from '../../scheduler/contract.ts';
 import type { Logger } from '../../logger.ts';
 import { purgeOldText } from '../../outbox/retention.ts';
 import { closeCommand, resultsCommand, turnoutCommand } from './commands/manage.ts';
-import { pollCommand, rateCommand, TASK_CLOSE, TASK_REMIND, type ScheduleTask } from './commands/poll.ts';
+import { pollCommand, rateCommand, TASK_CLOSE, TASK_REMIND } from './commands/poll.ts';
 import { voteCommand } from './commands/vote.ts';
 import { loadEvaluationConfig, type EvaluationSources } from './evaluation.ts';
 import { exportPoll } from './export.ts';
@@ -37,8 +37,8 @@ import { reportSections } from './report.ts';
 import { BallotStager } from './staging.ts';
 import { openAnonymousPolls } from './store.ts';
 
-export { DEFAULT_MIN_BALLOTS, MAX_OPTION_LENGTH, MAX_OPTIONS, MAX_QUESTION_LENGTH, TASK_CLOSE, TASK_REMIND, type ScheduleTask } from './commands/poll.ts';
-export { acceptsVotes, closePoll, hiddenByMin, parseAnswer, pollChat, reminderTime, remindPoll, resultsMessages, tallyPoll, turnoutOf, type PollEnv, type PollsRuntime } from './lifecycle.ts';
+export { DEFAULT_MIN_BALLOTS, MAX_OPTION_LENGTH, MAX_OPTIONS, MAX_QUESTION_LENGTH, TASK_CLOSE, TASK_REMIND } from './commands/poll.ts';
+export { acceptsVotes, closePoll, hiddenByMin, parseAnswer, pollChat, reminderTime, remindPoll, resultsMessages, tallyPoll, turnoutOf, type PollsRuntime } from './lifecycle.ts';
 export { evaluateUnits, rankingLines, satisfactionScore } from './report.ts';
 
 /**
@@ -57,8 +57,6 @@ export interface PollsOptions {
   readonly logger?: Logger;
   /** Data from other features for the annual evaluation (missing = no data for that part). */
   readonly sources?: EvaluationSources;
-  /** The scheduler's durable one-off tasks; without it polls close on the first access after their time. */
-  readonly scheduleTask?: ScheduleTask;
   /** `BOT_RETENTION_DAYS`: days after which event and outbox text is dropped (default 30). */
   readonly retentionDays?: number;
 }
@@ -103,8 +101,8 @@ export function pollsFeature(opts: PollsOptions): Feature {
   return {
     name: 'polls',
     commands: [
-      pollCommand(opts.scheduleTask),
-      rateCommand(opts.scheduleTask),
+      pollCommand,
+      rateCommand,
       voteCommand(runtime),
       resultsCommand(runtime),
       closeCommand(runtime),

@@ -8,7 +8,7 @@ import type { Platform } from '../../bot/types.ts';
 import { getMember, privateChatsOf } from '../../bot/roster.ts';
 import { scrubAfterSecretWrite, type Db } from '../../db/client.ts';
 import type { Logger } from '../../logger.ts';
-import type { PollEnv } from './lifecycle.ts';
+import type { BaseContext } from '../../bot/context.ts';
 import type { Poll } from './store.ts';
 import { eraseBatches, recoverLost, writeBatch, type BallotStager } from './staging.ts';
 
@@ -70,7 +70,7 @@ export async function recoverOnFirstLook(tx: Tx, poll: Poll, stager: BallotStage
  * Tells voters whose anonymous ballots were lost: privately where possible (vote again), else one
  * line naming them in the poll's chat (that they voted was never secret: /turnout shows it).
  */
-export async function notifyLost(env: PollEnv, poll: Poll, memberIds: readonly number[], closed: boolean): Promise<Delivery[]> {
+export async function notifyLost(env: BaseContext, poll: Poll, memberIds: readonly number[], closed: boolean): Promise<Delivery[]> {
   const out: Delivery[] = [];
   const unreachable: string[] = [];
   const text = env.t(closed ? 'polls.vote.lostClosed' : 'polls.vote.lost', { id: poll.id, question: poll.question });

@@ -39,6 +39,6 @@ export async function tasksReport(ctx: Context, scope: ReportScope): Promise<Rep
   const lines = [s.due ? ctx.t('tasks.report.line', { due: s.due, onTime: s.onTime, percent: Math.round((100 * s.onTime) / s.due), overdue: s.overdue }) : ctx.t('tasks.report.none')];
   const section: ReportSection = { title: ctx.t('tasks.report.title'), lines };
   if (scope.unitKind !== 'township') return [section];
-  const agenda = await mondayAgenda(ctx.db, { t: ctx.t, locale: ctx.locale, timeZone: ctx.timeZone, now: ctx.now() }, nextMonday(today));
+  const agenda = await mondayAgenda(ctx, nextMonday(today));
   return [{ ...section, export: { key: 'agenda', aliases: ['议程', '周一议程'], fileName: `agenda-${nextMonday(today)}`, rows: agenda.rows } }];
 }

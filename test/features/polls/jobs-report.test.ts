@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { JobContext } from '../../../src/scheduler/contract.ts';
 import type { ChatRef, OutgoingMessage } from '../../../src/bot/types.ts';
 import { closePoll, pollsFeature, remindPoll, TASK_CLOSE, TASK_REMIND } from '../../../src/features/polls/index.ts';
+import { baseContext } from '../../support/base-context.ts';
 import { announcedId, BRANCH, setUpBranch, startPollsBot, textOf, type PollsBot } from './harness.ts';
 
 let bot: PollsBot | undefined;
@@ -15,26 +16,20 @@ const PROMPTS = path.resolve(import.meta.dirname, '../../../prompts');
 
 /** A job context over the bot's database, collecting what the job sends. */
 function jobContext(b: PollsBot, sent: { chat: ChatRef; message: OutgoingMessage }[]): JobContext {
-  return {
+  const base = baseContext({
     db: b.db.db,
-    scheduledAt: b.clock.now(),
-    late: false,
     now: () => b.clock.now(),
     t: b.app.translate,
-    locale: 'zh-CN',
-    timeZone: 'Asia/Shanghai',
     capabilitiesOf: () => b.adapter.capabilities,
     send: (chat, message) => void sent.push({ chat, message: typeof message === 'string' ? { kind: 'text', text: message } : message }),
-  };
+  });
+  return { ...base, scheduledAt: b.clock.now(), late: false };
 }
 
 describe('timed close and reminder (the scheduler tasks)', () => {
   it('the polls.remind and polls.close runners remind non-voters, then close once and post the results', async () => {
     const scheduled: { kind: string; key: string; dueAt: Date; payload: Record<string, unknown> }[] = [];
-    bot = await startPollsBot({
-      features: (defaults) =>
-        defaults.map((f) => (f.name === 'polls' ? pollsFeature({ promptsDir: PROMPTS, scheduleTask: async (_tx, spec) => void scheduled.push(spec) }) : f)),
-    });
+    bot = await startPollsBot({ scheduleTask: async (_tx, spec) => void scheduled.push(spec) });
     await setUpBranch(bot, '书记', ['甲', '乙', '丙']);
     const id = announcedId(await bot.texts('书记', '/poll 周末活动 | 植树 | 义诊 --close 24h'));
     expect(scheduled).toEqual([
