@@ -47,7 +47,7 @@ ${(await mondayAgenda(job, localDateKey(startsAt, job.timeZone))).text}` : '';
     // A masses chat hears only of the joint meeting that collects suggestions, without 到 / 请假.
     if (chat.masses && !m.withSuggestions) continue;
     const audience = chat.masses ? 'residents' : 'members';
-    job.send(chat.ref, noticeText(job, m, kind, startsAt, rsvp, open, job.late, audience) + (chat.masses ? '' : agenda));
+    job.send(chat.ref, noticeText(job, chat.ref, m, kind, startsAt, rsvp, open, job.late, audience) + (chat.masses ? '' : agenda));
   }
 }
 

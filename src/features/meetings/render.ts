@@ -4,6 +4,8 @@
  */
 import type { BaseContext } from '../../bot/context.ts';
 import type { Translate } from '../../bot/feature.ts';
+import type { ChatRef } from '../../bot/types.ts';
+import { replyHint } from '../../bot/reply-hint.ts';
 import type { CronProblem } from '../../scheduler/cron.ts';
 import { formatLocal } from '../../bot/time.ts';
 import type { AttendanceCounts, MeetingInfo } from './store.ts';
@@ -41,7 +43,8 @@ export function leftText(env: RenderContext, minutes: number): string {
  * and, for the joint meeting, the number of open suggestions.
  */
 export function noticeText(
-  env: RenderContext,
+  env: RenderContext & Pick<BaseContext, 'capabilitiesOf' | 'botName'>,
+  chat: Pick<ChatRef, 'platform' | 'kind'>,
   m: MeetingInfo,
   kind: 'notice' | 'reminder',
   startsAt: Date,
@@ -68,7 +71,7 @@ export function noticeText(
     return lines.join('\n');
   }
   lines.push(t('meetings.notice.rsvpCounts', { yes: rsvp.yes, no: rsvp.no }));
-  lines.push(t(kind === 'notice' ? 'meetings.notice.howToRsvp' : 'meetings.reminder.howToRsvp', { id: m.id }));
+  lines.push(replyHint(env, chat, kind === 'notice' ? 'meetings.notice.howToRsvp' : 'meetings.reminder.howToRsvp', { id: m.id }));
   if (kind === 'reminder' && openSuggestions !== null) lines.push(t('meetings.reminder.howToSuggest'));
   return lines.join('\n');
 }

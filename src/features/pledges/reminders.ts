@@ -11,6 +11,7 @@
  * nothing twice) and sends through the job's outbox.
  */
 import type { BaseContext } from '../../bot/context.ts';
+import { replyHint } from '../../bot/reply-hint.ts';
 import type { Tx } from '../../bot/feature.ts';
 import { chatsOfUnit, membersByIds, membersOfUnit, privateChatsOfMembers } from '../../bot/roster.ts';
 import { daysBetween, localDate, localYear, type IsoDate } from './dates.ts';
@@ -27,7 +28,7 @@ import {
 } from './store.ts';
 
 /** What the reminder run uses of the job's context (tests pass just these). */
-type ReminderJob = Pick<BaseContext, 'db' | 'now' | 't' | 'timeZone' | 'capabilitiesOf' | 'send'>;
+type ReminderJob = Pick<BaseContext, 'db' | 'now' | 't' | 'timeZone' | 'capabilitiesOf' | 'send' | 'botName'>;
 
 /** Default reminder settings for units that have not set their own. */
 export const DEFAULT_REMINDER_SETTINGS: ReminderSettings = { staleDays: 7, escalateDays: 2 };
@@ -148,8 +149,7 @@ export async function runPledgeReminders(
   for (const [unitId, list] of groupByUnit) {
     const mentions = list.map((i) => `@${members.get(i.memberId)?.name ?? '?'}`).join(' ');
     const s = settings.get(unitId) ?? defaults;
-    const text = t('pledges.remind.group', { mentions, days: s.staleDays });
-    for (const chat of await chatsOfUnit(db, unitId)) job.send(chat, text);
+    for (const chat of await chatsOfUnit(db, unitId)) job.send(chat, replyHint(job, chat, 'pledges.remind.group', { mentions, days: s.staleDays }));
   }
 
   for (const [unitId, list] of secretaryByUnit) {

@@ -158,7 +158,7 @@ async function openQuestion(env: BaseContext, catalog: Catalog, settings: QuizSe
     await closeQuestion(env, catalog, settings, { ...quiz, current: row.position }, { ...row, openedAt: now, closesAt });
     return;
   }
-  env.send(quiz.chat, quizQuestionMessage(env.t, slotOf(quiz, row.position), q, row.optionOrder));
+  env.send(quiz.chat, quizQuestionMessage(env, quiz.chat, slotOf(quiz, row.position), q, row.optionOrder));
   await env.scheduleTask({
     kind: TASK_TIME_UP,
     key: `quiz:${quiz.id}:${row.position + 1}:timeup`,

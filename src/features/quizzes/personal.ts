@@ -61,7 +61,7 @@ export async function presentNextReview(env: BaseContext, catalog: Catalog, memb
     if (!q) continue;
     const order = optionOrderFor(q, `review:${memberId}:${q.key}:${m.stage}`);
     await createPrompt(env.db, { memberId, kind: 'review', questionKey: q.key, optionOrder: order, day: today, chat, now: env.now() });
-    env.send(chat, personalQuestionText(env.t, 'review', await catalog.bankName(env.db, q), q, order, due.length - i));
+    env.send(chat, personalQuestionText(env, chat, 'review', await catalog.bankName(env.db, q), q, order, due.length - i));
     return true;
   }
   return false;
@@ -108,7 +108,7 @@ export async function sendDailyQuestions(env: BaseContext, catalog: Catalog): Pr
     const bank = await catalog.bankName(env.db, q);
     for (const chat of chats) {
       await createPrompt(env.db, { memberId, kind: 'daily', questionKey: q.key, optionOrder: order, day: today, chat, now: env.now() });
-      env.send(chat, { kind: 'text', text: personalQuestionText(env.t, 'daily', bank, q, order, 0), priority: 'low' });
+      env.send(chat, { kind: 'text', text: personalQuestionText(env, chat, 'daily', bank, q, order, 0), priority: 'low' });
     }
     sent++;
   }

@@ -88,7 +88,7 @@ async function launch(ctx: Context, data: NewPollData): Promise<void> {
     if (remindAt) await ctx.scheduleTask({ kind: TASK_REMIND, key: `${TASK_REMIND}:${poll.id}`, dueAt: remindAt, payload: { pollId: poll.id } });
   }
   await ctx.audit(`poll.create`, `#${poll.id} ${poll.kind}${poll.anonymous ? ' anonymous' : ''}`);
-  ctx.reply(announcement(ctx.t, poll, ctx.timeZone, ctx.capabilities.buttons));
+  ctx.reply(announcement(ctx, poll, ctx.capabilities.buttons));
 }
 
 /** `/poll 问题 | 选项1 | 选项2 …`. */
