@@ -8,8 +8,8 @@
  */
 import type { Tx } from '../../bot/feature.ts';
 import type { DynamicJob, JobContext } from '../../scheduler/contract.ts';
-import { countOpenSuggestions } from '../suggestions/store.ts';
-import { mondayAgenda } from '../tasks/agenda.ts';
+import { countOpenSuggestions } from '../suggestions/api.ts';
+import { mondayAgenda } from '../tasks/api.ts';
 import { localDateKey } from '../../bot/time.ts';
 import { noticeText } from './render.ts';
 import { activeMeetings, getMeeting, isSkipped, rsvpCounts, unitChats, type MeetingInfo } from './store.ts';

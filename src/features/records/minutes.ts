@@ -14,10 +14,10 @@ import { seesUnitIn } from '../../bot/policy.ts';
 import { membersByIds, membersOfUnit } from '../../bot/roster.ts';
 import { isPersonToken, resolvePerson } from '../../bot/people.ts';
 import { localDateKey, parseLocalDate } from '../../bot/time.ts';
-import { lastStart, startOnDate } from '../meetings/calendar.ts';
-import { requireManager } from '../meetings/manage.ts';
-import { when } from '../meetings/render.ts';
-import { attendanceOf, getMeeting, rsvpsOf, type MeetingInfo } from '../meetings/store.ts';
+import { lastStart, startOnDate } from '../meetings/api.ts';
+import { requireManager } from '../meetings/api.ts';
+import { when } from '../meetings/api.ts';
+import { attendanceOf, getMeeting, rsvpsOf, type MeetingInfo } from '../meetings/api.ts';
 import { currentMinutes, minutesHistory, saveMinutes, type MinutesAttachment, type MinutesRecord } from './store.ts';
 
 /** Longest 议题 or 决议 (characters). */

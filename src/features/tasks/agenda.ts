@@ -7,7 +7,7 @@ import type { BaseContext } from '../../bot/context.ts';
 import type { Tx } from '../../bot/feature.ts';
 import { listUnits, membersByIds } from '../../bot/roster.ts';
 import { addDays, localDateKey, type IsoDate } from '../../bot/time.ts';
-import { openSuggestionsByUnit } from '../suggestions/store.ts';
+import { openSuggestionsByUnit } from '../suggestions/api.ts';
 import { agendaRows, agendaText, type AgendaData, type RowNames } from './render.ts';
 import { findAssignments, unitsWithWeeklyReport } from './store.ts';
 

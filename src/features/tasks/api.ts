@@ -1,0 +1,2 @@
+/** What other slices may use of the tasks slice: the Monday agenda. */
+export { mondayAgenda } from './agenda.ts';
