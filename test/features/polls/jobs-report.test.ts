@@ -2,7 +2,12 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { JobContext } from '../../../src/scheduler/contract.ts';
 import type { ChatRef, OutgoingMessage } from '../../../src/bot/types.ts';
-import { closePoll, pollsFeature, remindPoll, TASK_CLOSE, TASK_REMIND } from '../../../src/features/polls/index.ts';
+import { closePoll, remindPoll, TASK_CLOSE, TASK_REMIND } from '../../../src/features/polls/index.ts';
+import { satisfactionPart } from '../../../src/features/polls/api.ts';
+import { evaluationFeature } from '../../../src/features/evaluation/index.ts';
+import { partFromRate } from '../../../src/features/evaluation/api.ts';
+import { evaluationParts } from '../../../src/features/index.ts';
+import { loadConfig } from '../../../src/config.ts';
 import { baseContext } from '../../support/base-context.ts';
 import { announcedId, BRANCH, setUpBranch, startPollsBot, textOf, type PollsBot } from './harness.ts';
 
@@ -75,13 +80,15 @@ describe('/report: poll turnout and the annual evaluation', () => {
     bot = await startPollsBot({
       features: (defaults) =>
         defaults.map((f) =>
-          f.name === 'polls'
-            ? pollsFeature({
+          f.name === 'evaluation'
+            ? evaluationFeature({
                 promptsDir: PROMPTS,
-                sources: {
-                  pledgeCompletion: async (_tx, unitId) => pledges[units.get(unitId)!] ?? null,
-                  attendanceRate: async (_tx, unitId) => attendance[units.get(unitId)!] ?? null,
-                },
+                parts: [
+                  partFromRate('pledges', 'evaluation.part.pledges', async (_tx, unitId) => pledges[units.get(unitId)!] ?? null),
+                  partFromRate('attendance', 'evaluation.part.attendance', async (_tx, unitId) => attendance[units.get(unitId)!] ?? null),
+                  satisfactionPart,
+                  ...evaluationParts({ config: loadConfig({}), promptsDir: PROMPTS }).slice(3),
+                ],
               })
             : f,
         ),
