@@ -3,6 +3,7 @@ import type { Incoming, Platform } from './types.ts';
 import type { Translate } from './feature.ts';
 import { RefusalError, type EventMarks, type Router } from './router.ts';
 import { enqueueMessages } from '../outbox/enqueue.ts';
+import { EVENT_TX_OPTIONS } from '../db/transactions.ts';
 import type { Db } from '../db/client.ts';
 import { isUniqueViolation } from '../db/client.ts';
 import type { Secrecy } from './secrecy.ts';
@@ -88,7 +89,7 @@ export class Inbox {
       if (count !== 1 || secrecy !== 'secret') return;
       const text = this.deps.translate('core.error.lateSecret');
       await enqueueMessages(tx, [{ chat: incoming.chat, message: { kind: 'text', text }, key: `evt:${id}:late` }], this.deps.capabilitiesOf, now);
-    });
+    }, EVENT_TX_OPTIONS);
     if (secrecy === 'secret') this.deps.onEnqueued();
   }
 
@@ -118,7 +119,7 @@ export class Inbox {
         // The claim above is this event's, once: no reply keyed `evt:<id>:<n>` can exist yet.
         if (result.outgoing.length) await enqueueMessages(tx, result.outgoing, this.deps.capabilitiesOf, now, { freshKeys: true });
         return result.ignored ? ('ignored' as const) : ('done' as const);
-      });
+      }, EVENT_TX_OPTIONS);
       await this.runAfterCommit(marks);
       return outcome;
     } catch (err) {
@@ -137,7 +138,7 @@ export class Inbox {
           },
         });
         await enqueueMessages(tx, [{ chat: incoming.chat, message: { kind: 'text', text }, key: `${eventKey}:${refused ? 'refusal' : 'apology'}` }], this.deps.capabilitiesOf, now);
-      });
+      }, EVENT_TX_OPTIONS);
       return refused ? 'refused' : 'failed';
     } finally {
       this.deps.onEnqueued();

@@ -9,6 +9,7 @@ import { getMember, privateChatsOf } from '../../bot/roster.ts';
 import { scrubAfterSecretWrite, type Db } from '../../db/client.ts';
 import type { Logger } from '../../logger.ts';
 import type { BaseContext } from '../../bot/context.ts';
+import { EVENT_TX_OPTIONS } from '../../db/transactions.ts';
 import type { Poll } from './store.ts';
 import { eraseBatches, recoverLost, writeBatch, type BallotStager } from './staging.ts';
 
@@ -25,7 +26,7 @@ export async function flushSealed(db: Db, stager: BallotStager, logger?: Logger)
   let wrote = false;
   for (const { pollId, token } of stager.sealed()) {
     const staged = stager.batch(pollId, token);
-    const written = await db.$transaction((tx) => writeBatch(tx, pollId, token, staged, true));
+    const written = await db.$transaction((tx) => writeBatch(tx, pollId, token, staged, true), EVENT_TX_OPTIONS);
     if (written === null) continue;
     stager.forget(pollId, token);
     wrote = true;
