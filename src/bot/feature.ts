@@ -5,6 +5,7 @@ import type { Prisma } from '../db/generated/sqlite/client.ts';
 import type { Scheduler } from '../scheduler/contract.ts';
 import type { Db } from '../db/client.ts';
 import type { BaseContext } from './context.ts';
+import type { PromptKey } from './prompt-keys.ts';
 
 /**
  * A database handle a handler or a feature's store function works with: the transaction the
@@ -90,10 +91,10 @@ export interface CommandSpec<A = unknown> {
   readonly aliases: readonly string[];
   /** The lowest role that may run it (roles above it may too); the router checks it through `policy.ts`. */
   readonly minRole: Role;
-  /** Prompt key of the one-line summary shown by /help. */
-  readonly summaryKey: string;
+  /** Prompt key of the one-line summary shown by /help (checked by tsc: `PromptKey`). */
+  readonly summaryKey: PromptKey;
   /** Prompt key of the usage line with an example, shown on a malformed command. */
-  readonly usageKey: string;
+  readonly usageKey: PromptKey;
   /** Parses the arguments; any zod issue is a usage error. */
   readonly args: z.ZodType<A, ArgInput>;
   readonly handler: (ctx: Context, args: A) => Promise<void>;
@@ -118,11 +119,11 @@ export interface SubcommandSpec {
   /** The lowest role that may run it. */
   readonly minRole: Role;
   /** Prompt key of its /help line. */
-  readonly summaryKey: string;
+  readonly summaryKey: PromptKey;
   /** Prompt key of its usage with an example. */
-  readonly usageKey: string;
+  readonly usageKey: PromptKey;
   /** Prompt key of the refusal for a lower role (default `core.error.forbidden`, naming the roles). */
-  readonly refusalKey?: string;
+  readonly refusalKey?: PromptKey;
 }
 
 /** Declares a command with its argument type inferred from the schema. */

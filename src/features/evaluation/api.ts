@@ -4,6 +4,7 @@
  * (one export plus one line); its weight is keyed by `key` in `prompts/evaluation.yaml`.
  */
 import type { Tx } from '../../bot/feature.ts';
+import type { PromptKey } from '../../bot/prompt-keys.ts';
 
 /** The period a ranking covers: the year in the org time zone, from 1 January to now (or to its end). */
 export interface EvaluationPeriod {
@@ -18,7 +19,7 @@ export interface EvaluationPart {
   /** Key of its weight in `prompts/evaluation.yaml` (`pledges`, `ledger`, …). */
   readonly key: string;
   /** Prompt key of its name in the report (`承诺完成`). */
-  readonly labelKey: string;
+  readonly labelKey: PromptKey;
   /**
    * Each unit's score on a 0-100 scale. A unit without data for this part is left out of the map
    * (never scored 0): the composite then leaves the part out for that unit.
@@ -27,7 +28,7 @@ export interface EvaluationPart {
 }
 
 /** A part from a per-unit rate in [0, 1] (null = no data): the rate × 100, units without data left out. */
-export function partFromRate(key: string, labelKey: string, rate: (db: Tx, unitId: number, period: EvaluationPeriod) => Promise<number | null>): EvaluationPart {
+export function partFromRate(key: string, labelKey: PromptKey, rate: (db: Tx, unitId: number, period: EvaluationPeriod) => Promise<number | null>): EvaluationPart {
   return {
     key,
     labelKey,
