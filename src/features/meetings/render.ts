@@ -44,7 +44,8 @@ export function leftText(env: RenderContext, minutes: number): string {
  */
 export function noticeText(
   env: RenderContext & Pick<BaseContext, 'capabilitiesOf' | 'botName'>,
-  chat: Pick<ChatRef, 'platform' | 'kind'>,
+  /** The chat it is posted in (its hint then says `@先锋 到` where needed); null for a private digest. */
+  chat: Pick<ChatRef, 'platform' | 'kind'> | null,
   m: MeetingInfo,
   kind: 'notice' | 'reminder',
   startsAt: Date,
@@ -71,7 +72,7 @@ export function noticeText(
     return lines.join('\n');
   }
   lines.push(t('meetings.notice.rsvpCounts', { yes: rsvp.yes, no: rsvp.no }));
-  lines.push(replyHint(env, chat, kind === 'notice' ? 'meetings.notice.howToRsvp' : 'meetings.reminder.howToRsvp', { id: m.id }));
+  lines.push(replyHint(env, chat ?? { platform: '', kind: 'private' }, kind === 'notice' ? 'meetings.notice.howToRsvp' : 'meetings.reminder.howToRsvp', { id: m.id }));
   if (kind === 'reminder' && openSuggestions !== null) lines.push(t('meetings.reminder.howToSuggest'));
   return lines.join('\n');
 }

@@ -27,6 +27,7 @@ import { purgeOldText } from '../../outbox/retention.ts';
 import { closeCommand, resultsCommand, turnoutCommand } from './commands/manage.ts';
 import { pollCommand, rateCommand, TASK_CLOSE, TASK_REMIND } from './commands/poll.ts';
 import { voteCommand } from './commands/vote.ts';
+import { publishCommand } from './formal/publish.ts';
 import { exportPoll } from './export.ts';
 import { notifyLost, recoverOnFirstLook } from './landing.ts';
 import { closePoll, remindPoll, type PollsRuntime } from './lifecycle.ts';
@@ -101,6 +102,7 @@ export function pollsFeature(opts: PollsOptions = {}): Feature {
       closeCommand(runtime),
       pollsListCommand,
       turnoutCommand(),
+      publishCommand,
     ],
     exportById: exportPoll,
     claimAnswer: (ctx, text) => claimBareAnswer(ctx, text, runtime),
