@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Adapter, Capabilities } from './bot/adapter.ts';
 import type { Feature, Translate } from './bot/feature.ts';
+import type { ScheduleFn } from './bot/context.ts';
 import type { Incoming, Platform } from './bot/types.ts';
 import { Inbox, type ReceiveOutcome } from './bot/inbox.ts';
 import { CommandRegistry } from './bot/registry.ts';
@@ -43,6 +44,8 @@ export interface AppOptions {
   readonly eventConcurrency?: number;
   /** Replaces the feature list (tests of one feature). */
   readonly features?: (defaults: Feature[]) => Feature[];
+  /** Replaces how handlers and jobs store one-off tasks (tests that record them instead). */
+  readonly scheduleTask?: ScheduleFn;
 }
 
 /** A running (or ready to run) bot. */
@@ -110,6 +113,8 @@ export function createApp(options: AppOptions): App {
     locale: config.BOT_LOCALE,
     timeZone: config.BOT_TIMEZONE,
     capabilitiesOf,
+    scheduleTask: options.scheduleTask,
+    botName: config.BOT_NAME,
     instanceId,
     graceMs: config.BOT_SCHEDULE_GRACE_MINUTES * 60_000,
     onEnqueued: () => outbox.notify(),
@@ -125,6 +130,7 @@ export function createApp(options: AppOptions): App {
     usernameOf: (p) => byPlatform.get(p)?.username,
     capabilitiesOf,
     flood: config.BOT_COMMANDS_PER_MINUTE > 0 ? new CommandFlood(clock, { perWindow: config.BOT_COMMANDS_PER_MINUTE, windowMs: 60_000 }) : undefined,
+    scheduleTask: options.scheduleTask,
   });
   const inbox = new Inbox({
     db: database.db,

@@ -4,6 +4,8 @@ import type { ChatRef, Incoming, OutgoingMessage, Role } from './types.ts';
 import type { Prisma } from '../db/generated/sqlite/client.ts';
 import type { Scheduler } from '../scheduler/contract.ts';
 import type { Db } from '../db/client.ts';
+import type { BaseContext } from './context.ts';
+import type { PromptKey } from './prompt-keys.ts';
 
 /**
  * A database handle a handler or a feature's store function works with: the transaction the
@@ -37,35 +39,23 @@ export interface Delivery {
 export type Translate = (key: string, vars?: Record<string, string | number>) => string;
 
 /**
- * Everything a handler may use. Handlers never see a platform SDK: they read the context, talk to
- * the database through their feature's own functions, and return or `send` outgoing messages.
+ * Everything a handler may use: the base context (database, clock, translation, send, schedule,
+ * audit) and the event's chat and speaker. Handlers never see a platform SDK: they read the
+ * context, talk to the database through their feature's own functions, and return or `send`
+ * outgoing messages.
  */
-export interface Context {
+export interface Context extends BaseContext {
   readonly incoming: Incoming;
   readonly chat: ChatInfo;
   readonly member: MemberInfo;
   /** The unit this message speaks for: the chat's unit, or in a private chat the member's own. */
   readonly unitId: number | null;
-  /** The transaction this event is processed in: a throwing handler leaves nothing half-written. */
-  readonly db: Tx;
-  readonly t: Translate;
-  readonly locale: 'zh-CN' | 'en';
-  /** The injected clock: use this, never `new Date()`, so tests control time. */
-  now(): Date;
-  /** IANA time zone of the organisation, for showing and parsing local times. */
-  readonly timeZone: string;
   /** What the platform of this chat can do (native polls? buttons? max text?). */
   readonly capabilities: Capabilities;
-  /** Capabilities of any platform the bot runs on (to render for another chat). */
-  capabilitiesOf(platform: ChatRef['platform']): Capabilities;
   /** The bot's own names (BOT_NAME): a display name copying one never picks a person. */
   readonly botNames?: readonly string[];
   /** Replies in this chat (through the outbox). */
   reply(message: OutgoingMessage | string): void;
-  /** Sends to another chat (through the outbox), e.g. a private receipt. */
-  send(chat: ChatRef, message: OutgoingMessage | string): void;
-  /** Records an audit entry in the same transaction-less way as other writes (who did what). */
-  audit(action: string, detail: string): Promise<void>;
   /**
    * Marks the event being handled as sensitive (a secret ballot, a receipt code): the inbox then
    * stores it without its text (`[redacted]`), in the same transaction as the handler's writes,
@@ -101,10 +91,10 @@ export interface CommandSpec<A = unknown> {
   readonly aliases: readonly string[];
   /** The lowest role that may run it (roles above it may too); the router checks it through `policy.ts`. */
   readonly minRole: Role;
-  /** Prompt key of the one-line summary shown by /help. */
-  readonly summaryKey: string;
+  /** Prompt key of the one-line summary shown by /help (checked by tsc: `PromptKey`). */
+  readonly summaryKey: PromptKey;
   /** Prompt key of the usage line with an example, shown on a malformed command. */
-  readonly usageKey: string;
+  readonly usageKey: PromptKey;
   /** Parses the arguments; any zod issue is a usage error. */
   readonly args: z.ZodType<A, ArgInput>;
   readonly handler: (ctx: Context, args: A) => Promise<void>;
@@ -129,11 +119,11 @@ export interface SubcommandSpec {
   /** The lowest role that may run it. */
   readonly minRole: Role;
   /** Prompt key of its /help line. */
-  readonly summaryKey: string;
+  readonly summaryKey: PromptKey;
   /** Prompt key of its usage with an example. */
-  readonly usageKey: string;
+  readonly usageKey: PromptKey;
   /** Prompt key of the refusal for a lower role (default `core.error.forbidden`, naming the roles). */
-  readonly refusalKey?: string;
+  readonly refusalKey?: PromptKey;
 }
 
 /** Declares a command with its argument type inferred from the schema. */

@@ -3,6 +3,7 @@ import type { ChatRef, Incoming, Platform } from './types.ts';
 import type { Translate } from './feature.ts';
 import { RefusalError, type EventMarks, type Router } from './router.ts';
 import { enqueueMessages, type OutboxItem } from '../outbox/enqueue.ts';
+import { EVENT_TX_OPTIONS } from '../db/transactions.ts';
 import type { Db } from '../db/client.ts';
 import { isUniqueViolation } from '../db/client.ts';
 import type { Secrecy } from './secrecy.ts';
@@ -104,7 +105,7 @@ export class Inbox {
       if (count !== 1 || secrecy !== 'secret') return;
       const text = this.deps.translate('core.error.lateSecret');
       await enqueueMessages(tx, [{ chat: incoming.chat, message: { kind: 'text', text }, key: `evt:${id}:late`, reply: true }], this.deps.capabilitiesOf, now);
-    });
+    }, EVENT_TX_OPTIONS);
     if (secrecy === 'secret') this.deps.onEnqueued();
   }
 
@@ -134,7 +135,7 @@ export class Inbox {
         // The claim above is this event's, once: no reply keyed `evt:<id>:<n>` can exist yet.
         if (result.outgoing.length) await enqueueMessages(tx, asReplies(result.outgoing, incoming.chat), this.deps.capabilitiesOf, now, { freshKeys: true });
         return result.ignored ? ('ignored' as const) : ('done' as const);
-      });
+      }, EVENT_TX_OPTIONS);
       await this.runAfterCommit(marks);
       return outcome;
     } catch (err) {
@@ -153,7 +154,7 @@ export class Inbox {
           },
         });
         await enqueueMessages(tx, [{ chat: incoming.chat, message: { kind: 'text', text }, key: `${eventKey}:${refused ? 'refusal' : 'apology'}`, reply: true }], this.deps.capabilitiesOf, now);
-      });
+      }, EVENT_TX_OPTIONS);
       return refused ? 'refused' : 'failed';
     } finally {
       this.deps.onEnqueued();

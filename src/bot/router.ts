@@ -15,6 +15,8 @@ import type { Clock } from '../clock.ts';
 import type { Db } from '../db/client.ts';
 import { secrecyOf, type Secrecy } from './secrecy.ts';
 import type { CommandFlood } from './flood.ts';
+import { DEFAULT_BOT_NAME, type ScheduleFn } from './context.ts';
+import { scheduleTask } from '../scheduler/tasks.ts';
 
 /** What the router needs from the rest of the bot. */
 export interface RouterDeps {
@@ -31,6 +33,8 @@ export interface RouterDeps {
   readonly capabilitiesOf: (platform: Platform) => Capabilities | undefined;
   /** The per-member command limit (flood.ts); undefined: none. */
   readonly flood?: CommandFlood;
+  /** Stores a one-off task a handler schedules (default the scheduler's `scheduleTask`). */
+  readonly scheduleTask?: ScheduleFn;
 }
 
 /** Marks a handler sets on the event it handles, read by the inbox (see `Context.redactEvent`). */
@@ -223,8 +227,10 @@ export class Router {
       capabilities: caps(chat.ref.platform),
       capabilitiesOf: caps,
       botNames: d.botNames,
+      botName: d.botNames[0] ?? DEFAULT_BOT_NAME,
       reply: (m) => push(chat.ref, m),
       send: (target, m) => push(target, m),
+      scheduleTask: async (spec) => void (await (d.scheduleTask ?? scheduleTask)(tx, spec)),
       audit: (action, detail) => writeAudit(tx, member.id, action, detail),
       redactEvent: () => {
         marks.redact = true;

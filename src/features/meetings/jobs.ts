@@ -8,8 +8,8 @@
  */
 import type { Tx } from '../../bot/feature.ts';
 import type { DynamicJob, JobContext } from '../../scheduler/contract.ts';
-import { countOpenSuggestions } from '../suggestions/store.ts';
-import { mondayAgenda } from '../tasks/agenda.ts';
+import { countOpenSuggestions } from '../suggestions/api.ts';
+import { mondayAgenda } from '../tasks/api.ts';
 import { localDateKey } from '../../bot/time.ts';
 import { holdForAwayMembers } from '../care/api.ts';
 import { noticeText } from './render.ts';
@@ -41,17 +41,16 @@ export async function runMeetingNotice(job: JobContext, meetingId: number, kind:
   if (kind === 'reminder' && job.now().getTime() >= startsAt.getTime()) return;
   const rsvp = await rsvpCounts(job.db, m.id, startsAt);
   const open = m.withSuggestions ? await countOpenSuggestions(job.db, m.unitId) : null;
-  const env = { t: job.t, locale: job.locale, timeZone: job.timeZone, now: job.now() };
   const agenda = carriesAgenda(m, kind) ? `
 
-${(await mondayAgenda(job.db, env, localDateKey(startsAt, job.timeZone))).text}` : '';
+${(await mondayAgenda(job, localDateKey(startsAt, job.timeZone))).text}` : '';
   // Exempt members working away may not read the group: their contact gets the notice in the digest.
-  await holdForAwayMembers(job.db, m.unitId, noticeText(env, m, kind, startsAt, rsvp, open, job.late, 'members'), job.now(), job.timeZone);
+  await holdForAwayMembers(job.db, m.unitId, noticeText(job, null, m, kind, startsAt, rsvp, open, job.late, 'members'), job.now(), job.timeZone);
   for (const chat of await unitChats(job.db, m.unitId)) {
     // A masses chat hears only of the joint meeting that collects suggestions, without 到 / 请假.
     if (chat.masses && !m.withSuggestions) continue;
     const audience = chat.masses ? 'residents' : 'members';
-    job.send(chat.ref, noticeText(env, m, kind, startsAt, rsvp, open, job.late, audience) + (chat.masses ? '' : agenda));
+    job.send(chat.ref, noticeText(job, chat.ref, m, kind, startsAt, rsvp, open, job.late, audience) + (chat.masses ? '' : agenda));
   }
 }
 

@@ -16,6 +16,7 @@
  */
 import { z } from 'zod';
 import { argInput } from '../../bot/args.ts';
+import type { PromptKey } from '../../bot/prompt-keys.ts';
 import { command, UserError, type Context, type Feature, type ReportScope, type ReportSection } from '../../bot/feature.ts';
 import type { Role } from '../../bot/types.ts';
 import type { Scheduler } from '../../scheduler/contract.ts';
@@ -34,11 +35,12 @@ export { runPledgeReminders } from './reminders.ts';
 export { pledgeCompletion } from './report.ts';
 
 /** The sub-commands of /pledge and /pledges with a role of their own, and the refusal each gives. */
-const sub = (name: string, key: string, minRole: Role, refusalKey: string) => ({
+const sub = <K extends string>(name: string, key: K, minRole: Role, refusalKey: PromptKey) => ({
   name,
   minRole,
-  summaryKey: `pledges.sub.${key}.summary`,
-  usageKey: `pledges.sub.${key}.usage`,
+  // Template literal types: tsc checks `pledges.sub.<key>.summary` is a prompt key.
+  summaryKey: `pledges.sub.${key}.summary` as const,
+  usageKey: `pledges.sub.${key}.usage` as const,
   refusalKey,
 });
 

@@ -10,9 +10,9 @@
  * transaction, records each stage once in the reminder ledger (so a second run the same day sends
  * nothing twice) and sends through the job's outbox.
  */
-import type { Translate, Tx } from '../../bot/feature.ts';
-import type { ChatRef, OutgoingMessage, Platform } from '../../bot/types.ts';
-import type { Capabilities } from '../../bot/adapter.ts';
+import type { BaseContext } from '../../bot/context.ts';
+import { replyHint } from '../../bot/reply-hint.ts';
+import type { Tx } from '../../bot/feature.ts';
 import { chatsOfUnit, membersByIds, membersOfUnit, privateChatsOfMembers } from '../../bot/roster.ts';
 import { daysBetween, localDate, localYear, type IsoDate } from './dates.ts';
 import { outcomeOf, type PledgeView } from './model.ts';
@@ -28,15 +28,8 @@ import {
   type ReminderStage,
 } from './store.ts';
 
-/** What the reminder run needs: a subset of the scheduler's JobContext (tests pass their own). */
-export interface ReminderRunContext {
-  readonly db: Tx;
-  now(): Date;
-  readonly t: Translate;
-  readonly timeZone: string;
-  capabilitiesOf(platform: Platform): Capabilities | undefined;
-  send(chat: ChatRef, message: OutgoingMessage | string): void;
-}
+/** What the reminder run uses of the job's context (tests pass just these). */
+type ReminderJob = Pick<BaseContext, 'db' | 'now' | 't' | 'timeZone' | 'capabilitiesOf' | 'send' | 'botName'>;
 
 /** Default reminder settings for units that have not set their own. */
 export const DEFAULT_REMINDER_SETTINGS: ReminderSettings = { staleDays: 7, escalateDays: 2 };
@@ -61,7 +54,7 @@ interface Idle {
  * Members' own pledges still waiting for progress (open, of `year`, not yet done), grouped by
  * owner with their latest activity; null when there are none.
  */
-async function pledgeOwners(db: ReminderRunContext['db'], year: number) {
+async function pledgeOwners(db: Tx, year: number) {
   const pledges = (await listPledges(db, { scopes: ['member'], statuses: ['open'], year })).filter((p) => outcomeOf(p) !== 'done');
   if (pledges.length === 0) return null;
   const members = await membersByIds(db, pledges.map((p) => p.ownerId));
@@ -77,7 +70,7 @@ async function pledgeOwners(db: ReminderRunContext['db'], year: number) {
 }
 
 /** The first stage: a private message to each idle member listing their pledges. */
-async function sendNudges(job: ReminderRunContext, nudges: readonly Idle[], names: Names, today: IsoDate): Promise<void> {
+async function sendNudges(job: ReminderJob, nudges: readonly Idle[], names: Names, today: IsoDate): Promise<void> {
   const { t, timeZone } = job;
   const privateChats = await privateChatsOfMembers(job.db, nudges.map((i) => i.memberId));
   for (const i of nudges) {
@@ -96,7 +89,7 @@ async function sendNudges(job: ReminderRunContext, nudges: readonly Idle[], name
  * `escalateDays` calendar days.
  */
 export async function runPledgeReminders(
-  job: ReminderRunContext,
+  job: ReminderJob,
   defaults: ReminderSettings = DEFAULT_REMINDER_SETTINGS,
 ): Promise<ReminderRunResult> {
   const { db, t, timeZone } = job;
@@ -158,8 +151,7 @@ export async function runPledgeReminders(
   for (const [unitId, list] of groupByUnit) {
     const mentions = list.map((i) => `@${members.get(i.memberId)?.name ?? '?'}`).join(' ');
     const s = settings.get(unitId) ?? defaults;
-    const text = t('pledges.remind.group', { mentions, days: s.staleDays });
-    for (const chat of await chatsOfUnit(db, unitId)) job.send(chat, text);
+    for (const chat of await chatsOfUnit(db, unitId)) job.send(chat, replyHint(job, chat, 'pledges.remind.group', { mentions, days: s.staleDays }));
   }
 
   for (const [unitId, list] of secretaryByUnit) {

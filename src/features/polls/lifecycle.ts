@@ -3,8 +3,8 @@
  * its tally and turnout, when its figures may be shown, and closing and reminding (shared by the
  * commands and the scheduled tasks).
  */
-import type { Capabilities } from '../../bot/adapter.ts';
-import type { Delivery, Translate, Tx } from '../../bot/feature.ts';
+import type { BaseContext } from '../../bot/context.ts';
+import type { Delivery, Tx } from '../../bot/feature.ts';
 import type { ChatRef, OutgoingMessage, Platform } from '../../bot/types.ts';
 import { parseChoice, parseChoices, parseScore } from '../../bot/answers.ts';
 import { privateChatsOf } from '../../bot/roster.ts';
@@ -23,15 +23,6 @@ import { formatStamp } from './time.ts';
 export const ANON_MIN_BALLOTS = 5;
 /** Most private reminders sent for one poll. */
 const MAX_NUDGES = 300;
-
-/** What closing and showing results need; a handler's `Context` and a job's `JobContext` both provide it. */
-export interface PollEnv {
-  readonly db: Tx;
-  now(): Date;
-  readonly t: Translate;
-  readonly timeZone: string;
-  capabilitiesOf(platform: Platform): Capabilities | undefined;
-}
 
 /** The feature's process state: staged anonymous ballots and the logger. */
 export interface PollsRuntime {
@@ -94,7 +85,7 @@ export function hiddenByMin(poll: Pick<Poll, 'anonymous' | 'minBallots'>, tally:
  * The results of a poll as messages for a chat on `platform`: the text and, where the platform
  * shows pictures, the bar chart. Under its minimum only the notice that results are withheld.
  */
-export async function resultsMessages(env: PollEnv, poll: Poll, platform: Platform, prefix = '', logger?: Logger): Promise<OutgoingMessage[]> {
+export async function resultsMessages(env: BaseContext, poll: Poll, platform: Platform, prefix = '', logger?: Logger): Promise<OutgoingMessage[]> {
   const { t } = env;
   const tally = await tallyPoll(env.db, poll);
   if (hiddenByMin(poll, tally)) {
@@ -122,7 +113,7 @@ export async function resultsMessages(env: PollEnv, poll: Poll, platform: Platfo
  * transaction, which is no voter's) and its batch structure erased. Null when the poll does not
  * exist or is already closed (a manual /close and the scheduled close may race; only one posts).
  */
-export async function closePoll(env: PollEnv, pollId: number, runtime?: PollsRuntime): Promise<Delivery[] | null> {
+export async function closePoll(env: BaseContext, pollId: number, runtime?: PollsRuntime): Promise<Delivery[] | null> {
   const poll = await getPoll(env.db, pollId);
   if (!poll || poll.status === 'closed') return null;
   const now = env.now();
@@ -145,7 +136,7 @@ export async function closePoll(env: PollEnv, pollId: number, runtime?: PollsRun
  * The reminder before close: in the poll's chat, how many have not voted (no names); privately,
  * to each non-voter who can be reached, that the poll closes soon. Nothing when the poll is closed.
  */
-export async function remindPoll(env: PollEnv, pollId: number): Promise<Delivery[]> {
+export async function remindPoll(env: BaseContext, pollId: number): Promise<Delivery[]> {
   const poll = await getPoll(env.db, pollId);
   if (!poll || !acceptsVotes(poll, env.now()) || !poll.closesAt) return [];
   const voters = await voterIds(env.db, poll.id);

@@ -11,7 +11,7 @@
  */
 import { command, type Feature } from '../../bot/feature.ts';
 import type { FeatureServices } from '../index.ts';
-import { loadMeetingKinds } from '../meetings/kinds.ts';
+import { loadMeetingKinds } from '../meetings/api.ts';
 import { currentYear, unitLedger } from './ledger.ts';
 import { minutesArgs, minutesHandler } from './minutes.ts';
 import { ledgerArgs, ledgerHandler } from './view.ts';

@@ -7,9 +7,9 @@
 import type { Tx } from '../../bot/feature.ts';
 import { localDateKey, localMidnight, localParts, zonedToUtc } from '../../bot/time.ts';
 import { nextCronTimes } from '../../scheduler/cron.ts';
-import { unitFrequencies, type Frequency, type MeetingKind } from '../meetings/kinds.ts';
-import { skippedStarts } from '../meetings/store.ts';
-import { skippedForHoliday } from '../meetings/jobs.ts';
+import { unitFrequencies, type Frequency, type MeetingKind } from '../meetings/api.ts';
+import { skippedStarts } from '../meetings/api.ts';
+import { skippedForHoliday } from '../meetings/api.ts';
 import { unitMinutes, type MinutesRecord } from './store.ts';
 
 /** What one period of one kind shows. */

@@ -14,10 +14,10 @@ import { seesUnitIn } from '../../bot/policy.ts';
 import { membersByIds, membersOfUnit } from '../../bot/roster.ts';
 import { isPersonToken, resolvePerson } from '../../bot/people.ts';
 import { localDateKey, parseLocalDate } from '../../bot/time.ts';
-import { lastStart, startOnDate } from '../meetings/calendar.ts';
-import { envOf, requireManager } from '../meetings/manage.ts';
-import { when } from '../meetings/render.ts';
-import { attendanceOf, getMeeting, rsvpsOf, type MeetingInfo } from '../meetings/store.ts';
+import { lastStart, startOnDate } from '../meetings/api.ts';
+import { requireManager } from '../meetings/api.ts';
+import { when } from '../meetings/api.ts';
+import { attendanceOf, getMeeting, rsvpsOf, type MeetingInfo } from '../meetings/api.ts';
 import { currentMinutes, minutesHistory, saveMinutes, type MinutesAttachment, type MinutesRecord } from './store.ts';
 
 /** Longest 议题 or 决议 (characters). */
@@ -102,7 +102,7 @@ async function occurrence(ctx: Context, m: MeetingInfo, date: string | null): Pr
   if (!key) throw new UserError('records.minutes.badDate', { date });
   const start = startOnDate(m, ctx.timeZone, key);
   if (!start) throw new UserError('records.minutes.noneOnDate', { id: m.id, date: key });
-  if (start > ctx.now()) throw new UserError('records.minutes.notYet', { id: m.id, time: when(envOf(ctx), start) });
+  if (start > ctx.now()) throw new UserError('records.minutes.notYet', { id: m.id, time: when(ctx, start) });
   return start;
 }
 
@@ -116,7 +116,7 @@ async function person(ctx: Context, who: string | null): Promise<MemberInfo> {
 /** 应到 / 实到 / 缺席及原因 from the roll call and the 请假 answers; refuses when no roll call was taken. */
 async function rollFigures(ctx: Context, m: MeetingInfo, startsAt: Date): Promise<{ expected: number; present: number; absences: string }> {
   const marks = await attendanceOf(ctx.db, m.id, startsAt);
-  if (!marks.size) throw new UserError('records.minutes.noRollCall', { id: m.id, time: when(envOf(ctx), startsAt) });
+  if (!marks.size) throw new UserError('records.minutes.noRollCall', { id: m.id, time: when(ctx, startsAt) });
   const rsvps = await rsvpsOf(ctx.db, m.id, startsAt);
   // 应到: everyone marked, and the unit's members and secretary who were not (an admin only when marked).
   const ids = new Set([...marks.keys(), ...(await membersOfUnit(ctx.db, m.unitId, ['secretary', 'member'])).map((x) => x.id)]);
@@ -157,7 +157,7 @@ export async function minutesHandler(ctx: Context, args: MinutesArgs): Promise<v
     hostId: host.id, recorderId: recorder.id, ...roll, attachments: attachmentsOf(ctx), late, enteredById: ctx.member.id, now: ctx.now(),
   });
   await ctx.audit('minutes.save', `meeting ${m.id} ${startsAt.toISOString()} v${saved.version}`);
-  const lines = [ctx.t(saved.version > 1 ? 'records.minutes.corrected' : 'records.minutes.saved', { id: m.id, title: m.title, time: when(envOf(ctx), startsAt), version: saved.version })];
+  const lines = [ctx.t(saved.version > 1 ? 'records.minutes.corrected' : 'records.minutes.saved', { id: m.id, title: m.title, time: when(ctx, startsAt), version: saved.version })];
   lines.push(ctx.t('records.minutes.people', { host: host.name, recorder: recorder.name, expected: roll.expected, present: roll.present }));
   if (roll.absences) lines.push(ctx.t('records.minutes.absent', { list: roll.absences.split('\n').join('；') }));
   if (saved.attachments.length) lines.push(ctx.t('records.minutes.attachments', { count: saved.attachments.length }));
@@ -169,7 +169,7 @@ export async function minutesHandler(ctx: Context, args: MinutesArgs): Promise<v
 export async function minutesText(ctx: Context, m: MeetingInfo, r: MinutesRecord, versions: number): Promise<string> {
   const names = await membersByIds(ctx.db, [r.hostId, r.recorderId]);
   const lines = [
-    ctx.t('records.minutes.showHead', { id: m.id, title: m.title, time: when(envOf(ctx), r.startsAt), place: m.place }),
+    ctx.t('records.minutes.showHead', { id: m.id, title: m.title, time: when(ctx, r.startsAt), place: m.place }),
     ctx.t('records.minutes.people', { host: names.get(r.hostId)?.name ?? '—', recorder: names.get(r.recorderId)?.name ?? '—', expected: r.expected, present: r.present }),
   ];
   if (r.absences) lines.push(ctx.t('records.minutes.absent', { list: r.absences.split('\n').join('；') }));
@@ -184,6 +184,6 @@ async function showMinutes(ctx: Context, m: MeetingInfo, date: string | null): P
   if (!(await seesUnitIn(ctx.db, ctx.member, m.unitId))) throw new UserError('records.minutes.otherUnit');
   const startsAt = await occurrence(ctx, m, date);
   const r = await currentMinutes(ctx.db, m.id, startsAt);
-  if (!r) throw new UserError('records.minutes.none', { id: m.id, title: m.title, time: when(envOf(ctx), startsAt) });
+  if (!r) throw new UserError('records.minutes.none', { id: m.id, title: m.title, time: when(ctx, startsAt) });
   ctx.reply(await minutesText(ctx, m, r, (await minutesHistory(ctx.db, m.id, startsAt)).length));
 }

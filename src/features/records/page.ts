@@ -3,7 +3,7 @@
  * 应到、实到、缺席及原因、议题、决议), one row per meeting, rendered without a browser by the same
  * machinery as the poll charts (`@resvg/resvg-js` with the bundled CJK font of polls/chart.ts).
  */
-import { CHART_FONT_FAMILY, chartFontPath } from '../polls/chart.ts';
+import { CHART_FONT_FAMILY, chartFontPath } from '../polls/api.ts';
 
 /** Column headings and widths (pixels) of the page, in paper order. */
 export const PAGE_COLUMNS: readonly (readonly [string, number])[] = [

@@ -10,10 +10,10 @@ import type { OutgoingMessage } from '../../bot/types.ts';
 import { hasRole, seesUnitIn } from '../../bot/policy.ts';
 import { listUnits, membersByIds, unitName } from '../../bot/roster.ts';
 import { formatStamp } from '../../bot/time.ts';
-import { requireUnit } from '../meetings/manage.ts';
-import { FREQUENCY_WORDS, findKind, setUnitFrequency, type Frequency, type MeetingKind } from '../meetings/kinds.ts';
-import { getMeeting } from '../meetings/store.ts';
-import { csvFile } from '../report/index.ts';
+import { requireUnit } from '../meetings/api.ts';
+import { FREQUENCY_WORDS, findKind, setUnitFrequency, type Frequency, type MeetingKind } from '../meetings/api.ts';
+import { getMeeting } from '../meetings/api.ts';
+import { csvFile } from '../report/api.ts';
 import { renderPagePng } from './page.ts';
 import { currentYear, unitLedger, type Ledger, type LedgerRow, type PeriodStatus } from './ledger.ts';
 

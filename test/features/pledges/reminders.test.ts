@@ -79,7 +79,7 @@ describe('reminders', () => {
     expect(await runJob()).toEqual([]);
     const direct: string[] = [];
     await db.db.$transaction((tx) =>
-      runPledgeReminders({ db: tx, now: () => clock.now(), t: bot.app.translate, timeZone: 'Asia/Shanghai', capabilitiesOf: () => TEXT_CAPABILITIES, send: (chat) => direct.push(chat.chatId) }),
+      runPledgeReminders({ db: tx, now: () => clock.now(), t: bot.app.translate, timeZone: 'Asia/Shanghai', botName: '先锋', capabilitiesOf: () => TEXT_CAPABILITIES, send: (chat) => direct.push(chat.chatId) }),
     );
     expect(direct).toEqual([]);
 

@@ -108,6 +108,7 @@ it('pledges, check-ins with a photo, a refusal and the list over Telegram; a rem
       now: () => later,
       t: app!.translate,
       timeZone: config.BOT_TIMEZONE,
+      botName: config.BOT_NAME,
       capabilitiesOf: () => adapter.capabilities,
       send: (chat, m) => items.push({ chat, key: `test:remind:${items.length}`, message: typeof m === 'string' ? { kind: 'text', text: m } : m }),
     });

@@ -2,7 +2,13 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { JobContext } from '../../../src/scheduler/contract.ts';
 import type { ChatRef, OutgoingMessage } from '../../../src/bot/types.ts';
-import { closePoll, pollsFeature, remindPoll, TASK_CLOSE, TASK_REMIND } from '../../../src/features/polls/index.ts';
+import { closePoll, remindPoll, TASK_CLOSE, TASK_REMIND } from '../../../src/features/polls/index.ts';
+import { satisfactionPart } from '../../../src/features/polls/api.ts';
+import { evaluationFeature } from '../../../src/features/evaluation/index.ts';
+import { partFromRate } from '../../../src/features/evaluation/api.ts';
+import { evaluationParts } from '../../../src/features/index.ts';
+import { loadConfig } from '../../../src/config.ts';
+import { baseContext } from '../../support/base-context.ts';
 import { announcedId, BRANCH, setUpBranch, startPollsBot, textOf, type PollsBot } from './harness.ts';
 
 let bot: PollsBot | undefined;
@@ -15,26 +21,20 @@ const PROMPTS = path.resolve(import.meta.dirname, '../../../prompts');
 
 /** A job context over the bot's database, collecting what the job sends. */
 function jobContext(b: PollsBot, sent: { chat: ChatRef; message: OutgoingMessage }[]): JobContext {
-  return {
+  const base = baseContext({
     db: b.db.db,
-    scheduledAt: b.clock.now(),
-    late: false,
     now: () => b.clock.now(),
     t: b.app.translate,
-    locale: 'zh-CN',
-    timeZone: 'Asia/Shanghai',
     capabilitiesOf: () => b.adapter.capabilities,
     send: (chat, message) => void sent.push({ chat, message: typeof message === 'string' ? { kind: 'text', text: message } : message }),
-  };
+  });
+  return { ...base, scheduledAt: b.clock.now(), late: false };
 }
 
 describe('timed close and reminder (the scheduler tasks)', () => {
   it('the polls.remind and polls.close runners remind non-voters, then close once and post the results', async () => {
     const scheduled: { kind: string; key: string; dueAt: Date; payload: Record<string, unknown> }[] = [];
-    bot = await startPollsBot({
-      features: (defaults) =>
-        defaults.map((f) => (f.name === 'polls' ? pollsFeature({ promptsDir: PROMPTS, scheduleTask: async (_tx, spec) => void scheduled.push(spec) }) : f)),
-    });
+    bot = await startPollsBot({ scheduleTask: async (_tx, spec) => void scheduled.push(spec) });
     await setUpBranch(bot, '书记', ['甲', '乙', '丙']);
     const id = announcedId(await bot.texts('书记', '/poll 周末活动 | 植树 | 义诊 --close 24h'));
     expect(scheduled).toEqual([
@@ -80,13 +80,15 @@ describe('/report: poll turnout and the annual evaluation', () => {
     bot = await startPollsBot({
       features: (defaults) =>
         defaults.map((f) =>
-          f.name === 'polls'
-            ? pollsFeature({
+          f.name === 'evaluation'
+            ? evaluationFeature({
                 promptsDir: PROMPTS,
-                sources: {
-                  pledgeCompletion: async (_tx, unitId) => pledges[units.get(unitId)!] ?? null,
-                  attendanceRate: async (_tx, unitId) => attendance[units.get(unitId)!] ?? null,
-                },
+                parts: [
+                  partFromRate('pledges', 'evaluation.part.pledges', async (_tx, unitId) => pledges[units.get(unitId)!] ?? null),
+                  partFromRate('attendance', 'evaluation.part.attendance', async (_tx, unitId) => attendance[units.get(unitId)!] ?? null),
+                  satisfactionPart,
+                  ...evaluationParts({ config: loadConfig({}), promptsDir: PROMPTS }).slice(3),
+                ],
               })
             : f,
         ),

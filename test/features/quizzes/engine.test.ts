@@ -8,9 +8,10 @@ import type { ChatRef, OutgoingMessage } from '../../../src/bot/types.ts';
 import type { TaskSpec } from '../../../src/scheduler/contract.ts';
 import { loadBanks } from '../../../src/features/quizzes/banks.ts';
 import { Catalog } from '../../../src/features/quizzes/catalog.ts';
-import { answerQuiz, openNextQuestion, questionTimeUp, startQuiz, TASK_OPEN, TASK_TIME_UP, type QuizEnv, type QuizSettings } from '../../../src/features/quizzes/engine.ts';
+import { answerQuiz, openNextQuestion, questionTimeUp, startQuiz, TASK_OPEN, TASK_TIME_UP, type QuizSettings } from '../../../src/features/quizzes/engine.ts';
 import { getQuiz } from '../../../src/features/quizzes/store.ts';
 import { freshSqlite } from '../../support/db.ts';
+import { baseContext } from '../../support/base-context.ts';
 
 const root = path.resolve(import.meta.dirname, '../../..');
 const t = translator(loadPrompts(path.join(root, 'prompts')), 'zh-CN');
@@ -29,14 +30,13 @@ afterEach(async () => {
 function env(database: Db, clock: ManualClock) {
   const sent: OutgoingMessage[] = [];
   const tasks: TaskSpec[] = [];
-  const e: QuizEnv = {
+  const e = baseContext({
     db: database.db,
     now: () => clock.now(),
     t,
-    timeZone: 'Asia/Shanghai',
     send: (_c, m) => void sent.push(typeof m === 'string' ? { kind: 'text', text: m } : m),
     scheduleTask: async (s) => void tasks.push(s),
-  };
+  });
   return { e, sent, tasks };
 }
 
