@@ -6,7 +6,7 @@
  * guessed: `npm update chinese-days` after the release brings it.
  */
 import chineseDays from 'chinese-days';
-import type { IsoDate } from '../../bot/time.ts';
+import { localDateKey, localParts, zonedToUtc, type IsoDate } from '../../bot/time.ts';
 
 /** What a local date is for meetings. */
 export type DayKind = 'holiday' | 'workday' | 'weekend' | 'unknown';
@@ -31,4 +31,17 @@ export function dayKind(date: IsoDate): DayKind {
 /** The first working day after `date` (a 调休 Saturday included). */
 export function nextWorkday(date: IsoDate): IsoDate {
   return chineseDays.findWorkday(1, date);
+}
+
+/**
+ * Where an occurrence scheduled at `startsAt` is held under the `move` rule: on a statutory holiday,
+ * the same local time on the next working day (a 调休 Saturday counts); otherwise (and in a year the
+ * calendar does not know) where it was scheduled.
+ */
+export function movedStart(startsAt: Date, timeZone: string): Date {
+  const key = localDateKey(startsAt, timeZone);
+  if (dayKind(key) !== 'holiday') return startsAt;
+  const [y, mo, d] = nextWorkday(key).split('-').map(Number) as [number, number, number];
+  const p = localParts(startsAt, timeZone);
+  return zonedToUtc(y, mo, d, p.hour, p.minute, timeZone);
 }

@@ -10,6 +10,7 @@ import { nextCronTimes } from '../../scheduler/cron.ts';
 import { unitFrequencies, type Frequency, type MeetingKind } from '../meetings/kinds.ts';
 import { skippedStarts } from '../meetings/store.ts';
 import { skippedForHoliday } from '../meetings/jobs.ts';
+import { heldAt } from '../meetings/calendar.ts';
 import { unitMinutes, type MinutesRecord } from './store.ts';
 
 /** What one period of one kind shows. */
@@ -55,11 +56,12 @@ export function periodBounds(year: number, frequency: Exclude<Frequency, 'none'>
 interface KindMeeting {
   id: number;
   cron: string;
+  holiday: string | null;
   createdAt: Date;
   cancelledAt: Date | null;
 }
 
-/** Scheduled starts of a meeting in [from, to), from the day it was added until it was cancelled. */
+/** Held starts (moved off holidays under `move`) of a meeting whose cron time is in [from, to), from the day it was added until it was cancelled. */
 function startsIn(m: KindMeeting, timeZone: string, from: Date, to: Date): Date[] {
   const added = localMidnight(localDateKey(m.createdAt, timeZone), timeZone);
   const begin = from > added ? from : added;
@@ -70,7 +72,7 @@ function startsIn(m: KindMeeting, timeZone: string, from: Date, to: Date): Date[
     const batch = nextCronTimes(m.cron, timeZone, after, 32);
     for (const t of batch) {
       if (t >= stop) return out;
-      out.push(t);
+      out.push(heldAt(m, t, timeZone));
     }
     if (!batch.length) return out;
     after = batch[batch.length - 1]!;
