@@ -25,16 +25,30 @@ export function heldAt(m: Pick<MeetingInfo, 'holiday'>, t: Date, timeZone: strin
   return movesOnHoliday(m) ? movedStart(t, timeZone) : t;
 }
 
+/** Cron times after `from`, in batches, until `enough` says the list suffices (at most 400). */
+function cronTimesFrom(cron: string, timeZone: string, from: Date, enough: (times: readonly Date[]) => boolean): Date[] {
+  const out: Date[] = [];
+  let cursor = from;
+  while (out.length < 400 && !enough(out)) {
+    const batch = nextCronTimes(cron, timeZone, cursor, 8);
+    out.push(...batch);
+    if (batch.length < 8) break;
+    cursor = batch[batch.length - 1]!;
+  }
+  return out;
+}
+
 /**
- * The held times of cron times after `after - lookBack`, in order, without duplicates (several
- * holiday occurrences moved onto one day are one occurrence), strictly after `after`.
+ * The held times strictly after `after`, in order, without duplicates (several holiday occurrences
+ * moved onto one day are one occurrence). Under `move`, cron times up to MAX_MOVE_DAYS earlier count.
  */
 function heldTimesAfter(m: Pick<MeetingInfo, 'cron' | 'holiday'>, timeZone: string, after: Date, count: number): Date[] {
-  const lookBack = movesOnHoliday(m) ? MAX_MOVE_DAYS * DAY_MS : 0;
-  const raw = nextCronTimes(m.cron, timeZone, new Date(after.getTime() - lookBack), count + (lookBack ? 64 : 0));
+  if (!movesOnHoliday(m)) return nextCronTimes(m.cron, timeZone, after, count);
+  const from = new Date(after.getTime() - MAX_MOVE_DAYS * DAY_MS);
+  const raw = cronTimesFrom(m.cron, timeZone, from, (ts) => ts.filter((t) => t > after).length >= count);
   const seen = new Set<number>();
   const out: Date[] = [];
-  for (const t of raw.map((c) => heldAt(m, c, timeZone)).sort((a, b) => a.getTime() - b.getTime())) {
+  for (const t of raw.map((c) => heldAt(m, c, timeZone)).sort((x, y) => x.getTime() - y.getTime())) {
     if (t <= after || seen.has(t.getTime())) continue;
     seen.add(t.getTime());
     out.push(t);
@@ -85,11 +99,10 @@ export async function lastStart(db: Tx, m: MeetingInfo, timeZone: string, at: Da
 
 /** The start held on local date `dateKey` (`YYYY-MM-DD`), called off or not, or null when there is none. */
 export function startOnDate(m: Pick<MeetingInfo, 'cron' | 'holiday'>, timeZone: string, dateKey: string): Date | null {
-  const from = localMidnight(movesOnHoliday(m) ? addDays(dateKey, -MAX_MOVE_DAYS) : dateKey, timeZone);
-  for (const t of heldTimesAfter({ cron: m.cron, holiday: m.holiday }, timeZone, new Date(from.getTime() - 1), movesOnHoliday(m) ? 64 : 3)) {
-    const key = localDateKey(t, timeZone);
-    if (key === dateKey) return t;
-    if (key > dateKey) return null;
-  }
-  return null;
+  const dayStart = localMidnight(dateKey, timeZone);
+  const dayEnd = localMidnight(addDays(dateKey, 1), timeZone);
+  const from = movesOnHoliday(m) ? new Date(dayStart.getTime() - MAX_MOVE_DAYS * DAY_MS) : dayStart;
+  const raw = cronTimesFrom(m.cron, timeZone, new Date(from.getTime() - 1), (ts) => ts.some((t) => t >= dayEnd));
+  const held = raw.map((t) => heldAt(m, t, timeZone)).filter((t) => localDateKey(t, timeZone) === dateKey);
+  return held.sort((x, y) => x.getTime() - y.getTime())[0] ?? null;
 }
