@@ -103,3 +103,29 @@ export async function unitMinutes(db: Tx, unitId: number, from: Date, to: Date):
   return rows.map(toRecord);
 }
 
+
+/** An admin's note excusing a kind for months `month` … `month + months - 1` of `year`. */
+export interface LedgerExcuse {
+  readonly kind: string;
+  readonly year: number;
+  readonly month: number;
+  readonly months: number;
+  readonly reason: string;
+}
+
+/** Writes (or replaces the reason of) an excuse note; true when it replaced an earlier one. */
+export async function saveExcuse(db: Tx, e: LedgerExcuse & { unitId: number; byId: number; now: Date }): Promise<boolean> {
+  const key = { unitId: e.unitId, kind: e.kind, year: e.year, month: e.month, months: e.months };
+  const existing = await db.ledgerExcuse.findUnique({ where: { unitId_kind_year_month_months: key }, select: { id: true } });
+  await db.ledgerExcuse.upsert({
+    where: { unitId_kind_year_month_months: key },
+    create: { ...key, reason: e.reason, byId: e.byId, at: e.now },
+    update: { reason: e.reason, byId: e.byId, at: e.now },
+  });
+  return existing !== null;
+}
+
+/** A unit's excuse notes of `year`. */
+export async function unitExcuses(db: Tx, unitId: number, year: number): Promise<LedgerExcuse[]> {
+  return db.ledgerExcuse.findMany({ where: { unitId, year }, orderBy: [{ month: 'asc' }, { id: 'asc' }], select: { kind: true, year: true, month: true, months: true, reason: true } });
+}

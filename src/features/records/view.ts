@@ -15,15 +15,21 @@ import { FREQUENCY_WORDS, findKind, setUnitFrequency, type Frequency, type Meeti
 import { getMeeting } from '../meetings/store.ts';
 import { csvFile } from '../report/index.ts';
 import { renderPagePng } from './page.ts';
+import { saveExcuse } from './store.ts';
 import { currentYear, unitLedger, type Ledger, type LedgerRow, type PeriodStatus } from './ledger.ts';
 
 /** Parsed arguments of /ledger. */
 export type LedgerArgs =
   | { readonly action: 'show' | 'export'; readonly year: number | null }
-  | { readonly action: 'frequency'; readonly kind: string; readonly frequency: Frequency };
+  | { readonly action: 'frequency'; readonly kind: string; readonly frequency: Frequency }
+  | { readonly action: 'excuse'; readonly kind: string; readonly period: string; readonly reason: string };
 
 const EXPORT_WORDS = new Set(['导出', 'export', 'csv']);
 const FREQUENCY_COMMAND = new Set(['频次', 'frequency']);
+const EXCUSE_COMMAND = new Set(['说明', 'excuse', 'note']);
+
+/** Longest reason of an excuse note (characters). */
+export const MAX_REASON = 200;
 
 /** Zod schema of /ledger's arguments. */
 export const ledgerArgs = argInput.transform((a, ctx): LedgerArgs => {
@@ -32,6 +38,13 @@ export const ledgerArgs = argInput.transform((a, ctx): LedgerArgs => {
     return z.NEVER;
   };
   const tokens = [...a.tokens];
+  if (EXCUSE_COMMAND.has((tokens[0] ?? '').toLowerCase())) {
+    // The reason is everything after the period, as typed (spaces kept).
+    const m = /^\s*\S+\s+(\S+)\s+(\S+)\s+([\s\S]+)$/.exec(a.raw);
+    const reason = m?.[3]?.trim() ?? '';
+    if (!m || !reason || [...reason].length > MAX_REASON || [...m[1]!].length > 20) return fail();
+    return { action: 'excuse', kind: m[1]!, period: m[2]!, reason };
+  }
   if (FREQUENCY_COMMAND.has((tokens[0] ?? '').toLowerCase())) {
     const f = FREQUENCY_WORDS[(tokens[2] ?? '').toLowerCase()];
     if (tokens.length !== 3 || !f || [...tokens[1]!].length > 20) return fail();
@@ -73,6 +86,8 @@ export function ledgerText(ctx: Context, unit: string, l: Ledger): string {
   if (missing.length) lines.push(ctx.t('records.ledger.missing', { list: missing.join('；') }));
   if (noMinutes.length) lines.push(ctx.t('records.ledger.noMinutes', { list: noMinutes.join('；') }));
   if (!missing.length && !noMinutes.length) lines.push(ctx.t('records.ledger.noGaps'));
+  const notes = l.rows.flatMap((r) => r.cells.filter((c) => c.note).map((c) => `${r.kind.name} ${periodName(ctx, r, c.index)}：${c.note}`));
+  if (notes.length) lines.push(ctx.t('records.ledger.notes', { list: notes.join('；') }));
   for (const r of l.rows) {
     const marks = r.cells.map((c) => (r.frequency === 'yearly' ? MARK[c.status] : `${c.index}${MARK[c.status]}`)).join(' ');
     lines.push(ctx.t('records.ledger.row', { kind: r.kind.name, frequency: ctx.t(`records.frequency.${r.frequency}`), note: r.kind.note ? `，${r.kind.note}` : '', marks }));
@@ -98,7 +113,46 @@ async function townshipText(ctx: Context, unitId: number, year: number, kinds: r
   return lines.join('\n');
 }
 
-/** /ledger: show, export, or set a frequency. */
+/** The period of an excuse note: `2026-02`, `2月`, `2026-Q1`, `第1季度`, `2026`, `全年` (the year defaults to this one). */
+export function parsePeriod(text: string, thisYear: number): { year: number; month: number; months: number } | null {
+  const t = text.normalize('NFKC').trim().toUpperCase();
+  const digits = '一二三四'.split('');
+  const yearOf = (y: string | undefined) => (y ? Number(y) : thisYear);
+  let m = /^(?:(\d{4})[-./年])?(\d{1,2})月?$/.exec(t);
+  if (m && !(m[1] === undefined && !t.endsWith('月'))) {
+    const month = Number(m[2]);
+    return month >= 1 && month <= 12 ? { year: yearOf(m[1]), month, months: 1 } : null;
+  }
+  m = /^(?:(\d{4})[-./年]?)?(?:Q([1-4])|第?([1-4一二三四])季度?)$/.exec(t);
+  if (m) {
+    const q = m[2] ? Number(m[2]) : digits.includes(m[3]!) ? digits.indexOf(m[3]!) + 1 : Number(m[3]);
+    return { year: yearOf(m[1]), month: (q - 1) * 3 + 1, months: 3 };
+  }
+  m = /^(?:(\d{4})年?|全年)$/.exec(t);
+  return m ? { year: yearOf(m[1]), month: 1, months: 12 } : null;
+}
+
+/** `/ledger 说明 类型 期间 理由` (admins): marks a period of a kind excused, with the reason shown in the ledger. */
+async function excuseHandler(ctx: Context, unitId: number, args: Extract<LedgerArgs, { action: 'excuse' }>, kinds: readonly MeetingKind[]): Promise<void> {
+  if (!hasRole(ctx.member, 'admin')) throw new UserError('records.ledger.excuseAdminOnly');
+  const kind = findKind(kinds, args.kind);
+  if (!kind) throw new UserError('meetings.meeting.unknownKind', { kind: args.kind, kinds: kinds.map((k) => k.name).join('、') });
+  const period = parsePeriod(args.period, currentYear(ctx.now(), ctx.timeZone));
+  if (!period || period.year < 2000 || period.year > 2100) throw new UserError('records.ledger.badPeriod', { period: args.period });
+  const replaced = await saveExcuse(ctx.db, { unitId, kind: kind.key, ...period, reason: args.reason, byId: ctx.member.id, now: ctx.now() });
+  await ctx.audit('ledger.excuse', `unit ${unitId} ${kind.key} ${period.year}-${period.month}+${period.months}`);
+  const name = periodLabel(ctx, period);
+  ctx.reply(ctx.t(replaced ? 'records.ledger.excuseReplaced' : 'records.ledger.excuseSet', { kind: kind.name, year: period.year, period: name, reason: args.reason }));
+}
+
+/** A note's months for people: `2月`, `第1季度`, `全年`, or `2月至4月`. */
+function periodLabel(ctx: Context, p: { month: number; months: number }): string {
+  if (p.months === 12) return ctx.t('records.ledger.wholeYear');
+  if (p.months === 3 && p.month % 3 === 1) return ctx.t('records.ledger.quarter', { n: (p.month + 2) / 3 });
+  return ctx.t('records.ledger.month', { n: p.month });
+}
+
+/** /ledger: show, export, set a frequency or note an excuse. */
 export async function ledgerHandler(ctx: Context, args: LedgerArgs, kinds: readonly MeetingKind[]): Promise<void> {
   const unitId = requireUnit(ctx);
   if (args.action === 'frequency') {
@@ -108,6 +162,10 @@ export async function ledgerHandler(ctx: Context, args: LedgerArgs, kinds: reado
     await setUnitFrequency(ctx.db, { unitId, kind: kind.key, frequency: args.frequency, byId: ctx.member.id, now: ctx.now() });
     await ctx.audit('ledger.frequency', `unit ${unitId} ${kind.key} ${args.frequency}`);
     ctx.reply(ctx.t('records.ledger.frequencySet', { kind: kind.name, frequency: ctx.t(`records.frequency.${args.frequency}`) }));
+    return;
+  }
+  if (args.action === 'excuse') {
+    await excuseHandler(ctx, unitId, args, kinds);
     return;
   }
   if (!(await seesUnitIn(ctx.db, ctx.member, unitId))) throw new UserError('records.minutes.otherUnit');
@@ -133,7 +191,8 @@ async function ledgerCsv(ctx: Context, unit: string, l: Ledger): Promise<{ messa
   for (const r of l.rows) {
     for (const c of r.cells) {
       if (!c.minutes.length) {
-        if (c.status !== 'pending') rows.push([r.kind.name, periodName(ctx, r, c.index), '', '', '', '', '', '', '', ctx.t(`records.status.${c.status}`), '', '', '']);
+        const status = c.note ? ctx.t('records.status.noted', { reason: c.note }) : ctx.t(`records.status.${c.status}`);
+        if (c.status !== 'pending') rows.push([r.kind.name, periodName(ctx, r, c.index), '', '', '', '', '', '', '', status, '', '', '']);
         continue;
       }
       for (const m of c.minutes) {
