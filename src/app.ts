@@ -119,6 +119,10 @@ export function createApp(options: AppOptions): App {
     botNames: [config.BOT_NAME],
     usernameOf: (p) => byPlatform.get(p)?.username,
     capabilitiesOf,
+    downloadFrom: (p) => {
+      const a = byPlatform.get(p);
+      return a?.download ? (ref, maxBytes) => a.download!(ref, maxBytes) : undefined;
+    },
   });
   const inbox = new Inbox({
     db: database.db,

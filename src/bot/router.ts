@@ -1,4 +1,4 @@
-import { TEXT_ONLY_CAPABILITIES, type Capabilities } from './adapter.ts';
+import { TEXT_ONLY_CAPABILITIES, type Capabilities, type Downloaded } from './adapter.ts';
 import type { AnswerClaim, ArgInput, ChatInfo, CommandSpec, Context, MemberInfo, Translate, Tx } from './feature.ts';
 import { UsageError, UserError } from './feature.ts';
 import type { CommandRegistry } from './registry.ts';
@@ -28,6 +28,8 @@ export interface RouterDeps {
   /** The bot's user name on a platform (for `/help@name`), once its adapter has started. */
   readonly usernameOf: (platform: Platform) => string | undefined;
   readonly capabilitiesOf: (platform: Platform) => Capabilities | undefined;
+  /** The adapter's `download` of a platform (absent: no platform fetches files). */
+  readonly downloadFrom?: (platform: Platform) => ((ref: string, maxBytes: number) => Promise<Downloaded>) | undefined;
 }
 
 /** Marks a handler sets on the event it handles, read by the inbox (see `Context.redactEvent`). */
@@ -214,6 +216,11 @@ export class Router {
       },
       afterCommit: (work) => {
         (marks.afterCommit ??= []).push(work);
+      },
+      download: async (platform, ref, maxBytes) => {
+        const fetch = caps(platform).downloads ? d.downloadFrom?.(platform) : undefined;
+        if (!fetch) throw new Error(`${platform} cannot fetch files`);
+        return fetch(ref, maxBytes);
       },
     };
   }
