@@ -4,16 +4,35 @@
  */
 import { z } from 'zod';
 import type { Tx } from '../../bot/feature.ts';
+import type { Db } from '../../db/client.ts';
 
-/** A photo or file sent with the minutes, kept as the adapter's reference (not downloaded). */
+/**
+ * A photo or file of the minutes (evidence.ts): the adapter's reference and, once fetched after the
+ * commit, the stored copy (`path` under the data directory, `sha256`, `size`) or why there is none.
+ */
 export interface MinutesAttachment {
   readonly kind: 'photo' | 'file';
   readonly platform: string;
   readonly ref: string;
   readonly name: string | null;
+  readonly sha256?: string;
+  readonly size?: number;
+  readonly path?: string;
+  /** unsupported: the platform cannot fetch files; tooBig: over the limit; failed: the fetch failed. */
+  readonly problem?: 'unsupported' | 'tooBig' | 'failed';
 }
 
-const attachmentList = z.array(z.object({ kind: z.enum(['photo', 'file']), platform: z.string(), ref: z.string(), name: z.string().nullable() }));
+const attachmentList = z.array(
+  z.object({
+    kind: z.enum(['photo', 'file']), platform: z.string(), ref: z.string(), name: z.string().nullable(),
+    sha256: z.string().optional(), size: z.number().optional(), path: z.string().optional(), problem: z.enum(['unsupported', 'tooBig', 'failed']).optional(),
+  }),
+);
+
+/** Records the fetched (or not fetched) attachments on minutes row `id` (after the minutes committed). */
+export async function setMinutesAttachments(db: Tx | Db, id: number, attachments: readonly MinutesAttachment[]): Promise<void> {
+  await db.meetingMinutes.update({ where: { id }, data: { attachments: JSON.stringify(attachments) } });
+}
 
 /** One version of the minutes of one occurrence. */
 export interface MinutesRecord {

@@ -15,7 +15,7 @@ import { FREQUENCY_WORDS, findKind, setUnitFrequency, type Frequency, type Meeti
 import { getMeeting } from '../meetings/store.ts';
 import { csvFile } from '../report/index.ts';
 import { renderPagePng } from './page.ts';
-import { saveExcuse } from './store.ts';
+import { saveExcuse, type MinutesAttachment } from './store.ts';
 import { currentYear, unitLedger, type Ledger, type LedgerRow, type PeriodStatus } from './ledger.ts';
 
 /** Parsed arguments of /ledger. */
@@ -185,6 +185,13 @@ export async function ledgerHandler(ctx: Context, args: LedgerArgs, kinds: reado
 /** The CSV columns, in the order of a paper 台账. */
 export const CSV_COLUMNS = ['类型', '会议', '时间', '地点', '主持人', '记录人', '应到', '实到', '缺席及原因', '议题', '决议', '补录', '附件'] as const;
 
+/** One attachment in the CSV: `kind:platform:ref [name]`, then `sha256=… path` once stored, or why it is not. */
+function attachmentCell(a: MinutesAttachment): string {
+  const head = `${a.kind}:${a.platform}:${a.ref}${a.name ? ` ${a.name}` : ''}`;
+  if (a.sha256) return `${head} sha256=${a.sha256} ${a.path ?? ''}`.trim();
+  return a.problem ? `${head} (${a.problem})` : head;
+}
+
 /** Every minutes record of the ledger, one row each, kind by kind. */
 async function ledgerCsv(ctx: Context, unit: string, l: Ledger): Promise<{ message: OutgoingMessage; rows: string[][] }> {
   const rows: string[][] = [[...CSV_COLUMNS]];
@@ -202,7 +209,7 @@ async function ledgerCsv(ctx: Context, unit: string, l: Ledger): Promise<{ messa
           r.kind.name, meeting?.title ?? `#${m.meetingId}`, formatStamp(m.startsAt, ctx.timeZone), meeting?.place ?? '',
           names.get(m.hostId)?.name ?? '', names.get(m.recorderId)?.name ?? '', String(m.expected), String(m.present), m.absences,
           m.topics, m.decisions, m.late ? formatStamp(m.enteredAt, ctx.timeZone) : '',
-          m.attachments.map((a) => `${a.kind}:${a.platform}:${a.ref}${a.name ? ` ${a.name}` : ''}`).join('\n'),
+          m.attachments.map(attachmentCell).join('\n'),
         ]);
       }
     }
