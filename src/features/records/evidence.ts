@@ -4,6 +4,7 @@
  * minutes commit (`Context.download`, size checked first) and stored under
  * `<BOT_DATA_DIR>/evidence/<unit id>/` as `<sha256>.<ext>` (files 0600 in 0700 folders), their
  * SHA-256 recorded on the minutes. A platform that cannot fetch files keeps the reference only.
+ * The tasks slice uses the same for the evidence of /progress.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -12,8 +13,8 @@ import { DownloadTooBigError } from '../../bot/adapter.ts';
 import type { Context } from '../../bot/feature.ts';
 import { recentAttachments } from '../../bot/inbox.ts';
 import { makePrivateDir, PRIVATE_FILE_MODE } from '../../db/paths.ts';
+import type { Db } from '../../db/client.ts';
 import type { MinutesAttachment } from './store.ts';
-import { setMinutesAttachments } from './store.ts';
 
 /** Photos and files sent this long before the command count as its evidence. */
 export const EVIDENCE_WINDOW_MS = 10 * 60_000;
@@ -65,12 +66,15 @@ async function fetchOne(ctx: Context, dataDir: string, unitId: number, a: Minute
   }
 }
 
-/** After the minutes commit: fetches every attachment not stored yet and records checksums (or why not) on minutes row `minutesId`. */
-export function storeEvidenceAfterCommit(ctx: Context, dataDir: string, unitId: number, minutesId: number, attachments: readonly MinutesAttachment[]): void {
-  if (!attachments.some((a) => !a.sha256)) return;
+/**
+ * After the command's commit: fetches every attachment not stored yet and hands the list with
+ * checksums (or why not) to `save` in its own write. Nothing to do when everything is stored.
+ */
+export function storeEvidenceAfterCommit(ctx: Context, dataDir: string, unitId: number, attachments: readonly MinutesAttachment[], save: (db: Db, stored: MinutesAttachment[]) => Promise<void>): void {
+  if (!attachments.some((a) => !a.sha256 && !a.problem)) return;
   ctx.afterCommit(async (db) => {
     const stored: MinutesAttachment[] = [];
-    for (const a of attachments) stored.push(a.sha256 ? a : await fetchOne(ctx, dataDir, unitId, a));
-    await setMinutesAttachments(db, minutesId, stored);
+    for (const a of attachments) stored.push(a.sha256 || a.problem ? a : await fetchOne(ctx, dataDir, unitId, a));
+    await save(db, stored);
   });
 }

@@ -19,7 +19,7 @@ import { envOf, requireManager } from '../meetings/manage.ts';
 import { when } from '../meetings/render.ts';
 import { attendanceOf, getMeeting, rsvpsOf, type MeetingInfo } from '../meetings/store.ts';
 import { evidenceOf, storeEvidenceAfterCommit } from './evidence.ts';
-import { currentMinutes, minutesHistory, saveMinutes, type MinutesAttachment, type MinutesRecord } from './store.ts';
+import { setMinutesAttachments, currentMinutes, minutesHistory, saveMinutes, type MinutesAttachment, type MinutesRecord } from './store.ts';
 
 /** Longest 议题 or 决议 (characters). */
 export const MAX_SECTION = 2000;
@@ -166,7 +166,7 @@ export async function minutesHandler(ctx: Context, args: MinutesArgs, dataDir: s
   if (saved.attachments.length) lines.push(attachmentLine(ctx, saved.attachments));
   if (late) lines.push(ctx.t('records.minutes.late', { date: localDateKey(ctx.now(), ctx.timeZone) }));
   ctx.reply(lines.join('\n'));
-  storeEvidenceAfterCommit(ctx, dataDir, m.unitId, saved.id, saved.attachments);
+  storeEvidenceAfterCommit(ctx, dataDir, m.unitId, saved.attachments, (db, stored) => setMinutesAttachments(db, saved.id, stored));
 }
 
 /** 附件 N 个, with what became of them: stored (checked), being stored, or noted only (the platform cannot fetch files). */
