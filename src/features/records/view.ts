@@ -14,7 +14,7 @@ import { requireUnit } from '../meetings/manage.ts';
 import { FREQUENCY_WORDS, findKind, setUnitFrequency, type Frequency, type MeetingKind } from '../meetings/kinds.ts';
 import { getMeeting } from '../meetings/store.ts';
 import { csvFile } from '../report/index.ts';
-import { renderPagePng } from './page.ts';
+import { renderKindPages } from './page.ts';
 import { saveExcuse, type MinutesAttachment } from './store.ts';
 import { currentYear, unitLedger, type Ledger, type LedgerRow, type PeriodStatus } from './ledger.ts';
 
@@ -175,7 +175,7 @@ export async function ledgerHandler(ctx: Context, args: LedgerArgs, kinds: reado
   if (args.action === 'export') {
     const csv = await ledgerCsv(ctx, unit, ledger);
     ctx.reply(csv.message);
-    await replyPage(ctx, ctx.t('records.ledger.pageTitle', { unit, year }), csv.rows);
+    await replyPage(ctx, (kind) => ctx.t('records.ledger.pageTitle', { unit, year, kind }), csv.rows);
     return;
   }
   const township = await townshipText(ctx, unitId, year, kinds);
@@ -218,12 +218,14 @@ async function ledgerCsv(ctx: Context, unit: string, l: Ledger): Promise<{ messa
   return { message, rows: rows.slice(1) };
 }
 
-/** The printable page of the CSV's rows (without 会议, 补录, 附件); text only when rendering fails. */
-async function replyPage(ctx: Context, title: string, rows: readonly string[][]): Promise<void> {
+/** The printable pages of the CSV's rows (without 会议, 补录, 附件), one per kind; text only when rendering fails. */
+async function replyPage(ctx: Context, title: (kind: string) => string, rows: readonly string[][]): Promise<void> {
   const cells = rows.map((r) => [r[0]!, ...r.slice(2, 11)]);
   try {
-    const png = await renderPagePng(title, cells);
-    ctx.reply({ kind: 'image', pngBase64: png.toString('base64'), caption: title, fallbackText: title });
+    for (const page of await renderKindPages(title, cells)) {
+      const caption = title(page.kind);
+      ctx.reply({ kind: 'image', pngBase64: page.png.toString('base64'), caption, fallbackText: caption });
+    }
   } catch {
     ctx.reply(ctx.t('records.ledger.pageFailed'));
   }

@@ -44,7 +44,7 @@ async function until(check: () => Promise<boolean>): Promise<void> {
 
 const texts = (calls: readonly CallRecord[]): string[] => calls.map((c) => String(c.payload.text ?? ''));
 
-it('minutes with photos over Telegram: fetched after the commit, stored with their checksum, listed in the CSV; an older photo is left out', async () => {
+it('minutes with photos over Telegram: fetched after the commit, stored with their checksum, listed in the CSV; an older photo is left out', { timeout: 180_000 }, async () => {
   db = await freshSqlite();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'xianfeng-evidence-'));
   // Real time flowing, shifted to Monday 2 March 2026 20:30 in Shanghai (the meeting began at 20:00);
@@ -114,7 +114,8 @@ it('minutes with photos over Telegram: fetched after the commit, stored with the
 
   const before = f.callsOf('sendDocument').length;
   f.injectGroupMessage({ chat: village, from: admin, text: '/ledger 导出' });
-  await f.waitFor(() => f.callsOf('sendDocument').length > before, 'the ledger CSV');
+  // Rendering a page per kind with the CJK font takes seconds on a loaded machine.
+  await f.waitFor(() => f.callsOf('sendDocument').length > before, 'the ledger CSV', 90_000);
   const doc = f.callsOf('sendDocument').at(-1)!;
   const file = doc.files[0]!;
   expect(file.filename).toMatch(/-2026-.*\.csv$/); // the fake decodes multipart names as latin1
@@ -126,10 +127,19 @@ it('minutes with photos over Telegram: fetched after the commit, stored with the
     `photo:telegram:AgACAgUAAx-photo-7 file_3.jpg sha256=${sha(photos.caption)} evidence/${unitId}/${sha(photos.caption)}.jpg`,
   ]);
   expect([...file.bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
-  // The printable page follows as a photo: a PNG 1280 px wide, one 34 px row per CSV row plus the heading.
-  await f.waitFor(() => f.callsOf('sendPhoto').length > 0, 'the printable page');
-  const png = f.callsOf('sendPhoto').at(-1)!.files[0]!.bytes;
-  expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  expect(png.readUInt32BE(16)).toBe(1280);
-  expect(png.readUInt32BE(20)).toBe(80 + 34 * table.length + 20);
+  // The printable pages follow as photos, one per kind (the layout of a paper 台账): each a PNG
+  // 1280 px wide with one 34 px row per CSV row of that kind plus the heading. (PNG carries no text
+  // to extract; the page's text is checked through its SVG in page.test.ts.)
+  const body = table.slice(1);
+  const kinds = [...new Set(body.map((r) => r[0]!))];
+  expect(kinds).toEqual(['支委会', '党小组会', '主题党日']);
+  await f.waitFor(() => f.callsOf('sendPhoto').length >= kinds.length, 'one printable page per kind', 90_000);
+  const pages = f.callsOf('sendPhoto').slice(-kinds.length);
+  kinds.forEach((kind, i) => {
+    const png = pages[i]!.files[0]!.bytes;
+    expect(String(pages[i]!.payload.caption)).toBe(`东北流村党支部 2026年 ${kind}台账`);
+    expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    expect(png.readUInt32BE(16)).toBe(1280);
+    expect(png.readUInt32BE(20)).toBe(80 + 34 * (body.filter((r) => r[0] === kind).length + 1) + 20);
+  });
 });
