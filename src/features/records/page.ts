@@ -71,7 +71,6 @@ export async function renderPagePng(title: string, rows: readonly (readonly stri
 /** One printable page per kind (the first cell of each row), in the order the kinds first appear. */
 export async function renderKindPages(title: (kind: string) => string, rows: readonly (readonly string[])[]): Promise<{ kind: string; png: Buffer }[]> {
   const kinds = [...new Set(rows.map((r) => r[0] ?? ''))];
-  const out: { kind: string; png: Buffer }[] = [];
-  for (const kind of kinds) out.push({ kind, png: await renderPagePng(title(kind), rows.filter((r) => r[0] === kind)) });
-  return out;
+  // resvg renders on the thread pool: the pages render side by side.
+  return Promise.all(kinds.map(async (kind) => ({ kind, png: await renderPagePng(title(kind), rows.filter((r) => r[0] === kind)) })));
 }

@@ -3,7 +3,7 @@
  * assignments due in the period, how many were done on time, and how many are overdue; the
  * township's report also offers the coming Monday's agenda as a table (`/export 议程`).
  */
-import type { Context, ReportScope, ReportSection } from '../../bot/feature.ts';
+import type { Context, ReportScope, ReportSection, Tx } from '../../bot/feature.ts';
 import { addDays, localDateKey } from '../../bot/time.ts';
 import { mondayAgenda } from './agenda.ts';
 import { standingOn } from './rules.ts';
@@ -41,4 +41,15 @@ export async function tasksReport(ctx: Context, scope: ReportScope): Promise<Rep
   if (scope.unitKind !== 'township') return [section];
   const agenda = await mondayAgenda(ctx.db, { t: ctx.t, locale: ctx.locale, timeZone: ctx.timeZone, now: ctx.now() }, nextMonday(today));
   return [{ ...section, export: { key: 'agenda', aliases: ['议程', '周一议程'], fileName: `agenda-${nextMonday(today)}`, rows: agenda.rows } }];
+}
+
+/**
+ * For the annual evaluation: unit `unitId`'s share (0…1) of its assignments due in `year` (by
+ * their deadline, up to `now`) that were done on time; null when none was due.
+ */
+export async function taskOnTimeRate(db: Tx, unitId: number, year: number, timeZone: string, now: Date): Promise<number | null> {
+  const today = localDateKey(now, timeZone);
+  const rows = (await findAssignments(db, { unitIds: [unitId] })).filter((a) => a.dueDate !== null && a.dueDate.startsWith(`${year}-`) && a.dueDate < today);
+  const s = onTimeShare(rows, timeZone, today);
+  return s.due ? s.onTime / s.due : null;
 }
