@@ -15,6 +15,7 @@ import { FREQUENCY_WORDS, findKind, setUnitFrequency, type Frequency, type Meeti
 import { getMeeting } from '../meetings/store.ts';
 import { csvFile } from '../report/index.ts';
 import { renderKindPages } from './page.ts';
+import { enqueueMessages } from '../../outbox/enqueue.ts';
 import { saveExcuse, type MinutesAttachment } from './store.ts';
 import { currentYear, unitLedger, type Ledger, type LedgerRow, type PeriodStatus } from './ledger.ts';
 
@@ -218,15 +219,22 @@ async function ledgerCsv(ctx: Context, unit: string, l: Ledger): Promise<{ messa
   return { message, rows: rows.slice(1) };
 }
 
-/** The printable pages of the CSV's rows (without 会议, 补录, 附件), one per kind; text only when rendering fails. */
+/**
+ * The printable pages of the CSV's rows (without 会议, 补录, 附件), one per kind, rendered AFTER the
+ * commit (a page per kind with the CJK font takes seconds, longer than a transaction may stay
+ * open) and queued then; a short text when rendering fails.
+ */
 async function replyPage(ctx: Context, title: (kind: string) => string, rows: readonly string[][]): Promise<void> {
   const cells = rows.map((r) => [r[0]!, ...r.slice(2, 11)]);
-  try {
-    for (const page of await renderKindPages(title, cells)) {
-      const caption = title(page.kind);
-      ctx.reply({ kind: 'image', pngBase64: page.png.toString('base64'), caption, fallbackText: caption });
+  const chat = ctx.incoming.chat;
+  const key = `ledger-pages:${chat.platform}:${ctx.incoming.eventId}`;
+  ctx.afterCommit(async (db) => {
+    let messages: OutgoingMessage[];
+    try {
+      messages = (await renderKindPages(title, cells)).map((page) => ({ kind: 'image', pngBase64: page.png.toString('base64'), caption: title(page.kind), fallbackText: title(page.kind) }));
+    } catch {
+      messages = [{ kind: 'text', text: ctx.t('records.ledger.pageFailed') }];
     }
-  } catch {
-    ctx.reply(ctx.t('records.ledger.pageFailed'));
-  }
+    await db.$transaction((tx) => enqueueMessages(tx, messages.map((message, i) => ({ chat, message, key: `${key}:${i}` })), ctx.capabilitiesOf, ctx.now()));
+  });
 }
