@@ -60,7 +60,7 @@ export function hostileInputSuite(shard: number, shards: number): void {
 
   beforeAll(async () => {
     db = await freshSqlite();
-    bot = await startReliabilityBot(db, { env: { BOT_ADMINS: 'console:管理员', BOT_LOCALE: 'zh-CN' } });
+    bot = await startReliabilityBot(db, { env: { BOT_ADMINS: 'console:管理员', BOT_LOCALE: 'zh-CN', BOT_COMMANDS_PER_MINUTE: '0' } });
     await bot.adapter.deliver(bot.adapter.message('管理员', '/bindchat 东北流村党支部', { chat: CHAT }));
     await bot.adapter.deliver(bot.adapter.message('党员李四', '/whoami', { chat: CHAT }));
     await bot.app.idle();
