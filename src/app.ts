@@ -129,6 +129,10 @@ export function createApp(options: AppOptions): App {
     botNames: [config.BOT_NAME],
     usernameOf: (p) => byPlatform.get(p)?.username,
     capabilitiesOf,
+    downloadFrom: (p) => {
+      const a = byPlatform.get(p);
+      return a?.download ? (ref, maxBytes) => a.download!(ref, maxBytes) : undefined;
+    },
     flood: config.BOT_COMMANDS_PER_MINUTE > 0 ? new CommandFlood(clock, { perWindow: config.BOT_COMMANDS_PER_MINUTE, windowMs: 60_000 }) : undefined,
     scheduleTask: options.scheduleTask,
   });

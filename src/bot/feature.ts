@@ -1,6 +1,6 @@
 import type { z } from 'zod';
-import type { Capabilities } from './adapter.ts';
-import type { ChatRef, Incoming, OutgoingMessage, Role } from './types.ts';
+import type { Capabilities, Downloaded } from './adapter.ts';
+import type { ChatRef, Incoming, OutgoingMessage, Platform, Role } from './types.ts';
 import type { Prisma } from '../db/generated/sqlite/client.ts';
 import type { Scheduler } from '../scheduler/contract.ts';
 import type { Db } from '../db/client.ts';
@@ -68,6 +68,12 @@ export interface Context extends BaseContext {
    * transaction). Not run when the event rolls back; an error in it is logged, never shown.
    */
   afterCommit(work: (db: Db) => Promise<void>): void;
+  /**
+   * Fetches a photo or file sent on `platform` by its reference (the adapter's `download`; size
+   * checked before reading). Throws DownloadTooBigError past `maxBytes`, or an error when the
+   * platform cannot fetch files (its `downloads` capability is false). Call it after the commit.
+   */
+  download(platform: Platform, ref: string, maxBytes: number): Promise<Downloaded>;
 }
 
 /** What `parse` receives: the command's argument text, normalised (half-width, single spaces). */

@@ -1,4 +1,4 @@
-import { TEXT_ONLY_CAPABILITIES, type Capabilities } from './adapter.ts';
+import { TEXT_ONLY_CAPABILITIES, type Capabilities, type Downloaded } from './adapter.ts';
 import type { AnswerClaim, ArgInput, ChatInfo, CommandSpec, Context, MemberInfo, Translate, Tx } from './feature.ts';
 import { UsageError, UserError } from './feature.ts';
 import type { CommandRegistry } from './registry.ts';
@@ -31,6 +31,8 @@ export interface RouterDeps {
   /** The bot's user name on a platform (for `/help@name`), once its adapter has started. */
   readonly usernameOf: (platform: Platform) => string | undefined;
   readonly capabilitiesOf: (platform: Platform) => Capabilities | undefined;
+  /** The adapter's `download` of a platform (absent: no platform fetches files). */
+  readonly downloadFrom?: (platform: Platform) => ((ref: string, maxBytes: number) => Promise<Downloaded>) | undefined;
   /** The per-member command limit (flood.ts); undefined: none. */
   readonly flood?: CommandFlood;
   /** Stores a one-off task a handler schedules (default the scheduler's `scheduleTask`). */
@@ -237,6 +239,11 @@ export class Router {
       },
       afterCommit: (work) => {
         (marks.afterCommit ??= []).push(work);
+      },
+      download: async (platform, ref, maxBytes) => {
+        const fetch = caps(platform).downloads ? d.downloadFrom?.(platform) : undefined;
+        if (!fetch) throw new Error(`${platform} cannot fetch files`);
+        return fetch(ref, maxBytes);
       },
     };
   }

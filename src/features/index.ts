@@ -48,7 +48,7 @@ export function createFeatures(services: FeatureServices): Feature[] {
     meetingsFeature(services),
     recordsFeature(services),
     suggestionsFeature(),
-    tasksFeature({ staleDays: services.config.TASK_STALE_DAYS }),
+    tasksFeature({ staleDays: services.config.TASK_STALE_DAYS, dataDir: services.config.BOT_DATA_DIR }),
     membersFeature(),
     careFeature(),
     duesFeature(),

@@ -6,7 +6,7 @@ export { requireManager, requireUnit } from './manage.ts';
 export { FREQUENCY_WORDS, findKind, loadMeetingKinds, setUnitFrequency, unitFrequencies, type Frequency, type MeetingKind } from './kinds.ts';
 export { attendanceOf, getMeeting, rsvpsOf, skippedStarts, type MeetingInfo } from './store.ts';
 export { yearKnown } from './holidays.ts';
-export { lastStart, startOnDate } from './calendar.ts';
+export { heldAt, lastStart, startOnDate } from './calendar.ts';
 export { when } from './render.ts';
 export { skippedForHoliday } from './jobs.ts';
 export { attendancePart } from './report.ts';

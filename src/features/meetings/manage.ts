@@ -191,7 +191,8 @@ export async function meetingHandler(ctx: Context, args: MeetingArgs, defaults: 
       place: args.place,
       remindMinutes: args.lead,
       kind: kind?.key ?? null,
-      holiday: args.holiday,
+      // The kind's default is written on the meeting, so every calendar question reads one rule.
+      holiday: args.holiday ?? kind?.holiday ?? null,
       createdById: ctx.member.id,
       now: ctx.now(),
     });
@@ -237,6 +238,7 @@ async function defaultHandler(ctx: Context, name: string | null, defaults: reado
     template: d.key,
     withSuggestions: d.withSuggestions,
     kind: kinds.find((k) => k.key === d.key)?.key ?? null,
+    holiday: kinds.find((k) => k.key === d.key)?.holiday ?? null,
     createdById: ctx.member.id,
     now: ctx.now(),
   });

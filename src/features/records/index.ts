@@ -33,7 +33,7 @@ export function recordsFeature(services: Pick<FeatureServices, 'config' | 'promp
         summaryKey: 'records.minutes.summary',
         usageKey: 'records.minutes.usage',
         args: minutesArgs,
-        handler: minutesHandler,
+        handler: (ctx, args) => minutesHandler(ctx, args, services.config.BOT_DATA_DIR),
       }),
       command({
         name: 'ledger',
