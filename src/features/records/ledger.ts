@@ -153,11 +153,3 @@ export async function unitLedger(db: Tx, unitId: number, year: number, kinds: re
 export function currentYear(now: Date, timeZone: string): number {
   return localParts(now, timeZone).year;
 }
-
-/**
- * For the annual evaluation: unit `unitId`'s share (0…1) of the meetings required in `year` (as
- * of `now`, excused periods left out) that were held with minutes; null when nothing was due.
- */
-export async function ledgerCompleteness(db: Tx, unitId: number, year: number, kinds: readonly MeetingKind[], timeZone: string, now: Date): Promise<number | null> {
-  return (await unitLedger(db, unitId, year, kinds, timeZone, now)).completeness;
-}

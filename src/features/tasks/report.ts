@@ -3,7 +3,7 @@
  * assignments due in the period, how many were done on time, and how many are overdue; the
  * township's report also offers the coming Monday's agenda as a table (`/export 议程`).
  */
-import type { Context, ReportScope, ReportSection, Tx } from '../../bot/feature.ts';
+import type { Context, ReportScope, ReportSection } from '../../bot/feature.ts';
 import { addDays, localDateKey } from '../../bot/time.ts';
 import { mondayAgenda } from './agenda.ts';
 import { standingOn } from './rules.ts';

@@ -7,7 +7,7 @@
 import { hasRole } from '../../../bot/policy.ts';
 import { command, UserError, type Context } from '../../../bot/feature.ts';
 import { progressArgs, type ProgressArgs } from '../args.ts';
-import { evidenceOf, storeEvidenceAfterCommit } from '../../records/evidence.ts';
+import { evidenceOf, storeEvidenceAfterCommit } from '../../records/api.ts';
 import { assignmentsOfTask, recordProgress, setProgressEvidence, type Assignment } from '../store.ts';
 
 /** The assignment of task #N this sender may report on, or a refusal naming why. */
