@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { Capabilities } from './adapter.ts';
-import type { ChatRef, Incoming, OutgoingMessage, Role } from './types.ts';
+import type { ChatRef, Incoming, OutgoingMessage, QueuedMessage, Role } from './types.ts';
 import type { Prisma } from '../db/generated/sqlite/client.ts';
 import type { Scheduler } from '../scheduler/contract.ts';
 import type { Db } from '../db/client.ts';
@@ -30,8 +30,14 @@ export interface ChatInfo {
 /** A message to send somewhere other than "here" (a private chat, another chat of the unit). */
 export interface Delivery {
   readonly chat: ChatRef;
-  readonly message: OutgoingMessage;
+  readonly message: QueuedMessage;
 }
+
+/**
+ * Turns a `render` message's input into the picture or file it stands for, at send time (outside
+ * any transaction; src/outbox/deferred.ts). It reads no database: the input holds everything.
+ */
+export type Renderer = (input: unknown) => Promise<Extract<OutgoingMessage, { kind: 'image' | 'file' }>>;
 
 /** Translates a prompt key (`<namespace>.<key>` of `prompts/<locale>/<namespace>.yaml`), filling `{name}` placeholders. */
 export type Translate = (key: string, vars?: Record<string, string | number>) => string;
@@ -61,9 +67,9 @@ export interface Context {
   /** The bot's own names (BOT_NAME): a display name copying one never picks a person. */
   readonly botNames?: readonly string[];
   /** Replies in this chat (through the outbox). */
-  reply(message: OutgoingMessage | string): void;
+  reply(message: QueuedMessage | string): void;
   /** Sends to another chat (through the outbox), e.g. a private receipt. */
-  send(chat: ChatRef, message: OutgoingMessage | string): void;
+  send(chat: ChatRef, message: QueuedMessage | string): void;
   /** Records an audit entry in the same transaction-less way as other writes (who did what). */
   audit(action: string, detail: string): Promise<void>;
   /**
@@ -173,6 +179,11 @@ export interface Feature {
    * next feature is asked). Ids are unique per kind, so a feature claims only its own kind.
    */
   readonly exportById?: (ctx: Context, id: number) => Promise<CsvTable | null>;
+  /**
+   * Renderers of this feature's pictures and files by name (`polls.chart`): a `render` message
+   * names one, and the outbox runs it when it sends the message, after the transaction commits.
+   */
+  readonly renderers?: Readonly<Record<string, Renderer>>;
 }
 
 /**

@@ -1,12 +1,13 @@
 import type { Adapter, SendResult } from '../bot/adapter.ts';
 import { DeliveryError } from '../bot/adapter.ts';
-import type { ChatRef, OutgoingMessage, Platform } from '../bot/types.ts';
+import type { ChatRef, OutgoingMessage, Platform, QueuedMessage } from '../bot/types.ts';
 import type { Db } from '../db/client.ts';
 import type { Clock } from '../clock.ts';
 import type { Logger } from '../logger.ts';
 import { RateLimiter } from './rate-limiter.ts';
 import { messageOf } from './seal.ts';
 import type { CallMeter } from './meter.ts';
+import { renderNow, type Renderers } from './deferred.ts';
 
 /** Tuning of the dispatcher; the defaults suit one township on one instance. */
 export interface DispatcherOptions {
@@ -26,6 +27,8 @@ export interface DispatcherOptions {
   readonly maxAttempts?: number;
   /** Counts and spares the calls of `metered` platforms (src/outbox/meter.ts). */
   readonly meter?: CallMeter;
+  /** The features' renderers, for `render` messages (pictures and files made at send time). */
+  readonly renderers?: Renderers;
 }
 
 interface Row {
@@ -228,12 +231,14 @@ export class OutboxDispatcher {
   /** Sends one leased row and records the outcome; true when it was sent (or had nothing to send). */
   private async deliver(row: Row): Promise<boolean> {
     const adapter = this.adapters.get(row.platform as Platform)!;
-    const message = messageOf(row.payload);
-    if (message === null) {
+    const stored = messageOf(row.payload);
+    if (stored === null) {
       // Sealed by an earlier run of the bot (its key died with it): it cannot be read, so it is given up.
       await this.markFailedAttempt(row, new DeliveryError('permanent', 'sealed secret from an earlier run'), { payload: ERASED_PAYLOAD });
       return true;
     }
+    const message = await this.resolve(row, stored);
+    if (message === null) return true;
     const chat: ChatRef = { platform: row.platform as Platform, chatId: row.chatId, kind: row.chatKind === 'private' ? 'private' : 'group' };
     const db = this.opts.db;
     try {
@@ -270,6 +275,19 @@ export class OutboxDispatcher {
       await this.markFailedAttempt(row, err, eraseIfEphemeral(message));
       return false;
     }
+  }
+
+  /**
+   * The message to send for a stored one: a `render` message is rendered now, outside any
+   * transaction (src/outbox/deferred.ts); null when its render failed and it has nothing to send
+   * instead (the row is then failed for good, which the log says).
+   */
+  private async resolve(row: Row, stored: QueuedMessage): Promise<OutgoingMessage | null> {
+    if (stored.kind !== 'render') return stored;
+    const { message, error } = await renderNow(stored, this.opts.renderers ?? new Map());
+    if (error) this.opts.logger.warn({ outboxId: row.id, renderer: stored.renderer, err: error }, 'outbox render failed');
+    if (message === null) await this.markFailedAttempt(row, new DeliveryError('permanent', `render failed: ${error}`));
+    return message;
   }
 
   /** On a metered platform near its budget: true when the row was digested or cut instead of sent. */

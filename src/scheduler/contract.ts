@@ -8,7 +8,7 @@
  */
 import type { Capabilities } from '../bot/adapter.ts';
 import type { Translate, Tx } from '../bot/feature.ts';
-import type { ChatRef, OutgoingMessage, Platform } from '../bot/types.ts';
+import type { ChatRef, QueuedMessage, Platform } from '../bot/types.ts';
 
 /** Everything a job may use while it runs. */
 export interface JobContext {
@@ -24,7 +24,7 @@ export interface JobContext {
   readonly timeZone: string;
   capabilitiesOf(platform: Platform): Capabilities | undefined;
   /** Sends through the outbox; keys derive from the occurrence, so a re-run never duplicates. */
-  send(chat: ChatRef, message: OutgoingMessage | string): void;
+  send(chat: ChatRef, message: QueuedMessage | string): void;
 }
 
 /** Runs a recurring job. */

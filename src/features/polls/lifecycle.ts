@@ -5,11 +5,11 @@
  */
 import type { Capabilities } from '../../bot/adapter.ts';
 import type { Delivery, Translate, Tx } from '../../bot/feature.ts';
-import type { ChatRef, OutgoingMessage, Platform } from '../../bot/types.ts';
+import type { ChatRef, Platform, QueuedMessage } from '../../bot/types.ts';
 import { parseChoice, parseChoices, parseScore } from '../../bot/answers.ts';
 import { privateChatsOf } from '../../bot/roster.ts';
 import type { Logger } from '../../logger.ts';
-import { renderChartPng } from './chart.ts';
+import { chartMessage } from './chart.ts';
 import { chartSpec, nativeKey, resultsText, usesNativePoll } from './render.ts';
 import { landAll, notifyLost } from './landing.ts';
 import { ballotGroups, eligibleMembers, getPoll, markClosed, voterIds, type BallotContent, type Poll } from './store.ts';
@@ -89,26 +89,23 @@ export function hiddenByMin(poll: Pick<Poll, 'anonymous' | 'minBallots'>, tally:
 }
 
 /**
- * The results of a poll as messages for a chat on `platform`: the text and, where the platform
- * shows pictures, the bar chart. Under its minimum only the notice that results are withheld.
+ * The results of a poll as messages for a chat on `platform`: the text and, with `chart` where
+ * the platform shows pictures, the bar chart, rendered by the outbox when it is sent (after this
+ * transaction commits: `polls.chart`). Under its minimum only the notice that results are withheld.
  */
-export async function resultsMessages(env: PollEnv, poll: Poll, platform: Platform, prefix = '', logger?: Logger): Promise<OutgoingMessage[]> {
+export async function resultsMessages(env: PollEnv, poll: Poll, platform: Platform, options: { prefix?: string; chart?: boolean } = {}): Promise<QueuedMessage[]> {
   const { t } = env;
+  const prefix = options.prefix ?? '';
   const tally = await tallyPoll(env.db, poll);
   if (hiddenByMin(poll, tally)) {
     const key = poll.status === 'closed' ? 'polls.results.tooFewClosed' : 'polls.results.tooFew';
     return [{ kind: 'text', text: prefix + t(key, { id: poll.id, min: minBallotsOf(poll), count: tally.ballots }) }];
   }
   const { voted, eligible } = await turnoutOf(env.db, poll);
-  const out: OutgoingMessage[] = [{ kind: 'text', text: prefix + resultsText(t, poll, tally, voted, eligible) }];
-  if (env.capabilitiesOf(platform)?.images) {
-    try {
-      const png = await renderChartPng(chartSpec(t, poll, tally, voted, eligible));
-      const caption = t('polls.results.chartCaption', { id: poll.id });
-      out.push({ kind: 'image', pngBase64: png.toString('base64'), caption, fallbackText: caption });
-    } catch (err) {
-      logger?.warn({ err: err instanceof Error ? err.message : String(err), pollId: poll.id }, 'poll chart not rendered');
-    }
+  const out: QueuedMessage[] = [{ kind: 'text', text: prefix + resultsText(t, poll, tally, voted, eligible) }];
+  if (options.chart && env.capabilitiesOf(platform)?.images) {
+    const caption = t('polls.results.chartCaption', { id: poll.id });
+    out.push(chartMessage(chartSpec(t, poll, tally, voted, eligible), caption));
   }
   return out;
 }
@@ -134,7 +131,7 @@ export async function closePoll(env: PollEnv, pollId: number, runtime?: PollsRun
   const chat = pollChat(poll);
   if (usesNativePoll(poll)) deliveries.push({ chat, message: { kind: 'stop_poll', nativeKey: nativeKey(poll.id) } });
   const prefix = `${env.t('polls.close.done', { id: poll.id })}\n`;
-  for (const message of await resultsMessages(env, closed, chat.platform, prefix, runtime?.logger)) deliveries.push({ chat, message });
+  for (const message of await resultsMessages(env, closed, chat.platform, { prefix, chart: true })) deliveries.push({ chat, message });
   return deliveries;
 }
 

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { argInput } from '../../bot/args.ts';
 import { UserError, type Context } from '../../bot/feature.ts';
-import type { OutgoingMessage } from '../../bot/types.ts';
+import type { QueuedMessage } from '../../bot/types.ts';
 import { hasRole, seesUnitIn } from '../../bot/policy.ts';
 import { listUnits, membersByIds, unitName } from '../../bot/roster.ts';
 import { formatStamp } from '../../bot/time.ts';
@@ -14,7 +14,7 @@ import { requireUnit } from '../meetings/manage.ts';
 import { FREQUENCY_WORDS, findKind, setUnitFrequency, type Frequency, type MeetingKind } from '../meetings/kinds.ts';
 import { getMeeting } from '../meetings/store.ts';
 import { csvFile } from '../report/index.ts';
-import { renderPagePng } from './page.ts';
+import { pageMessage } from './page.ts';
 import { currentYear, unitLedger, type Ledger, type LedgerRow, type PeriodStatus } from './ledger.ts';
 
 /** Parsed arguments of /ledger. */
@@ -117,7 +117,7 @@ export async function ledgerHandler(ctx: Context, args: LedgerArgs, kinds: reado
   if (args.action === 'export') {
     const csv = await ledgerCsv(ctx, unit, ledger);
     ctx.reply(csv.message);
-    await replyPage(ctx, ctx.t('records.ledger.pageTitle', { unit, year }), csv.rows);
+    replyPage(ctx, ctx.t('records.ledger.pageTitle', { unit, year }), csv.rows);
     return;
   }
   const township = await townshipText(ctx, unitId, year, kinds);
@@ -128,7 +128,7 @@ export async function ledgerHandler(ctx: Context, args: LedgerArgs, kinds: reado
 export const CSV_COLUMNS = ['类型', '会议', '时间', '地点', '主持人', '记录人', '应到', '实到', '缺席及原因', '议题', '决议', '补录', '附件'] as const;
 
 /** Every minutes record of the ledger, one row each, kind by kind. */
-async function ledgerCsv(ctx: Context, unit: string, l: Ledger): Promise<{ message: OutgoingMessage; rows: string[][] }> {
+async function ledgerCsv(ctx: Context, unit: string, l: Ledger): Promise<{ message: QueuedMessage; rows: string[][] }> {
   const rows: string[][] = [[...CSV_COLUMNS]];
   for (const r of l.rows) {
     for (const c of r.cells) {
@@ -152,13 +152,8 @@ async function ledgerCsv(ctx: Context, unit: string, l: Ledger): Promise<{ messa
   return { message, rows: rows.slice(1) };
 }
 
-/** The printable page of the CSV's rows (without 会议, 补录, 附件); text only when rendering fails. */
-async function replyPage(ctx: Context, title: string, rows: readonly string[][]): Promise<void> {
+/** The printable page of the CSV's rows (without 会议, 补录, 附件), rendered when sent; text only when rendering fails. */
+function replyPage(ctx: Context, title: string, rows: readonly string[][]): void {
   const cells = rows.map((r) => [r[0]!, ...r.slice(2, 11)]);
-  try {
-    const png = await renderPagePng(title, cells);
-    ctx.reply({ kind: 'image', pngBase64: png.toString('base64'), caption: title, fallbackText: title });
-  } catch {
-    ctx.reply(ctx.t('records.ledger.pageFailed'));
-  }
+  ctx.reply(pageMessage(title, cells, ctx.t('records.ledger.pageFailed')));
 }
