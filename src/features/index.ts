@@ -20,6 +20,7 @@ import { scheduleTask } from '../scheduler/tasks.ts';
 import { tasksFeature } from './tasks/index.ts';
 import { recordsFeature } from './records/index.ts';
 import { membersFeature } from './members/index.ts';
+import { settingsFeature } from './settings/index.ts';
 
 /** What feature factories may use at construction time. */
 export interface FeatureServices {
@@ -58,6 +59,7 @@ export function createFeatures(services: FeatureServices): Feature[] {
     suggestionsFeature(),
     tasksFeature({ staleDays: services.config.TASK_STALE_DAYS }),
     membersFeature(),
+    settingsFeature(),
     reportFeature(services.registry),
   ];
 }

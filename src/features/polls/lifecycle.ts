@@ -16,6 +16,9 @@ import { ballotGroups, eligibleMembers, getPoll, markClosed, voterIds, type Ball
 import type { BallotStager } from './staging.ts';
 import { tallyChoiceGroups, tallyScoreGroups, type Tally } from './tally.ts';
 import { formatStamp } from './time.ts';
+import { settingOn } from '../settings/api.ts';
+import { activeExemptions } from '../pledges/store.ts';
+import { localDateKey } from '../../bot/time.ts';
 
 /** Fewest ballots before any figure of an anonymous poll is shown (`--min` may raise it). */
 export const ANON_MIN_BALLOTS = 5;
@@ -136,8 +139,9 @@ export async function closePoll(env: PollEnv, pollId: number, runtime?: PollsRun
 }
 
 /**
- * The reminder before close: in the poll's chat, how many have not voted (no names); privately,
- * to each non-voter who can be reached, that the poll closes soon. Nothing when the poll is closed.
+ * The reminder before close: privately, to each non-voter who can be reached and is not exempt
+ * from reminders (`/pledges 免提醒`), that the poll closes soon; in the poll's chat, how many have
+ * not voted (no names), only where the unit turned on `/settings 群内提醒`. Nothing when closed.
  */
 export async function remindPoll(env: PollEnv, pollId: number): Promise<Delivery[]> {
   const poll = await getPoll(env.db, pollId);
@@ -146,10 +150,13 @@ export async function remindPoll(env: PollEnv, pollId: number): Promise<Delivery
   const missing = (await eligibleMembers(env.db, poll)).filter((m) => !voters.has(m.id));
   if (missing.length === 0) return [];
   const time = formatStamp(poll.closesAt, env.timeZone);
-  const out: Delivery[] = [
-    { chat: pollChat(poll), message: { kind: 'text', text: env.t('polls.remind.group', { id: poll.id, question: poll.question, time, missing: missing.length }) } },
-  ];
-  for (const m of missing.slice(0, MAX_NUDGES)) {
+  const out: Delivery[] = [];
+  // Invite, do not force: the group hears of it only where the unit chose group reminders.
+  if (await settingOn(env.db, poll.unitId, 'groupReminders')) {
+    out.push({ chat: pollChat(poll), message: { kind: 'text', text: env.t('polls.remind.group', { id: poll.id, question: poll.question, time, missing: missing.length }) } });
+  }
+  const exempt = await activeExemptions(env.db, localDateKey(env.now(), env.timeZone), missing.map((m) => m.id));
+  for (const m of missing.filter((x) => !exempt.has(x.id)).slice(0, MAX_NUDGES)) {
     const chats = (await privateChatsOf(env.db, m.id)).filter((c) => env.capabilitiesOf(c.platform)?.privateMessages);
     const chat = chats.find((c) => c.platform === poll.platform) ?? chats[0];
     if (chat) out.push({ chat, message: { kind: 'text', text: env.t('polls.remind.private', { id: poll.id, question: poll.question, time }) } });

@@ -36,6 +36,7 @@ describe('timed close and reminder (the scheduler tasks)', () => {
         defaults.map((f) => (f.name === 'polls' ? pollsFeature({ promptsDir: PROMPTS, scheduleTask: async (_tx, spec) => void scheduled.push(spec) }) : f)),
     });
     await setUpBranch(bot, '书记', ['甲', '乙', '丙']);
+    expect(await bot.texts('书记', '/settings 群内提醒 开')).toEqual(['已把“群内提醒”设为开。']);
     const id = announcedId(await bot.texts('书记', '/poll 周末活动 | 植树 | 义诊 --close 24h'));
     expect(scheduled).toEqual([
       { kind: TASK_CLOSE, key: `${TASK_CLOSE}:${id}`, dueAt: new Date('2026-11-27T08:00:00Z'), payload: { pollId: id } },
