@@ -60,6 +60,6 @@ export function createFeatures(services: FeatureServices): Feature[] {
     tasksFeature({ staleDays: services.config.TASK_STALE_DAYS }),
     membersFeature(),
     settingsFeature(),
-    reportFeature(services.registry),
+    reportFeature(services.registry, { dataDir: services.config.BOT_DATA_DIR, logger: services.logger }),
   ];
 }

@@ -13,7 +13,10 @@ import { z } from 'zod';
 import { argInput } from '../../bot/args.ts';
 import { command, UserError, type Context, type Feature, type ReportScope, type ReportSection, type SectionExport } from '../../bot/feature.ts';
 import type { CommandRegistry } from '../../bot/registry.ts';
+import path from 'node:path';
 import { CSV_RENDERER, csvFile, renderCsvFile } from './csv.ts';
+import { EXPORT_CLEANUP_JOB, removeOldExports } from './cleanup.ts';
+import type { Logger } from '../../logger.ts';
 import { findUnitByName, listUnits } from '../../bot/roster.ts';
 import { localParts, startOfYear } from '../../bot/time.ts';
 import { managesUnitIn } from '../../bot/policy.ts';
@@ -66,8 +69,11 @@ async function collect(ctx: Context, registry: CommandRegistry, scope: ReportSco
 
 export { csvFile } from './csv.ts';
 
-/** Builds the /report and /export commands; `registry` is read lazily (it lists every feature). */
-export function reportFeature(registry: () => CommandRegistry): Feature {
+/**
+ * Builds the /report and /export commands (`registry` is read lazily: it lists every feature),
+ * and, with `dataDir`, the daily removal of exported files older than 30 days.
+ */
+export function reportFeature(registry: () => CommandRegistry, options: { dataDir?: string; logger?: Logger } = {}): Feature {
   return {
     name: 'report',
     commands: [
@@ -121,5 +127,18 @@ export function reportFeature(registry: () => CommandRegistry): Feature {
       }),
     ],
     renderers: { [CSV_RENDERER]: renderCsvFile },
+    jobs: (scheduler) => {
+      const { dataDir } = options;
+      if (!dataDir) return;
+      scheduler.cron(
+        EXPORT_CLEANUP_JOB,
+        '20 4 * * *',
+        async (job) => {
+          const removed = await removeOldExports(path.join(dataDir, 'exports'), job.now());
+          if (removed.length) options.logger?.info({ removed: removed.length }, 'old exported files removed');
+        },
+        { reportMissed: false },
+      );
+    },
   };
 }
