@@ -1,4 +1,4 @@
-import type { Adapter, SendResult } from '../bot/adapter.ts';
+import type { Adapter, BatchSendResult, SendResult } from '../bot/adapter.ts';
 import { DeliveryError } from '../bot/adapter.ts';
 import type { ChatRef, OutgoingMessage, Platform, QueuedMessage } from '../bot/types.ts';
 import type { Db } from '../db/client.ts';
@@ -8,6 +8,7 @@ import { RateLimiter } from './rate-limiter.ts';
 import { messageOf } from './seal.ts';
 import type { CallMeter } from './meter.ts';
 import { renderNow, type Renderers } from './deferred.ts';
+import { planPrivateBatches } from './batch.ts';
 
 /** Tuning of the dispatcher; the defaults suit one township on one instance. */
 export interface DispatcherOptions {
@@ -188,6 +189,7 @@ export class OutboxDispatcher {
     // failed (its retry time is known only after the pass), or the page of rows was full.
     let again = rows.length >= OUTBOX_PAGE;
     const sends: Promise<void>[] = [];
+    const batches = planPrivateBatches(heads.values(), now.getTime(), (p) => this.adapters.get(p as Platform)?.capabilities.privateBatch ?? 1);
     // Oldest waiting message first (heads come in id order): first come, first served across chats.
     for (const [key, head] of heads) {
       const t = now.getTime();
@@ -196,6 +198,7 @@ export class OutboxDispatcher {
         continue;
       }
       due.set(head.platform as Platform, (due.get(head.platform as Platform) ?? 0) + 1);
+      if (batches.absorbed.has(head.id)) continue; // goes out in an earlier head's batch
       if (head.status === 'sending' && head.lockedUntil && head.lockedUntil.getTime() > t) continue; // someone is on it
       const limiter = this.limiters.get(head.platform as Platform)!;
       const isGroup = head.chatKind === 'group';
@@ -207,8 +210,10 @@ export class OutboxDispatcher {
       if (!(await this.claim(head, now))) continue;
       limiter.record(head.chatId, isGroup, t);
       if ((queued.get(key) ?? 0) > 1) again = true;
+      const companions = await this.claimAll(batches.companions.get(head.id), now);
+      if (companions.length) again = true;
       sends.push(
-        this.deliver(head).then((sent) => {
+        (companions.length ? this.deliverBatch([head, ...companions]) : this.deliver(head)).then((sent) => {
           if (!sent) again = true;
         }),
       );
@@ -228,6 +233,41 @@ export class OutboxDispatcher {
     return count === 1;
   }
 
+  /** Leases the companions of a batch; those another instance got first are left out. */
+  private async claimAll(rows: readonly Row[] | undefined, now: Date): Promise<Row[]> {
+    const claimed: Row[] = [];
+    for (const row of rows ?? []) if (await this.claim(row, now)) claimed.push(row);
+    return claimed;
+  }
+
+  /**
+   * Sends one message to the private chats of several leased rows with the same payload in one
+   * `sendToMany`, and records each row's outcome; true when every row was sent or withheld.
+   */
+  private async deliverBatch(rows: readonly Row[]): Promise<boolean> {
+    const adapter = this.adapters.get(rows[0]!.platform as Platform)!;
+    const message = messageOf(rows[0]!.payload);
+    // A render-at-send message is rendered row by row (deliver); identical pictures are rare.
+    if (message === null || message.kind === 'render' || !adapter.sendToMany) return (await Promise.all(rows.map((r) => this.deliver(r)))).every(Boolean);
+    const open: Row[] = [];
+    for (const row of rows) if (!(await this.withheldByMeter(adapter, chatOf(row), row, message))) open.push(row);
+    if (!open.length) return true;
+    let result: BatchSendResult;
+    try {
+      result = await adapter.sendToMany(open.map(chatOf), message);
+    } catch (err) {
+      const e = err instanceof DeliveryError ? err : new DeliveryError('transient', err instanceof Error ? err.message : String(err));
+      result = { ...(e.meteredCalls ? { meteredCalls: e.meteredCalls } : {}), failed: new Map(open.map((r) => [r.chatId, e])) };
+    }
+    await this.opts.meter?.record(adapter, result.meteredCalls);
+    for (const row of open) {
+      const failure = result.failed.get(row.chatId);
+      if (failure) await this.markFailedAttempt(row, failure, eraseIfEphemeral(message));
+      else await this.markSent(row, result.messageId, eraseIfEphemeral(message));
+    }
+    return result.failed.size === 0;
+  }
+
   /** Sends one leased row and records the outcome; true when it was sent (or had nothing to send). */
   private async deliver(row: Row): Promise<boolean> {
     const adapter = this.adapters.get(row.platform as Platform)!;
@@ -239,7 +279,7 @@ export class OutboxDispatcher {
     }
     const message = await this.resolve(row, stored);
     if (message === null) return true;
-    const chat: ChatRef = { platform: row.platform as Platform, chatId: row.chatId, kind: row.chatKind === 'private' ? 'private' : 'group' };
+    const chat = chatOf(row);
     const db = this.opts.db;
     try {
       let nativeRef: SendResult | undefined;
@@ -331,6 +371,11 @@ export class OutboxDispatcher {
       data: { ...base, status: 'pending', notBefore: new Date(now + delay), ...(e.kind === 'transient' ? {} : { attempts: row.attempts }) },
     });
   }
+}
+
+/** The chat a row is addressed to. */
+function chatOf(row: Row): ChatRef {
+  return { platform: row.platform as Platform, chatId: row.chatId, kind: row.chatKind === 'private' ? 'private' : 'group' };
 }
 
 /** Rows read per pass: more than one head per chat, so a chat's next message is seen at once. */

@@ -19,14 +19,14 @@ const member: Actor = { id: 4, role: 'member', unitId: 2 };
 const masses: Actor = { id: 5, role: 'masses', unitId: 2 };
 
 describe('policy', () => {
-  it('ranks roles: admin > secretary > member > masses', () => {
+  it('ranks roles: admin > secretary > member > probationary > masses', () => {
     expect(hasRole(admin, 'secretary')).toBe(true);
     expect(hasRole(villageSecretary, 'secretary')).toBe(true);
     expect(hasRole(villageSecretary, 'admin')).toBe(false);
     expect(hasRole(member, 'member')).toBe(true);
     expect(hasRole(masses, 'member')).toBe(false);
     expect(rolesFrom('secretary')).toEqual(['admin', 'secretary']);
-    expect(rolesFrom('masses')).toEqual(['admin', 'secretary', 'member', 'masses']);
+    expect(rolesFrom('masses')).toEqual(['admin', 'secretary', 'member', 'probationary', 'masses']);
     expect(hasAnyRole(masses, ['masses'])).toBe(true);
     expect(hasAnyRole(member, ['masses'])).toBe(false);
   });
