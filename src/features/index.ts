@@ -21,6 +21,8 @@ import { tasksFeature } from './tasks/index.ts';
 import { recordsFeature } from './records/index.ts';
 import { membersFeature } from './members/index.ts';
 import { settingsFeature } from './settings/index.ts';
+import { careFeature } from './care/index.ts';
+import { duesFeature } from './dues/index.ts';
 
 /** What feature factories may use at construction time. */
 export interface FeatureServices {
@@ -60,6 +62,8 @@ export function createFeatures(services: FeatureServices): Feature[] {
     tasksFeature({ staleDays: services.config.TASK_STALE_DAYS }),
     membersFeature(),
     settingsFeature(),
+    careFeature(),
+    duesFeature(),
     reportFeature(services.registry, { dataDir: services.config.BOT_DATA_DIR, logger: services.logger }),
   ];
 }

@@ -31,7 +31,7 @@ describe('English plurals', () => {
   });
 
   it('a member with one pledge is told "1 pledge" through the bot', async () => {
-    const b = (bot = await startPollsBot({ locale: 'en' }));
+    const b = (bot = await startPollsBot({ env: { BOT_LOCALE: 'en' } }));
     await setUpBranch(b, '王芳', ['李四']);
     await b.texts('李四', '/pledge visit the elderly target 5');
     const list = (await b.texts('李四', '/pledges')).join('\n');

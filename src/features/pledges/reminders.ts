@@ -19,6 +19,7 @@ import { chatsOfUnit, membersByIds, membersOfUnit, privateChatsOfMembers } from 
 import { daysBetween, localDate, localYear, type IsoDate } from './dates.ts';
 import { outcomeOf, type PledgeView } from './model.ts';
 import { dayOf, progressLine, titleLine, type Names } from './render.ts';
+import { exemptOnDay } from '../care/api.ts';
 import {
   activeExemptions,
   listPledges,
@@ -111,13 +112,14 @@ export async function runPledgeReminders(
   const { members, byOwner } = owners;
 
   const exemptions = await activeExemptions(db, today, [...byOwner.keys()]);
+  const cared = await exemptOnDay(db, [...byOwner.keys()], today);
   const unitIds = [...new Set([...byOwner.values()].map((i) => i.unitId))];
   const settings = await reminderSettings(db, unitIds, defaults);
   // Invite, do not force: the group stage and names in the group only where the unit chose them.
   const inGroup = await unitsWithSetting(db, unitIds, 'groupReminders');
   const namesInGroup = await unitsWithSetting(db, unitIds, 'missingList');
   const idle = [...byOwner.values()].filter((i) => {
-    if (exemptions.has(i.memberId)) {
+    if (exemptions.has(i.memberId) || cared.has(i.memberId)) {
       result.exempt.push(i.memberId);
       return false;
     }

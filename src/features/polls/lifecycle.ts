@@ -11,6 +11,8 @@ import { privateChatsOf } from '../../bot/roster.ts';
 import type { Logger } from '../../logger.ts';
 import { chartMessage } from './chart.ts';
 import { chartSpec, nativeKey, resultsText, usesNativePoll } from './render.ts';
+import { exemptAmong } from '../care/api.ts';
+import { formalSuffix } from './formal/results.ts';
 import { landAll, notifyLost } from './landing.ts';
 import { ballotGroups, eligibleMembers, getPoll, markClosed, voterIds, type BallotContent, type Poll } from './store.ts';
 import type { BallotStager } from './staging.ts';
@@ -105,7 +107,8 @@ export async function resultsMessages(env: PollEnv, poll: Poll, platform: Platfo
     return [{ kind: 'text', text: prefix + t(key, { id: poll.id, min: minBallotsOf(poll), count: tally.ballots }) }];
   }
   const { voted, eligible } = await turnoutOf(env.db, poll);
-  const out: QueuedMessage[] = [{ kind: 'text', text: prefix + resultsText(t, poll, tally, voted, eligible) }];
+  const formal = await formalSuffix(t, env.db, poll, tally, voted, eligible);
+  const out: QueuedMessage[] = [{ kind: 'text', text: prefix + resultsText(t, poll, tally, voted, eligible) + formal }];
   if (options.chart && env.capabilitiesOf(platform)?.images) {
     const caption = t('polls.results.chartCaption', { id: poll.id });
     out.push(chartMessage(chartSpec(t, poll, tally, voted, eligible), caption));
@@ -155,7 +158,9 @@ export async function remindPoll(env: PollEnv, pollId: number): Promise<Delivery
   if (await settingOn(env.db, poll.unitId, 'groupReminders')) {
     out.push({ chat: pollChat(poll), message: { kind: 'text', text: env.t('polls.remind.group', { id: poll.id, question: poll.question, time, missing: missing.length }) } });
   }
-  const exempt = await activeExemptions(env.db, localDateKey(env.now(), env.timeZone), missing.map((m) => m.id));
+  // Exempt members (条例第二十三条, and those excused from reminders with /pledges 免提醒) are not chased.
+  const ids = missing.map((m) => m.id);
+  const exempt = new Set([...(await exemptAmong(env.db, ids, env.now(), env.timeZone)), ...(await activeExemptions(env.db, localDateKey(env.now(), env.timeZone), ids)).keys()]);
   for (const m of missing.filter((x) => !exempt.has(x.id)).slice(0, MAX_NUDGES)) {
     const chats = (await privateChatsOf(env.db, m.id)).filter((c) => env.capabilitiesOf(c.platform)?.privateMessages);
     const chat = chats.find((c) => c.platform === poll.platform) ?? chats[0];

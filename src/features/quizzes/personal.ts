@@ -19,6 +19,7 @@
 import type { Capabilities } from '../../bot/adapter.ts';
 import type { ChatRef, Platform } from '../../bot/types.ts';
 import { getMember, privateChatsOf } from '../../bot/roster.ts';
+import { exemptAmong } from '../care/api.ts';
 import type { Question } from './banks.ts';
 import type { Catalog } from './catalog.ts';
 import { optionOrderFor, readAnswer, type QuizEnv, type QuizSettings } from './engine.ts';
@@ -114,8 +115,10 @@ function dayBefore(day: string, days: number): string {
 export async function sendDailyQuestions(env: DailyEnv, catalog: Catalog): Promise<number> {
   const today = localDay(env.now(), env.timeZone);
   let sent = 0;
-  for (const memberId of await dailySubscribers(env.db)) {
-    if (await dailySentOn(env.db, memberId, today)) continue;
+  const subscribers = await dailySubscribers(env.db);
+  const exempt = await exemptAmong(env.db, subscribers, env.now(), env.timeZone);
+  for (const memberId of subscribers) {
+    if (exempt.has(memberId) || (await dailySentOn(env.db, memberId, today))) continue;
     const chats = (await privateChatsOf(env.db, memberId)).filter((c) => env.capabilitiesOf(c.platform)?.privateMessages === true);
     if (chats.length === 0) continue;
     const q = await pickDaily(env, catalog, memberId, today);
