@@ -16,6 +16,7 @@ import { CommandFlood } from './bot/flood.ts';
 import { loadPrompts, translator } from './bot/i18n.ts';
 import { OutboxDispatcher, type DispatcherOptions } from './outbox/dispatcher.ts';
 import { CallMeter } from './outbox/meter.ts';
+import { collectRenderers } from './outbox/deferred.ts';
 import { JobRegistry } from './scheduler/registry.ts';
 import { SchedulerEngine } from './scheduler/engine.ts';
 import { createFeatures } from './features/index.ts';
@@ -103,7 +104,8 @@ export function createApp(options: AppOptions): App {
 
   const instanceId = options.instanceId ?? defaultInstanceId(config);
   const meter = new CallMeter({ db: database.db, clock, logger, translate, timeZone: config.BOT_TIMEZONE, capabilitiesOf, admins: config.BOT_ADMINS, onEnqueued: () => outbox.notify() });
-  const outbox: OutboxDispatcher = new OutboxDispatcher({ db: database.db, adapters, clock, logger, instanceId, meter, ...options.outbox });
+  const renderers = collectRenderers(features);
+  const outbox: OutboxDispatcher = new OutboxDispatcher({ db: database.db, adapters, clock, logger, instanceId, meter, renderers, ...options.outbox });
   const scheduler = new SchedulerEngine({
     db: database.db,
     jobs,

@@ -6,7 +6,7 @@
  */
 import type { Capabilities } from './adapter.ts';
 import type { Translate, Tx } from './feature.ts';
-import type { ChatRef, OutgoingMessage, Platform } from './types.ts';
+import type { ChatRef, Platform, QueuedMessage } from './types.ts';
 import type { TaskSpec } from '../scheduler/contract.ts';
 
 /** Stores a durable one-off task in a transaction (the scheduler's `scheduleTask`; tests may record instead). */
@@ -25,7 +25,7 @@ export interface BaseContext {
   /** What a platform can do (text-only capabilities for a platform not running). */
   capabilitiesOf(platform: Platform): Capabilities;
   /** Sends to a chat through the outbox, in the same transaction. */
-  send(chat: ChatRef, message: OutgoingMessage | string): void;
+  send(chat: ChatRef, message: QueuedMessage | string): void;
   /** Schedules a durable one-off task in the same transaction (replacing a pending one of its key). */
   scheduleTask(spec: TaskSpec): Promise<void>;
   /** Records an audit entry (who did what; a job records no member). */

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { Capabilities, Downloaded } from './adapter.ts';
-import type { ChatRef, Incoming, OutgoingMessage, Platform, Role } from './types.ts';
+import type { ChatRef, Incoming, OutgoingMessage, Platform, QueuedMessage, Role } from './types.ts';
 import type { Prisma } from '../db/generated/sqlite/client.ts';
 import type { Scheduler } from '../scheduler/contract.ts';
 import type { Db } from '../db/client.ts';
@@ -32,8 +32,14 @@ export interface ChatInfo {
 /** A message to send somewhere other than "here" (a private chat, another chat of the unit). */
 export interface Delivery {
   readonly chat: ChatRef;
-  readonly message: OutgoingMessage;
+  readonly message: QueuedMessage;
 }
+
+/**
+ * Turns a `render` message's input into the picture or file it stands for, at send time (outside
+ * any transaction; src/outbox/deferred.ts). It reads no database: the input holds everything.
+ */
+export type Renderer = (input: unknown) => Promise<Extract<OutgoingMessage, { kind: 'image' | 'file' }>>;
 
 /** Translates a prompt key (`<namespace>.<key>` of `prompts/<locale>/<namespace>.yaml`), filling `{name}` placeholders. */
 export type Translate = (key: string, vars?: Record<string, string | number>) => string;
@@ -55,7 +61,7 @@ export interface Context extends BaseContext {
   /** The bot's own names (BOT_NAME): a display name copying one never picks a person. */
   readonly botNames?: readonly string[];
   /** Replies in this chat (through the outbox). */
-  reply(message: OutgoingMessage | string): void;
+  reply(message: QueuedMessage | string): void;
   /**
    * Marks the event being handled as sensitive (a secret ballot, a receipt code): the inbox then
    * stores it without its text (`[redacted]`), in the same transaction as the handler's writes,
@@ -169,6 +175,11 @@ export interface Feature {
    * next feature is asked). Ids are unique per kind, so a feature claims only its own kind.
    */
   readonly exportById?: (ctx: Context, id: number) => Promise<CsvTable | null>;
+  /**
+   * Renderers of this feature's pictures and files by name (`polls.chart`): a `render` message
+   * names one, and the outbox runs it when it sends the message, after the transaction commits.
+   */
+  readonly renderers?: Readonly<Record<string, Renderer>>;
 }
 
 /**

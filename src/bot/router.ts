@@ -2,7 +2,7 @@ import { TEXT_ONLY_CAPABILITIES, type Capabilities, type Downloaded } from './ad
 import type { AnswerClaim, ArgInput, ChatInfo, CommandSpec, Context, MemberInfo, Translate, Tx } from './feature.ts';
 import { UsageError, UserError } from './feature.ts';
 import type { CommandRegistry } from './registry.ts';
-import type { ChatRef, Incoming, OutgoingMessage, Platform, Role } from './types.ts';
+import type { ChatRef, Incoming, QueuedMessage, Platform, Role } from './types.ts';
 import type { RegistrationPolicy } from './roster.ts';
 import { listUnits, resolveChat, resolveMember, writeAudit } from './roster.ts';
 import { parseMessage } from './grammar.ts';
@@ -212,8 +212,8 @@ export class Router {
   private context(tx: Tx, incoming: Incoming, chat: ChatInfo, member: MemberInfo, outgoing: OutboxItem[], eventKey: string, marks: EventMarks): Context {
     const d = this.deps;
     const caps = (p: Platform) => d.capabilitiesOf(p) ?? TEXT_ONLY_CAPABILITIES;
-    const push = (target: ChatRef, message: OutgoingMessage | string) => {
-      const m: OutgoingMessage = typeof message === 'string' ? { kind: 'text', text: message } : message;
+    const push = (target: ChatRef, message: QueuedMessage | string) => {
+      const m: QueuedMessage = typeof message === 'string' ? { kind: 'text', text: message } : message;
       outgoing.push({ chat: target, message: m, key: `${eventKey}:${outgoing.length}` });
     };
     return {

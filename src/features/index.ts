@@ -23,6 +23,7 @@ import { pollsFeature } from './polls/index.ts';
 import { tasksFeature } from './tasks/index.ts';
 import { recordsFeature } from './records/index.ts';
 import { membersFeature } from './members/index.ts';
+import { settingsFeature } from './settings/index.ts';
 import { careFeature } from './care/index.ts';
 import { duesFeature } from './dues/index.ts';
 
@@ -50,9 +51,10 @@ export function createFeatures(services: FeatureServices): Feature[] {
     suggestionsFeature(),
     tasksFeature({ staleDays: services.config.TASK_STALE_DAYS, dataDir: services.config.BOT_DATA_DIR }),
     membersFeature(),
+    settingsFeature(),
     careFeature(),
     duesFeature(),
-    reportFeature(services.registry),
+    reportFeature(services.registry, { dataDir: services.config.BOT_DATA_DIR, logger: services.logger }),
   ];
 }
 

@@ -27,7 +27,7 @@ import nodeCron, { type ScheduledTask as CronTask } from 'node-cron';
 import { TEXT_ONLY_CAPABILITIES, type Capabilities } from '../bot/adapter.ts';
 import { DEFAULT_BOT_NAME, type ScheduleFn } from '../bot/context.ts';
 import type { Translate, Tx } from '../bot/feature.ts';
-import type { ChatRef, OutgoingMessage, Platform } from '../bot/types.ts';
+import type { ChatRef, QueuedMessage, Platform } from '../bot/types.ts';
 import { membersWithRole, privateChatsOf, writeAudit } from '../bot/roster.ts';
 import { enqueueMessages, type OutboxItem } from '../outbox/enqueue.ts';
 import type { Db } from '../db/client.ts';
@@ -378,8 +378,8 @@ export class SchedulerEngine {
       locale: o.locale,
       timeZone: o.timeZone,
       capabilitiesOf: (p) => o.capabilitiesOf(p) ?? TEXT_ONLY_CAPABILITIES,
-      send: (chat: ChatRef, message: OutgoingMessage | string) => {
-        const m: OutgoingMessage = typeof message === 'string' ? { kind: 'text', text: message } : message;
+      send: (chat: ChatRef, message: QueuedMessage | string) => {
+        const m: QueuedMessage = typeof message === 'string' ? { kind: 'text', text: message } : message;
         items.push({ chat, message: m, key: `${keyPrefix}:${items.length}` });
       },
       scheduleTask: async (spec) => void (await (o.scheduleTask ?? scheduleTask)(tx, spec)),

@@ -78,6 +78,7 @@ const MINIMUM_ROLE: Record<string, Role> = {
   ledger: 'member',
   members: 'secretary',
   audit: 'admin',
+  settings: 'secretary',
 };
 
 /** What the refusal of a sub-command says (its own prompt key; commands use core.error.forbidden). */

@@ -38,7 +38,7 @@ const ORACLE_MIN_ROLE: Record<string, Role> = {
   meeting: 'secretary', meetings: 'masses', rsvp: 'member', leave: 'member', attendance: 'secretary',
   suggest: 'masses', suggestions: 'secretary', report: 'secretary', export: 'secretary',
   assign: 'admin', duty: 'masses', task: 'secretary', progress: 'member', tasks: 'member', weekly: 'secretary',
-  polls: 'masses', minutes: 'member', ledger: 'member', members: 'secretary', audit: 'admin',
+  polls: 'masses', minutes: 'member', ledger: 'member', members: 'secretary', audit: 'admin', settings: 'secretary',
 };
 /** ASCII words that are aliases rather than names (the model makes no prediction for them). */
 const ORACLE_ASCII_ALIASES = new Set<string>();

@@ -17,7 +17,7 @@
 import { z } from 'zod';
 import { argInput } from '../../bot/args.ts';
 import type { PromptKey } from '../../bot/prompt-keys.ts';
-import { command, UserError, type Context, type Feature, type ReportScope, type ReportSection } from '../../bot/feature.ts';
+import { command, UserError, type AnswerClaim, type Context, type Feature, type ReportScope, type ReportSection } from '../../bot/feature.ts';
 import type { Role } from '../../bot/types.ts';
 import type { Scheduler } from '../../scheduler/contract.ts';
 import { runCheckin, runPledge, todayOf } from './actions.ts';
@@ -28,6 +28,7 @@ import { activeExemptions, countCheckinsOfYear, listPledges, reminderSettings, t
 import { runPledges } from './views.ts';
 import { outcomeOf } from './model.ts';
 import { localYear } from './dates.ts';
+import { answerWord, CANCEL_WORDS, CONFIRM_WORDS, PendingCheckins } from './confirm.ts';
 
 /** For the scheduler and tests: one round of reminders (see reminders.ts). */
 export { runPledgeReminders } from './reminders.ts';
@@ -122,10 +123,27 @@ async function profileLines(ctx: Context): Promise<string[]> {
   return lines;
 }
 
+/** A bare `确认` or `取消` answers the member's waiting far check-in (confirm.ts). */
+async function claimConfirmation(ctx: Context, text: string, pending: PendingCheckins): Promise<AnswerClaim[]> {
+  const word = answerWord(text);
+  const confirm = CONFIRM_WORDS.has(word);
+  if (!confirm && !CANCEL_WORDS.has(word)) return [];
+  const waiting = pending.peek(ctx.member.id, ctx.now());
+  if (!waiting) return [];
+  const command = `/checkin #${waiting.id} +${waiting.amount}${waiting.note ? ` ${waiting.note}` : ''} 确认`;
+  const run = async () => {
+    if (confirm) return runCheckin(ctx, { ...waiting, note: waiting.note ? `${waiting.note} 确认` : '确认' }, pending);
+    pending.drop(ctx.member.id);
+    ctx.reply(ctx.t('pledges.checkin.cancelled', { id: waiting.id }));
+  };
+  return [{ kind: 'awaiting', label: ctx.t('pledges.checkin.claimLabel', { id: waiting.id }), command, run }];
+}
+
 /** Builds the pledges feature. */
 export function pledgesFeature(options: PledgesOptions = {}): Feature {
   const defaults = options.reminders ?? DEFAULT_REMINDER_SETTINGS;
   const viewOptions = { maxListed: options.maxListed ?? 50, defaults };
+  const pending = new PendingCheckins();
   return {
     name: 'pledges',
     commands: [
@@ -150,7 +168,7 @@ export function pledgesFeature(options: PledgesOptions = {}): Feature {
         summaryKey: 'pledges.checkin.summary',
         usageKey: 'pledges.checkin.usage',
         args: schemaOf(parseCheckinArgs),
-        handler: async (ctx, args) => runCheckin(ctx, refuseProblem(args)),
+        handler: async (ctx, args) => runCheckin(ctx, refuseProblem(args), pending),
       }),
       command({
         name: 'pledges',
@@ -170,6 +188,7 @@ export function pledgesFeature(options: PledgesOptions = {}): Feature {
       }),
     ],
     profileLines,
+    claimAnswer: (ctx, text) => claimConfirmation(ctx, text, pending),
     reportSections: (ctx, scope) => reportSections(ctx, scope, defaults),
     jobs: (scheduler: Scheduler) => {
       scheduler.cron(REMINDER_JOB, options.reminderCron ?? '0 9 * * *', async (job) => {

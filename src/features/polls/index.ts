@@ -25,6 +25,7 @@ import type { Scheduler } from '../../scheduler/contract.ts';
 import type { Logger } from '../../logger.ts';
 import { purgeOldText } from '../../outbox/retention.ts';
 import { closeCommand, resultsCommand, turnoutCommand } from './commands/manage.ts';
+import { CHART_RENDERER, renderChartMessage } from './chart.ts';
 import { pollCommand, rateCommand, TASK_CLOSE, TASK_REMIND } from './commands/poll.ts';
 import { voteCommand } from './commands/vote.ts';
 import { publishCommand } from './formal/publish.ts';
@@ -108,5 +109,6 @@ export function pollsFeature(opts: PollsOptions = {}): Feature {
     claimAnswer: (ctx, text) => claimBareAnswer(ctx, text, runtime),
     reportSections: (ctx, scope) => reportSections(ctx, scope),
     jobs: (scheduler: Scheduler) => registerJobs(scheduler, runtime, opts.retentionDays ?? 30),
+    renderers: { [CHART_RENDERER]: renderChartMessage },
   };
 }

@@ -30,7 +30,8 @@ import {
   TASK_TIME_UP,
   type QuizSettings,
 } from './engine.ts';
-import { streakOf, townshipLeaderboard, unitLeaderboard } from './leaderboard.ts';
+import { ownStanding, streakOf, townshipLeaderboard, unitLeaderboard } from './leaderboard.ts';
+import { settingOn } from '../settings/api.ts';
 import { quizReportSections } from './report.ts';
 import { answerPersonal, presentNextReview, sendDailyQuestions, showDay } from './personal.ts';
 import {
@@ -353,6 +354,7 @@ export function quizzesFeature(services: FeatureServices, options: QuizFeatureOp
             return ctx.reply(await townshipLeaderboard(ctx.db, ctx.t));
           }
           if (ctx.unitId === null) throw new UserError('quizzes.rank.noUnit');
+          if (!(await settingOn(ctx.db, ctx.unitId, 'leaderboard'))) return replyOwnStanding(ctx);
           ctx.reply(await unitLeaderboard(ctx.db, ctx.t, ctx.unitId, ctx.member.id));
         },
       }),
@@ -371,6 +373,21 @@ export function quizzesFeature(services: FeatureServices, options: QuizFeatureOp
     reportSections: quizReportSections,
     jobs: (scheduler) => q.jobs(scheduler),
   };
+}
+
+/**
+ * `/rank` in a unit without a public leaderboard: the member's own points and streak only. In a
+ * group it goes privately where the platform allows (with a one-line pointer), else one short line.
+ */
+async function replyOwnStanding(ctx: Context): Promise<void> {
+  const { points, streak } = await ownStanding(ctx.db, ctx.member.id, localDay(ctx.now(), ctx.timeZone));
+  const text = ctx.t(points > 0 ? 'quizzes.rank.own' : 'quizzes.rank.ownNone', { points, days: streak });
+  if (ctx.chat.ref.kind === 'private') return ctx.reply(text);
+  const chats = (await privateChatsOf(ctx.db, ctx.member.id)).filter((c) => ctx.capabilitiesOf(c.platform).privateMessages);
+  const mine = chats.find((c) => c.platform === ctx.chat.ref.platform) ?? chats[0];
+  if (!mine) return ctx.reply(ctx.t('quizzes.rank.ownLine', { name: ctx.member.name, points, days: streak }));
+  ctx.send(mine, text);
+  ctx.reply(ctx.t('quizzes.rank.sentPrivately', { name: ctx.member.name }));
 }
 
 /** The refused rows of an import, one line each (at most 30, then a count of the rest). */

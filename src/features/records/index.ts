@@ -16,6 +16,7 @@ import { currentYear, unitLedger } from './ledger.ts';
 import { minutesArgs, minutesHandler } from './minutes.ts';
 import { ledgerArgs, ledgerHandler } from './view.ts';
 import { runRecordReminders } from './reminders.ts';
+import { PAGE_RENDERER, renderPageMessage } from './page.ts';
 
 /** The daily job of the secretaries' reminders (09:00 in the org time zone). */
 export const REMINDER_JOB = 'records:reminders';
@@ -45,6 +46,7 @@ export function recordsFeature(services: Pick<FeatureServices, 'config' | 'promp
         handler: (ctx, args) => ledgerHandler(ctx, args, kinds),
       }),
     ],
+    renderers: { [PAGE_RENDERER]: renderPageMessage },
     jobs: (scheduler) => {
       scheduler.cron(REMINDER_JOB, '0 9 * * *', (job) => runRecordReminders(job, kinds), { reportMissed: false });
     },

@@ -3,6 +3,7 @@
  * 应到、实到、缺席及原因、议题、决议), one page per meeting kind with one row per meeting, rendered without a browser by the same
  * machinery as the poll charts (`@resvg/resvg-js` with the bundled CJK font of polls/chart.ts).
  */
+import type { OutgoingMessage, RenderLater } from '../../bot/types.ts';
 import { CHART_FONT_FAMILY, chartFontPath } from '../polls/api.ts';
 
 /** Column headings and widths (pixels) of the page, in paper order. */
@@ -68,9 +69,27 @@ export async function renderPagePng(title: string, rows: readonly (readonly stri
   return image.asPng();
 }
 
-/** One printable page per kind (the first cell of each row), in the order the kinds first appear. */
-export async function renderKindPages(title: (kind: string) => string, rows: readonly (readonly string[])[]): Promise<{ kind: string; png: Buffer }[]> {
-  const kinds = [...new Set(rows.map((r) => r[0] ?? ''))];
-  // resvg renders on the thread pool: the pages render side by side.
-  return Promise.all(kinds.map(async (kind) => ({ kind, png: await renderPagePng(title(kind), rows.filter((r) => r[0] === kind)) })));
+/** The name under which the records feature registers `renderPageMessage`. */
+export const PAGE_RENDERER = 'records.page';
+
+/** What the outbox stores for a page until it sends it. */
+interface PageInput {
+  readonly title: string;
+  readonly rows: readonly (readonly string[])[];
+}
+
+/**
+ * The printable page as a message the outbox renders when it sends it (after the event's
+ * transaction commits); `failedText` is sent instead when rendering fails.
+ */
+export function pageMessage(title: string, rows: readonly (readonly string[])[], failedText: string): RenderLater {
+  const input: PageInput = { title, rows };
+  return { kind: 'render', renderer: PAGE_RENDERER, input, produces: 'image', fallbackText: title, failedText };
+}
+
+/** The renderer of `pageMessage`: the PNG with its title as the caption. */
+export async function renderPageMessage(input: unknown): Promise<Extract<OutgoingMessage, { kind: 'image' }>> {
+  const { title, rows } = input as PageInput;
+  const png = await renderPagePng(title, rows);
+  return { kind: 'image', pngBase64: png.toString('base64'), caption: title, fallbackText: title };
 }

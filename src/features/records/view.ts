@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { argInput } from '../../bot/args.ts';
 import { UserError, type Context } from '../../bot/feature.ts';
-import type { OutgoingMessage } from '../../bot/types.ts';
+import type { QueuedMessage } from '../../bot/types.ts';
 import { hasRole, seesUnitIn } from '../../bot/policy.ts';
 import { listUnits, membersByIds, unitName } from '../../bot/roster.ts';
 import { formatStamp } from '../../bot/time.ts';
@@ -14,8 +14,7 @@ import { requireUnit } from '../meetings/api.ts';
 import { FREQUENCY_WORDS, findKind, setUnitFrequency, type Frequency, type MeetingKind } from '../meetings/api.ts';
 import { getMeeting } from '../meetings/api.ts';
 import { csvFile } from '../report/api.ts';
-import { renderKindPages } from './page.ts';
-import { enqueueMessages } from '../../outbox/enqueue.ts';
+import { pageMessage } from './page.ts';
 import { saveExcuse, type MinutesAttachment } from './store.ts';
 import { currentYear, unitLedger, type Ledger, type LedgerRow, type PeriodStatus } from './ledger.ts';
 
@@ -176,7 +175,7 @@ export async function ledgerHandler(ctx: Context, args: LedgerArgs, kinds: reado
   if (args.action === 'export') {
     const csv = await ledgerCsv(ctx, unit, ledger);
     ctx.reply(csv.message);
-    await replyPage(ctx, (kind) => ctx.t('records.ledger.pageTitle', { unit, year, kind }), csv.rows);
+    replyPages(ctx, (kind) => ctx.t('records.ledger.pageTitle', { unit, year, kind }), csv.rows);
     return;
   }
   const township = await townshipText(ctx, unitId, year, kinds);
@@ -194,7 +193,7 @@ function attachmentCell(a: MinutesAttachment): string {
 }
 
 /** Every minutes record of the ledger, one row each, kind by kind. */
-async function ledgerCsv(ctx: Context, unit: string, l: Ledger): Promise<{ message: OutgoingMessage; rows: string[][] }> {
+async function ledgerCsv(ctx: Context, unit: string, l: Ledger): Promise<{ message: QueuedMessage; rows: string[][] }> {
   const rows: string[][] = [[...CSV_COLUMNS]];
   for (const r of l.rows) {
     for (const c of r.cells) {
@@ -220,21 +219,13 @@ async function ledgerCsv(ctx: Context, unit: string, l: Ledger): Promise<{ messa
 }
 
 /**
- * The printable pages of the CSV's rows (without 会议, 补录, 附件), one per kind, rendered AFTER the
- * commit (a page per kind with the CJK font takes seconds, longer than a transaction may stay
- * open) and queued then; a short text when rendering fails.
+ * The printable pages of the CSV's rows (without 会议, 补录, 附件), one per kind (the first cell),
+ * each rendered by the outbox when it is sent, after this transaction commits; a short text
+ * instead of a page whose rendering fails.
  */
-async function replyPage(ctx: Context, title: (kind: string) => string, rows: readonly string[][]): Promise<void> {
+function replyPages(ctx: Context, title: (kind: string) => string, rows: readonly string[][]): void {
   const cells = rows.map((r) => [r[0]!, ...r.slice(2, 11)]);
-  const chat = ctx.incoming.chat;
-  const key = `ledger-pages:${chat.platform}:${ctx.incoming.eventId}`;
-  ctx.afterCommit(async (db) => {
-    let messages: OutgoingMessage[];
-    try {
-      messages = (await renderKindPages(title, cells)).map((page) => ({ kind: 'image', pngBase64: page.png.toString('base64'), caption: title(page.kind), fallbackText: title(page.kind) }));
-    } catch {
-      messages = [{ kind: 'text', text: ctx.t('records.ledger.pageFailed') }];
-    }
-    await db.$transaction((tx) => enqueueMessages(tx, messages.map((message, i) => ({ chat, message, key: `${key}:${i}` })), ctx.capabilitiesOf, ctx.now()));
-  });
+  for (const kind of new Set(cells.map((r) => r[0]!))) {
+    ctx.reply(pageMessage(title(kind), cells.filter((r) => r[0] === kind), ctx.t('records.ledger.pageFailed')));
+  }
 }

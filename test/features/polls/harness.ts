@@ -6,7 +6,7 @@
 import { pino } from 'pino';
 import { createApp, type App, type AppOptions } from '../../../src/app.ts';
 import type { Capabilities } from '../../../src/bot/adapter.ts';
-import type { OutgoingMessage } from '../../../src/bot/types.ts';
+import type { QueuedMessage } from '../../../src/bot/types.ts';
 import { loadConfig } from '../../../src/config.ts';
 import { ManualClock } from '../../../src/clock.ts';
 import type { Database } from '../../../src/db/client.ts';
@@ -32,7 +32,7 @@ export interface PollsBot {
 }
 
 /** The text of a delivered message ('' for non-text). */
-export function textOf(m: OutgoingMessage): string {
+export function textOf(m: QueuedMessage): string {
   return m.kind === 'text' ? m.text : '';
 }
 
