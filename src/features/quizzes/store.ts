@@ -11,6 +11,7 @@ import { membersOfUnit } from '../../bot/roster.ts';
 import { exemptDuring } from '../care/api.ts';
 import type { Bank, Question, QuestionType } from './banks.ts';
 import { addDays } from './util.ts';
+import { partyRoles } from '../../bot/policy.ts';
 
 /** A quiz's status: running, finished after its last question, or stopped by a secretary. */
 export const QuizStatus = z.enum(['running', 'finished', 'stopped']);
@@ -607,7 +608,7 @@ export async function memberQuizStats(tx: Tx, memberIds: readonly number[], from
  * for `/report`: how many members answered, how many answers, how many right, how many quizzes.
  */
 export async function quizParticipation(tx: Tx, unitId: number, from: Date, to: Date): Promise<QuizParticipation> {
-  const everyone = await membersOfUnit(tx, unitId, ['admin', 'secretary', 'member']);
+  const everyone = await membersOfUnit(tx, unitId, partyRoles());
   // Exempt members (条例第二十三条) are in neither the count nor the whole. The period's bounds are
   // local midnights, so their UTC day is the local day before at worst: the exemption's last day is kept.
   const exempt = await exemptDuring(tx, everyone.map((m) => m.id), from, to, 'UTC');

@@ -4,7 +4,7 @@
  * stored as evidence with their SHA-256 (records/evidence.ts).
  * The unit is the sender's own assignment, else the one of this chat's unit.
  */
-import { hasRole } from '../../../bot/policy.ts';
+import { hasRole, PARTY_MEMBER } from '../../../bot/policy.ts';
 import { command, UserError, type Context } from '../../../bot/feature.ts';
 import { progressArgs, type ProgressArgs } from '../args.ts';
 import { evidenceOf, storeEvidenceAfterCommit } from '../../records/api.ts';
@@ -38,7 +38,7 @@ async function handle(ctx: Context, args: ProgressArgs, dataDir: string): Promis
 export const progressCommand = (dataDir: string) => command({
   name: 'progress',
   aliases: ['进展', '进度'],
-  minRole: 'member',
+  minRole: PARTY_MEMBER,
   summaryKey: 'tasks.progress.summary',
   usageKey: 'tasks.progress.usage',
   args: progressArgs,
