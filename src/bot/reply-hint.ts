@@ -1,6 +1,6 @@
 /**
  * "Reply with X" hints in a chat. Where a platform shows the bot only the group messages that
- * @-mention it (`Capabilities.groupMessages` is `'mentions'`: WeCom, DingTalk), a bare `1` in the
+ * @-mention it (`Capabilities.groupMessages` is `'mentions'`), a bare `1` in the
  * group never reaches the bot, so the hint must say `@先锋 1` (with the bot's real name). Each such
  * prompt `<key>` has a sibling `<key>Mention` that says so, with a `{bot}` placeholder.
  */

@@ -18,7 +18,7 @@ import type { MinutesAttachment } from './store.ts';
 
 /** Photos and files sent this long before the command count as its evidence. */
 export const EVIDENCE_WINDOW_MS = 10 * 60_000;
-/** Largest evidence file stored (Telegram bots cannot fetch more than 20 MB either). */
+/** Largest evidence file stored (some platforms' bots cannot fetch more than 20 MB either). */
 export const MAX_EVIDENCE_BYTES = 20 * 1024 * 1024;
 /** Most attachments taken for one record. */
 const MAX_ATTACHMENTS = 20;
