@@ -816,6 +816,7 @@ export type PromptKey =
   | 'settings.error.noUnit'
   | 'settings.error.otherUnit'
   | 'settings.error.unknown'
+  | 'settings.name.dailyQuestion'
   | 'settings.name.groupReminders'
   | 'settings.name.leaderboard'
   | 'settings.name.missingList'

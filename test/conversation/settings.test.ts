@@ -1,6 +1,7 @@
 // Issue 17, "invite, do not force": a public leaderboard, a public list of who has not checked in
 // and reminders escalated into the group are each a unit's choice (`/settings`), all off at first;
-// reminders go privately; exempt members are never reminded. One test per toggle, off by default.
+// reminders go privately; exempt members are never reminded; the daily question goes only to
+// those who asked for it unless the unit makes it the default. One test per toggle, off by default.
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.ts';
 import type { ChatRef } from '../../src/bot/types.ts';
@@ -25,13 +26,13 @@ describe('/settings', () => {
     const b = (polls = await startPollsBot());
     await setUpBranch(b, '王芳', ['李四']);
     expect(await b.texts('王芳', '/settings')).toEqual([
-      `${BRANCH}的设置：\n公开积分榜：关\n公开未打卡名单：关\n群内提醒：关\n书记可改，例如：/settings 群内提醒 开（默认都关，提醒只私信）`,
+      `${BRANCH}的设置：\n公开积分榜：关\n公开未打卡名单：关\n群内提醒：关\n每日一题：关\n书记可改，例如：/settings 群内提醒 开（默认都关，提醒只私信）`,
     ]);
     expect(await b.texts('王芳', '/settings 公开积分榜 开')).toEqual(['已把“公开积分榜”设为开。']);
     expect(await b.texts('王芳', '#设置 积分榜 开')).toEqual(['“公开积分榜”本来就是开。']);
     expect(await b.texts('管理员', '/settings 公开积分榜 关')).toEqual(['已把“公开积分榜”设为关。']);
     expect((await b.texts('李四', '/settings 群内提醒 开'))[0]).toMatch(/书记|管理员/);
-    expect(await b.texts('王芳', '/settings 在线时长 开')).toEqual(['没有这个设置。可以设置的有：公开积分榜、公开未打卡名单、群内提醒']);
+    expect(await b.texts('王芳', '/settings 在线时长 开')).toEqual(['没有这个设置。可以设置的有：公开积分榜、公开未打卡名单、群内提醒、每日一题']);
     expect((await b.texts('王芳', '/settings 群内提醒 也许'))[0]).toContain('/settings 公开积分榜 开');
     expect(await b.db.db.unitSetting.count({ where: { on: true } })).toBe(0);
   });
@@ -144,5 +145,34 @@ describe('公开未打卡名单 (public list of who has not checked in)', () => 
     await b.say('李四', '/checkin +1'); // a new idle spell: nudge on the 10th, group on the 12th
     await reminderRun(b, clock, 10);
     expect(await reminderRun(b, clock, 12)).toEqual([[BRANCH, 'group', '提醒：@李四 的承诺已3天以上没有打卡，有进展请发 /checkin 打卡。']]);
+  });
+});
+
+describe('每日一题 (the daily question for every member by default)', () => {
+  it('off: only members who turned it on get it; on: every member of the unit but one who turned it off', async () => {
+    const db = await freshSqlite();
+    close = () => db.close();
+    const clock = new ManualClock('2026-11-26T02:00:00Z');
+    const b = (bot = await startTestBot(db, { clock, features: (all) => all.filter((f) => ['core', 'quizzes', 'settings'].includes(f.name)) }));
+    await b.app.scheduler.stop(); // the test runs what is due itself
+    await b.say('管理员', `/bindchat ${BRANCH}`);
+    for (const name of ['张三', '李四', '王五', '王书记']) await b.say(name, '大家好');
+    await b.say('管理员', '/setrole @王书记 secretary');
+    await b.say('张三', '/quiz 每日一题 开');
+    await b.say('王五', '/quiz 每日一题 关');
+    const dailyTo = async (day: string): Promise<string[]> => {
+      const before = b.adapter.sent.length;
+      clock.set(`${day}T00:00:00Z`); // 08:00 in Asia/Shanghai
+      await b.app.scheduler.runDue();
+      await b.app.idle();
+      return b.adapter.sent.slice(before).filter((d) => d.chat.kind === 'private' && /^每日一题/.test(textOf(d.message))).map((d) => d.chat.chatId).sort();
+    };
+    expect(await dailyTo('2026-11-27')).toEqual(['张三']);
+    expect(await b.say('李四', '/quiz 每日一题')).toEqual([expect.stringContaining('你没有开启每日一题')]);
+    expect(await b.say('王书记', '/settings 每日一题 开')).toEqual(['已把“每日一题”设为开。']);
+    expect(await b.say('李四', '/quiz 每日一题')).toEqual([expect.stringContaining('你已开启每日一题')]);
+    const all = await dailyTo('2026-11-28');
+    expect(all).toEqual(expect.arrayContaining(['张三', '李四', '王书记']));
+    expect(all).not.toContain('王五');
   });
 });

@@ -133,7 +133,7 @@ class Quizzes {
     const time = dailyTime(this.dailyCron);
     const when = time ? ctx.t('quizzes.daily.at', { time }) : ctx.t('quizzes.daily.scheduled');
     if (enabled === undefined) {
-      const on = await dailyEnabled(ctx.db, ctx.member.id);
+      const on = await dailyEnabled(ctx.db, ctx.member.id, await settingOn(ctx.db, ctx.member.unitId, 'dailyQuestion'));
       ctx.reply(ctx.t(on ? 'quizzes.daily.statusOn' : 'quizzes.daily.statusOff', { when }));
       return;
     }

@@ -41,6 +41,7 @@ import {
   type PromptRow,
 } from './store.ts';
 import { localDay, seededRandom, seededShuffle } from './util.ts';
+import { unitsWithSetting } from '../settings/api.ts';
 
 /** Days within which a question sent as the daily question is not sent again while others remain. */
 export const DAILY_NO_REPEAT_DAYS = 365;
@@ -103,14 +104,16 @@ function dayBefore(day: string, days: number): string {
 }
 
 /**
- * The daily job: sends today's question to every member who opted in and has not had it yet,
+ * The daily job: sends today's question to every member who opted in (or whose unit made it the
+ * default with `/settings 每日一题 开`, unless they turned it off) and has not had it yet,
  * in each of their private chats where the platform allows private messages. Returns how many
  * members were sent one.
  */
 export async function sendDailyQuestions(env: BaseContext, catalog: Catalog): Promise<number> {
   const today = localDay(env.now(), env.timeZone);
   let sent = 0;
-  const subscribers = await dailySubscribers(env.db);
+  const units = await env.db.orgUnit.findMany({ select: { id: true } });
+  const subscribers = await dailySubscribers(env.db, await unitsWithSetting(env.db, units.map((u) => u.id), 'dailyQuestion'));
   const exempt = await exemptAmong(env.db, subscribers, env.now(), env.timeZone);
   for (const memberId of subscribers) {
     if (exempt.has(memberId) || (await dailySentOn(env.db, memberId, today))) continue;

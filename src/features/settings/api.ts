@@ -4,8 +4,12 @@
  */
 import type { Tx } from '../../bot/feature.ts';
 
-/** The toggles: a public leaderboard, a public list of who has not checked in, reminders escalated into the group. */
-export const SETTING_KEYS = ['leaderboard', 'missingList', 'groupReminders'] as const;
+/**
+ * The toggles: a public leaderboard, a public list of who has not checked in, reminders escalated
+ * into the group, and the daily question by default (each Party member of the unit receives it
+ * unless they turned it off, instead of only those who turned it on).
+ */
+export const SETTING_KEYS = ['leaderboard', 'missingList', 'groupReminders', 'dailyQuestion'] as const;
 
 /** One toggle. */
 export type SettingKey = (typeof SETTING_KEYS)[number];

@@ -2,7 +2,7 @@
  * The settings slice (`/settings`, 设置): a unit's "invite, do not force" choices
  * (../shared/notes/rules.md, 国办函〔2026〕12号). A public leaderboard (`/rank` in full), a public
  * list of who has not checked in (names in group reminders), and reminders escalated into the
- * group are each the unit's choice, all off at first; reminders otherwise go privately. The unit's
+ * group, and the daily question for every member by default are each the unit's choice, all off at first; reminders otherwise go privately. The unit's
  * secretary (through the policy) and admins change them; `/settings` alone shows them as 开/关.
  */
 import { z } from 'zod';
@@ -18,6 +18,7 @@ const NAMES: Readonly<Record<SettingKey, readonly string[]>> = {
   leaderboard: ['公开积分榜', '积分榜', '排行榜', 'leaderboard'],
   missingList: ['公开未打卡名单', '未打卡名单', '未打卡', 'missing'],
   groupReminders: ['群内提醒', '群里提醒', '群提醒', 'group-reminders'],
+  dailyQuestion: ['每日一题', '每日一题默认', 'daily-question'],
 };
 const ON = new Set(['开', '打开', '开启', '是', 'on', 'yes']);
 const OFF = new Set(['关', '关闭', '否', 'off', 'no']);
