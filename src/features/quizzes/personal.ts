@@ -41,7 +41,7 @@ import {
   type PromptRow,
 } from './store.ts';
 import { localDay, seededRandom, seededShuffle } from './util.ts';
-import { unitsWithSetting } from '../settings/api.ts';
+import { unitsWithSettingOn } from '../settings/api.ts';
 
 /** Days within which a question sent as the daily question is not sent again while others remain. */
 export const DAILY_NO_REPEAT_DAYS = 365;
@@ -112,8 +112,7 @@ function dayBefore(day: string, days: number): string {
 export async function sendDailyQuestions(env: BaseContext, catalog: Catalog): Promise<number> {
   const today = localDay(env.now(), env.timeZone);
   let sent = 0;
-  const units = await env.db.orgUnit.findMany({ select: { id: true } });
-  const subscribers = await dailySubscribers(env.db, await unitsWithSetting(env.db, units.map((u) => u.id), 'dailyQuestion'));
+  const subscribers = await dailySubscribers(env.db, await unitsWithSettingOn(env.db, 'dailyQuestion'));
   const exempt = await exemptAmong(env.db, subscribers, env.now(), env.timeZone);
   for (const memberId of subscribers) {
     if (exempt.has(memberId) || (await dailySentOn(env.db, memberId, today))) continue;

@@ -21,6 +21,12 @@ export async function settingOn(db: Tx, unitId: number | null, key: SettingKey):
   return row?.on ?? false;
 }
 
+/** Every unit for which `key` is on (one query). */
+export async function unitsWithSettingOn(db: Tx, key: SettingKey): Promise<Set<number>> {
+  const rows = await db.unitSetting.findMany({ where: { key, on: true }, select: { unitId: true } });
+  return new Set(rows.map((r) => r.unitId));
+}
+
 /** The units among `unitIds` for which `key` is on (one query, for daily jobs over many units). */
 export async function unitsWithSetting(db: Tx, unitIds: readonly number[], key: SettingKey): Promise<Set<number>> {
   const rows = await db.unitSetting.findMany({ where: { unitId: { in: [...unitIds] }, key, on: true }, select: { unitId: true } });
