@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, expect, it } from 'vitest';
+import { reviewScore } from '../../../src/features/review/api.ts';
 import { setUpBranch, startPollsBot, textOf, type PollsBot } from '../polls/harness.ts';
 
 let bot: PollsBot | undefined;
@@ -110,6 +111,10 @@ it('a review of a branch of 12: self-assessments, anonymous ratings, results onl
   expect(await bot.texts(SEC, `/review #1 结果 @${MEMBERS[2]} 很好`)).toEqual([expect.stringContaining('请写明是谁和结果')]);
   expect(await bot.texts(MEMBERS[2]!, `/review #1 结果 @${MEMBERS[2]} 优秀`)).toEqual([expect.stringContaining('书记')]);
 
+  // The evaluation's review part: 优秀 and 合格 both pass, 2 of the 11 reviewed.
+  const unitId = (await bot.db.db.review.findFirstOrThrow()).unitId;
+  expect(await reviewScore(bot.db.db, unitId, 2026)).toBeCloseTo((100 * 2) / 11, 5);
+  expect(await reviewScore(bot.db.db, unitId, 2025)).toBeNull();
   const [ledger] = await bot.texts(SEC, '/ledger');
   expect(ledger).toContain('民主评议党员（每年）：已开展（#1，已评定 2/11 人）');
   const report = (await bot.texts(SEC, '/report')).join('\n');
