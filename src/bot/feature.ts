@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { Capabilities, Downloaded } from './adapter.ts';
-import type { ChatRef, Incoming, OutgoingMessage, Platform, QueuedMessage, Role } from './types.ts';
+import type { Attachment, ChatRef, Incoming, OutgoingMessage, Platform, QueuedMessage, Role } from './types.ts';
 import type { Prisma } from '../db/generated/sqlite/client.ts';
 import type { Scheduler } from '../scheduler/contract.ts';
 import type { Db } from '../db/client.ts';
@@ -169,6 +169,13 @@ export interface Feature {
    * `settleAnswerClaims`), so a quiz and a poll open in one chat never swallow each other's answers.
    */
   readonly claimAnswer?: (ctx: Context, text: string) => Promise<AnswerClaim[]>;
+  /**
+   * A message holding only photos or files (no text), from a unit's group or a private chat: the
+   * record of this sender's that would take them (e.g. the minutes they entered here minutes ago),
+   * WITHOUT writing anything; null when none. The router runs the latest claim of all features
+   * (attachments-route.ts); no claim: the message is ignored, with no reply.
+   */
+  readonly claimAttachments?: (ctx: Context, attachments: readonly Attachment[]) => Promise<AttachmentClaim | null>;
   /** Lines this feature adds to /whoami (e.g. points and streak), in the caller's language. */
   readonly profileLines?: (ctx: Context) => Promise<string[]>;
   /** Registers the feature's recurring jobs and one-off task runners. */
@@ -190,6 +197,14 @@ export interface Feature {
    * names one, and the outbox runs it when it sends the message, after the transaction commits.
    */
   readonly renderers?: Readonly<Record<string, Renderer>>;
+}
+
+/** A feature's claim on an attachment-only message (`Feature.claimAttachments`). */
+export interface AttachmentClaim {
+  /** When the record claiming them was made: the latest claim wins. */
+  readonly at: Date;
+  /** Attaches them (writes in the event's transaction, replies, stores the files after commit). */
+  readonly run: () => Promise<void>;
 }
 
 /**

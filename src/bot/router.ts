@@ -17,6 +17,7 @@ import { secrecyOf, type Secrecy } from './secrecy.ts';
 import type { CommandFlood } from './flood.ts';
 import { DEFAULT_BOT_NAME, type ScheduleFn } from './context.ts';
 import { scheduleTask } from '../scheduler/tasks.ts';
+import { attachmentsOnly, offerAttachments } from './attachments-route.ts';
 import type { PromptKey } from './prompt-keys.ts';
 
 /** What the router needs from the rest of the bot. */
@@ -128,6 +129,8 @@ export class Router {
       return { outgoing, ignored: false };
     }
     if (parsed.kind === 'text') {
+      const files = attachmentsOnly(incoming);
+      if (files) return { outgoing, ignored: !(await offerAttachments(this.deps.registry.features, ctx, files, (fn) => this.guard(ctx, fn))) };
       if (!parsed.text && !parsed.addressed) return { outgoing, ignored: true };
       if (await this.guard(ctx, () => this.bareAnswer(ctx, parsed.text))) return { outgoing, ignored: false };
       for (const f of this.deps.registry.features) {
