@@ -96,11 +96,11 @@ export class RosterCache {
   }
 
   /**
-   * Reads the roster version (inside the event's transaction, before any roster read) and drops
-   * everything cached under another version.
+   * Reads the roster version (inside the event's transaction, before any roster read; `known`
+   * when the caller read it there already) and drops everything cached under another version.
    */
-  async sync(tx: Tx): Promise<void> {
-    const version = await readRosterVersion(tx);
+  async sync(tx: Tx, known?: number): Promise<void> {
+    const version = known ?? (await readRosterVersion(tx));
     if (version !== this.version) {
       this.chats.clear();
       this.speakers.clear();

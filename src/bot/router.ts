@@ -88,9 +88,10 @@ export class Router {
 
   /**
    * Routes an event; `eventKey` prefixes the idempotency keys of the replies; `marks` receives
-   * what the handler asked for (redaction), also when it throws.
+   * what the handler asked for (redaction), also when it throws; `rosterVersion`, when the caller
+   * read it in this transaction already (the inbox's claim), saves reading it again.
    */
-  async route(tx: Tx, incoming: Incoming, eventKey: string, marks: EventMarks = { redact: false }): Promise<RouteResult> {
+  async route(tx: Tx, incoming: Incoming, eventKey: string, marks: EventMarks = { redact: false }, rosterVersion?: number): Promise<RouteResult> {
     const outgoing: OutboxItem[] = [];
     let chatRef: ChatRef = incoming.chat;
     let text: string;
@@ -112,7 +113,7 @@ export class Router {
       textWithoutMention = content.textWithoutMention;
     }
 
-    await this.roster.sync(tx); // before any roster read (roster-cache.ts)
+    await this.roster.sync(tx, rosterVersion); // before any roster read (roster-cache.ts)
     const chat = await resolveChat(tx, chatRef, this.roster);
     const { member } = await resolveMember(tx, incoming.actor, chat, this.deps.policy, this.roster);
     const ctx = this.context(tx, incoming, chat, member, outgoing, eventKey, marks);
