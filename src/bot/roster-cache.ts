@@ -19,7 +19,7 @@ import type { Tx } from './feature.ts';
 const VERSION_ROW = 1;
 
 /** Entries kept per kind (chats, speakers): a county's 20,000 members and 500 groups fit. */
-export const ROSTER_CACHE_LIMIT = 50_000;
+const ROSTER_CACHE_LIMIT = 50_000;
 
 /**
  * Marks a change to the roster (members, identities, units, chat bindings) so every instance
