@@ -42,7 +42,17 @@ export interface Delivery {
 export type Renderer = (input: unknown) => Promise<Extract<OutgoingMessage, { kind: 'image' | 'file' }>>;
 
 /** Translates a prompt key (`<namespace>.<key>` of `prompts/<locale>/<namespace>.yaml`), filling `{name}` placeholders. */
-export type Translate = (key: string, vars?: Record<string, string | number>) => string;
+export type Translate = TranslateOf<PromptKey>;
+
+/** A translate over the keys `K` (an adapter's own: `TranslateOf<PlatformPromptKey>`, generated beside it). */
+export type TranslateOf<K extends string> = (key: K, vars?: Record<string, string | number>) => string;
+
+/**
+ * A translate over any key text, as `translator` builds it: for an adapter's own namespace (left
+ * out of `PromptKey`, so core code names no platform) and for tools that walk every key. An
+ * unknown key is caught at run time (it throws under tests). Feature code takes `Translate`.
+ */
+export type TextTranslate = TranslateOf<string>;
 
 /**
  * Everything a handler may use: the base context (database, clock, translation, send, schedule,
@@ -236,7 +246,7 @@ export interface SectionExport extends CsvTable {
  */
 export class UserError extends Error {
   constructor(
-    readonly key: string,
+    readonly key: PromptKey,
     readonly vars: Record<string, string | number> = {},
   ) {
     super(key);
@@ -246,7 +256,7 @@ export class UserError extends Error {
 
 /** Thrown by a handler when the arguments parse but make no sense: the router replies with the usage. */
 export class UsageError extends Error {
-  constructor(readonly detailKey?: string) {
+  constructor(readonly detailKey?: PromptKey) {
     super('usage');
     this.name = 'UsageError';
   }

@@ -18,6 +18,7 @@ import { secrecyOf, type Secrecy } from './secrecy.ts';
 import type { CommandFlood } from './flood.ts';
 import { DEFAULT_BOT_NAME, type ScheduleFn } from './context.ts';
 import { scheduleTask } from '../scheduler/tasks.ts';
+import type { PromptKey } from './prompt-keys.ts';
 
 /** What the router needs from the rest of the bot. */
 export interface RouterDeps {
@@ -256,7 +257,7 @@ export class Router {
 }
 
 /** The refusal of a command or sub-command to someone below `min`: `refusalKey`, or the roles it needs. */
-function forbidden(ctx: Context, min: Role, refusalKey = 'core.error.forbidden'): string {
+function forbidden(ctx: Context, min: Role, refusalKey: PromptKey = 'core.error.forbidden'): string {
   return ctx.t(refusalKey, { roles: rolesFrom(min).map((r) => ctx.t(`core.role.${r}`)).join(ctx.t('core.listSeparator')) });
 }
 
