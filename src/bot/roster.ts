@@ -10,6 +10,7 @@ import type { Actor, ChatRef, Platform, Role } from './types.ts';
 import { ROLES } from './types.ts';
 import { cleanDisplayName } from './names.ts';
 import { hasRole } from './policy.ts';
+import { bumpRosterVersion, type CachedSpeaker, type RosterCache } from './roster-cache.ts';
 
 /** How unknown speakers are registered. */
 export interface RegistrationPolicy {
@@ -33,8 +34,10 @@ export function toMemberInfo(m: { id: number; name: string; role: string; unitId
  * when it exists and its title is unchanged (every message but the first and a rename): no write,
  * so no row lock on PostgreSQL serialising a chat's messages across instances.
  */
-export async function resolveChat(db: Tx, ref: ChatRef): Promise<ChatInfo> {
+export async function resolveChat(db: Tx, ref: ChatRef, cache?: RosterCache): Promise<ChatInfo> {
   const title = (ref.title ?? ref.chatId).slice(0, 200);
+  const hit = cache?.chat(ref.platform, ref.chatId);
+  if (hit && (ref.title === undefined || hit.title === title)) return { id: hit.id, ref: { ...ref, title: hit.title }, unitId: hit.unitId, masses: hit.masses };
   const where = { platform_externalId: { platform: ref.platform, externalId: ref.chatId } };
   let row = await db.chat.findUnique({ where });
   if (!row) {
@@ -46,6 +49,9 @@ export async function resolveChat(db: Tx, ref: ChatRef): Promise<ChatInfo> {
     });
   } else if (ref.title !== undefined && row.title !== title) {
     row = await db.chat.update({ where: { id: row.id }, data: { title } });
+  } else {
+    // Only a row read, never one written here: a write rolled back must not stay cached.
+    cache?.rememberChat(ref.platform, ref.chatId, { id: row.id, title: row.title, unitId: row.unitId, masses: row.masses });
   }
   return { id: row.id, ref: { ...ref, title: row.title }, unitId: row.unitId, masses: row.masses };
 }
@@ -60,23 +66,28 @@ export async function resolveMember(
   actor: Actor,
   chat: ChatInfo,
   policy: RegistrationPolicy,
+  cache?: RosterCache,
 ): Promise<{ member: MemberInfo; registered: boolean }> {
   const listedAdmin = policy.admins.some((a) => a.platform === actor.platform && a.userId === actor.userId);
   const displayName = cleanDisplayName(actor.displayName) || cleanDisplayName(actor.userId) || '?';
   const username = actor.username ? actor.username.toLowerCase().slice(0, 64) : null;
-  const identity = await db.platformIdentity.findUnique({
-    where: { platform_externalId: { platform: actor.platform, externalId: actor.userId } },
-    include: { member: true },
-  });
+  const identity = cache?.speaker(actor.platform, actor.userId) ?? (await findSpeaker(db, actor));
   if (identity) {
     let m = identity.member;
     const patch: { role?: string; unitId?: number } = {};
     if (listedAdmin && !hasRole({ role: toRole(m.role) }, 'admin')) patch.role = 'admin';
     if (m.unitId === null && chat.unitId !== null && chat.ref.kind === 'group') patch.unitId = chat.unitId;
-    if (Object.keys(patch).length) m = await db.member.update({ where: { id: m.id }, data: patch });
-    if (identity.displayName !== displayName || identity.username !== username) {
-      await db.platformIdentity.update({ where: { id: identity.id }, data: { displayName, username } });
+    const renamed = identity.displayName !== displayName || identity.username !== username;
+    if (!Object.keys(patch).length && !renamed) {
+      cache?.rememberSpeaker(actor.platform, actor.userId, identity);
+      return { member: toMemberInfo(m), registered: false };
     }
+    cache?.forgetSpeaker(actor.platform, actor.userId);
+    if (Object.keys(patch).length) {
+      m = await db.member.update({ where: { id: m.id }, data: patch });
+      await bumpRosterVersion(db);
+    }
+    if (renamed) await db.platformIdentity.update({ where: { id: identity.identityId }, data: { displayName, username } });
     return { member: toMemberInfo(m), registered: false };
   }
   const firstLocalUser =
@@ -103,6 +114,15 @@ export async function resolveMember(
     if (!again) throw err;
     return { member: toMemberInfo(again.member), registered: false };
   }
+}
+
+/** A platform identity and its member as stored (the shape the roster cache keeps), or null. */
+async function findSpeaker(db: Tx, actor: Actor): Promise<CachedSpeaker | null> {
+  const row = await db.platformIdentity.findUnique({
+    where: { platform_externalId: { platform: actor.platform, externalId: actor.userId } },
+    select: { id: true, displayName: true, username: true, member: { select: { id: true, name: true, role: true, unitId: true } } },
+  });
+  return row ? { identityId: row.id, displayName: row.displayName, username: row.username, member: row.member } : null;
 }
 
 /** A member by id, or null. */
@@ -144,7 +164,9 @@ export async function memberByIdentity(db: Tx, platform: Platform, userId: strin
 
 /** Changes a member's role (the caller checks who may do it). */
 export async function setMemberRole(db: Tx, memberId: number, role: Role): Promise<MemberInfo> {
-  return toMemberInfo(await db.member.update({ where: { id: memberId }, data: { role } }));
+  const m = toMemberInfo(await db.member.update({ where: { id: memberId }, data: { role } }));
+  await bumpRosterVersion(db);
+  return m;
 }
 
 /** An org unit's name, or null. */
@@ -187,6 +209,7 @@ export async function bindChat(
     created = true;
   }
   await db.chat.update({ where: { id: chatId }, data: { unitId: unit.id, masses } });
+  await bumpRosterVersion(db);
   return { unit: { id: unit.id, name: unit.name, kind: unit.kind }, created };
 }
 

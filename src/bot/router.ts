@@ -5,6 +5,7 @@ import type { CommandRegistry } from './registry.ts';
 import type { ChatRef, Incoming, QueuedMessage, Platform, Role } from './types.ts';
 import type { RegistrationPolicy } from './roster.ts';
 import { listUnits, resolveChat, resolveMember, writeAudit } from './roster.ts';
+import { RosterCache } from './roster-cache.ts';
 import { parseMessage } from './grammar.ts';
 import { looksLikeAnswer, settleAnswerClaims } from './answers.ts';
 import { argTokens } from './args.ts';
@@ -63,6 +64,9 @@ export interface RouteResult {
  * text command they stand for. Everything happens inside the caller's transaction `tx`.
  */
 export class Router {
+  /** This instance's chats and speakers, dropped whenever the roster version moves. */
+  private readonly roster = new RosterCache();
+
   constructor(private readonly deps: RouterDeps) {}
 
   /**
@@ -86,9 +90,10 @@ export class Router {
 
   /**
    * Routes an event; `eventKey` prefixes the idempotency keys of the replies; `marks` receives
-   * what the handler asked for (redaction), also when it throws.
+   * what the handler asked for (redaction), also when it throws; `rosterVersion`, when the caller
+   * read it in this transaction already (the inbox's claim), saves reading it again.
    */
-  async route(tx: Tx, incoming: Incoming, eventKey: string, marks: EventMarks = { redact: false }): Promise<RouteResult> {
+  async route(tx: Tx, incoming: Incoming, eventKey: string, marks: EventMarks = { redact: false }, rosterVersion?: number): Promise<RouteResult> {
     const outgoing: OutboxItem[] = [];
     let chatRef: ChatRef = incoming.chat;
     let text: string;
@@ -110,8 +115,9 @@ export class Router {
       textWithoutMention = content.textWithoutMention;
     }
 
-    const chat = await resolveChat(tx, chatRef);
-    const { member } = await resolveMember(tx, incoming.actor, chat, this.deps.policy);
+    await this.roster.sync(tx, rosterVersion); // before any roster read (roster-cache.ts)
+    const chat = await resolveChat(tx, chatRef, this.roster);
+    const { member } = await resolveMember(tx, incoming.actor, chat, this.deps.policy, this.roster);
     const ctx = this.context(tx, incoming, chat, member, outgoing, eventKey, marks);
 
     const username = this.deps.usernameOf(chatRef.platform);
