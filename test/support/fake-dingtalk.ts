@@ -12,6 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { writeInChunks } from './serve-bytes.ts';
 
 /** The part of the `ws` package the fake uses (ws ships no types; @types/ws is not installed). */
 interface WsSocket {
@@ -348,16 +349,8 @@ export class FakeDingTalk {
     const fetchRecord = { downloadCode: entry.downloadCode, bytesWritten: 0 };
     this.fileFetches.push(fetchRecord);
     res.writeHead(200, { 'content-type': 'application/octet-stream', ...(file.chunked ? {} : { 'content-length': String(file.bytes.length) }) });
-    const step = 64 * 1024;
-    const write = (at: number): void => {
-      if (at >= file.bytes.length || res.destroyed) return void res.end();
-      const chunk = file.bytes.subarray(at, at + step);
-      fetchRecord.bytesWritten += chunk.length;
-      if (res.write(chunk)) write(at + step);
-      else res.once('drain', () => write(at + step));
-    };
     res.on('close', () => this.notify());
-    write(0);
+    writeInChunks(res, file.bytes, fetchRecord);
   }
 
   private sessionWebhook(url: URL, body: Record<string, unknown>, reply: (s: number, j: unknown) => void): void {

@@ -18,6 +18,7 @@ import { EventEmitter } from 'node:events';
 import http, { type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { writeInChunks } from './serve-bytes.ts';
 
 /** A frame as the SDK writes and reads it. */
 export interface Frame {
@@ -167,15 +168,7 @@ export class FakeWecom extends EventEmitter {
       ...(file.chunked ? {} : { 'content-length': String(file.encrypted.length) }),
       ...(file.name ? { 'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(file.name)}` } : {}),
     });
-    const step = 64 * 1024;
-    const write = (at: number): void => {
-      if (at >= file.encrypted.length || res.destroyed) return void res.end();
-      const chunk = file.encrypted.subarray(at, at + step);
-      record.bytesWritten += chunk.length;
-      if (res.write(chunk)) write(at + step);
-      else res.once('drain', () => write(at + step));
-    };
-    write(0);
+    writeInChunks(res, file.encrypted, record);
   }
 
   async stop(): Promise<void> {
