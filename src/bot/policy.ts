@@ -47,6 +47,23 @@ export function rolesFrom(min: Role): Role[] {
   return ROLES.filter((r) => rank(r) >= rank(min));
 }
 
+/**
+ * The lowest role that takes part as a Party member: a 预备党员 (probationary) pledges, checks in,
+ * takes quizzes, answers meetings and ordinary polls like any member; only formal votes (表决,
+ * their own gate) leave them out. Commands of participation use it as their `minRole`.
+ */
+export const PARTY_MEMBER: Role = 'probationary';
+
+/** The roles counted as a unit's Party members (audiences, rankings, turnout, roll calls), most powerful first. */
+export function partyRoles(): Role[] {
+  return rolesFrom(PARTY_MEMBER);
+}
+
+/** Does `actor` take part as a Party member (a 预备党员 included; masses not)? */
+export function isPartyMember(actor: Pick<Actor, 'role'>): boolean {
+  return hasRole(actor, PARTY_MEMBER);
+}
+
 /** Is `actor`'s role one of `roles` (a poll's audience, e.g. only the masses)? */
 export function hasAnyRole(actor: Pick<Actor, 'role'>, roles: readonly Role[]): boolean {
   return roles.includes(actor.role);

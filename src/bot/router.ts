@@ -9,7 +9,7 @@ import { parseMessage } from './grammar.ts';
 import { looksLikeAnswer, settleAnswerClaims } from './answers.ts';
 import { argTokens } from './args.ts';
 import { usageReply } from './usage.ts';
-import { hasRole, rolesFrom } from './policy.ts';
+import { hasRole, isPartyMember, rolesFrom } from './policy.ts';
 import type { OutboxItem } from '../outbox/enqueue.ts';
 import type { Clock } from '../clock.ts';
 import type { Db } from '../db/client.ts';
@@ -231,7 +231,7 @@ function forbidden(ctx: Context, min: Role, refusalKey = 'core.error.forbidden')
 async function welcomeText(ctx: Context): Promise<string> {
   const unit = ctx.unitId === null ? undefined : (await listUnits(ctx.db)).find((u) => u.id === ctx.unitId);
   const name = ctx.member.name;
-  if (!hasRole(ctx.member, 'member')) return ctx.t('core.welcome.masses', { name });
+  if (!isPartyMember(ctx.member)) return ctx.t('core.welcome.masses', { name });
   return unit ? ctx.t('core.welcome.member', { name, unit: unit.name }) : ctx.t('core.welcome.noUnit', { name });
 }
 

@@ -24,22 +24,22 @@ const MINIMUM_ROLE: Record<string, Role> = {
   setrole: 'secretary',
   bindchat: 'admin',
   // pledges
-  pledge: 'member',
+  pledge: 'probationary',
   'pledge --支部': 'secretary',
   'pledge --党委': 'admin',
-  checkin: 'member',
+  checkin: 'probationary',
   pledges: 'masses',
   'pledges 各支部': 'admin',
   'pledges 免提醒': 'secretary',
   'pledges 恢复提醒': 'secretary',
   'pledges 提醒': 'secretary',
   // quizzes
-  quiz: 'member',
+  quiz: 'probationary',
   'quiz import': 'secretary',
-  answer: 'member',
+  answer: 'probationary',
   rank: 'masses',
   'rank 全镇': 'admin',
-  mistakes: 'member',
+  mistakes: 'probationary',
   // polls
   poll: 'secretary',
   rate: 'secretary',
@@ -51,8 +51,8 @@ const MINIMUM_ROLE: Record<string, Role> = {
   meeting: 'secretary',
   'meeting default': 'admin',
   meetings: 'masses',
-  rsvp: 'member',
-  leave: 'member',
+  rsvp: 'probationary',
+  leave: 'probationary',
   attendance: 'secretary',
   // suggestions
   suggest: 'masses',
@@ -64,13 +64,13 @@ const MINIMUM_ROLE: Record<string, Role> = {
   assign: 'admin',
   duty: 'masses',
   task: 'secretary',
-  progress: 'member',
-  tasks: 'member',
+  progress: 'probationary',
+  tasks: 'probationary',
   weekly: 'secretary',
   // polls list, records, members
   polls: 'masses',
-  minutes: 'member',
-  ledger: 'member',
+  minutes: 'probationary',
+  ledger: 'probationary',
   members: 'secretary',
   audit: 'admin',
 };
@@ -112,8 +112,8 @@ const SAMPLE_ARGS: Record<string, string> = {
 };
 
 /** The roles, most powerful first, as spec/commands.md ranks them (this test's own order). */
-const RANKED: readonly Role[] = ['admin', 'secretary', 'member', 'masses'];
-const rank = (r: Role): number => RANKED.length - 1 - RANKED.indexOf(r); // masses 0 … admin 3
+const RANKED: readonly Role[] = ['admin', 'secretary', 'member', 'probationary', 'masses'];
+const rank = (r: Role): number => RANKED.length - 1 - RANKED.indexOf(r); // masses 0 … admin 4
 const allowedFrom = (min: Role): Role[] => RANKED.filter((r) => rank(r) >= rank(min));
 
 let db: Database & { file: string };
@@ -128,6 +128,7 @@ const SPEAKERS: readonly { user: string; chat: string; role: Role }[] = [
   { user: '管理员', chat: ADMIN_CHAT, role: 'admin' },
   { user: '书记乙', chat: GROUP, role: 'secretary' },
   { user: '党员甲', chat: GROUP, role: 'member' },
+  { user: '预备党员丁', chat: GROUP, role: 'probationary' },
   { user: '群众丙', chat: MASSES_GROUP, role: 'masses' },
 ];
 
@@ -164,8 +165,11 @@ beforeAll(async () => {
   await say('党员甲', GROUP, '/whoami');
   await say('书记乙', GROUP, '/whoami');
   await say('群众丙', MASSES_GROUP, '/whoami');
+  await say('预备党员丁', GROUP, '/whoami');
   const promoted = await say('管理员', GROUP, '/setrole @书记乙 secretary');
   expect(promoted.join('\n')).toContain('书记乙');
+  const probationary = await say('管理员', GROUP, '/setrole @预备党员丁 预备党员');
+  expect(probationary.join('\n')).toContain('预备党员');
 }, 120_000);
 
 afterAll(async () => {
@@ -186,7 +190,7 @@ describe('authorization matrix from the command registry', () => {
 
   it('the speakers have the roles the matrix is tested with', async () => {
     const roles = Object.fromEntries((await db.db.member.findMany({ select: { name: true, role: true } })).map((m) => [m.name, m.role]));
-    expect(roles).toMatchObject({ 管理员: 'admin', 书记乙: 'secretary', 党员甲: 'member', 群众丙: 'masses' });
+    expect(roles).toMatchObject({ 管理员: 'admin', 书记乙: 'secretary', 党员甲: 'member', 预备党员丁: 'probationary', 群众丙: 'masses' });
   });
 
   it('each role below an entry\'s minimum is refused, by name and alias, writing nothing', async () => {

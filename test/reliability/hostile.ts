@@ -32,18 +32,18 @@ const CHAT = '东北流村党支部群';
  */
 const ORACLE_MIN_ROLE: Record<string, Role> = {
   help: 'masses', whoami: 'masses', setrole: 'secretary', bindchat: 'admin',
-  pledge: 'member', checkin: 'member', pledges: 'masses',
-  quiz: 'member', answer: 'member', rank: 'masses', mistakes: 'member',
+  pledge: 'probationary', checkin: 'probationary', pledges: 'masses',
+  quiz: 'probationary', answer: 'probationary', rank: 'masses', mistakes: 'probationary',
   poll: 'secretary', rate: 'secretary', vote: 'masses', results: 'masses', close: 'secretary', turnout: 'secretary',
-  meeting: 'secretary', meetings: 'masses', rsvp: 'member', leave: 'member', attendance: 'secretary',
+  meeting: 'secretary', meetings: 'masses', rsvp: 'probationary', leave: 'probationary', attendance: 'secretary',
   suggest: 'masses', suggestions: 'secretary', report: 'secretary', export: 'secretary',
-  assign: 'admin', duty: 'masses', task: 'secretary', progress: 'member', tasks: 'member', weekly: 'secretary',
-  polls: 'masses', minutes: 'member', ledger: 'member', members: 'secretary', audit: 'admin',
+  assign: 'admin', duty: 'masses', task: 'secretary', progress: 'probationary', tasks: 'probationary', weekly: 'secretary',
+  polls: 'masses', minutes: 'probationary', ledger: 'probationary', members: 'secretary', audit: 'admin',
 };
 /** ASCII words that are aliases rather than names (the model makes no prediction for them). */
 const ORACLE_ASCII_ALIASES = new Set<string>();
 /** The roles, most powerful first. */
-const ORACLE_RANK: readonly Role[] = ['admin', 'secretary', 'member', 'masses'];
+const ORACLE_RANK: readonly Role[] = ['admin', 'secretary', 'member', 'probationary', 'masses'];
 /** Forms the contract calls malformed (a required id or text missing, a count that is no number). */
 const MALFORMED = new Set(['/vote', '/close', '/turnout', '/results', '/bindchat', '/setrole', '/suggest', '/answer', '/rate', '/poll']);
 

@@ -18,6 +18,9 @@ const ROLE_WORDS: Record<string, Exclude<Role, 'admin'>> = {
   支部书记: 'secretary',
   member: 'member',
   党员: 'member',
+  正式党员: 'member',
+  probationary: 'probationary',
+  预备党员: 'probationary',
   masses: 'masses',
   群众: 'masses',
 };
@@ -27,7 +30,7 @@ const setroleArgs = argInput.transform((a, ctx) => {
   const roleWord = tokens.pop()?.toLowerCase() ?? '';
   const role = ROLE_WORDS[roleWord];
   if (!role) {
-    ctx.addIssue({ code: 'custom', message: 'role must be secretary, member or masses' });
+    ctx.addIssue({ code: 'custom', message: 'role must be secretary, member, probationary or masses' });
     return z.NEVER;
   }
   const target = tokens.join(' ').trim();

@@ -10,7 +10,7 @@
  * "The latest occurrence" is the last start at most 30 minutes from now, so the roll call can be
  * taken as the meeting begins.
  */
-import { rolesFrom, seesUnitIn } from '../../bot/policy.ts';
+import { partyRoles, seesUnitIn } from '../../bot/policy.ts';
 import { z } from 'zod';
 import { argInput, idToken } from '../../bot/args.ts';
 import { UserError, type Context } from '../../bot/feature.ts';
@@ -98,7 +98,7 @@ export const attendanceArgs = argInput.transform((a, ctx): AttendanceArgs => {
  */
 async function rollCall(ctx: Context, m: MeetingInfo, startsAt: Date): Promise<MemberInfo[]> {
   const byName = (x: MemberInfo, y: MemberInfo) => x.name.localeCompare(y.name, 'zh-CN') || x.id - y.id;
-  const list = (await membersOfUnit(ctx.db, m.unitId, rolesFrom('member'))).sort(byName);
+  const list = (await membersOfUnit(ctx.db, m.unitId, partyRoles())).sort(byName);
   const seen = new Set(list.map((x) => x.id));
   const extraIds = [...(await rsvpsOf(ctx.db, m.id, startsAt)).keys(), ...(await attendanceOf(ctx.db, m.id, startsAt)).keys()];
   const extras: MemberInfo[] = [];

@@ -27,6 +27,7 @@ import { bareAnswer, leaveArgs, rsvpArgs, rsvpHandler } from './rsvp.ts';
 import { loadDefaultSchedules } from './schedules.ts';
 import { loadMeetingKinds } from './kinds.ts';
 import { attendanceRate, memberAttendance } from './store.ts';
+import { PARTY_MEMBER } from '../../bot/policy.ts';
 
 export { attendanceRate, memberAttendance } from './store.ts';
 
@@ -60,7 +61,7 @@ export function meetingsFeature(services: Pick<FeatureServices, 'config' | 'prom
       command({
         name: 'rsvp',
         aliases: ['到'],
-        minRole: 'member',
+        minRole: PARTY_MEMBER,
         summaryKey: 'meetings.rsvp.summary',
         usageKey: 'meetings.rsvp.usage',
         args: rsvpArgs,
@@ -69,7 +70,7 @@ export function meetingsFeature(services: Pick<FeatureServices, 'config' | 'prom
       command({
         name: 'leave',
         aliases: ['请假'],
-        minRole: 'member',
+        minRole: PARTY_MEMBER,
         summaryKey: 'meetings.leave.summary',
         usageKey: 'meetings.leave.usage',
         args: leaveArgs,

@@ -8,7 +8,7 @@
  *   start. Anything else, `到了` or `请假的人多吗`, is ordinary chat.
  * An RSVP is not attendance: the secretary records who came with /attendance.
  */
-import { hasRole } from '../../bot/policy.ts';
+import { isPartyMember } from '../../bot/policy.ts';
 import { z } from 'zod';
 import { argInput, idToken } from '../../bot/args.ts';
 import { UserError, type Context } from '../../bot/feature.ts';
@@ -113,7 +113,7 @@ export async function bareAnswer(ctx: Context, text: string): Promise<boolean> {
   const yes = BARE_YES.test(text);
   const no = yes ? null : BARE_NO.exec(text);
   if (!yes && !no) return false;
-  if (ctx.chat.ref.kind !== 'group' || ctx.chat.unitId === null || !hasRole(ctx.member, 'member')) return false;
+  if (ctx.chat.ref.kind !== 'group' || ctx.chat.unitId === null || !isPartyMember(ctx.member)) return false;
   const now = ctx.now().getTime();
   let best: { m: MeetingInfo; start: Date } | undefined;
   for (const m of await activeMeetings(ctx.db, ctx.chat.unitId)) {

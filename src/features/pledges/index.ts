@@ -27,6 +27,7 @@ import { activeExemptions, countCheckinsOfYear, listPledges, reminderSettings, t
 import { runPledges } from './views.ts';
 import { outcomeOf } from './model.ts';
 import { localYear } from './dates.ts';
+import { PARTY_MEMBER } from '../../bot/policy.ts';
 
 /** For the scheduler and tests: one round of reminders (see reminders.ts). */
 export { runPledgeReminders } from './reminders.ts';
@@ -130,7 +131,7 @@ export function pledgesFeature(options: PledgesOptions = {}): Feature {
       command({
         name: 'pledge',
         aliases: ['承诺'],
-        minRole: 'member',
+        minRole: PARTY_MEMBER,
         summaryKey: 'pledges.pledge.summary',
         usageKey: 'pledges.pledge.usage',
         args: schemaOf(parsePledgeArgs),
@@ -144,7 +145,7 @@ export function pledgesFeature(options: PledgesOptions = {}): Feature {
       command({
         name: 'checkin',
         aliases: ['打卡'],
-        minRole: 'member',
+        minRole: PARTY_MEMBER,
         summaryKey: 'pledges.checkin.summary',
         usageKey: 'pledges.checkin.usage',
         args: schemaOf(parseCheckinArgs),

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import type { Tx } from '../../bot/feature.ts';
 import type { Role } from '../../bot/types.ts';
 import { membersOfUnit } from '../../bot/roster.ts';
-import { belongsTo, hasAnyRole } from '../../bot/policy.ts';
+import { belongsTo, hasAnyRole, partyRoles, rolesFrom } from '../../bot/policy.ts';
 import type { MemberInfo } from '../../bot/feature.ts';
 
 /** Poll kinds. */
@@ -26,9 +26,9 @@ export type Audience = z.infer<typeof Audience>;
 
 /** Roles that make up each audience. Admins and secretaries of the unit count as members. */
 export const AUDIENCE_ROLES: Record<Audience, readonly Role[]> = {
-  members: ['admin', 'secretary', 'member', 'probationary'],
+  members: partyRoles(),
   masses: ['masses'],
-  all: ['admin', 'secretary', 'member', 'probationary', 'masses'],
+  all: rolesFrom('masses'),
 };
 
 /** A poll as the feature works with it (options parsed, kind and status checked). */

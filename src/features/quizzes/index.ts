@@ -9,7 +9,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { noArgs } from '../../bot/args.ts';
 import { command, UsageError, UserError, type AnswerClaim, type Context, type Feature, type Tx } from '../../bot/feature.ts';
-import { hasRole, mayManageIn } from '../../bot/policy.ts';
+import { isPartyMember, mayManageIn, PARTY_MEMBER } from '../../bot/policy.ts';
 import { privateChatsOf } from '../../bot/roster.ts';
 import type { JobContext, Scheduler, TaskSpec } from '../../scheduler/contract.ts';
 import { scheduleTask as scheduleStoredTask } from '../../scheduler/tasks.ts';
@@ -278,7 +278,7 @@ class Quizzes {
 
   /** Claims on a bare answer: the chat's quiz question, or this member's personal question (see `settleAnswerClaims`). */
   async claimAnswer(ctx: Context, text: string): Promise<AnswerClaim[]> {
-    if (!hasRole(ctx.member, 'member') || [...text].length > 20) return [];
+    if (!isPartyMember(ctx.member) || [...text].length > 20) return [];
     const env = envOf(ctx, this.schedule);
     const quiz = await runningQuizInChat(ctx.db, ctx.chat.id);
     if (quiz) {
@@ -298,7 +298,7 @@ class Quizzes {
 
   /** Points, streak and open mistakes for /whoami. */
   async profileLines(ctx: Context): Promise<string[]> {
-    if (!hasRole(ctx.member, 'member')) return [];
+    if (!isPartyMember(ctx.member)) return [];
     const today = localDay(ctx.now(), ctx.timeZone);
     const total = (await totalPoints(ctx.db, [ctx.member.id])).get(ctx.member.id) ?? 0;
     const day = await dayRecord(ctx.db, ctx.member.id, today);
@@ -350,7 +350,7 @@ export function quizzesFeature(services: FeatureServices, options: QuizFeatureOp
       command({
         name: 'quiz',
         aliases: ['答题'],
-        minRole: 'member',
+        minRole: PARTY_MEMBER,
         summaryKey: 'quizzes.quiz.summary',
         usageKey: 'quizzes.quiz.usage',
         args: quizArgs,
@@ -361,7 +361,7 @@ export function quizzesFeature(services: FeatureServices, options: QuizFeatureOp
       command({
         name: 'answer',
         aliases: ['答'],
-        minRole: 'member',
+        minRole: PARTY_MEMBER,
         summaryKey: 'quizzes.answer.summary',
         usageKey: 'quizzes.answer.usage',
         args: answerArgs,
@@ -387,7 +387,7 @@ export function quizzesFeature(services: FeatureServices, options: QuizFeatureOp
       command({
         name: 'mistakes',
         aliases: ['错题本', '错题'],
-        minRole: 'member',
+        minRole: PARTY_MEMBER,
         summaryKey: 'quizzes.mistakes.summary',
         usageKey: 'quizzes.mistakes.usage',
         args: noArgs,

@@ -8,9 +8,10 @@ import { listUnits, membersOfUnit, unitName } from '../../bot/roster.ts';
 import type { MemberInfo } from '../../bot/feature.ts';
 import { totalPoints } from './store.ts';
 import { addDays } from './util.ts';
+import { partyRoles } from '../../bot/policy.ts';
 
 /** Roles whose points are ranked (masses do not take quizzes). */
-const RANKED_ROLES = ['admin', 'secretary', 'member', 'probationary'] as const;
+const RANKED_ROLES = partyRoles();
 
 /** Lines shown in a leaderboard. */
 const TOP = 10;

@@ -8,6 +8,7 @@ import type { Context, ReportScope, ReportSection } from '../../bot/feature.ts';
 import { listUnits, membersOfUnit } from '../../bot/roster.ts';
 import { localParts } from '../../bot/time.ts';
 import { memberQuizStats, quizParticipation, type QuizParticipation } from './store.ts';
+import { partyRoles } from '../../bot/policy.ts';
 
 /** A whole-number percentage (0 when the base is 0). */
 function percent(part: number, whole: number): number {
@@ -46,7 +47,7 @@ export async function quizReportSections(ctx: Context, scope: ReportScope): Prom
     if (p.members === 0 && p.quizzes === 0) continue;
     lines.push(line(ctx, u.name, p));
     for (const k of Object.keys(total) as (keyof typeof total)[]) total[k] += p[k];
-    const members = await membersOfUnit(ctx.db, u.id, ['admin', 'secretary', 'member']);
+    const members = await membersOfUnit(ctx.db, u.id, partyRoles());
     const stats = await memberQuizStats(ctx.db, members.map((m) => m.id), scope.from, scope.to);
     const scored = members.map((m) => ({ name: m.name, ...(stats.get(m.id) ?? { answers: 0, correct: 0, points: 0 }) }));
     scored.sort((a, b) => b.points - a.points || a.name.localeCompare(b.name, 'zh-CN'));

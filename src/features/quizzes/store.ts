@@ -10,6 +10,7 @@ import type { ChatRef, Platform } from '../../bot/types.ts';
 import { membersOfUnit } from '../../bot/roster.ts';
 import type { Bank, Question, QuestionType } from './banks.ts';
 import { addDays } from './util.ts';
+import { partyRoles } from '../../bot/policy.ts';
 
 /** A quiz's status: running, finished after its last question, or stopped by a secretary. */
 export const QuizStatus = z.enum(['running', 'finished', 'stopped']);
@@ -606,7 +607,7 @@ export async function memberQuizStats(tx: Tx, memberIds: readonly number[], from
  * for `/report`: how many members answered, how many answers, how many right, how many quizzes.
  */
 export async function quizParticipation(tx: Tx, unitId: number, from: Date, to: Date): Promise<QuizParticipation> {
-  const members = await membersOfUnit(tx, unitId, ['admin', 'secretary', 'member']);
+  const members = await membersOfUnit(tx, unitId, partyRoles());
   const quizzes = await tx.quiz.count({ where: { unitId, createdAt: { gte: from, lt: to } } });
   const stats = [...(await memberQuizStats(tx, members.map((m) => m.id), from, to)).values()];
   return {

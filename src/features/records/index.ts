@@ -16,6 +16,7 @@ import { currentYear, unitLedger } from './ledger.ts';
 import { minutesArgs, minutesHandler } from './minutes.ts';
 import { ledgerArgs, ledgerHandler } from './view.ts';
 import { runRecordReminders } from './reminders.ts';
+import { PARTY_MEMBER } from '../../bot/policy.ts';
 
 /** The daily job of the secretaries' reminders (09:00 in the org time zone). */
 export const REMINDER_JOB = 'records:reminders';
@@ -29,7 +30,7 @@ export function recordsFeature(services: Pick<FeatureServices, 'config' | 'promp
       command({
         name: 'minutes',
         aliases: ['纪要', '会议记录'],
-        minRole: 'member',
+        minRole: PARTY_MEMBER,
         summaryKey: 'records.minutes.summary',
         usageKey: 'records.minutes.usage',
         args: minutesArgs,
@@ -38,7 +39,7 @@ export function recordsFeature(services: Pick<FeatureServices, 'config' | 'promp
       command({
         name: 'ledger',
         aliases: ['台账'],
-        minRole: 'member',
+        minRole: PARTY_MEMBER,
         summaryKey: 'records.ledger.summary',
         usageKey: 'records.ledger.usage',
         args: ledgerArgs,

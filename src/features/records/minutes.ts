@@ -10,7 +10,7 @@
 import { z } from 'zod';
 import { argInput, idToken } from '../../bot/args.ts';
 import { UserError, type Context, type MemberInfo } from '../../bot/feature.ts';
-import { seesUnitIn } from '../../bot/policy.ts';
+import { hasRole, partyRoles, seesUnitIn } from '../../bot/policy.ts';
 import { membersByIds, membersOfUnit } from '../../bot/roster.ts';
 import { isPersonToken, resolvePerson } from '../../bot/people.ts';
 import { localDateKey, parseLocalDate } from '../../bot/time.ts';
@@ -119,7 +119,7 @@ async function rollFigures(ctx: Context, m: MeetingInfo, startsAt: Date): Promis
   if (!marks.size) throw new UserError('records.minutes.noRollCall', { id: m.id, time: when(envOf(ctx), startsAt) });
   const rsvps = await rsvpsOf(ctx.db, m.id, startsAt);
   // 应到: everyone marked, and the unit's members and secretary who were not (an admin only when marked).
-  const ids = new Set([...marks.keys(), ...(await membersOfUnit(ctx.db, m.unitId, ['secretary', 'member'])).map((x) => x.id)]);
+  const ids = new Set([...marks.keys(), ...(await membersOfUnit(ctx.db, m.unitId, partyRoles().filter((r) => !hasRole({ role: r }, 'admin')))).map((x) => x.id)]);
   const names = await membersByIds(ctx.db, [...ids]);
   let present = 0;
   const absences: string[] = [];

@@ -3,7 +3,7 @@
  * an admin), reports progress; photos and files sent with it are kept as evidence references.
  * The unit is the sender's own assignment, else the one of this chat's unit.
  */
-import { hasRole } from '../../../bot/policy.ts';
+import { hasRole, PARTY_MEMBER } from '../../../bot/policy.ts';
 import { command, UserError, type Context } from '../../../bot/feature.ts';
 import { progressArgs, type ProgressArgs } from '../args.ts';
 import { assignmentsOfTask, recordProgress, type Assignment } from '../store.ts';
@@ -40,7 +40,7 @@ async function handle(ctx: Context, args: ProgressArgs): Promise<void> {
 export const progressCommand = command({
   name: 'progress',
   aliases: ['进展', '进度'],
-  minRole: 'member',
+  minRole: PARTY_MEMBER,
   summaryKey: 'tasks.progress.summary',
   usageKey: 'tasks.progress.usage',
   args: progressArgs,

@@ -3,7 +3,7 @@
  * this chat's unit (the township sees every unit); `我的` the sender's own; `逾期` the overdue ones
  * the sender may see; a unit by name (admins, and that unit's 包村 cadre).
  */
-import { hasRole, belongsTo } from '../../../bot/policy.ts';
+import { hasRole, belongsTo, PARTY_MEMBER } from '../../../bot/policy.ts';
 import { command, UserError, type Context } from '../../../bot/feature.ts';
 import { findUnitByName, listUnits } from '../../../bot/roster.ts';
 import { localDateKey } from '../../../bot/time.ts';
@@ -55,7 +55,7 @@ async function handle(ctx: Context, f: TasksFilter): Promise<void> {
 export const tasksCommand = command({
   name: 'tasks',
   aliases: ['任务列表'],
-  minRole: 'member',
+  minRole: PARTY_MEMBER,
   summaryKey: 'tasks.tasks.summary',
   usageKey: 'tasks.tasks.usage',
   args: tasksArgs,
