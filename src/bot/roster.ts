@@ -53,14 +53,18 @@ export async function resolveChat(db: Tx, ref: ChatRef): Promise<ChatInfo> {
 /**
  * Finds the member behind a platform identity, or registers them: admin when listed in
  * BOT_ADMINS (or the console's first user), masses in a masses chat, member otherwise; the unit is
- * the chat's. A known member without a unit who speaks in a bound chat joins that unit.
+ * the chat's. Only a bound group registers people by their speaking (and admins anywhere): in an
+ * unbound chat or a private one an unknown person stays a stranger (`member: null`), as does a
+ * removed member. A known member without a unit who speaks in a bound group joins that unit, but
+ * an admin joins only the township (never a village by speaking there). Every such automatic role
+ * or unit change writes an audit row.
  */
 export async function resolveMember(
   db: Tx,
   actor: Actor,
   chat: ChatInfo,
   policy: RegistrationPolicy,
-): Promise<{ member: MemberInfo; registered: boolean }> {
+): Promise<{ member: MemberInfo | null; registered: boolean }> {
   const listedAdmin = policy.admins.some((a) => a.platform === actor.platform && a.userId === actor.userId);
   const displayName = cleanDisplayName(actor.displayName) || cleanDisplayName(actor.userId) || '?';
   const username = actor.username ? actor.username.toLowerCase().slice(0, 64) : null;
@@ -69,21 +73,20 @@ export async function resolveMember(
     include: { member: true },
   });
   if (identity) {
-    let m = identity.member;
-    const patch: { role?: string; unitId?: number } = {};
-    if (listedAdmin && !hasRole({ role: toRole(m.role) }, 'admin')) patch.role = 'admin';
-    if (m.unitId === null && chat.unitId !== null && chat.ref.kind === 'group') patch.unitId = chat.unitId;
-    if (Object.keys(patch).length) m = await db.member.update({ where: { id: m.id }, data: patch });
+    if (identity.member.removedAt !== null) return { member: null, registered: false };
+    const member = await refreshKnownMember(db, identity.member, listedAdmin, chat);
     if (identity.displayName !== displayName || identity.username !== username) {
       await db.platformIdentity.update({ where: { id: identity.id }, data: { displayName, username } });
     }
-    return { member: toMemberInfo(m), registered: false };
+    return { member, registered: false };
   }
   const firstLocalUser =
     policy.firstSpeakerIsAdmin(actor.platform) &&
     (await db.platformIdentity.count({ where: { platform: actor.platform } })) === 0;
-  const role: Role = listedAdmin || firstLocalUser ? 'admin' : chat.masses ? 'masses' : 'member';
-  const unitId = chat.ref.kind === 'group' ? chat.unitId : null;
+  const admin = listedAdmin || firstLocalUser;
+  if (!admin && (chat.ref.kind !== 'group' || chat.unitId === null)) return { member: null, registered: false };
+  const role: Role = admin ? 'admin' : chat.masses ? 'masses' : 'member';
+  const unitId = (await joinsChatUnit(db, role, chat)) ? chat.unitId : null;
   try {
     const created = await db.member.create({
       data: {
@@ -93,6 +96,7 @@ export async function resolveMember(
         identities: { create: { platform: actor.platform, externalId: actor.userId, displayName, username } },
       },
     });
+    await writeAudit(db, null, 'member.auto', `member ${created.id} ${role} unit ${unitId ?? '-'} (spoke in chat ${chat.id})`);
     return { member: toMemberInfo(created), registered: true };
   } catch (err) {
     // Two first messages of one person raced (two instances): the other registration won.
@@ -101,8 +105,33 @@ export async function resolveMember(
       include: { member: true },
     });
     if (!again) throw err;
-    return { member: toMemberInfo(again.member), registered: false };
+    return { member: again.member.removedAt === null ? toMemberInfo(again.member) : null, registered: false };
   }
+}
+
+type MemberRow = { id: number; name: string; role: string; unitId: number | null };
+
+/** A known member's automatic changes: the admin role from BOT_ADMINS, a first unit from the bound group they speak in. */
+async function refreshKnownMember(db: Tx, m: MemberRow, listedAdmin: boolean, chat: ChatInfo): Promise<MemberInfo> {
+  const patch: { role?: Role; unitId?: number } = {};
+  if (listedAdmin && !hasRole({ role: toRole(m.role) }, 'admin')) patch.role = 'admin';
+  if (m.unitId === null && (await joinsChatUnit(db, patch.role ?? toRole(m.role), chat))) patch.unitId = chat.unitId!;
+  if (!Object.keys(patch).length) return toMemberInfo(m);
+  const updated = await db.member.update({ where: { id: m.id }, data: patch });
+  if (patch.role) await writeAudit(db, null, 'role.auto', `member ${m.id} ${m.role} -> ${patch.role} (BOT_ADMINS)`);
+  if (patch.unitId) await writeAudit(db, null, 'unit.auto', `member ${m.id} unit - -> ${patch.unitId} (spoke in chat ${chat.id})`);
+  return toMemberInfo(updated);
+}
+
+/**
+ * Whether someone of `role` without a unit joins the unit of the bound group they speak in:
+ * anyone but an admin; an admin only the township's (the admin never becomes a village's member).
+ */
+async function joinsChatUnit(db: Tx, role: Role, chat: ChatInfo): Promise<boolean> {
+  if (chat.unitId === null || chat.ref.kind !== 'group') return false;
+  if (!hasRole({ role }, 'admin')) return true;
+  const unit = await db.orgUnit.findUnique({ where: { id: chat.unitId }, select: { kind: true } });
+  return unit?.kind === 'township';
 }
 
 /** A member by id, or null. */
@@ -118,10 +147,10 @@ export async function membersByIds(db: Tx, ids: readonly number[]): Promise<Map<
   return new Map(rows.map((m) => [m.id, toMemberInfo(m)]));
 }
 
-/** Members of a unit (optionally only some roles), ordered by name. */
+/** The current members of a unit (optionally only some roles; removed members left out), ordered by name. */
 export async function membersOfUnit(db: Tx, unitId: number, roles?: readonly Role[]): Promise<MemberInfo[]> {
   const rows = await db.member.findMany({
-    where: { unitId, ...(roles ? { role: { in: [...roles] } } : {}) },
+    where: { unitId, removedAt: null, ...(roles ? { role: { in: [...roles] } } : {}) },
     orderBy: [{ name: 'asc' }, { id: 'asc' }],
   });
   return rows.map(toMemberInfo);
@@ -129,7 +158,7 @@ export async function membersOfUnit(db: Tx, unitId: number, roles?: readonly Rol
 
 /** Members with one of these roles in any unit (e.g. every admin, to report a missed notice), by id. */
 export async function membersWithRole(db: Tx, roles: readonly Role[]): Promise<MemberInfo[]> {
-  const rows = await db.member.findMany({ where: { role: { in: [...roles] } }, orderBy: { id: 'asc' } });
+  const rows = await db.member.findMany({ where: { role: { in: [...roles] }, removedAt: null }, orderBy: { id: 'asc' } });
   return rows.map(toMemberInfo);
 }
 

@@ -80,6 +80,7 @@ function helpText(ctx: Context, registry: CommandRegistry, topic: string | undef
     lines.push(ctx.t('core.help.line', { command, summary: ctx.t(entry.summaryKey) }));
   }
   lines.push(ctx.t('core.help.footer'));
+  if (ctx.chat.ref.kind === 'group' && ctx.chat.unitId === null) lines.push(ctx.t('core.outsider.unboundHelp'));
   return lines.join('\n');
 }
 
@@ -122,6 +123,7 @@ export function coreFeature(registry: () => CommandRegistry): Feature {
         usageKey: 'core.help.usage',
         args: helpArgs,
         handler: async (ctx, { topic, sub }) => ctx.reply(helpText(ctx, registry(), topic, sub)),
+        outsiders: 'hint',
       }),
       command({
         name: 'whoami',
@@ -159,6 +161,7 @@ export function coreFeature(registry: () => CommandRegistry): Feature {
         summaryKey: 'core.bindchat.summary',
         usageKey: 'core.bindchat.usage',
         args: bindchatArgs,
+        outsiders: 'run',
         handler: async (ctx, { name, masses }) => {
           if (ctx.chat.ref.kind !== 'group') throw new UserError('core.bindchat.notGroup');
           const { unit, created } = await bindChat(ctx.db, ctx.chat.id, name, masses);

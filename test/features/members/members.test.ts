@@ -71,8 +71,12 @@ describe('members by id', () => {
     const wang = await idOf('王书记');
     await one('管理员', `/setrole M${wang} 书记`);
     await one('王书记', '/members');
-    const all = await one('管理员', '/audit 5');
-    expect(all.split('\n')[0]).toBe('最近 4 条审计记录：');
+    // Newest first: the read, the role change, then the two bindings and the automatic registrations.
+    const all = await one('管理员', '/audit 30');
+    const automatic = await db.db.auditLog.count({ where: { action: { in: ['member.auto', 'unit.auto'] } } });
+    expect(automatic).toBe(7); // six people registered by speaking, and the admin joining the township
+    expect(all.split('\n')[0]).toBe(`最近 ${4 + automatic} 条审计记录：`);
+    expect(all).toContain(`系统 unit.auto member ${await idOf('管理员')} unit - -> `);
     expect(all).toContain(`王书记（M${wang}） members.list`);
     expect(all).toContain(`setrole member ${wang} member -> secretary`);
     const his = await one('管理员', `/audit M${wang}`);
