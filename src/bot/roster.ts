@@ -162,13 +162,13 @@ export async function membersWithRole(db: Tx, roles: readonly Role[]): Promise<M
   return rows.map(toMemberInfo);
 }
 
-/** The member behind a platform identity, if known (no registration). */
+/** The current member behind a platform identity, if known (no registration; a removed member is nobody). */
 export async function memberByIdentity(db: Tx, platform: Platform, userId: string): Promise<MemberInfo | null> {
   const identity = await db.platformIdentity.findUnique({
     where: { platform_externalId: { platform, externalId: userId } },
     include: { member: true },
   });
-  return identity ? toMemberInfo(identity.member) : null;
+  return identity && identity.member.removedAt === null ? toMemberInfo(identity.member) : null;
 }
 
 /** Changes a member's role (the caller checks who may do it). */
@@ -247,4 +247,60 @@ export async function privateChatsOfMembers(db: Tx, memberIds: readonly number[]
 /** Writes an audit entry: who did what. */
 export async function writeAudit(db: Tx, memberId: number | null, action: string, detail: string): Promise<void> {
   await db.auditLog.create({ data: { memberId, action, detail: detail.slice(0, 2000) } });
+}
+
+/** A current (not removed) member by id, or null: whom commands may name. */
+export async function activeMember(db: Tx, id: number): Promise<MemberInfo | null> {
+  const m = await db.member.findUnique({ where: { id } });
+  return m && m.removedAt === null ? toMemberInfo(m) : null;
+}
+
+/** Moves a member to another unit (the caller checks who may). History stays with the items' own units. */
+export async function moveMember(db: Tx, memberId: number, unitId: number): Promise<MemberInfo> {
+  return toMemberInfo(await db.member.update({ where: { id: memberId }, data: { unitId } }));
+}
+
+/** Deactivates a member at `at`: nothing is deleted; their later messages are a stranger's. */
+export async function removeMember(db: Tx, memberId: number, at: Date): Promise<void> {
+  await db.member.update({ where: { id: memberId }, data: { removedAt: at } });
+}
+
+/** A row of an imported roster, as the roster stores it. */
+export interface RosterEntry {
+  readonly name: string;
+  readonly unitId: number;
+  readonly role: Role;
+  readonly joinedPartyOn: Date | null;
+}
+
+/** The current member of `unitId` named exactly `name` (an import updates them rather than adding a twin). */
+export async function activeMemberNamed(db: Tx, unitId: number, name: string): Promise<{ member: MemberInfo; linked: boolean } | null> {
+  const m = await db.member.findFirst({ where: { unitId, name, removedAt: null }, include: { identities: { select: { id: true } } }, orderBy: { id: 'asc' } });
+  return m ? { member: toMemberInfo(m), linked: m.identities.length > 0 } : null;
+}
+
+/** Adds a pre-registered member (no platform account yet: `/join` links one). */
+export async function addRosterMember(db: Tx, entry: RosterEntry): Promise<MemberInfo> {
+  return toMemberInfo(await db.member.create({ data: { name: entry.name, unitId: entry.unitId, role: entry.role, joinedPartyOn: entry.joinedPartyOn } }));
+}
+
+/** Updates a member's role and 入党日期 from an imported row. */
+export async function updateRosterMember(db: Tx, memberId: number, entry: RosterEntry): Promise<MemberInfo> {
+  return toMemberInfo(await db.member.update({ where: { id: memberId }, data: { role: entry.role, joinedPartyOn: entry.joinedPartyOn } }));
+}
+
+/**
+ * Links a platform account to a roster row (`/join`): a new identity, or the account of a removed
+ * member moved over to the row. Refuses (returns the member) when the account already belongs to
+ * a current member.
+ */
+export async function linkIdentity(db: Tx, memberId: number, actor: Actor): Promise<{ linked: true } | { linked: false; current: MemberInfo }> {
+  const displayName = cleanDisplayName(actor.displayName) || '?';
+  const username = actor.username ? actor.username.toLowerCase().slice(0, 64) : null;
+  const where = { platform_externalId: { platform: actor.platform, externalId: actor.userId } };
+  const identity = await db.platformIdentity.findUnique({ where, include: { member: true } });
+  if (identity && identity.member.removedAt === null) return { linked: false, current: toMemberInfo(identity.member) };
+  if (identity) await db.platformIdentity.update({ where: { id: identity.id }, data: { memberId, displayName, username } });
+  else await db.platformIdentity.create({ data: { platform: actor.platform, externalId: actor.userId, displayName, username, memberId } });
+  return { linked: true };
 }

@@ -104,7 +104,7 @@ function inboxSuite(name: string, open: () => Promise<Database & { close(): Prom
     it('records but does not answer an event older than the maximum age', async () => {
       const b = await start();
       const old = new Date(b.clock.now().getTime() - 10 * 60_000);
-      const replies = await b.say('管理员', '/whoami', { private: true, eventId: 'old-1', sentAt: old });
+      const replies = await b.say('管理员', '/whoami', { eventId: 'old-1', sentAt: old });
       expect(replies).toEqual([]);
       expect((await db!.db.inboundEvent.findFirstOrThrow({ where: { eventId: 'old-1' } })).status).toBe('ignored');
     });

@@ -120,7 +120,7 @@ describe('RSVP', () => {
     expect(await b.ask('王五', '#请假 在县里开会')).toEqual(['王五：请假（在县里开会）。#1 支委会，12月2日 周三 20:00。已报名 1 人，请假 1 人。']);
     expect(await b.ask('孙七', '/rsvp #1 no')).toEqual(['孙七：请假。#1 支委会，12月2日 周三 20:00。已报名 1 人，请假 2 人。']);
     expect(await b.ask('孙七', '@先锋 到')).toEqual(['孙七：到。#1 支委会，12月2日 周三 20:00。已报名 2 人，请假 1 人。']);
-    expect(await b.ask('赵大妈', '#到', { chat: '东北流村群众群' })).toEqual(['这个命令需要管理员、书记、党员身份才能用。']);
+    expect(await b.ask('赵大妈', '#到', { chat: '东北流村群众群' })).toEqual(['这个命令需要管理员、书记、党员、预备党员身份才能用。']);
 
     // From a day before the start, a bare answer in the unit's chats counts.
     b.clock.set('2026-12-01T12:00:00Z'); // 1 Dec 20:00
