@@ -29,6 +29,7 @@ interface Bench {
 
 const BENCHES: Bench[] = [
   { name: 'inbound', file: 'inbound.ts', args: quick ? ['--quick'] : [] },
+  { name: 'slow_chat', file: 'slow-chat.ts', args: quick ? ['--quick'] : [] },
   { name: 'telegram', file: 'telegram.ts', args: quick ? ['--quick'] : [] },
   { name: 'dingtalk', file: 'dingtalk.ts', args: quick ? ['--quick'] : [] },
   { name: 'dingtalk-budget', file: 'dingtalk-budget.ts', args: quick ? ['--quick'] : [] },

@@ -95,13 +95,15 @@ export async function startBenchBot(options: {
   outbox?: AppOptions['outbox'];
   instanceId?: string;
   dir?: string;
+  features?: AppOptions['features'];
+  eventConcurrency?: number;
 }): Promise<BenchBot> {
   const dir = options.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'xianfeng-bench-'));
   const file = path.join(dir, 'bench.db');
   const url = `file:${file}`;
   await migrateDatabase(url);
   const database = await openDatabase(url);
-  const config = loadConfig({ DATABASE_URL: url, BOT_DATA_DIR: dir, BOT_LOCALE: 'zh-CN', BOT_MAX_EVENT_AGE_SECONDS: '3600', ...options.env });
+  const config = loadConfig({ DATABASE_URL: url, BOT_DATA_DIR: dir, BOT_LOCALE: 'zh-CN', BOT_MAX_EVENT_AGE_SECONDS: '3600', BOT_COMMANDS_PER_MINUTE: '0', ...options.env });
   const app = createApp({
     config,
     database,
@@ -110,6 +112,8 @@ export async function startBenchBot(options: {
     clock: options.clock ?? systemClock,
     instanceId: options.instanceId ?? `bench-${process.pid}`,
     outbox: { idleMs: 50, ...options.outbox },
+    features: options.features,
+    eventConcurrency: options.eventConcurrency,
   });
   await app.start();
   return {

@@ -11,6 +11,7 @@ import type { Incoming, Platform } from './bot/types.ts';
 import { Inbox, type ReceiveOutcome } from './bot/inbox.ts';
 import { CommandRegistry } from './bot/registry.ts';
 import { Router } from './bot/router.ts';
+import { CommandFlood } from './bot/flood.ts';
 import { loadPrompts, translator } from './bot/i18n.ts';
 import { OutboxDispatcher, type DispatcherOptions } from './outbox/dispatcher.ts';
 import { CallMeter } from './outbox/meter.ts';
@@ -21,7 +22,7 @@ import type { Config } from './config.ts';
 import type { Database } from './db/client.ts';
 import { systemClock, type Clock } from './clock.ts';
 import type { Logger } from './logger.ts';
-import { Intake, type EventObserver } from './ops/intake.ts';
+import { Intake, type EventObserver, type Submitted } from './ops/intake.ts';
 
 /** How to build an app. Only `config`, `database`, `adapters` and `logger` are required. */
 export interface AppOptions {
@@ -38,6 +39,8 @@ export interface AppOptions {
   readonly outbox?: Partial<Pick<DispatcherOptions, 'leaseMs' | 'idleMs' | 'rateTimeScale' | 'maxAttempts'>>;
   /** Told about every event the adapters hand over (the metrics). */
   readonly observer?: EventObserver;
+  /** Events processed at once across chats (default DEFAULT_EVENT_CONCURRENCY); one chat's are always in order. */
+  readonly eventConcurrency?: number;
   /** Replaces the feature list (tests of one feature). */
   readonly features?: (defaults: Feature[]) => Feature[];
 }
@@ -62,9 +65,11 @@ export interface App {
    * close the database.
    */
   stop(options?: { drainMs?: number }): Promise<void>;
-  /** Feeds one event as an adapter would (tests, benchmarks). */
+  /** Records and processes one event at once, outside the chat lanes (tests, benchmarks). */
   handle(incoming: Incoming): Promise<ReceiveOutcome>;
-  /** Resolves when the outbox has nothing due for `platform` (or any platform). */
+  /** Hands one event over exactly as an adapter does (its chat's lane); see `Intake.submit`. */
+  submit(incoming: Incoming): Promise<Submitted>;
+  /** Resolves when every event handed over is processed and the outbox has nothing due for `platform` (or any platform). */
   idle(platform?: Platform): Promise<void>;
 }
 
@@ -119,6 +124,7 @@ export function createApp(options: AppOptions): App {
     botNames: [config.BOT_NAME],
     usernameOf: (p) => byPlatform.get(p)?.username,
     capabilitiesOf,
+    flood: config.BOT_COMMANDS_PER_MINUTE > 0 ? new CommandFlood(clock, { perWindow: config.BOT_COMMANDS_PER_MINUTE, windowMs: 60_000 }) : undefined,
   });
   const inbox = new Inbox({
     db: database.db,
@@ -135,11 +141,11 @@ export function createApp(options: AppOptions): App {
   });
 
   const parts = { config, database, inbox, outbox, registry, jobs, scheduler, translate, clock };
-  return withLifecycle(parts, adapters, new Intake(inbox.receive, options.observer), logger);
+  return withLifecycle(parts, adapters, new Intake(inbox, options.observer, { concurrency: options.eventConcurrency }), logger);
 }
 
 /** The parts of an app that `withLifecycle` starts and stops. */
-type AppParts = Omit<App, 'start' | 'stop' | 'handle' | 'idle'>;
+type AppParts = Omit<App, 'start' | 'stop' | 'handle' | 'submit' | 'idle'>;
 
 /**
  * Adds start and stop to the assembled parts: the outbox and recovery first, then the adapters
@@ -180,7 +186,11 @@ function withLifecycle(parts: AppParts, adapters: readonly Adapter[], intake: In
       await outbox.stop();
     },
     handle: (incoming) => inbox.receive(incoming),
-    idle: (platform) => outbox.drain(platform),
+    submit: (incoming) => intake.submit(incoming),
+    async idle(platform) {
+      await intake.idle();
+      await outbox.drain(platform);
+    },
   };
 }
 

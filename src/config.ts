@@ -56,6 +56,12 @@ const coreEnvSchema = (platforms: readonly string[]) => z
     BOT_DATA_DIR: z.string().trim().min(1).default('./data'),
     /** Inbound events older than this (replays after a reconnect) are recorded but not answered. */
     BOT_MAX_EVENT_AGE_SECONDS: positiveInt(180),
+    /** Commands one member may send a minute (managers are not limited); over it, one "slow down" reply, then silence. 0: no limit. */
+    BOT_COMMANDS_PER_MINUTE: z.coerce
+      .number({ message: 'must be a whole number, e.g. 20 (0: no limit)' })
+      .int({ message: 'must be a whole number, e.g. 20 (0: no limit)' })
+      .min(0, { message: 'must be 0 (no limit) or more' })
+      .default(20),
     /** Days after which processed inbound events and sent outbox messages keep no message text. */
     BOT_RETENTION_DAYS: positiveInt(30).refine((n) => n <= 3650, { message: 'must be 1-3650 days' }),
     /** Scheduled notices missed by at most this many minutes (downtime) are still sent, marked late; older ones are reported to the admins. */

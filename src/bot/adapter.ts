@@ -43,6 +43,12 @@ export interface Capabilities {
   readonly metered: boolean;
   /** With `metered`: the calls a month the outbox may spend (0 or absent = unlimited; src/outbox/meter.ts). */
   readonly monthlyCallBudget?: number;
+  /**
+   * Most private chats one send may reach (a platform whose 1:1 endpoint takes a list of users,
+   * so one call, and one metered call, serves them all; see `Adapter.sendToMany`). Absent: one
+   * chat a send.
+   */
+  readonly privateBatch?: number;
   /** The platform is the terminal of whoever runs the bot: the first person to speak on it becomes an admin. */
   readonly firstSpeakerIsAdmin?: boolean;
 }
@@ -85,6 +91,16 @@ export interface SendResult {
   readonly nativePollId?: string;
   /** Metered calls this send spent (a `metered` platform; 0 when it went by a free route). */
   readonly meteredCalls?: number;
+}
+
+/** What one send to several private chats (`Adapter.sendToMany`) reports back. */
+export interface BatchSendResult {
+  /** Metered calls the whole batch spent. */
+  readonly meteredCalls?: number;
+  /** The platform's id of the sent message, when it has one. */
+  readonly messageId?: string;
+  /** Chats (by chatId) the message did not reach, and why; every other chat of the batch got it. */
+  readonly failed: ReadonlyMap<string, DeliveryError>;
 }
 
 /**
@@ -130,6 +146,12 @@ export interface Adapter {
    * `nativeRef` carries the stored native message for `stop_poll`.
    */
   send(chat: ChatRef, message: OutgoingMessage, nativeRef?: SendResult): Promise<SendResult>;
+  /**
+   * With `Capabilities.privateBatch`: delivers one message to several private chats (at most
+   * `privateBatch`) in as few calls as the platform allows. One chat's failure is reported in
+   * `failed`, not thrown; a throw means none of them was sent.
+   */
+  sendToMany?(chats: readonly ChatRef[], message: OutgoingMessage): Promise<BatchSendResult>;
   /** False while the platform cannot send (the account logged out); the outbox then holds its messages. */
   isOnline(): boolean;
   /** With `metered`: the metered calls a send to `chat` would cost now (0 by a free route); default 1. */

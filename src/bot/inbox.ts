@@ -1,8 +1,8 @@
 import type { Capabilities } from './adapter.ts';
-import type { Incoming, Platform } from './types.ts';
+import type { ChatRef, Incoming, Platform } from './types.ts';
 import type { Translate } from './feature.ts';
 import { RefusalError, type EventMarks, type Router } from './router.ts';
-import { enqueueMessages } from '../outbox/enqueue.ts';
+import { enqueueMessages, type OutboxItem } from '../outbox/enqueue.ts';
 import type { Db } from '../db/client.ts';
 import { isUniqueViolation } from '../db/client.ts';
 import type { Secrecy } from './secrecy.ts';
@@ -23,6 +23,13 @@ export interface InboxDeps {
   readonly onEnqueued: () => void;
 }
 
+/** An event `Inbox.record` stored, to be processed by `Inbox.processRecorded`. */
+export interface RecordedEvent {
+  readonly id: number;
+  readonly incoming: Incoming;
+  readonly secrecy: Secrecy;
+}
+
 /** How one delivery of an event ended. */
 export type ReceiveOutcome = 'done' | 'ignored' | 'refused' | 'failed' | 'duplicate' | 'stale';
 
@@ -36,25 +43,34 @@ export type ReceiveOutcome = 'done' | 'ignored' | 'refused' | 'failed' | 'duplic
 export class Inbox {
   constructor(private readonly deps: InboxDeps) {}
 
-  /** Records and processes one event; the adapter's sink. Never throws for a handler error. */
+  /** Records and processes one event (tests, benchmarks, the intake without lanes). Never throws for a handler error. */
   receive = async (incoming: Incoming): Promise<ReceiveOutcome> => {
-    const { db, clock } = this.deps;
+    const recorded = await this.record(incoming);
+    return recorded === 'duplicate' ? recorded : this.processRecorded(recorded);
+  };
+
+  /**
+   * Records one event (unique platform + event id): 'duplicate' when it was recorded before. Once
+   * this resolves the event is durable: a crash before `processRecorded` leaves it to `recover`.
+   */
+  record = async (incoming: Incoming): Promise<RecordedEvent | 'duplicate'> => {
     // Decided before the first write: a secret's text must never reach a row (secrecy.ts).
     const secrecy = this.deps.router.secrecy(incoming);
     const payload = secrecy === 'open' ? JSON.stringify(incoming) : redactedPayload(incoming, secrecy);
-    let id: number;
     try {
-      const row = await db.inboundEvent.create({
-        data: { platform: incoming.chat.platform, eventId: incoming.eventId, payload, receivedAt: clock.now() },
+      const row = await this.deps.db.inboundEvent.create({
+        data: { platform: incoming.chat.platform, eventId: incoming.eventId, payload, receivedAt: this.deps.clock.now() },
         select: { id: true },
       });
-      id = row.id;
+      return { id: row.id, incoming, secrecy };
     } catch (err) {
       if (isUniqueViolation(err)) return 'duplicate';
       throw err;
     }
-    return this.process(id, incoming, secrecy);
   };
+
+  /** Processes an event `record` stored; never throws for a handler error. */
+  processRecorded = (event: RecordedEvent): Promise<ReceiveOutcome> => this.process(event.id, event.incoming, event.secrecy);
 
   /**
    * Processes events recorded but never finished (the process died mid-way), oldest first.
@@ -87,7 +103,7 @@ export class Inbox {
       const { count } = await tx.inboundEvent.updateMany({ where: { id, status: 'received' }, data: { status: 'ignored', error: reason, processedAt: now } });
       if (count !== 1 || secrecy !== 'secret') return;
       const text = this.deps.translate('core.error.lateSecret');
-      await enqueueMessages(tx, [{ chat: incoming.chat, message: { kind: 'text', text }, key: `evt:${id}:late` }], this.deps.capabilitiesOf, now);
+      await enqueueMessages(tx, [{ chat: incoming.chat, message: { kind: 'text', text }, key: `evt:${id}:late`, reply: true }], this.deps.capabilitiesOf, now);
     });
     if (secrecy === 'secret') this.deps.onEnqueued();
   }
@@ -116,7 +132,7 @@ export class Inbox {
           });
         }
         // The claim above is this event's, once: no reply keyed `evt:<id>:<n>` can exist yet.
-        if (result.outgoing.length) await enqueueMessages(tx, result.outgoing, this.deps.capabilitiesOf, now, { freshKeys: true });
+        if (result.outgoing.length) await enqueueMessages(tx, asReplies(result.outgoing, incoming.chat), this.deps.capabilitiesOf, now, { freshKeys: true });
         return result.ignored ? ('ignored' as const) : ('done' as const);
       });
       await this.runAfterCommit(marks);
@@ -136,7 +152,7 @@ export class Inbox {
             ...(marks.redact ? { payload: redactedPayload(incoming) } : {}),
           },
         });
-        await enqueueMessages(tx, [{ chat: incoming.chat, message: { kind: 'text', text }, key: `${eventKey}:${refused ? 'refusal' : 'apology'}` }], this.deps.capabilitiesOf, now);
+        await enqueueMessages(tx, [{ chat: incoming.chat, message: { kind: 'text', text }, key: `${eventKey}:${refused ? 'refusal' : 'apology'}`, reply: true }], this.deps.capabilitiesOf, now);
       });
       return refused ? 'refused' : 'failed';
     } finally {
@@ -154,6 +170,17 @@ export class Inbox {
       }
     }
   }
+}
+
+/**
+ * Marks what an event sends back into its own chat as individual replies (sent after notices,
+ * results and questions: `OutboxItem.reply`), unless it posts a question there (a poll or a quiz:
+ * then its text goes with the question, in its order). What goes to other chats is not marked.
+ */
+function asReplies(items: readonly OutboxItem[], chat: ChatRef): OutboxItem[] {
+  const here = (i: OutboxItem) => i.chat.platform === chat.platform && i.chat.chatId === chat.chatId;
+  if (items.some((i) => here(i) && (i.message.kind === 'poll' || i.message.kind === 'quiz'))) return [...items];
+  return items.map((i) => (here(i) ? { ...i, reply: true } : i));
 }
 
 function errorText(err: unknown): string {

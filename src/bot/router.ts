@@ -14,6 +14,7 @@ import type { OutboxItem } from '../outbox/enqueue.ts';
 import type { Clock } from '../clock.ts';
 import type { Db } from '../db/client.ts';
 import { secrecyOf, type Secrecy } from './secrecy.ts';
+import type { CommandFlood } from './flood.ts';
 
 /** What the router needs from the rest of the bot. */
 export interface RouterDeps {
@@ -28,6 +29,8 @@ export interface RouterDeps {
   /** The bot's user name on a platform (for `/help@name`), once its adapter has started. */
   readonly usernameOf: (platform: Platform) => string | undefined;
   readonly capabilitiesOf: (platform: Platform) => Capabilities | undefined;
+  /** The per-member command limit (flood.ts); undefined: none. */
+  readonly flood?: CommandFlood;
 }
 
 /** Marks a handler sets on the event it handles, read by the inbox (see `Context.redactEvent`). */
@@ -112,6 +115,7 @@ export class Router {
       addressed: chatRef.kind === 'private',
       resolve: this.deps.registry.resolve,
     });
+    if (parsed.kind !== 'text' && !this.withinFloodLimit(ctx)) return { outgoing, ignored: outgoing.length === 0 };
     if (member === null || isUnboundGroup(chat)) return this.outsider(ctx, member !== null, parsed, outgoing);
     if (parsed.kind === 'unknown_command') {
       ctx.reply(ctx.t('core.error.unknown', { word: parsed.word }));
@@ -155,6 +159,19 @@ export class Router {
       return { outgoing, ignored: true };
     }
     return { outgoing, ignored: false };
+  }
+
+  /**
+   * Counts a command against its sender's limit (flood.ts; managers are not limited): false when
+   * it must not run; the first one over the limit gets the one "slow down" reply.
+   */
+  private withinFloodLimit(ctx: Context): boolean {
+    const flood = this.deps.flood;
+    if (!flood || hasRole(ctx.member, 'secretary')) return true;
+    const person = `${ctx.incoming.actor.platform}\u0000${ctx.incoming.actor.userId}`;
+    const verdict = flood.check(person);
+    if (verdict === 'warn') ctx.reply(ctx.t('core.error.slowDown', { seconds: flood.secondsUntilFree(person) }));
+    return verdict === 'run';
   }
 
   /** Weighs every feature's claim on a bare answer and acts on the decision; true when it did. */

@@ -20,6 +20,8 @@ import { scheduleTask } from '../scheduler/tasks.ts';
 import { tasksFeature } from './tasks/index.ts';
 import { recordsFeature } from './records/index.ts';
 import { membersFeature } from './members/index.ts';
+import { careFeature } from './care/index.ts';
+import { duesFeature } from './dues/index.ts';
 
 /** What feature factories may use at construction time. */
 export interface FeatureServices {
@@ -58,6 +60,8 @@ export function createFeatures(services: FeatureServices): Feature[] {
     suggestionsFeature(),
     tasksFeature({ staleDays: services.config.TASK_STALE_DAYS }),
     membersFeature(),
+    careFeature(),
+    duesFeature(),
     reportFeature(services.registry),
   ];
 }

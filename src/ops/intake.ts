@@ -1,6 +1,14 @@
 /**
- * The door between the adapters and the inbox: counts every event handed over, and on shutdown
- * closes, so the bot stops taking events while the ones already in flight finish.
+ * The door between the adapters and the inbox: counts every event handed over, orders it into its
+ * chat's lane (chat-lanes.ts: one chat's events one after another, different chats concurrently in
+ * a bounded pool), and on shutdown closes, so the bot stops taking events while the ones already in
+ * flight finish.
+ *
+ * With a staged receiver (the inbox's `record` then `processRecorded`), the adapter's sink resolves
+ * once the event is RECORDED; its processing goes on in the chat's lane. So an adapter that hands
+ * events over one after another (Telegram's polling confirms an update when the sink resolves; a
+ * webhook answers then) never waits for another chat's handler, and an event recorded but not yet
+ * processed when the process dies is processed by `Inbox.recover` at the next start.
  *
  * An event handed over after `close()` is held, not processed, and rejected when `release()` is
  * called (just before the adapters stop; later ones are rejected at once): the adapter then treats
@@ -8,7 +16,8 @@
  * after the restart; a webhook answers 5xx and the platform retries).
  */
 import type { Incoming, Platform } from '../bot/types.ts';
-import type { ReceiveOutcome } from '../bot/inbox.ts';
+import type { ReceiveOutcome, RecordedEvent } from '../bot/inbox.ts';
+import { ChatLanes } from './chat-lanes.ts';
 
 /** How an event's handling ended, as the metrics see it (`error`: the inbox threw, e.g. the database is down). */
 export type EventResult = ReceiveOutcome | 'error';
@@ -27,7 +36,24 @@ export class ShuttingDownError extends Error {
   }
 }
 
-/** Wraps the inbox's receive for the adapters; see the file comment. */
+/** Records an event, then processes it (the inbox): what the intake hands events to. */
+export interface StagedReceiver {
+  record(incoming: Incoming): Promise<RecordedEvent | 'duplicate'>;
+  processRecorded(event: RecordedEvent): Promise<ReceiveOutcome>;
+}
+
+/** What `Intake.submit` gives back: when the event is recorded, and how its processing ended. */
+export interface Submitted {
+  /** Resolves once the event is recorded (or found a duplicate); rejects when it could not be. */
+  readonly recorded: Promise<void>;
+  /** Resolves once the event is processed, with how that ended (`error`: it could not be). */
+  readonly processed: Promise<EventResult>;
+}
+
+/** Events processed at once across chats by default (a place is held while a handler waits). */
+export const DEFAULT_EVENT_CONCURRENCY = 8;
+
+/** Wraps the inbox for the adapters; see the file comment. */
 export class Intake {
   private open = true;
   /** After `release()`, events handed over are rejected at once (the adapters are being stopped). */
@@ -36,30 +62,66 @@ export class Intake {
   private settled: (() => void) | undefined;
   private readonly held: (() => void)[] = [];
 
-  constructor(
-    private readonly receive: (incoming: Incoming) => Promise<ReceiveOutcome>,
-    private readonly observer?: EventObserver,
-  ) {}
+  private readonly lanes: ChatLanes;
 
-  /** The sink to give every adapter. */
+  /**
+   * @param receiver the inbox (staged: the sink resolves once recorded), or one function that
+   *   records and processes (the sink resolves once processed; tests)
+   */
+  constructor(
+    private readonly receiver: StagedReceiver | ((incoming: Incoming) => Promise<ReceiveOutcome>),
+    private readonly observer?: EventObserver,
+    options: { concurrency?: number } = {},
+  ) {
+    this.lanes = new ChatLanes(options.concurrency ?? DEFAULT_EVENT_CONCURRENCY);
+  }
+
+  /** The sink to give every adapter: resolves once the event is taken (see the file comment). */
   readonly sink = async (incoming: Incoming): Promise<void> => {
+    const submitted = await this.submit(incoming);
+    await (typeof this.receiver === 'function' ? submitted.outcome : submitted.recorded);
+  };
+
+  /**
+   * Hands one event over as the sink does, and tells both moments apart (benchmarks and tests
+   * measure to `processed`). Rejects, like the sink, while the bot shuts down.
+   */
+  async submit(incoming: Incoming): Promise<Submitted & { readonly outcome: Promise<EventResult> }> {
     // On SQLite every query is synchronous under its promise, so a burst of events can run as one
     // long chain of microtasks: a signal (SIGTERM), a /healthz request or a timer would wait for the
     // whole burst. One turn of the event loop per event lets them in between events.
     await new Promise<void>((resolve) => setImmediate(resolve));
-    if (!this.open) return this.hold();
+    if (!this.open) await this.hold();
     const platform = incoming.chat.platform;
     this.observer?.received(platform);
     this.inFlight++;
     const started = performance.now();
-    let result: EventResult = 'error';
-    try {
-      result = await this.receive(incoming);
-    } finally {
-      this.observer?.finished(platform, result, (performance.now() - started) / 1000);
-      if (--this.inFlight === 0) this.settled?.();
-    }
-  };
+    const receiver = this.receiver;
+    const recording = typeof receiver === 'function' ? undefined : receiver.record(incoming);
+    // The lane's place is taken now, before any await: the chat's events keep the order they came in.
+    const outcome = this.lanes.run(`${platform}\u0000${incoming.chat.chatId}`, async (): Promise<EventResult> => {
+      if (!recording) return (receiver as (i: Incoming) => Promise<ReceiveOutcome>)(incoming);
+      const event = await recording;
+      return event === 'duplicate' ? event : (receiver as StagedReceiver).processRecorded(event);
+    });
+    const processed = outcome
+      .catch((): EventResult => 'error')
+      .then((result) => {
+        this.observer?.finished(platform, result, (performance.now() - started) / 1000);
+        if (--this.inFlight === 0) this.settled?.();
+        return result;
+      });
+    const recorded = recording ? recording.then(() => undefined) : processed.then(() => undefined);
+    // Whoever does not wait on one of them must not see it as an unhandled rejection.
+    recorded.catch(() => undefined);
+    outcome.catch(() => undefined);
+    return { recorded, processed, outcome };
+  }
+
+  /** Resolves once every event handed over so far is processed. */
+  idle(): Promise<void> {
+    return this.lanes.idle();
+  }
 
   /** Events being processed right now. */
   get pending(): number {

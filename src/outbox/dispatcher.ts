@@ -1,4 +1,4 @@
-import type { Adapter, SendResult } from '../bot/adapter.ts';
+import type { Adapter, BatchSendResult, SendResult } from '../bot/adapter.ts';
 import { DeliveryError } from '../bot/adapter.ts';
 import type { ChatRef, OutgoingMessage, Platform } from '../bot/types.ts';
 import type { Db } from '../db/client.ts';
@@ -7,6 +7,7 @@ import type { Logger } from '../logger.ts';
 import { RateLimiter } from './rate-limiter.ts';
 import { messageOf } from './seal.ts';
 import type { CallMeter } from './meter.ts';
+import { planPrivateBatches } from './batch.ts';
 
 /** Tuning of the dispatcher; the defaults suit one township on one instance. */
 export interface DispatcherOptions {
@@ -36,6 +37,7 @@ interface Row {
   idempotencyKey: string;
   payload: string;
   status: string;
+  priority: number;
   attempts: number;
   notBefore: Date;
   lockedBy: string | null;
@@ -65,6 +67,8 @@ export class OutboxDispatcher {
   /** Passes started so far, and what the last finished pass found due per platform. */
   private ticksStarted = 0;
   private lastDue = new Map<Platform, number>();
+  /** The pass in which each chat was last sent to (round robin among chats of equal priority). */
+  private readonly served = new Map<string, number>();
 
   constructor(private readonly opts: DispatcherOptions) {
     for (const a of opts.adapters) {
@@ -157,6 +161,9 @@ export class OutboxDispatcher {
   /**
    * One pass: finds the head message of every chat with something due, sends those the rate
    * limits allow, in parallel across chats. Returns ms until something may become sendable.
+   * Heads compete for an account's sends by priority (notices, results and questions before
+   * individual replies), then round robin (the chat served longest ago first), so one chat's
+   * backlog never holds back another chat.
    */
   async tick(): Promise<number> {
     this.ticksStarted++;
@@ -167,32 +174,21 @@ export class OutboxDispatcher {
       return this.idleMs;
     }
     const now = this.opts.clock.now();
-    const rows: Row[] = await this.opts.db.outboxMessage.findMany({
-      where: { platform: { in: online }, status: { in: ['pending', 'sending'] } },
-      orderBy: { id: 'asc' },
-      take: OUTBOX_PAGE,
-      select: { id: true, platform: true, chatId: true, chatKind: true, idempotencyKey: true, payload: true, status: true, attempts: true, notBefore: true, lockedBy: true, lockedUntil: true },
-    });
-    const heads = new Map<string, Row>();
-    const queued = new Map<string, number>();
-    for (const r of rows) {
-      const k = `${r.platform}\u0000${r.chatId}`;
-      if (!heads.has(k)) heads.set(k, r);
-      queued.set(k, (queued.get(k) ?? 0) + 1);
-    }
+    const { heads, queued } = await this.readHeads(online);
     let wait = this.idleMs;
-    // Whether the next pass should start at once: a chat just sent to has more waiting, a send
-    // failed (its retry time is known only after the pass), or the page of rows was full.
-    let again = rows.length >= OUTBOX_PAGE;
-    const sends: Promise<void>[] = [];
-    // Oldest waiting message first (heads come in id order): first come, first served across chats.
-    for (const [key, head] of heads) {
+    // Whether the next pass should start at once: a chat just sent to has more waiting, or a send
+    // failed (its retry time is known only after the pass).
+    let again = false;
+    const chosen: Row[] = [];
+    const batches = planPrivateBatches(heads, now.getTime(), (p) => this.adapters.get(p as Platform)?.capabilities.privateBatch ?? 1);
+    for (const head of heads) {
       const t = now.getTime();
       if (head.notBefore.getTime() > t && head.status === 'pending') {
         wait = Math.min(wait, head.notBefore.getTime() - t);
         continue;
       }
       due.set(head.platform as Platform, (due.get(head.platform as Platform) ?? 0) + 1);
+      if (batches.absorbed.has(head.id)) continue; // goes out in an earlier head's batch
       if (head.status === 'sending' && head.lockedUntil && head.lockedUntil.getTime() > t) continue; // someone is on it
       const limiter = this.limiters.get(head.platform as Platform)!;
       const isGroup = head.chatKind === 'group';
@@ -201,11 +197,17 @@ export class OutboxDispatcher {
         wait = Math.min(wait, w);
         continue;
       }
-      if (!(await this.claim(head, now))) continue;
       limiter.record(head.chatId, isGroup, t);
-      if ((queued.get(key) ?? 0) > 1) again = true;
+      chosen.push(head);
+    }
+    const sends: Promise<void>[] = [];
+    for (const head of await this.claim(chosen, now)) {
+      this.served.set(chatKey(head), this.ticksStarted);
+      if ((queued.get(chatKey(head)) ?? 0) > 1) again = true;
+      const companions = await this.claim(batches.companions.get(head.id) ?? [], now);
+      if (companions.length) again = true;
       sends.push(
-        this.deliver(head).then((sent) => {
+        (companions.length ? this.deliverBatch([head, ...companions]) : this.deliver(head)).then((sent) => {
           if (!sent) again = true;
         }),
       );
@@ -216,13 +218,93 @@ export class OutboxDispatcher {
     return sends.length && again ? 0 : wait;
   }
 
-  /** Leases one row for this instance; false when another instance got it first. */
-  private async claim(row: Row, now: Date): Promise<boolean> {
-    const { count } = await this.opts.db.outboxMessage.updateMany({
-      where: { id: row.id, status: row.status, lockedUntil: row.lockedUntil },
-      data: { status: 'sending', lockedBy: this.opts.instanceId, lockedUntil: new Date(now.getTime() + this.leaseMs), attempts: { increment: 1 } },
+  /**
+   * The next message of every chat, however long any chat's backlog, with how many each chat has
+   * waiting; in the order they compete for sends. A chat's next message is its oldest of the lowest
+   * priority number (a result or a notice goes before individual replies queued earlier; messages
+   * of one priority keep their order); a chat with a message being sent under a live lease shows
+   * that one (it is busy: one message at a time per chat).
+   */
+  private async readHeads(online: Platform[]): Promise<{ heads: Row[]; queued: Map<string, number> }> {
+    const db = this.opts.db;
+    const groups = await db.outboxMessage.groupBy({
+      by: ['platform', 'chatId', 'priority', 'status'],
+      where: { platform: { in: online }, status: { in: ['pending', 'sending'] } },
+      _min: { id: true },
+      _count: { _all: true },
     });
-    return count === 1;
+    const queued = new Map<string, number>();
+    const best = new Map<string, { priority: number; id: number }>();
+    const candidates = new Set<number>();
+    for (const g of groups) {
+      const key = `${g.platform}\u0000${g.chatId}`;
+      const id = g._min.id!;
+      queued.set(key, (queued.get(key) ?? 0) + g._count._all);
+      if (g.status === 'sending') candidates.add(id);
+      const b = best.get(key);
+      if (!b || g.priority < b.priority || (g.priority === b.priority && id < b.id)) best.set(key, { priority: g.priority, id });
+    }
+    for (const b of best.values()) candidates.add(b.id);
+    const ids = [...candidates];
+    const rows: Row[] = [];
+    for (let i = 0; i < ids.length; i += HEADS_PER_READ) {
+      // Still unsent: another instance may have sent one since the count above.
+      rows.push(...(await db.outboxMessage.findMany({ where: { id: { in: ids.slice(i, i + HEADS_PER_READ) }, status: { in: ['pending', 'sending'] } }, select: ROW_FIELDS })));
+    }
+    const now = this.opts.clock.now().getTime();
+    const busy = new Map(rows.filter((r) => r.status === 'sending' && r.lockedUntil && r.lockedUntil.getTime() > now).map((r) => [chatKey(r), r]));
+    const heads = rows.filter((r) => busy.get(chatKey(r)) === r || (!busy.has(chatKey(r)) && best.get(chatKey(r))?.id === r.id));
+    const served = (r: Row) => this.served.get(chatKey(r)) ?? -1;
+    heads.sort((a, b) => a.priority - b.priority || served(a) - served(b) || a.id - b.id);
+    return { heads, queued };
+  }
+
+  /**
+   * Leases the chosen rows for this instance, the waiting ones in one statement; returns those it
+   * got (another instance may have been first). A `sending` row whose lease ran out is taken back
+   * on its own, only if it is still as it was read.
+   */
+  private async claim(rows: readonly Row[], now: Date): Promise<Row[]> {
+    const lease = { status: 'sending', lockedBy: this.opts.instanceId, lockedUntil: new Date(now.getTime() + this.leaseMs), attempts: { increment: 1 } };
+    const pending = rows.filter((r) => r.status === 'pending');
+    const got = new Set<number>();
+    for (let i = 0; i < pending.length; i += HEADS_PER_READ) {
+      const ids = pending.slice(i, i + HEADS_PER_READ).map((r) => r.id);
+      const claimed = await this.opts.db.outboxMessage.updateManyAndReturn({ where: { id: { in: ids }, status: 'pending', notBefore: { lte: now } }, data: lease, select: { id: true } });
+      for (const c of claimed) got.add(c.id);
+    }
+    for (const row of rows.filter((r) => r.status === 'sending')) {
+      const { count } = await this.opts.db.outboxMessage.updateMany({ where: { id: row.id, status: row.status, lockedUntil: row.lockedUntil }, data: lease });
+      if (count === 1) got.add(row.id);
+    }
+    return rows.filter((r) => got.has(r.id));
+  }
+
+  /**
+   * Sends one message to the private chats of several leased rows with the same payload in one
+   * `sendToMany`, and records each row's outcome; true when every row was sent or withheld.
+   */
+  private async deliverBatch(rows: readonly Row[]): Promise<boolean> {
+    const adapter = this.adapters.get(rows[0]!.platform as Platform)!;
+    const message = messageOf(rows[0]!.payload);
+    if (message === null || !adapter.sendToMany) return (await Promise.all(rows.map((r) => this.deliver(r)))).every(Boolean);
+    const open: Row[] = [];
+    for (const row of rows) if (!(await this.withheldByMeter(adapter, chatOf(row), row, message))) open.push(row);
+    if (!open.length) return true;
+    let result: BatchSendResult;
+    try {
+      result = await adapter.sendToMany(open.map(chatOf), message);
+    } catch (err) {
+      const e = err instanceof DeliveryError ? err : new DeliveryError('transient', err instanceof Error ? err.message : String(err));
+      result = { ...(e.meteredCalls ? { meteredCalls: e.meteredCalls } : {}), failed: new Map(open.map((r) => [r.chatId, e])) };
+    }
+    await this.opts.meter?.record(adapter, result.meteredCalls);
+    for (const row of open) {
+      const failure = result.failed.get(row.chatId);
+      if (failure) await this.markFailedAttempt(row, failure, eraseIfEphemeral(message));
+      else await this.markSent(row, result.messageId, eraseIfEphemeral(message));
+    }
+    return result.failed.size === 0;
   }
 
   /** Sends one leased row and records the outcome; true when it was sent (or had nothing to send). */
@@ -234,7 +316,7 @@ export class OutboxDispatcher {
       await this.markFailedAttempt(row, new DeliveryError('permanent', 'sealed secret from an earlier run'), { payload: ERASED_PAYLOAD });
       return true;
     }
-    const chat: ChatRef = { platform: row.platform as Platform, chatId: row.chatId, kind: row.chatKind === 'private' ? 'private' : 'group' };
+    const chat = chatOf(row);
     const db = this.opts.db;
     try {
       let nativeRef: SendResult | undefined;
@@ -315,8 +397,21 @@ export class OutboxDispatcher {
   }
 }
 
-/** Rows read per pass: more than one head per chat, so a chat's next message is seen at once. */
-const OUTBOX_PAGE = 2000;
+/** Ids per `IN (…)` list (SQLite allows 32,766 bound values; PostgreSQL 65,535). */
+const HEADS_PER_READ = 500;
+
+/** The columns the dispatcher reads of a row. */
+const ROW_FIELDS = { id: true, platform: true, chatId: true, chatKind: true, idempotencyKey: true, payload: true, status: true, priority: true, attempts: true, notBefore: true, lockedBy: true, lockedUntil: true } as const;
+
+/** A chat's key in the dispatcher's maps. */
+function chatKey(row: Row): string {
+  return `${row.platform}\u0000${row.chatId}`;
+}
+
+/** The chat a row is addressed to. */
+function chatOf(row: Row): ChatRef {
+  return { platform: row.platform as Platform, chatId: row.chatId, kind: row.chatKind === 'private' ? 'private' : 'group' };
+}
 
 /** The payload that replaces an ephemeral message's text once it is delivered or given up. */
 export const ERASED_PAYLOAD = JSON.stringify({ kind: 'text', text: '[erased]', ephemeral: true });

@@ -12,7 +12,15 @@ export interface OutboxItem {
   readonly key: string;
   /** Not to be sent before this time (default: now). */
   readonly notBefore?: Date;
+  /**
+   * An individual reply to the person who wrote: among the chats of one account waiting for a send,
+   * notices, results and questions (everything else) go first. A chat's own messages stay in order.
+   */
+  readonly reply?: boolean;
 }
+
+/** The `priority` column: lower goes first among chats waiting for the same account. */
+export const PRIORITY = { first: 0, reply: 1 } as const;
 
 /**
  * Writes messages to the outbox inside the caller's transaction, rendered for each target
@@ -63,6 +71,7 @@ function rowOf(item: OutboxItem, message: OutgoingMessage, idempotencyKey: strin
     payload: payloadOf(message),
     idempotencyKey,
     notBefore: item.notBefore ?? now,
+    priority: item.reply ? PRIORITY.reply : PRIORITY.first,
     createdAt: now,
   };
 }

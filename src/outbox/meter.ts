@@ -9,9 +9,12 @@
  * - from `PRIVATE_CUT_FROM`, no private message is sent through a metered route any more;
  * - at the budget less a small reserve, nothing metered is sent (group notices and results are
  *   the last to go); the reserve carries the admins' warning;
- * - the admins are told privately once at 80% and once at 100%.
+ * - the admins are told privately once at 80% and once at 100% (both crossed at once, or 100%
+ *   claimed first by another instance: only the 100% warning).
  * Counts live in `MeteredUsage` (one row per platform and month in BOT_TIMEZONE), so they
- * survive restarts and are shared by every instance. No platform is named here.
+ * survive restarts and are shared by every instance: increments are atomic in the database, each
+ * warning level is claimed by one instance, and a count older than `SPENT_FRESH_MS` is read
+ * again (the other instances' calls). No platform is named here.
  */
 import type { Adapter, Capabilities } from '../bot/adapter.ts';
 import type { Translate } from '../bot/feature.ts';
@@ -47,6 +50,12 @@ export interface MeterOptions {
   readonly onEnqueued: () => void;
 }
 
+/**
+ * How long a count read from the database (or returned by this instance's own increment) is
+ * trusted: other instances spend too, so an older one is read again.
+ */
+export const SPENT_FRESH_MS = 1000;
+
 /** Keys of the meter's own rows: the warnings are sent from the reserve. */
 const WARN_KEY = 'meter:warn:';
 
@@ -57,7 +66,7 @@ export function reserveOf(budget: number): number {
 
 /** Counts metered calls and decides what may still be sent this month. */
 export class CallMeter {
-  private readonly spentCache = new Map<string, number>();
+  private readonly spentCache = new Map<string, { calls: number; at: number }>();
   private readonly digestDays = new Set<string>();
   private readonly warnedLevel = new Map<string, number>();
 
@@ -68,13 +77,14 @@ export class CallMeter {
     return localDateKey(this.opts.clock.now(), this.opts.timeZone).slice(0, 7);
   }
 
-  /** Calls spent this month on `platform`. */
+  /** Calls spent this month on `platform` by every instance (as of at most `SPENT_FRESH_MS` ago). */
   async spent(platform: Platform): Promise<number> {
     const key = `${platform}\u0000${this.month()}`;
+    const now = this.opts.clock.now().getTime();
     const cached = this.spentCache.get(key);
-    if (cached !== undefined) return cached;
+    if (cached && now - cached.at < SPENT_FRESH_MS) return cached.calls;
     const row = await this.opts.db.meteredUsage.findUnique({ where: { platform_month: { platform, month: this.month() } } });
-    this.spentCache.set(key, row?.calls ?? 0);
+    this.spentCache.set(key, { calls: row?.calls ?? 0, at: now });
     return row?.calls ?? 0;
   }
 
@@ -105,7 +115,7 @@ export class CallMeter {
       if (!isUniqueViolation(err)) throw err;
       row = await this.opts.db.meteredUsage.update({ where, data: { calls: { increment: calls } } });
     }
-    this.spentCache.set(`${platform}\u0000${month}`, row.calls);
+    this.spentCache.set(`${platform}\u0000${month}`, { calls: row.calls, at: this.opts.clock.now().getTime() });
     const budget = adapter.capabilities.monthlyCallBudget ?? 0;
     if (budget > 0) await this.warnIfCrossed(platform, month, row.calls, budget);
   }

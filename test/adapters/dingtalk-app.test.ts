@@ -67,7 +67,8 @@ describe('DingTalk end to end', () => {
 
   it('sends a scheduled notice through the OpenAPI once the session webhook expired, refreshing an expired or refused token', async () => {
     vi.spyOn(console, 'info').mockImplementation(() => {});
-    bot = await startDingTalkBot({ fake: { tokenSeconds: 7200, webhookMs: 90 * 60_000 } });
+    // Not 1 December: that day the records slice tells the admins about next year's holiday calendar.
+    bot = await startDingTalkBot({ start: '2026-11-30T00:30:00Z', fake: { tokenSeconds: 7200, webhookMs: 90 * 60_000 } });
     await bot.say(admin('/bindchat 东北流村党支部'));
     const chat = { platform: 'dingtalk', chatId: 'cidVillage1', kind: 'group' } as const;
     const notice = async (key: string, text: string) => {

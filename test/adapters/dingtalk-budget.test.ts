@@ -1,9 +1,11 @@
 // The metered-call budget through the real outbox, meter and DingTalkAdapter against the fake
-// DingTalk, on a manual clock: a month of daily questions for a township scaled down (20 members,
-// 1 group, a budget of 250 calls, tokens that last the month; bench/dingtalk-budget.ts runs the
-// real 700 members, 34 groups, 2-hour tokens and 10,000 calls) stays within the budget, the digest switches on, every notice
-// and result is still sent, and the admin is warned once. Then a budget used up: private sends
-// are cut, group notices last, the admin told at 100% once.
+// DingTalk, on a manual clock, for a township scaled down (20 members, 1 group, a budget of 250
+// calls, tokens that last the month; bench/dingtalk-budget.ts runs the real 700 members, 34
+// groups, 2-hour tokens and 10,000 calls). A month of the same daily question for all costs one
+// batched 1:1 call a day; a month of personal daily messages (no batching) stays within the
+// budget with the digest switching on, every notice and result still sent, the admin warned
+// once. Then a budget used up: private sends are cut, group notices last, the admin told at
+// 100% once.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { enqueueMessages } from '../../src/outbox/enqueue.ts';
 import { reserveOf } from '../../src/outbox/meter.ts';
@@ -20,10 +22,22 @@ afterEach(async () => {
 const fast = { DINGTALK_QPS: '100000', DINGTALK_GROUP_PER_MINUTE: '100000' };
 
 describe('DingTalk metered-call budget', () => {
-  it('keeps a month of daily questions within the budget: digest on, notices all sent, admin warned once', async () => {
+  it('sends a month of the same daily question to 20 members in one call a day: no digest, nothing cut', async () => {
     vi.spyOn(console, 'info').mockImplementation(() => {});
     bot = await startDingTalkBot({ runOutbox: false, env: { ...fast, DINGTALK_MONTHLY_CALL_BUDGET: '250' }, fake: { tokenSeconds: 40 * 86_400 } });
     const out = await simulateMonth(bot, { members: 20, groups: 1 });
+    expect(out.calls).toBe(1 + 31 * (1 + 2)); // a token, then each day one batchSend of 20 and the group's notice and result
+    expect(out.counted).toBe(out.calls);
+    expect(out.privateSent).toBe(20 * 31);
+    expect(out.digested).toBe(0);
+    expect(out.groupSent).toBe(out.groupEnqueued);
+    expect(out.warnings).toEqual([]);
+  }, 120_000);
+
+  it('keeps a month of personal daily messages within the budget: digest on, notices all sent, admin warned once', async () => {
+    vi.spyOn(console, 'info').mockImplementation(() => {});
+    bot = await startDingTalkBot({ runOutbox: false, env: { ...fast, DINGTALK_MONTHLY_CALL_BUDGET: '250' }, fake: { tokenSeconds: 40 * 86_400 } });
+    const out = await simulateMonth(bot, { members: 20, groups: 1, personal: true });
     expect(out.calls).toBeLessThanOrEqual(250);
     expect(out.counted).toBe(out.calls);
     expect(out.digestFromDay).toBe(8); // 60% of 250 = 150 calls: a token, seven days of 20 questions and 2 notices, then part of the eighth

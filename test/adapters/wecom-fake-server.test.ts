@@ -105,4 +105,24 @@ describe('fake WeCom server against the official SDK client', () => {
     expect(second.isConnected).toBe(true);
     second.disconnect();
   });
+
+  it('takes the SDK\'s chunked media upload (init, chunks, finish) and an image or file message naming the media_id', async () => {
+    const c = connect();
+    await next(c, 'authenticated');
+    const png = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
+    const image = await c.uploadMedia(png, { type: 'image', filename: 'chart.png' });
+    expect((await c.sendMediaMessage('wrGROUP1', 'image', image.media_id)).errcode).toBe(0);
+    const big = Buffer.alloc(1_200_000, 'a'); // three chunks of at most 512 KB
+    const file = await c.uploadMedia(big, { type: 'file', filename: '结果.csv' });
+    expect(fake.received.filter((f) => f.cmd === 'aibot_upload_media_chunk').map((f) => f.body!.chunk_index).sort()).toEqual([0, 0, 1, 2]); // the picture's one chunk, then the file's three
+    expect((await c.sendMediaMessage('zhangsan', 'file', file.media_id)).errcode).toBe(0);
+    expect(fake.deliveries.map((d) => [d.chatId, d.text, d.media?.bytes.equals(d.media.type === 'image' ? png : big)])).toEqual([
+      ['wrGROUP1', '[image chart.png]', true],
+      ['zhangsan', '[file 结果.csv]', true],
+    ]);
+    // A media_id the server never issued, or one of another type, is refused; so is an empty upload.
+    await expect(c.sendMediaMessage('wrGROUP1', 'image', 'media_made_up')).rejects.toMatchObject({ errcode: 40007 });
+    await expect(c.sendMediaMessage('wrGROUP1', 'image', file.media_id)).rejects.toMatchObject({ errcode: 40007 });
+    await expect(c.uploadMedia(Buffer.alloc(0), { type: 'file', filename: 'empty.csv' })).rejects.toBeDefined();
+  });
 });

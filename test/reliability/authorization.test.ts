@@ -47,6 +47,11 @@ const MINIMUM_ROLE: Record<string, Role> = {
   results: 'masses',
   close: 'secretary',
   turnout: 'secretary',
+  publish: 'secretary',
+  exempt: 'secretary',
+  dues: 'member',
+  'dues paid': 'secretary',
+  'dues import': 'secretary',
   // meetings
   meeting: 'secretary',
   'meeting default': 'admin',
@@ -90,6 +95,8 @@ const SUB_REFUSAL: Record<string, string> = {
   'quiz import': 'quizzes.import.forbidden',
   'rank 全镇': 'quizzes.rank.adminOnly',
   'meeting default': 'meetings.default.adminOnly',
+  'dues paid': 'dues.error.notManager',
+  'dues import': 'dues.error.notManager',
 };
 
 /** Arguments that would make sense to each command, so a refusal cannot be blamed on the form. */
@@ -109,6 +116,9 @@ const SAMPLE_ARGS: Record<string, string> = {
   rate: '村委会工作',
   close: '#1',
   turnout: '#1',
+  publish: '#1',
+  'dues paid': 'paid @没有这个人 2026-11',
+  'dues import': 'import 2026-11',
   meeting: '支部党员大会 | 0 9 * * 1 | 村委会',
   attendance: '#1',
   report: '',

@@ -34,7 +34,7 @@ const ORACLE_MIN_ROLE: Record<string, Role> = {
   help: 'masses', whoami: 'masses', setrole: 'secretary', bindchat: 'admin',
   pledge: 'probationary', checkin: 'probationary', pledges: 'masses',
   quiz: 'probationary', answer: 'probationary', rank: 'masses', mistakes: 'probationary',
-  poll: 'secretary', rate: 'secretary', vote: 'masses', results: 'masses', close: 'secretary', turnout: 'secretary',
+  poll: 'secretary', rate: 'secretary', vote: 'masses', results: 'masses', close: 'secretary', turnout: 'secretary', publish: 'secretary', exempt: 'secretary', dues: 'member',
   meeting: 'secretary', meetings: 'masses', rsvp: 'probationary', leave: 'probationary', attendance: 'secretary',
   suggest: 'masses', suggestions: 'secretary', report: 'secretary', export: 'secretary',
   assign: 'admin', duty: 'masses', task: 'secretary', progress: 'probationary', tasks: 'probationary', weekly: 'secretary',
@@ -46,7 +46,7 @@ const ORACLE_ASCII_ALIASES = new Set<string>();
 /** The roles, most powerful first. */
 const ORACLE_RANK: readonly Role[] = ['admin', 'secretary', 'member', 'probationary', 'masses'];
 /** Forms the contract calls malformed (a required id or text missing, a count that is no number). */
-const MALFORMED = new Set(['/vote', '/close', '/turnout', '/results', '/bindchat', '/setrole', '/suggest', '/answer', '/rate', '/poll']);
+const MALFORMED = new Set(['/vote', '/close', '/turnout', '/results', '/bindchat', '/setrole', '/suggest', '/answer', '/rate', '/poll', '/publish']);
 
 /**
  * Defines one shard of the hostile-input suite: its own bot on its own SQLite file, and its share
@@ -61,7 +61,7 @@ export function hostileInputSuite(shard: number, shards: number): void {
 
   beforeAll(async () => {
     db = await freshSqlite();
-    bot = await startReliabilityBot(db, { env: { BOT_ADMINS: 'console:管理员', BOT_LOCALE: 'zh-CN' } });
+    bot = await startReliabilityBot(db, { env: { BOT_ADMINS: 'console:管理员', BOT_LOCALE: 'zh-CN', BOT_COMMANDS_PER_MINUTE: '0' } });
     await bot.adapter.deliver(bot.adapter.message('管理员', '/bindchat 东北流村党支部', { chat: CHAT }));
     await bot.adapter.deliver(bot.adapter.message('党员李四', '/whoami', { chat: CHAT }));
     await bot.app.idle();

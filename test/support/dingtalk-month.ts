@@ -1,7 +1,7 @@
 /**
  * A month of a township on DingTalk, simulated on the manual clock through the real outbox, meter
  * and DingTalkAdapter against the fake DingTalk: every morning each member's private daily
- * question (low priority) and, in every group, a notice and a result. Used by the budget test
+ * question (low priority; the same for everyone unless `personal`) and, in every group, a notice and a result. Used by the budget test
  * (scaled down) and by `bench/dingtalk-budget.ts` (700 members, 10,000 calls).
  */
 import type { OutboxItem } from '../../src/outbox/enqueue.ts';
@@ -14,6 +14,11 @@ export interface MonthPlan {
   readonly groups: number;
   /** Days to simulate, from 1 December (default 31). */
   readonly days?: number;
+  /**
+   * Each member's morning message is their own (a personal reminder naming them), so none can
+   * share a 1:1 call; by default it is the day's question, the same for everyone (batched).
+   */
+  readonly personal?: boolean;
 }
 
 /** What the month cost and what reached whom. */
@@ -44,7 +49,7 @@ export async function simulateMonth(bot: DingTalkBot, plan: MonthPlan): Promise<
   for (let day = 1; day <= (plan.days ?? 31); day++) {
     bot.clock.set(`2026-12-${String(day).padStart(2, '0')}T00:00:00Z`); // 08:00 in Asia/Shanghai
     const items: OutboxItem[] = [];
-    for (let m = 1; m <= plan.members; m++) items.push({ chat: { platform: 'dingtalk', chatId: `staff${1000 + m}`, kind: 'private' }, message: { kind: 'text', text: `每日一题 ${day}`, priority: 'low' }, key: `daily:${day}:${m}` });
+    for (let m = 1; m <= plan.members; m++) items.push({ chat: { platform: 'dingtalk', chatId: `staff${1000 + m}`, kind: 'private' }, message: { kind: 'text', text: plan.personal ? `每日一题 ${day}（${m}号党员）` : `每日一题 ${day}`, priority: 'low' }, key: `daily:${day}:${m}` });
     for (const g of groups) for (const what of ['通知', '结果']) items.push({ chat: { platform: 'dingtalk', chatId: g, kind: 'group' }, message: { kind: 'text', text: `${what} ${day}` }, key: `${what}:${day}:${g}` });
     groupEnqueued += groups.length * 2;
     await enqueueMessages(db, items, caps, bot.clock.now(), { freshKeys: true });

@@ -31,6 +31,8 @@ export interface FakeCall {
   readonly path: string;
   readonly at: number;
   readonly status: number;
+  /** For `oToMessages/batchSend`: the userIds of the call. */
+  readonly userIds?: readonly string[];
 }
 
 /** A message a robot sent, by whichever route. */
@@ -85,6 +87,8 @@ export class FakeDingTalk {
   connections = 0;
   /** The next this-many callback acknowledgements are lost on the way (the frame stays unacknowledged). */
   loseAcks = 0;
+  /** staffIds the organisation does not have: a 1:1 send names them in `invalidStaffIdList`. */
+  readonly unknownStaffIds = new Set<string>();
   /** Every access token issued (the secrets test looks for them in the logs). */
   readonly issuedTokens: string[] = [];
   private readonly server = http.createServer((req, res) => void this.route(req, res));
@@ -252,7 +256,8 @@ export class FakeDingTalk {
     if (url.pathname === '/v1.0/gateway/connections/open') return this.gateway(body, reply);
     if (url.pathname === '/robot/sendBySession') return this.sessionWebhook(url, body, reply);
     const call = (status: number, json: unknown, headers?: Record<string, string>) => {
-      this.calls.push({ path: url.pathname, at: this.now(), status });
+      const userIds = url.pathname.endsWith('/batchSend') && Array.isArray(body.userIds) ? { userIds: body.userIds as string[] } : {};
+      this.calls.push({ path: url.pathname, at: this.now(), status, ...userIds });
       reply(status, json, headers);
     };
     if (url.pathname === '/v1.0/oauth2/accessToken') return this.accessToken(body, call);
@@ -285,11 +290,17 @@ export class FakeDingTalk {
     if (expires === undefined || expires <= this.now()) return reply(401, { code: 'InvalidAuthentication', message: '不合法的access_token' });
     const fail = this.failNext.shift();
     if (fail) return reply(fail.status, fail.body, fail.headers);
-    if (body.robotCode !== this.clientId) return reply(400, { code: 'InvalidParameter', message: 'robotCode' });
-    const content = (JSON.parse(String(body.msgParam ?? '{}')) as { content?: string }).content ?? '';
-    if (path.endsWith('/groupMessages/send')) this.sent.push({ route: 'group', target: String(body.openConversationId), content, at: this.now() });
-    else for (const u of body.userIds as string[]) this.sent.push({ route: 'user', target: u, content, at: this.now() });
-    reply(200, { processQueryKey: randomUUID(), ...(path.endsWith('batchSend') ? { invalidStaffIdList: [], flowControlledStaffIdList: [] } : {}) });
+    const invalid = invalidSendBody(path, body, this.clientId);
+    if (invalid) return reply(400, { code: 'InvalidParameter', message: invalid });
+    const content = contentOf(String(body.msgKey), JSON.parse(String(body.msgParam)) as Record<string, string>);
+    if (path.endsWith('/groupMessages/send')) {
+      this.sent.push({ route: 'group', target: String(body.openConversationId), content, at: this.now() });
+      return reply(200, { processQueryKey: randomUUID() });
+    }
+    const userIds = body.userIds as string[];
+    const invalidStaffIdList = userIds.filter((u) => this.unknownStaffIds.has(u));
+    for (const u of userIds) if (!invalidStaffIdList.includes(u)) this.sent.push({ route: 'user', target: u, content, at: this.now() });
+    reply(200, { processQueryKey: randomUUID(), invalidStaffIdList, flowControlledStaffIdList: [] });
   }
 
   private sessionWebhook(url: URL, body: Record<string, unknown>, reply: (s: number, j: unknown) => void): void {
@@ -299,6 +310,53 @@ export class FakeDingTalk {
     this.sent.push({ route: 'webhook', target: hook.conversationId, content: text?.content ?? '', at: this.now() });
     reply(200, { errcode: 0, errmsg: 'ok' });
   }
+}
+
+/**
+ * Templates the robot send endpoints take (企业机器人发送消息的消息类型) and the msgParam fields each requires.
+ * https://open.dingtalk.com/document/development/robot-message-type
+ */
+const TEMPLATES: Record<string, readonly string[]> = {
+  sampleText: ['content'],
+  sampleMarkdown: ['title', 'text'],
+  sampleImageMsg: ['photoURL'],
+  sampleLink: ['text', 'title', 'picUrl', 'messageUrl'],
+  sampleActionCard: ['title', 'text', 'singleTitle', 'singleURL'],
+  sampleFile: ['mediaId', 'fileName', 'fileType'],
+};
+
+/**
+ * Why a robot send body is refused (400 InvalidParameter), or undefined. The shape is the official
+ * one: `robotCode`, `msgKey`, `msgParam` as a JSON string; `openConversationId` for a group
+ * (机器人发送群聊消息, `/v1.0/robot/groupMessages/send`);
+ * `userIds`, 1 to 20 strings, for 1:1 ("每次最多传20个": 批量发送人与机器人会话中机器人消息,
+ * https://open.dingtalk.com/document/group/chatbots-send-one-on-one-chat-messages-in-batches).
+ */
+function invalidSendBody(path: string, body: Record<string, unknown>, robotCode: string): string | undefined {
+  if (body.robotCode !== robotCode) return 'robotCode';
+  const fields = TEMPLATES[String(body.msgKey)];
+  if (!fields) return 'msgKey';
+  if (typeof body.msgParam !== 'string') return 'msgParam must be a JSON string';
+  let param: unknown;
+  try {
+    param = JSON.parse(body.msgParam);
+  } catch {
+    return 'msgParam is not JSON';
+  }
+  if (typeof param !== 'object' || param === null || fields.some((f) => typeof (param as Record<string, unknown>)[f] !== 'string')) return `msgParam of ${String(body.msgKey)} needs ${fields.join(', ')}`;
+  if (path.endsWith('/groupMessages/send')) return typeof body.openConversationId === 'string' && body.openConversationId ? undefined : 'openConversationId';
+  const ids = body.userIds;
+  if (!Array.isArray(ids) || ids.length < 1 || ids.length > 20 || ids.some((u) => typeof u !== 'string' || !u)) return 'userIds must hold 1 to 20 userIds';
+  return undefined;
+}
+
+/** What a member sees of a template message (its text, or the file or picture it names). */
+function contentOf(msgKey: string, param: Record<string, string>): string {
+  if (msgKey === 'sampleText') return param.content ?? '';
+  if (msgKey === 'sampleMarkdown' || msgKey === 'sampleActionCard') return param.text ?? '';
+  if (msgKey === 'sampleFile') return `[file ${param.fileName}]`;
+  if (msgKey === 'sampleImageMsg') return `[image ${param.photoURL}]`;
+  return param.text ?? '';
 }
 
 async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {

@@ -4,7 +4,11 @@
 // reply or send (`aibot_respond_msg`, `aibot_respond_welcome_msg`, `aibot_respond_update_msg`,
 // `aibot_send_msg`) acknowledged on its req_id. Like WeCom it keeps one connection per bot id
 // (a newer one gets the old one a `disconnected_event`), accepts a passive reply only on a
-// callback's req_id, once, and can enforce a per-chat rate limit with errcode 45009.
+// callback's req_id, once, and can enforce a per-chat rate limit with errcode 45009. Temporary
+// media arrive by the SDK's three-step upload over the same socket (`aibot_upload_media_init` →
+// `aibot_upload_media_chunk` × N, base64, at most 512 KB each, 0-based `chunk_index` as the SDK
+// sends it → `aibot_upload_media_finish` → media_id), checked against the declared size, chunk
+// count and MD5; an image or file message must name a media_id it issued, of its type.
 // test/adapters/wecom-fake-server.test.ts drives the SDK's own client against it.
 import crypto from 'node:crypto';
 import { EventEmitter } from 'node:events';
@@ -29,7 +33,29 @@ export interface Delivery {
   /** The text a person reads (markdown / stream content / welcome text), or the card's title. */
   readonly text: string;
   readonly at: number;
+  /** For an image or file message: the uploaded medium it names. */
+  readonly media?: FakeMedia;
 }
+
+/** A temporary medium the bot uploaded. */
+export interface FakeMedia {
+  readonly type: string;
+  readonly filename: string;
+  readonly bytes: Buffer;
+}
+
+interface Upload {
+  readonly type: string;
+  readonly filename: string;
+  readonly totalSize: number;
+  readonly totalChunks: number;
+  readonly md5: unknown;
+  readonly chunks: Map<number, Buffer>;
+}
+
+/** Types of temporary media and the largest each may be (WeCom's 上传临时素材 limits: image 2 MB, voice 2 MB, video 10 MB, file 20 MB; more than 5 bytes). */
+const MEDIA_LIMITS: Record<string, number> = { image: 2 * 2 ** 20, voice: 2 * 2 ** 20, video: 10 * 2 ** 20, file: 20 * 2 ** 20 };
+const CHUNK_MAX = 512 * 1024;
 
 interface Callback {
   chatId: string;
@@ -65,6 +91,10 @@ export class FakeWecom extends EventEmitter {
   private readonly failNext: { chatId: string; errcode: number }[] = [];
   private readonly clock: () => number;
   private seq = 0;
+  private readonly uploads = new Map<string, Upload>();
+  private readonly mediaFailures: number[] = [];
+  /** Media uploaded and finished, by media_id. */
+  readonly media = new Map<string, FakeMedia>();
   /** Violations of the per-chat limit the bot caused (should stay 0). */
   rateViolations = 0;
 
@@ -119,6 +149,11 @@ export class FakeWecom extends EventEmitter {
   /** Makes the next proactive send or reply to `chatId` fail with `errcode`. */
   failNextSend(chatId: string, errcode: number): void {
     this.failNext.push({ chatId, errcode });
+  }
+
+  /** Makes the next image or file message (to any chat) fail with `errcode`. */
+  failNextMedia(errcode: number): void {
+    this.mediaFailures.push(errcode);
   }
 
   /** A person writes to the bot: in a group (`chatId`) it is an @-mention; without, a 1:1 message. Returns the msgid. */
@@ -237,6 +272,7 @@ export class FakeWecom extends EventEmitter {
     if (ws !== this.active) return; // frames on a connection that is not (or no longer) subscribed are ignored
     if (frame.cmd === 'ping') return this.ack(ws, reqId);
     const body = frame.body ?? {};
+    if (frame.cmd?.startsWith('aibot_upload_media_')) return this.upload(ws, frame.cmd, reqId, body);
     const code = this.check(frame, body);
     if (code) return this.ack(ws, reqId, code, code === 45009 ? 'api freq out of limit' : 'invalid request');
     this.record(frame, body);
@@ -256,11 +292,52 @@ export class FakeWecom extends EventEmitter {
     this.ack(ws, frame.headers.req_id);
   }
 
+  /** One step of the three-step upload; answered with an errcode, and the step's result in `body`. */
+  private upload(ws: WebSocket, cmd: string, reqId: string, body: Record<string, unknown>): void {
+    const answer = (errcode: number, result?: Record<string, unknown>) => ws.send(JSON.stringify({ headers: { req_id: reqId }, errcode, errmsg: errcode ? 'invalid upload' : 'ok', ...(result ? { body: result } : {}) }));
+    if (cmd === 'aibot_upload_media_init') {
+      const { type, filename, total_size: size, total_chunks: chunks, md5 } = body as Record<string, unknown>;
+      const limit = MEDIA_LIMITS[String(type)];
+      if (!limit || typeof filename !== 'string' || !filename || typeof size !== 'number' || size <= 5 || size > limit) return answer(40009);
+      if (typeof chunks !== 'number' || chunks !== Math.ceil(size / CHUNK_MAX) || chunks > 100) return answer(40009);
+      const id = `up_${++this.seq}`;
+      this.uploads.set(id, { type: String(type), filename, totalSize: size, totalChunks: chunks, md5, chunks: new Map() });
+      return answer(0, { upload_id: id });
+    }
+    const up = this.uploads.get(String(body.upload_id));
+    if (!up) return answer(40009);
+    if (cmd === 'aibot_upload_media_chunk') {
+      const index = body.chunk_index;
+      const data = typeof body.base64_data === 'string' ? Buffer.from(body.base64_data, 'base64') : undefined;
+      if (typeof index !== 'number' || index < 0 || index >= up.totalChunks || !data?.length || data.length > CHUNK_MAX) return answer(40009);
+      up.chunks.set(index, data);
+      return answer(0);
+    }
+    if (cmd !== 'aibot_upload_media_finish' || up.chunks.size !== up.totalChunks) return answer(40009);
+    const bytes = Buffer.concat([...up.chunks.entries()].sort(([a], [b]) => a - b).map(([, b]) => b));
+    if (bytes.length !== up.totalSize || (up.md5 !== undefined && up.md5 !== crypto.createHash('md5').update(bytes).digest('hex'))) return answer(40009);
+    this.uploads.delete(String(body.upload_id));
+    const mediaId = `media_${++this.seq}_${crypto.randomBytes(4).toString('hex')}`;
+    this.media.set(mediaId, { type: up.type, filename: up.filename, bytes });
+    answer(0, { type: up.type, media_id: mediaId, created_at: String(Math.floor(this.clock() / 1000)) });
+  }
+
+  /** The medium an image, file, voice or video message names, if the fake issued it for that type. */
+  private mediumOf(body: Record<string, unknown>): FakeMedia | undefined | null {
+    const type = String(body.msgtype);
+    if (!MEDIA_LIMITS[type]) return undefined;
+    const medium = this.media.get(String((body[type] as { media_id?: unknown } | undefined)?.media_id));
+    return medium && medium.type === type ? medium : null;
+  }
+
   /** An errcode for a frame WeCom would refuse, or 0. */
   private check(frame: Frame, body: Record<string, unknown>): number {
     const chatId = this.chatOf(frame, body);
     const fail = this.failNext.findIndex((f) => f.chatId === chatId);
     if (fail >= 0) return this.failNext.splice(fail, 1)[0]!.errcode;
+    const medium = this.mediumOf(body);
+    if (medium === null) return 40007; // invalid media_id
+    if (medium && this.mediaFailures.length) return this.mediaFailures.shift()!;
     if (frame.cmd === 'aibot_send_msg') {
       if (!chatId) return 40058;
       const limit = this.opts.perChatPerMinute;
@@ -296,7 +373,8 @@ export class FakeWecom extends EventEmitter {
       const stream = body.stream as { finish?: boolean } | undefined;
       if (!stream || stream.finish) cb.answered = true;
     }
-    this.deliveries.push({ cmd, chatId: this.chatOf(frame, body)!, body, text: textOf(body), at: this.clock() });
+    const media = this.mediumOf(body) ?? undefined;
+    this.deliveries.push({ cmd, chatId: this.chatOf(frame, body)!, body, text: media ? `[${media.type} ${media.filename}]` : textOf(body), at: this.clock(), ...(media ? { media } : {}) });
   }
 }
 

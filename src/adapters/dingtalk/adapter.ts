@@ -2,15 +2,16 @@
  * The DingTalk robot behind the `Adapter` interface: Stream mode in (`stream.ts`), session
  * webhook or OpenAPI out (`openapi.ts`). A callback is acknowledged only after the sink (the
  * inbox) has recorded and processed it, so DingTalk pushes an unacknowledged one again and the
- * inbox answers it once. Each send reports the metered OpenAPI calls it spent.
+ * inbox answers it once. Each send reports the metered OpenAPI calls it spent; one message to
+ * many members' 1:1 chats (`sendToMany`) costs one call per 20 members.
  */
-import type { Adapter, Capabilities, IncomingSink, SendResult } from '../../bot/adapter.ts';
+import type { Adapter, BatchSendResult, Capabilities, IncomingSink, SendResult } from '../../bot/adapter.ts';
 import { DeliveryError } from '../../bot/adapter.ts';
 import type { ChatRef, OutgoingMessage } from '../../bot/types.ts';
 import type { Clock } from '../../clock.ts';
 import type { Logger } from '../../logger.ts';
 import { chatIdOf, parseCallback, toIncoming } from './inbound.ts';
-import { DingTalkOpenApi, type RobotMessage } from './openapi.ts';
+import { DingTalkOpenApi, MAX_BATCH_USERS, type RobotMessage, type Spend } from './openapi.ts';
 import { StreamClient } from './stream.ts';
 
 /** Everything the adapter is built from. */
@@ -108,12 +109,44 @@ export class DingTalkAdapter implements Adapter {
     }
     const spend = { calls: 0 };
     try {
-      const id = chat.kind === 'group' ? await this.api.sendToGroup(chat.chatId, robot, spend) : await this.api.sendToUser(chat.chatId, robot, spend);
+      if (chat.kind === 'private') {
+        const { processQueryKey, failed } = await this.api.sendToUsers([chat.chatId], robot, spend);
+        const failure = failed.get(chat.chatId);
+        if (failure) throw failure;
+        return { ...(processQueryKey ? { messageId: processQueryKey } : {}), meteredCalls: spend.calls };
+      }
+      const id = await this.api.sendToGroup(chat.chatId, robot, spend);
       return { ...(id ? { messageId: id } : {}), meteredCalls: spend.calls };
     } catch (err) {
       if (err instanceof DeliveryError) err.meteredCalls = spend.calls;
       throw err;
     }
+  }
+
+  /**
+   * One message to several members' 1:1 chats: those with a valid session webhook by it (free),
+   * the others in `oToMessages/batchSend` calls of up to 20 staffIds each (one metered call each).
+   */
+  async sendToMany(chats: readonly ChatRef[], message: OutgoingMessage): Promise<BatchSendResult> {
+    const robot = robotMessageOf(message);
+    const failed = new Map<string, DeliveryError>();
+    if (!robot) return { meteredCalls: 0, failed };
+    const byApi = chats.filter((c) => !this.webhookOf(c)).map((c) => c.chatId);
+    const byHook = chats.filter((c) => this.webhookOf(c));
+    await Promise.all(byHook.map((c) => this.sendByWebhook(this.webhookOf(c)!, robot).catch((err: unknown) => failed.set(c.chatId, asDeliveryError(err)))));
+    const spend: Spend = { calls: 0 };
+    let messageId: string | undefined;
+    for (let i = 0; i < byApi.length; i += MAX_BATCH_USERS) {
+      const ids = byApi.slice(i, i + MAX_BATCH_USERS);
+      try {
+        const sent = await this.api.sendToUsers(ids, robot, spend);
+        messageId ??= sent.processQueryKey;
+        for (const [id, err] of sent.failed) failed.set(id, err);
+      } catch (err) {
+        for (const id of ids) failed.set(id, asDeliveryError(err));
+      }
+    }
+    return { meteredCalls: spend.calls, ...(messageId ? { messageId } : {}), failed };
   }
 
   private async sendByWebhook(url: string, robot: RobotMessage): Promise<void> {
@@ -128,6 +161,10 @@ export class DingTalkAdapter implements Adapter {
     if (res.status === 429) throw new DeliveryError('rate_limited', 'DingTalk session webhook rate limited', 1000);
     if (!res.ok || (json.errcode ?? 0) !== 0) throw new DeliveryError(res.status >= 500 ? 'transient' : 'permanent', `DingTalk session webhook answered ${res.status} ${json.errcode ?? ''}`);
   }
+}
+
+function asDeliveryError(err: unknown): DeliveryError {
+  return err instanceof DeliveryError ? err : new DeliveryError('transient', err instanceof Error ? err.message : String(err));
 }
 
 /** A text with its mentions written as `@名字` (DingTalk's OpenAPI text has no @ of its own). */

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { Capabilities } from '../../bot/adapter.ts';
 import { definePlatform } from '../../bot/platform.ts';
 import { optionalNonEmpty, urlWithDefault } from '../../bot/env.ts';
+import { MAX_BATCH_USERS } from './openapi.ts';
 
 const count = (fallback: number, what: string) =>
   z.coerce.number({ message: `must be a whole number (${what})` }).int({ message: `must be a whole number (${what})` }).min(0, { message: 'must be 0 or more' }).default(fallback);
@@ -23,6 +24,8 @@ export const dingtalkEnv = z.object({
   DINGTALK_MONTHLY_CALL_BUDGET: count(10_000, 'calls a month, 0 = unlimited'),
   /** OpenAPI sends per second across all chats (DingTalk's standard plan allows 20). */
   DINGTALK_QPS: count(20, 'sends per second').refine((n) => n >= 1, { message: 'must be at least 1' }),
+  /** Members one 1:1 send reaches (DingTalk's batchSend takes up to 20); 1 sends each alone. */
+  DINGTALK_BATCH_USERS: count(MAX_BATCH_USERS, 'members a 1:1 send').refine((n) => n >= 1 && n <= MAX_BATCH_USERS, { message: `must be 1 to ${MAX_BATCH_USERS}` }),
   /** Messages per minute into one group (DingTalk limits a robot to 20). */
   DINGTALK_GROUP_PER_MINUTE: count(20, 'messages a minute').refine((n) => n >= 1, { message: 'must be at least 1' }),
 });
@@ -31,7 +34,7 @@ export const dingtalkEnv = z.object({
 export type DingTalkEnv = z.output<typeof dingtalkEnv>;
 
 /** What a DingTalk robot can do, given its environment. */
-export function dingtalkCapabilities(env: Pick<DingTalkEnv, 'DINGTALK_MONTHLY_CALL_BUDGET' | 'DINGTALK_QPS' | 'DINGTALK_GROUP_PER_MINUTE'>): Capabilities {
+export function dingtalkCapabilities(env: Pick<DingTalkEnv, 'DINGTALK_MONTHLY_CALL_BUDGET' | 'DINGTALK_QPS' | 'DINGTALK_GROUP_PER_MINUTE'> & Partial<Pick<DingTalkEnv, 'DINGTALK_BATCH_USERS'>>): Capabilities {
   return {
     maxTextLength: 3000,
     nativePolls: false,
@@ -42,6 +45,8 @@ export function dingtalkCapabilities(env: Pick<DingTalkEnv, 'DINGTALK_MONTHLY_CA
     images: false,
     files: false,
     privateMessages: true,
+    // oToMessages/batchSend takes up to 20 userIds: one metered call for 20 identical 1:1 messages.
+    privateBatch: env.DINGTALK_BATCH_USERS ?? MAX_BATCH_USERS,
     rateLimits: { globalPerSecond: env.DINGTALK_QPS, perChatIntervalMs: 0, perGroupPerMinute: env.DINGTALK_GROUP_PER_MINUTE },
     maxPollOptions: 10,
     maxQuestionLength: 300,

@@ -1,7 +1,7 @@
 /**
  * DingTalk's OpenAPI as the robot uses it: the access token (cached, refreshed before it expires
  * and once on a 401) and the two metered send endpoints, group (`groupMessages/send`) and 1:1
- * (`oToMessages/batchSend`). Each send counts the HTTP calls it made (its token request included)
+ * (`oToMessages/batchSend`, up to 20 members a call). Each send counts the HTTP calls it made (its token request included)
  * in the `Spend` it is given, so the adapter can report what it cost from the monthly budget, even
  * with many sends in flight at once. Errors become `DeliveryError` kinds.
  */
@@ -12,6 +12,18 @@ import type { Clock } from '../../clock.ts';
 export interface RobotMessage {
   readonly msgKey: 'sampleText' | 'sampleMarkdown' | 'sampleActionCard';
   readonly msgParam: Record<string, string>;
+}
+
+/**
+ * Most userIds one `oToMessages/batchSend` call takes ("每次最多传20个": 批量发送人与机器人会话中机器人消息,
+ * https://open.dingtalk.com/document/group/chatbots-send-one-on-one-chat-messages-in-batches).
+ */
+export const MAX_BATCH_USERS = 20;
+
+/** What a 1:1 batch send reports: its query key and the members it did not reach. */
+export interface UsersSent {
+  readonly processQueryKey?: string;
+  readonly failed: ReadonlyMap<string, DeliveryError>;
 }
 
 /** The metered calls one send made so far. */
@@ -50,17 +62,19 @@ export class DingTalkOpenApi {
     return typeof res.processQueryKey === 'string' ? res.processQueryKey : undefined;
   }
 
-  /** Sends 1:1 to one member by staffId. */
-  async sendToUser(staffId: string, message: RobotMessage, spend: Spend): Promise<string | undefined> {
-    const body = { robotCode: this.opts.robotCode, userIds: [staffId], msgKey: message.msgKey, msgParam: JSON.stringify(message.msgParam) };
+  /**
+   * Sends 1:1 to up to `MAX_BATCH_USERS` members by staffId in one call. DingTalk names the
+   * members it does not know (`invalidStaffIdList`) and those it held back for flow control
+   * (`flowControlledStaffIdList`); they come back as `failed`, every other member got it.
+   */
+  async sendToUsers(staffIds: readonly string[], message: RobotMessage, spend: Spend): Promise<UsersSent> {
+    if (staffIds.length < 1 || staffIds.length > MAX_BATCH_USERS) throw new RangeError(`oToMessages/batchSend takes 1 to ${MAX_BATCH_USERS} userIds, not ${staffIds.length}`);
+    const body = { robotCode: this.opts.robotCode, userIds: staffIds, msgKey: message.msgKey, msgParam: JSON.stringify(message.msgParam) };
     const res = await this.authorized('/v1.0/robot/oToMessages/batchSend', body, spend);
-    if (Array.isArray(res.invalidStaffIdList) && res.invalidStaffIdList.includes(staffId)) {
-      throw new DeliveryError('permanent', 'DingTalk does not know this staffId (invalidStaffIdList)');
-    }
-    if (Array.isArray(res.flowControlledStaffIdList) && res.flowControlledStaffIdList.includes(staffId)) {
-      throw new DeliveryError('rate_limited', 'DingTalk flow-controlled this member (flowControlledStaffIdList)', 60_000);
-    }
-    return typeof res.processQueryKey === 'string' ? res.processQueryKey : undefined;
+    const failed = new Map<string, DeliveryError>();
+    for (const id of listOf(res.invalidStaffIdList)) failed.set(id, new DeliveryError('permanent', 'DingTalk does not know this staffId (invalidStaffIdList)'));
+    for (const id of listOf(res.flowControlledStaffIdList)) failed.set(id, new DeliveryError('rate_limited', 'DingTalk flow-controlled this member (flowControlledStaffIdList)', 60_000));
+    return { ...(typeof res.processQueryKey === 'string' ? { processQueryKey: res.processQueryKey } : {}), failed };
   }
 
   /** The cached token, or a new one (one request however many sends wait for it; it is charged to the send that made it). */
@@ -112,6 +126,10 @@ export class DingTalkOpenApi {
     if (res.ok && !isErrorBody(json)) return json;
     throw errorOf(path, res, json);
   }
+}
+
+function listOf(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
 }
 
 /** A 401: the token is stale or revoked. */

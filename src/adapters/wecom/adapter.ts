@@ -22,6 +22,7 @@ import { cardClickOf, incomingClick, incomingEnterChat, incomingMessage, WECOM, 
 import { CardMemory } from './card-memory.ts';
 import { toDeliveryError, safeMessage } from './errors.ts';
 import { sendOutgoing } from './outbound.ts';
+import { MediaProgress } from './media.ts';
 
 /** Everything the adapter is built from (the platform module fills it from the environment). */
 export interface WecomAdapterOptions {
@@ -52,8 +53,9 @@ export function wecomCapabilities(rateLimits: RateLimits): Capabilities {
     nativePolls: true,
     nativeQuiz: true,
     buttons: true,
-    images: false,
-    files: false,
+    // Uploaded as temporary media over the long connection, then sent as image / file messages (media.ts).
+    images: true,
+    files: true,
     privateMessages: true,
     rateLimits,
     maxPollOptions: 20,
@@ -75,6 +77,7 @@ export class WecomAdapter implements Adapter {
   private readonly connection: WecomConnection;
   private readonly exchanges: OpenExchanges;
   private readonly cards = new CardMemory(2000);
+  private readonly media = new MediaProgress();
   private readonly keeper: LeaseKeeper | undefined;
   private sink: IncomingSink | undefined;
   private readonly log: Logger;
@@ -144,7 +147,7 @@ export class WecomAdapter implements Adapter {
     const client = this.connection.sender;
     if (!client || !this.isOnline()) throw new DeliveryError('offline', `wecom is ${this.connection.state}`);
     try {
-      return await sendOutgoing({ client, exchanges: this.exchanges, cards: this.cards, botName: this.opts.botName, now: this.opts.clock.now().getTime(), log: this.log }, chat, message, nativeRef);
+      return await sendOutgoing({ client, exchanges: this.exchanges, cards: this.cards, media: this.media, botName: this.opts.botName, now: this.opts.clock.now().getTime(), log: this.log }, chat, message, nativeRef);
     } catch (err) {
       throw toDeliveryError(err, `send to ${chat.kind} ${chat.chatId}`, this.opts.secret);
     }

@@ -2,22 +2,24 @@
  * Sends one outgoing message over the long connection: on the req_id of a callback still open in
  * that chat (a passive reply, which also closes the person's exchange), else proactively to the
  * group's chatid or the person's userid (`aibot_send_msg`). Texts go as markdown, interactive
- * messages as template cards.
+ * messages as template cards, pictures and files as uploaded media after their caption (media.ts).
  */
 import crypto from 'node:crypto';
 import type { WSClient, WsFrame } from '@wecom/aibot-node-sdk';
-import { DeliveryError, type SendResult } from '../../bot/adapter.ts';
+import type { SendResult } from '../../bot/adapter.ts';
 import type { ChatRef, OutgoingMessage } from '../../bot/types.ts';
 import type { Logger } from '../../logger.ts';
 import type { CardMemory } from './card-memory.ts';
 import { buttonsCard, newTaskId, pollCard, quizCard, type Card } from './cards.ts';
 import type { Exchange, OpenExchanges } from './exchanges.ts';
+import { sendMedia, type MediaProgress } from './media.ts';
 
 /** What a send needs from the adapter. */
 export interface SendContext {
   readonly client: WSClient;
   readonly exchanges: OpenExchanges;
   readonly cards: CardMemory;
+  readonly media: MediaProgress;
   readonly botName: string;
   readonly now: number;
   readonly log: Logger;
@@ -96,6 +98,7 @@ export async function sendOutgoing(ctx: SendContext, chat: ChatRef, message: Out
       return {};
     case 'image':
     case 'file':
-      throw new DeliveryError('permanent', `wecom cannot send a ${message.kind} here (capabilities say no)`);
+      await sendMedia({ client: ctx.client, media: ctx.media, now: ctx.now, sendText: (text) => sendText(ctx, chat, message, text) }, chat.chatId, message);
+      return {};
   }
 }

@@ -11,6 +11,7 @@ import type { DynamicJob, JobContext } from '../../scheduler/contract.ts';
 import { countOpenSuggestions } from '../suggestions/store.ts';
 import { mondayAgenda } from '../tasks/agenda.ts';
 import { localDateKey } from '../../bot/time.ts';
+import { holdForAwayMembers } from '../care/api.ts';
 import { noticeText } from './render.ts';
 import { activeMeetings, getMeeting, isSkipped, rsvpCounts, unitChats, type MeetingInfo } from './store.ts';
 import { dayKind } from './holidays.ts';
@@ -44,6 +45,8 @@ export async function runMeetingNotice(job: JobContext, meetingId: number, kind:
   const agenda = carriesAgenda(m, kind) ? `
 
 ${(await mondayAgenda(job.db, env, localDateKey(startsAt, job.timeZone))).text}` : '';
+  // Exempt members working away may not read the group: their contact gets the notice in the digest.
+  await holdForAwayMembers(job.db, m.unitId, noticeText(env, m, kind, startsAt, rsvp, open, job.late, 'members'), job.now(), job.timeZone);
   for (const chat of await unitChats(job.db, m.unitId)) {
     // A masses chat hears only of the joint meeting that collects suggestions, without 到 / 请假.
     if (chat.masses && !m.withSuggestions) continue;

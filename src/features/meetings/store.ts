@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { Tx } from '../../bot/feature.ts';
 import { getMember } from '../../bot/roster.ts';
+import { exemptDuring } from '../care/api.ts';
 import type { ChatRef, Platform } from '../../bot/types.ts';
 
 /** A meeting as the feature uses it. */
@@ -229,10 +230,13 @@ function counts(present: number, absent: number, excused: number): AttendanceCou
  * not attendance).
  */
 export async function attendanceRate(db: Tx, unitId: number, from: Date, to: Date): Promise<AttendanceSummary> {
-  const rows = await db.meetingAttendance.findMany({
+  const all = await db.meetingAttendance.findMany({
     where: { unitId, startsAt: { gte: from, lt: to } },
     select: { meetingId: true, startsAt: true, memberId: true, status: true },
   });
+  // Exempt members (条例第二十三条) are not counted (the period's UTC day is close enough for the bound).
+  const exempt = await exemptDuring(db, [...new Set(all.map((r) => r.memberId))], from, to, 'UTC');
+  const rows = all.filter((r) => !exempt.has(r.memberId));
   const occurrences = new Set<string>();
   const per = new Map<number, [number, number, number]>();
   let p = 0;

@@ -7,6 +7,7 @@ import { argInput } from '../../bot/args.ts';
 import { command, UserError, type Context, type Feature } from '../../bot/feature.ts';
 import { findUnitByName, membersOfUnit, unitName } from '../../bot/roster.ts';
 import { hasRole, managesUnitIn } from '../../bot/policy.ts';
+import { exemptIds } from '../care/api.ts';
 import { auditCommand } from './audit.ts';
 import { joinCommand } from './join.ts';
 import { moveCommand, removeCommand } from './move.ts';
@@ -32,7 +33,11 @@ async function listMembers(ctx: Context, { unit: name }: { unit: string }): Prom
   const people = await membersOfUnit(ctx.db, unit.id);
   await ctx.audit('members.list', `unit ${unit.id} (${people.length})`);
   const lines = [ctx.t('members.list.header', { unit: unit.name, count: people.length })];
-  for (const m of people) lines.push(ctx.t('members.list.line', { id: m.id, name: m.name, role: ctx.t(`core.role.${m.role}`) }));
+  const exempt = await exemptIds(ctx.db, unit.id, ctx.now(), ctx.timeZone);
+  for (const m of people) {
+    const role = ctx.t(`core.role.${m.role}`) + (exempt.has(m.id) ? ctx.t('care.list.mark') : '');
+    lines.push(ctx.t('members.list.line', { id: m.id, name: m.name, role }));
+  }
   if (people.length === 0) lines.push(ctx.t('members.list.empty'));
   else lines.push(ctx.t('members.list.footer'));
   ctx.reply(lines.join('\n'));

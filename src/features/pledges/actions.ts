@@ -23,16 +23,19 @@ export function todayOf(ctx: Context): { today: IsoDate; year: number } {
   return { today: localDate(now, ctx.timeZone), year: localYear(now, ctx.timeZone) };
 }
 
-/** The names needed to show these pledges. */
-export async function namesFor(ctx: Context, pledges: readonly PledgeView[]): Promise<Names> {
-  const members = await membersByIds(ctx.db, pledges.map((p) => p.ownerId));
-  const units = new Map((await listUnits(ctx.db)).map((u) => [u.id, u]));
-  return { members, units };
+/**
+ * The names needed to show these pledges; `units` when the caller has just read them. The speaker
+ * is known already (no look-up when every pledge is their own: the check-in's hot path).
+ */
+export async function namesFor(ctx: Context, pledges: readonly PledgeView[], units?: Awaited<ReturnType<typeof listUnits>>): Promise<Names> {
+  const ownerIds = pledges.map((p) => p.ownerId);
+  const members = ownerIds.every((id) => id === ctx.member.id) ? new Map([[ctx.member.id, ctx.member]]) : await membersByIds(ctx.db, ownerIds);
+  return { members, units: new Map((units ?? (await listUnits(ctx.db))).map((u) => [u.id, u])) };
 }
 
 /** Title and progress of one pledge, two lines. */
-async function describe(ctx: Context, p: PledgeView, today: IsoDate): Promise<string> {
-  const names = await namesFor(ctx, [p]);
+async function describe(ctx: Context, p: PledgeView, today: IsoDate, units?: Awaited<ReturnType<typeof listUnits>>): Promise<string> {
+  const names = await namesFor(ctx, [p], units);
   return `${titleLine(ctx.t, p, names)}\n  ${progressLine(ctx.t, p, today)}`;
 }
 
@@ -230,8 +233,10 @@ export async function runCheckin(ctx: Context, cmd: CheckinCommand): Promise<voi
   } else {
     p = await onlyOpenPledge(ctx, today);
   }
-  if (!mayCheckIn(p, ctx.member, await unitTree(ctx.db))) {
-    const names = await namesFor(ctx, [p]);
+  // One read of the units serves the check and the reply (a unit is an id and a parent to the policy).
+  const units = await listUnits(ctx.db);
+  if (!mayCheckIn(p, ctx.member, units)) {
+    const names = await namesFor(ctx, [p], units);
     if (p.scope === 'member') throw new UserError('pledges.error.notYours', { id: p.id, owner: names.members.get(p.ownerId)?.name ?? '?' });
     throw new UserError(p.scope === 'branch' ? 'pledges.error.branchCheckin' : 'pledges.error.townshipCheckin', { id: p.id, unit: names.units.get(p.unitId)?.name ?? '?' });
   }
@@ -245,7 +250,7 @@ export async function runCheckin(ctx: Context, cmd: CheckinCommand): Promise<voi
   const after = (await getPledge(ctx.db, p.id))!;
   const lines = [
     ctx.t('pledges.checkin.done', { id: p.id, amount: cmd.amount, note: cmd.note ? ctx.t('pledges.common.note', { note: cmd.note }) : '' }),
-    await describe(ctx, after, today),
+    await describe(ctx, after, today, units),
   ];
   if (evidence.length) lines.push(ctx.t('pledges.checkin.evidence', { count: evidence.length }));
   if (after.target !== null && before !== 'done' && outcomeOf(after) === 'done') lines.push(ctx.t('pledges.checkin.reached'));

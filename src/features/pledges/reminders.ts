@@ -17,6 +17,7 @@ import { chatsOfUnit, membersByIds, membersOfUnit, privateChatsOfMembers } from 
 import { daysBetween, localDate, localYear, type IsoDate } from './dates.ts';
 import { outcomeOf, type PledgeView } from './model.ts';
 import { dayOf, progressLine, titleLine, type Names } from './render.ts';
+import { exemptOnDay } from '../care/api.ts';
 import {
   activeExemptions,
   listPledges,
@@ -108,9 +109,10 @@ export async function runPledgeReminders(
   const { members, byOwner } = owners;
 
   const exemptions = await activeExemptions(db, today, [...byOwner.keys()]);
+  const cared = await exemptOnDay(db, [...byOwner.keys()], today);
   const settings = await reminderSettings(db, [...new Set([...byOwner.values()].map((i) => i.unitId))], defaults);
   const idle = [...byOwner.values()].filter((i) => {
-    if (exemptions.has(i.memberId)) {
+    if (exemptions.has(i.memberId) || cared.has(i.memberId)) {
       result.exempt.push(i.memberId);
       return false;
     }

@@ -10,6 +10,7 @@ import { listUnits, membersByIds } from '../../bot/roster.ts';
 import { daysBetween, localDate, type IsoDate } from './dates.ts';
 import { isOverdue, outcomeOf, type Outcome, type PledgeView } from './model.ts';
 import { ownerLabel, type Names } from './render.ts';
+import { exemptOnDay } from '../care/api.ts';
 import { activeExemptions, listPledges } from './store.ts';
 
 /** Counts of outcomes. */
@@ -204,10 +205,12 @@ export async function checkinRate(
   const pledges = (await listPledges(tx, { unitIds: opts.unitIds, year: opts.year, statuses: ['open'], scopes: ['member'] })).filter(
     (p) => outcomeOf(p) !== 'done',
   );
-  const exempt = await activeExemptions(tx, opts.today, [...new Set(pledges.map((p) => p.ownerId))]);
+  const ownerIds = [...new Set(pledges.map((p) => p.ownerId))];
+  const exempt = await activeExemptions(tx, opts.today, ownerIds);
+  const cared = await exemptOnDay(tx, ownerIds, opts.today);
   const owners = new Map<number, boolean>();
   for (const p of pledges) {
-    if (exempt.has(p.ownerId)) continue;
+    if (exempt.has(p.ownerId) || cared.has(p.ownerId)) continue;
     const recent = p.lastCheckinAt !== null && daysBetween(localDate(p.lastCheckinAt, opts.timeZone), opts.today) < opts.days;
     owners.set(p.ownerId, (owners.get(p.ownerId) ?? false) || recent);
   }

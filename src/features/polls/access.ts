@@ -7,6 +7,7 @@ import type { ChatRef, OutgoingMessage } from '../../bot/types.ts';
 import { privateChatsOf } from '../../bot/roster.ts';
 import { managesUnitIn } from '../../bot/policy.ts';
 import { acceptsVotes, closePoll, type PollsRuntime } from './lifecycle.ts';
+import { formalRefusal } from './formal/eligibility.ts';
 import { getPoll, isEligible, type Poll } from './store.ts';
 
 /** True when the speaker may manage polls of `unitId` (the policy's parent-unit rule). */
@@ -56,7 +57,7 @@ export function badAnswer(poll: Poll): UserError {
 /** Refuses a vote when the poll is closed or the speaker is not in its audience. */
 export function ensureCanVote(ctx: Context, poll: Poll): void {
   if (!acceptsVotes(poll, ctx.now())) throw new UserError('polls.vote.closed', { id: poll.id });
-  if (!isEligible(poll, ctx.member)) throw new UserError('polls.vote.notEligible', { id: poll.id });
+  if (!isEligible(poll, ctx.member)) throw formalRefusal(poll, ctx.member) ?? new UserError('polls.vote.notEligible', { id: poll.id });
 }
 
 /** True when this event is a button press or a native poll answer (nobody else in the chat sees it). */

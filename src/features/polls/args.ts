@@ -7,7 +7,7 @@
  * what a Chinese keyboard makes of `--`), ASCII or Chinese:
  * `--anon` 匿名, `--multi` 多选, `--hide` 隐藏, `--close 24h` 截止, `--min 5` 最少,
  * `--members` 党员, `--masses` 群众, `--all` 全体 (who may vote; default: members, or everyone in a
- * masses chat). `--close` takes `24h`, `30m`, `2d`, `20:00`, `2026-12-01` or `2026-12-01 20:00`.
+ * masses chat), `--formal` 表决 and `--quorum 2/3` 到会 (a formal vote: polls/formal/). `--close` takes `24h`, `30m`, `2d`, `20:00`, `2026-12-01` or `2026-12-01 20:00`.
  */
 import { z } from 'zod';
 import { argInput, idToken, leadingId } from '../../bot/args.ts';
@@ -23,6 +23,10 @@ export interface PollFlags {
   readonly close?: string;
   readonly min?: number;
   readonly audience?: Audience;
+  /** `--formal` 表决: only full members vote, under 条例第十一条 (polls/formal/). */
+  readonly formal?: boolean;
+  /** The raw value of `--quorum` (formal votes). */
+  readonly quorum?: string;
 }
 
 const FLAG_NAMES: Record<string, keyof PollFlags | `audience:${Audience}`> = {
@@ -42,6 +46,10 @@ const FLAG_NAMES: Record<string, keyof PollFlags | `audience:${Audience}`> = {
   群众: 'audience:masses',
   all: 'audience:all',
   全体: 'audience:all',
+  formal: 'formal',
+  表决: 'formal',
+  quorum: 'quorum',
+  到会: 'quorum',
 };
 
 const FLAG = /^(?:--|[—–]{1,2})(.+)$/;
@@ -75,6 +83,12 @@ export function extractFlags(tokens: readonly string[]): { flags: PollFlags; res
       const value = inlineValue ?? folded[++i] ?? '';
       if (!/^\d{1,4}$/.test(value)) return { error: '--min needs a number' };
       flags.min = Number(value);
+    } else if (name === 'quorum') {
+      const value = inlineValue ?? folded[++i];
+      if (!value) return { error: '--quorum needs a share, e.g. 2/3' };
+      flags.quorum = value;
+    } else if (name === 'formal') {
+      flags.formal = true;
     } else if (name.startsWith('audience:')) {
       flags.audience = name.slice('audience:'.length) as Audience;
     } else {
@@ -99,7 +113,8 @@ export const pollArgs = argInput.transform((a, ctx) => {
   const parts = r.rest.join(' ').split(/[|｜]/).map((p) => p.trim());
   const question = parts[0] ?? '';
   const options = parts.slice(1).filter((p) => p !== '');
-  if (!question || options.length < 1) {
+  // A formal vote may leave out its options (赞成 | 反对 | 弃权 by default).
+  if (!question || (options.length < 1 && !r.flags.formal && r.flags.quorum === undefined)) {
     ctx.addIssue({ code: 'custom', message: 'a question and options separated by |' });
     return z.NEVER;
   }

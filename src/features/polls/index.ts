@@ -27,6 +27,7 @@ import { purgeOldText } from '../../outbox/retention.ts';
 import { closeCommand, resultsCommand, turnoutCommand } from './commands/manage.ts';
 import { pollCommand, rateCommand, TASK_CLOSE, TASK_REMIND, type ScheduleTask } from './commands/poll.ts';
 import { voteCommand } from './commands/vote.ts';
+import { publishCommand } from './formal/publish.ts';
 import { loadEvaluationConfig, type EvaluationSources } from './evaluation.ts';
 import { exportPoll } from './export.ts';
 import { notifyLost, recoverOnFirstLook } from './landing.ts';
@@ -110,6 +111,7 @@ export function pollsFeature(opts: PollsOptions): Feature {
       closeCommand(runtime),
       pollsListCommand,
       turnoutCommand(),
+      publishCommand,
     ],
     exportById: exportPoll,
     claimAnswer: (ctx, text) => claimBareAnswer(ctx, text, runtime),

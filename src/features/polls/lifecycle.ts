@@ -11,6 +11,8 @@ import { privateChatsOf } from '../../bot/roster.ts';
 import type { Logger } from '../../logger.ts';
 import { renderChartPng } from './chart.ts';
 import { chartSpec, nativeKey, resultsText, usesNativePoll } from './render.ts';
+import { exemptAmong } from '../care/api.ts';
+import { formalSuffix } from './formal/results.ts';
 import { landAll, notifyLost } from './landing.ts';
 import { ballotGroups, eligibleMembers, getPoll, markClosed, voterIds, type BallotContent, type Poll } from './store.ts';
 import type { BallotStager } from './staging.ts';
@@ -100,7 +102,8 @@ export async function resultsMessages(env: PollEnv, poll: Poll, platform: Platfo
     return [{ kind: 'text', text: prefix + t(key, { id: poll.id, min: minBallotsOf(poll), count: tally.ballots }) }];
   }
   const { voted, eligible } = await turnoutOf(env.db, poll);
-  const out: OutgoingMessage[] = [{ kind: 'text', text: prefix + resultsText(t, poll, tally, voted, eligible) }];
+  const formal = await formalSuffix(t, env.db, poll, tally, voted, eligible);
+  const out: OutgoingMessage[] = [{ kind: 'text', text: prefix + resultsText(t, poll, tally, voted, eligible) + formal }];
   if (env.capabilitiesOf(platform)?.images) {
     try {
       const png = await renderChartPng(chartSpec(t, poll, tally, voted, eligible));
@@ -152,7 +155,9 @@ export async function remindPoll(env: PollEnv, pollId: number): Promise<Delivery
   const out: Delivery[] = [
     { chat: pollChat(poll), message: { kind: 'text', text: env.t('polls.remind.group', { id: poll.id, question: poll.question, time, missing: missing.length }) } },
   ];
-  for (const m of missing.slice(0, MAX_NUDGES)) {
+  // Exempt members (条例第二十三条) are not chased privately.
+  const exempt = await exemptAmong(env.db, missing.map((m) => m.id), env.now(), env.timeZone);
+  for (const m of missing.filter((x) => !exempt.has(x.id)).slice(0, MAX_NUDGES)) {
     const chats = (await privateChatsOf(env.db, m.id)).filter((c) => env.capabilitiesOf(c.platform)?.privateMessages);
     const chat = chats.find((c) => c.platform === poll.platform) ?? chats[0];
     if (chat) out.push({ chat, message: { kind: 'text', text: env.t('polls.remind.private', { id: poll.id, question: poll.question, time }) } });

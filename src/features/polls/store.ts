@@ -15,7 +15,7 @@ import type { MemberInfo } from '../../bot/feature.ts';
 /** Poll kinds. */
 export const PollKind = z.enum(['choice', 'rating']);
 /** Who may vote. */
-export const Audience = z.enum(['members', 'masses', 'all']);
+export const Audience = z.enum(['members', 'masses', 'all', 'formal']);
 /** Poll statuses. */
 export const PollStatus = z.enum(['open', 'closed']);
 
@@ -29,6 +29,8 @@ export const AUDIENCE_ROLES: Record<Audience, readonly Role[]> = {
   members: partyRoles(),
   masses: ['masses'],
   all: rolesFrom('masses'),
+  /** A formal vote (表决): full members only, 预备党员 have no vote (polls/formal/). */
+  formal: ['admin', 'secretary', 'member'],
 };
 
 /** A poll as the feature works with it (options parsed, kind and status checked). */

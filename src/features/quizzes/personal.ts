@@ -7,9 +7,10 @@
  * Decisions:
  * - The daily question is a due mistake when the member has one (the oldest due first), otherwise
  *   a question the member has not met: drawn from every file bank and the imported banks of the
- *   member's unit (and the units above it), leaving out questions the member ever answered and
- *   those sent as a daily question in the last 365 days. Once none is left, the one sent longest
- *   ago comes back first. The draw is seeded by member and day, so a re-run picks the same one.
+ *   member's unit (and the units above it), leaving out questions the member ever answered or was
+ *   ever sent as a daily question. Once none is left, the unanswered one sent longest ago comes
+ *   back first, never one sent within the last 365 days while another remains. The draw is seeded
+ *   by member and day, so a re-run picks the same one.
  * - It goes to every private chat of the member on a platform that allows private messages; the
  *   first answer (in any of them) counts and closes the others. It stays open until answered or
  *   until the next day's daily question replaces it.
@@ -18,6 +19,7 @@
 import type { Capabilities } from '../../bot/adapter.ts';
 import type { ChatRef, Platform } from '../../bot/types.ts';
 import { getMember, privateChatsOf } from '../../bot/roster.ts';
+import { exemptAmong } from '../care/api.ts';
 import type { Question } from './banks.ts';
 import type { Catalog } from './catalog.ts';
 import { optionOrderFor, readAnswer, type QuizEnv, type QuizSettings } from './engine.ts';
@@ -82,12 +84,22 @@ async function pickDaily(env: QuizEnv, catalog: Catalog, memberId: number, today
   const all = await catalog.dailyPool(env.db, member?.unitId ?? null);
   if (all.length === 0) return undefined;
   const answered = await answeredKeys(env.db, memberId);
-  const sent = await dailyHistory(env.db, memberId, dayBefore(today, DAILY_NO_REPEAT_DAYS));
-  const fresh = all.filter((q) => !answered.has(q.key) && !sent.has(q.key));
-  if (fresh.length > 0) return fresh[Math.floor(seededRandom(`daily:${memberId}:${today}`)() * fresh.length)];
-  // Everything met: the question sent longest ago (never-sent ones first), ties drawn by the seed.
-  const shuffled = seededShuffle(all, `daily:${memberId}:${today}`);
-  return shuffled.reduce((best, q) => ((sent.get(q.key) ?? '') < (sent.get(best.key) ?? '') ? q : best));
+  const sent = await dailyHistory(env.db, memberId, EVER);
+  const open = all.filter((q) => !answered.has(q.key));
+  const unseen = open.filter((q) => !sent.has(q.key));
+  if (unseen.length > 0) return unseen[Math.floor(seededRandom(`daily:${memberId}:${today}`)() * unseen.length)];
+  // None unseen: the one sent longest ago, first among the unanswered ones not sent within a year.
+  const yearAgo = dayBefore(today, DAILY_NO_REPEAT_DAYS);
+  const stale = open.filter((q) => (sent.get(q.key) ?? '') < yearAgo);
+  return longestAgo(stale.length > 0 ? stale : all, sent, `daily:${memberId}:${today}`);
+}
+
+/** A day before any history: `dailyHistory(…, EVER)` returns every daily question ever sent. */
+const EVER = '0000-01-01';
+
+/** The question of `pool` sent longest ago (never-sent ones first), ties drawn by the seed. */
+function longestAgo(pool: readonly Question[], sent: ReadonlyMap<string, string>, seed: string): Question {
+  return seededShuffle(pool, seed).reduce((best, q) => ((sent.get(q.key) ?? '') < (sent.get(best.key) ?? '') ? q : best));
 }
 
 /** The local day `days` before `day` (both `YYYY-MM-DD`). */
@@ -103,8 +115,10 @@ function dayBefore(day: string, days: number): string {
 export async function sendDailyQuestions(env: DailyEnv, catalog: Catalog): Promise<number> {
   const today = localDay(env.now(), env.timeZone);
   let sent = 0;
-  for (const memberId of await dailySubscribers(env.db)) {
-    if (await dailySentOn(env.db, memberId, today)) continue;
+  const subscribers = await dailySubscribers(env.db);
+  const exempt = await exemptAmong(env.db, subscribers, env.now(), env.timeZone);
+  for (const memberId of subscribers) {
+    if (exempt.has(memberId) || (await dailySentOn(env.db, memberId, today))) continue;
     const chats = (await privateChatsOf(env.db, memberId)).filter((c) => env.capabilitiesOf(c.platform)?.privateMessages === true);
     if (chats.length === 0) continue;
     const q = await pickDaily(env, catalog, memberId, today);

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { Tx } from '../../bot/feature.ts';
 import type { ChatRef, Platform } from '../../bot/types.ts';
 import { membersOfUnit } from '../../bot/roster.ts';
+import { exemptDuring } from '../care/api.ts';
 import type { Bank, Question, QuestionType } from './banks.ts';
 import { addDays } from './util.ts';
 import { partyRoles } from '../../bot/policy.ts';
@@ -607,7 +608,11 @@ export async function memberQuizStats(tx: Tx, memberIds: readonly number[], from
  * for `/report`: how many members answered, how many answers, how many right, how many quizzes.
  */
 export async function quizParticipation(tx: Tx, unitId: number, from: Date, to: Date): Promise<QuizParticipation> {
-  const members = await membersOfUnit(tx, unitId, partyRoles());
+  const everyone = await membersOfUnit(tx, unitId, partyRoles());
+  // Exempt members (条例第二十三条) are in neither the count nor the whole. The period's bounds are
+  // local midnights, so their UTC day is the local day before at worst: the exemption's last day is kept.
+  const exempt = await exemptDuring(tx, everyone.map((m) => m.id), from, to, 'UTC');
+  const members = everyone.filter((m) => !exempt.has(m.id));
   const quizzes = await tx.quiz.count({ where: { unitId, createdAt: { gte: from, lt: to } } });
   const stats = [...(await memberQuizStats(tx, members.map((m) => m.id), from, to)).values()];
   return {

@@ -5,6 +5,7 @@
  */
 import { listUnits, privateChatsOf } from '../../bot/roster.ts';
 import { localDateKey } from '../../bot/time.ts';
+import { remindable } from '../care/api.ts';
 import type { JobContext } from '../../scheduler/contract.ts';
 import { renderEnvFor } from './agenda.ts';
 import { assignmentLine } from './render.ts';
@@ -36,7 +37,9 @@ export async function runFollowUps(job: JobContext, staleDays: number): Promise<
     const chain = chainOf(a, cadres, above);
     for (const f of followUps(a, today, localDateKey(a.lastProgressAt, job.timeZone), chain, staleDays)) {
       if (!(await claimEscalation(job.db, a.id, f.step, f.to, job.now()))) continue;
-      await tellPrivately(job, f.to, job.t(`tasks.followUp.${f.kind}`, { line: assignmentLine(env, a), owner: env.memberName(a.ownerId), id: a.taskId }));
+      const text = job.t(`tasks.followUp.${f.kind}`, { line: assignmentLine(env, a), owner: env.memberName(a.ownerId), id: a.taskId });
+      // An exempt member is not chased (条例第二十三条); a 流动党员's contact gets it in the digest.
+      if (await remindable(job.db, f.to, job.now(), job.timeZone, text)) await tellPrivately(job, f.to, text);
     }
   }
 }

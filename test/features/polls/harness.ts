@@ -41,14 +41,14 @@ export function textOf(m: OutgoingMessage): string {
  * feature list (to inject evaluation sources or a scheduler).
  */
 export async function startPollsBot(
-  opts: { capabilities?: Partial<Capabilities>; features?: AppOptions['features']; start?: string; database?: () => Promise<Database> } = {},
+  opts: { capabilities?: Partial<Capabilities>; features?: AppOptions['features']; start?: string; database?: () => Promise<Database>; env?: Record<string, string> } = {},
 ): Promise<PollsBot> {
   const db = await (opts.database ?? freshSqlite)();
   const logs: string[] = [];
   const logger = pino({ level: 'trace' }, { write: (line: string) => void logs.push(line) });
   const adapter = new RecordingAdapter('console', { ...TEXT_CAPABILITIES, images: true, files: true, ...opts.capabilities });
   const clock = new ManualClock(opts.start ?? '2026-11-26T08:00:00Z');
-  const config = loadConfig({ DATABASE_URL: db.url, LOG_LEVEL: 'trace' });
+  const config = loadConfig({ DATABASE_URL: db.url, LOG_LEVEL: 'trace', ...opts.env });
   const app = createApp({ config, database: db, adapters: [adapter], logger, clock, features: opts.features, outbox: { idleMs: 20 } });
   await app.start();
   const say = async (user: string, text: string, o: { chat?: string; private?: boolean; eventId?: string } = {}) => {

@@ -46,10 +46,10 @@ function loadError(files: Record<string, string>): string {
 describe('question banks', () => {
   it('loads the shipped banks: every question names its document and article and carries a quote and a topic', () => {
     const banks = loadBanks(path.join(PROJECT_ROOT, 'prompts', 'quizzes'));
-    expect(banks.map((b) => b.id).sort()).toEqual(['branch-work', 'constitution', 'discipline', 'local-practice', 'recruitment']);
+    expect(banks.map((b) => b.id).sort()).toEqual(['branch-work', 'constitution', 'discipline', 'integrity', 'local-practice', 'member-education', 'party-dues', 'party-life', 'recruitment']);
     const questions = banks.flatMap((b) => b.questions);
-    expect(questions.length).toBeGreaterThanOrEqual(200);
-    for (const q of questions.filter((x) => x.bankId !== 'local-practice')) expect(q.source).toMatch(/^《.+》（.+）(第.+条|总纲|题注|（.+）)/);
+    expect(questions.length).toBeGreaterThanOrEqual(400);
+    for (const q of questions.filter((x) => x.bankId !== 'local-practice')) expect(q.source).toMatch(/^《.+》（.+）(第.+条|总纲|题注|导语|（.+）)/);
     for (const q of questions) {
       expect(q.quotes?.length, q.key).toBeGreaterThan(0);
       expect(q.topic, q.key).toBeDefined();

@@ -218,7 +218,7 @@ describe('group quiz', () => {
     expect(await b.say('王五', '/answer #1 A')).toEqual(['答题 #1 已经结束了。']);
     expect(await advance(b, clock, 60_000)).toEqual([]);
     expect(await b.say('王五', '/answer #99 A')).toEqual(['没有编号为 #99 的答题。']);
-    expect(await b.say('王五', '/quiz 不存在的题库')).toEqual(['没有“不存在的题库”这个题库。现有题库：支部工作、党章、纪律处分、本镇机制、发展党员']);
+    expect(await b.say('王五', '/quiz 不存在的题库')).toEqual(['没有“不存在的题库”这个题库。现有题库：支部工作、党章、纪律处分、廉洁自律准则、本镇机制、党员教育管理、党费、党内政治生活准则、发展党员']);
   });
 });
 

@@ -70,7 +70,11 @@ describe('CSV import', () => {
         `支部工作：${count('branch-work')}题（也可以叫：支部条例、支部工作条例、党支部）`,
         `党章：${count('constitution')}题（也可以叫：党章知识、中国共产党章程、constitution）`,
         `纪律处分：${count('discipline')}题（也可以叫：党纪、纪律、纪律处分条例）`,
+        `廉洁自律准则：${count('integrity')}题（也可以叫：廉洁自律、廉洁准则）`,
         `本镇机制：${count('local-practice')}题（也可以叫：镇里做法、本镇工作机制）`,
+        `党员教育管理：${count('member-education')}题（也可以叫：党员教育管理工作条例、党员管理）`,
+        `党费：${count('party-dues')}题（也可以叫：党费收缴、交纳党费）`,
+        `党内政治生活准则：${count('party-life')}题（也可以叫：若干准则、党内政治生活）`,
         `发展党员：${count('recruitment')}题（也可以叫：发展党员工作细则、入党程序）`,
         '党章补充：2题',
         '发送“/quiz 题库名 题数”开始答题，例如：/quiz 党章 5',
@@ -87,7 +91,7 @@ describe('CSV import', () => {
       ['没有导入任何题目，所有行都不合格：', '第1行：应有5列（题目,选项,答案,解析,出处），这一行有1列', '第2行：题目是空的'].join('\n'),
     ]);
     expect(await b.say('赵书记', '/quiz import 坏题库\n"引号没闭合,甲|乙,A,解析,出处')).toEqual(['CSV格式有误（第1行附近），多半是引号没有配对。']);
-    expect(await b.say('赵书记', '/quiz 坏题库')).toEqual(['没有“坏题库”这个题库。现有题库：支部工作、党章、纪律处分、本镇机制、发展党员']);
+    expect(await b.say('赵书记', '/quiz 坏题库')).toEqual(['没有“坏题库”这个题库。现有题库：支部工作、党章、纪律处分、廉洁自律准则、本镇机制、党员教育管理、党费、党内政治生活准则、发展党员']);
     expect(await b.say('赵书记', '/quiz import 坏题库')).toEqual([expect.stringMatching(/^格式不对。\n例如：/) as unknown as string]);
   });
 

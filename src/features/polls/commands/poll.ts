@@ -6,7 +6,8 @@ import { pollArgs, rateArgs, type PollFlags } from '../args.ts';
 import { newSalt } from '../codes.ts';
 import { ANON_MIN_BALLOTS, reminderTime } from '../lifecycle.ts';
 import { announcement } from '../render.ts';
-import { createPoll, type Audience } from '../store.ts';
+import { launchFormal } from '../formal/launch.ts';
+import { createPoll, type Audience, type Poll } from '../store.ts';
 import { parseCloseTime } from '../time.ts';
 
 /** Who may launch and manage polls. */
@@ -27,7 +28,7 @@ export const TASK_REMIND = 'polls.remind';
 export type ScheduleTask = (tx: Tx, spec: TaskSpec) => Promise<unknown>;
 
 /** Checks the limits of a new poll and reads its close time; refusals say exactly what is wrong. */
-function validateNewPoll(ctx: Context, question: string, options: readonly string[], flags: PollFlags): Date | null {
+export function validateNewPoll(ctx: Context, question: string, options: readonly string[], flags: PollFlags): Date | null {
   if ([...question].length > MAX_QUESTION_LENGTH) throw new UserError('polls.poll.questionTooLong', { max: MAX_QUESTION_LENGTH });
   if (options.length > MAX_OPTIONS) throw new UserError('polls.poll.tooManyOptions', { max: MAX_OPTIONS });
   if (options.some((o) => [...o].length > MAX_OPTION_LENGTH)) throw new UserError('polls.poll.optionTooLong', { max: MAX_OPTION_LENGTH });
@@ -41,20 +42,22 @@ function validateNewPoll(ctx: Context, question: string, options: readonly strin
 }
 
 /** The unit a new poll belongs to (this group's), checking the speaker may launch it there. */
-async function unitForNewPoll(ctx: Context): Promise<number> {
+export async function unitForNewPoll(ctx: Context): Promise<number> {
   if (ctx.chat.ref.kind !== 'group' || ctx.chat.unitId === null) throw new UserError('polls.error.needGroup');
   if (!(await canManage(ctx, ctx.chat.unitId))) throw new UserError('polls.error.notManager');
   return ctx.chat.unitId;
 }
 
 /** What a new poll is made of. */
-interface NewPollData {
+export interface NewPollData {
   kind: 'choice' | 'rating';
   question: string;
   options: string[];
   flags: PollFlags;
   closesAt: Date | null;
   unitId: number;
+  /** Who votes, when the flags do not say (a formal vote: `formal`). */
+  audience?: Audience;
 }
 
 /** The fewest ballots before results show: at least 5 for any anonymous poll, `--min` for a named rating. */
@@ -63,10 +66,10 @@ function minBallotsFor(data: NewPollData): number {
   return data.kind === 'rating' ? (data.flags.min ?? 0) : 0;
 }
 
-/** Creates, schedules and announces a poll. */
-async function launch(ctx: Context, scheduleTask: ScheduleTask | undefined, data: NewPollData): Promise<void> {
+/** Creates, schedules and announces a poll; returns it. */
+export async function launch(ctx: Context, scheduleTask: ScheduleTask | undefined, data: NewPollData): Promise<Poll> {
   const { flags } = data;
-  const audience: Audience = flags.audience ?? (ctx.chat.masses ? 'all' : 'members');
+  const audience: Audience = data.audience ?? flags.audience ?? (ctx.chat.masses ? 'all' : 'members');
   const poll = await createPoll(ctx.db, {
     kind: data.kind,
     question: data.question,
@@ -93,6 +96,7 @@ async function launch(ctx: Context, scheduleTask: ScheduleTask | undefined, data
   }
   await ctx.audit(`poll.create`, `#${poll.id} ${poll.kind}${poll.anonymous ? ' anonymous' : ''}`);
   ctx.reply(announcement(ctx.t, poll, ctx.timeZone, ctx.capabilities.buttons));
+  return poll;
 }
 
 /** `/poll 问题 | 选项1 | 选项2 …`. */
@@ -105,6 +109,7 @@ export function pollCommand(scheduleTask: ScheduleTask | undefined): CommandSpec
     usageKey: 'polls.poll.usage',
     args: pollArgs,
     handler: async (ctx, { question, options, flags }) => {
+      if (flags.formal || flags.quorum !== undefined) return launchFormal(ctx, scheduleTask, { question, options, flags });
       const unitId = await unitForNewPoll(ctx);
       if (options.length < 2) throw new UsageError('polls.poll.twoOptions');
       const closesAt = validateNewPoll(ctx, question, options, flags);
