@@ -7,7 +7,7 @@
 import { argInput } from '../../bot/args.ts';
 import { command, UserError, type Context } from '../../bot/feature.ts';
 import { personLabel, targetPerson, type ResolvedPerson } from '../../bot/people.ts';
-import { mayMoveMember, mayRemoveMember, unitTree } from '../../bot/policy.ts';
+import { belongsTo, mayMoveMember, mayRemoveMember, unitTree } from '../../bot/policy.ts';
 import { findUnitByName, moveMember, removeMember } from '../../bot/roster.ts';
 
 const PERSON = /^([Mm]\d{1,9}|[@＠]\S+)$/;
@@ -36,7 +36,7 @@ async function move(ctx: Context, { who, unit: unitText }: { who: string; unit: 
   const unit = await findUnitByName(ctx.db, unitText);
   if (!unit) throw new UserError('members.list.noSuchUnit', { unit: unitText });
   if (!mayMoveMember(ctx.member, person, unit.id, await unitTree(ctx.db))) throw new UserError('members.move.forbidden', { who: person.name, unit: unit.name });
-  if (person.unitId === unit.id) throw new UserError('members.move.already', { who: await personLabel(ctx, person) });
+  if (belongsTo(person, unit.id)) throw new UserError('members.move.already', { who: await personLabel(ctx, person) });
   const moved = await moveMember(ctx.db, person.id, unit.id);
   await ctx.audit('member.move', `member ${person.id} unit ${person.unitId ?? '-'} -> ${unit.id}`);
   ctx.reply(ctx.t('members.move.done', { who: await personLabel(ctx, moved) }));
