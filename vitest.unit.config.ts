@@ -24,6 +24,7 @@ export default defineConfig({
       'test/features/report/csv.test.ts',
       'test/outbox/rate-limiter.test.ts',
       'test/outbox/render.test.ts',
+      'test/outbox/deferred.test.ts',
       'test/scheduler/config.test.ts',
     ],
     testTimeout: 30_000,

@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Adapter, Capabilities } from './bot/adapter.ts';
 import type { Feature, Translate } from './bot/feature.ts';
+import type { ScheduleFn } from './bot/context.ts';
 import type { Incoming, Platform } from './bot/types.ts';
 import { Inbox, type ReceiveOutcome } from './bot/inbox.ts';
 import { CommandRegistry } from './bot/registry.ts';
@@ -15,6 +16,7 @@ import { CommandFlood } from './bot/flood.ts';
 import { loadPrompts, translator } from './bot/i18n.ts';
 import { OutboxDispatcher, type DispatcherOptions } from './outbox/dispatcher.ts';
 import { CallMeter } from './outbox/meter.ts';
+import { collectRenderers } from './outbox/deferred.ts';
 import { JobRegistry } from './scheduler/registry.ts';
 import { SchedulerEngine } from './scheduler/engine.ts';
 import { createFeatures } from './features/index.ts';
@@ -43,6 +45,8 @@ export interface AppOptions {
   readonly eventConcurrency?: number;
   /** Replaces the feature list (tests of one feature). */
   readonly features?: (defaults: Feature[]) => Feature[];
+  /** Replaces how handlers and jobs store one-off tasks (tests that record them instead). */
+  readonly scheduleTask?: ScheduleFn;
 }
 
 /** A running (or ready to run) bot. */
@@ -100,7 +104,8 @@ export function createApp(options: AppOptions): App {
 
   const instanceId = options.instanceId ?? defaultInstanceId(config);
   const meter = new CallMeter({ db: database.db, clock, logger, translate, timeZone: config.BOT_TIMEZONE, capabilitiesOf, admins: config.BOT_ADMINS, onEnqueued: () => outbox.notify() });
-  const outbox: OutboxDispatcher = new OutboxDispatcher({ db: database.db, adapters, clock, logger, instanceId, meter, ...options.outbox });
+  const renderers = collectRenderers(features);
+  const outbox: OutboxDispatcher = new OutboxDispatcher({ db: database.db, adapters, clock, logger, instanceId, meter, renderers, ...options.outbox });
   const scheduler = new SchedulerEngine({
     db: database.db,
     jobs,
@@ -110,6 +115,8 @@ export function createApp(options: AppOptions): App {
     locale: config.BOT_LOCALE,
     timeZone: config.BOT_TIMEZONE,
     capabilitiesOf,
+    scheduleTask: options.scheduleTask,
+    botName: config.BOT_NAME,
     instanceId,
     graceMs: config.BOT_SCHEDULE_GRACE_MINUTES * 60_000,
     onEnqueued: () => outbox.notify(),
@@ -124,7 +131,12 @@ export function createApp(options: AppOptions): App {
     botNames: [config.BOT_NAME],
     usernameOf: (p) => byPlatform.get(p)?.username,
     capabilitiesOf,
+    downloadFrom: (p) => {
+      const a = byPlatform.get(p);
+      return a?.download ? (ref, maxBytes) => a.download!(ref, maxBytes) : undefined;
+    },
     flood: config.BOT_COMMANDS_PER_MINUTE > 0 ? new CommandFlood(clock, { perWindow: config.BOT_COMMANDS_PER_MINUTE, windowMs: 60_000 }) : undefined,
+    scheduleTask: options.scheduleTask,
   });
   const inbox = new Inbox({
     db: database.db,

@@ -51,6 +51,35 @@ export interface Capabilities {
   readonly privateBatch?: number;
   /** The platform is the terminal of whoever runs the bot: the first person to speak on it becomes an admin. */
   readonly firstSpeakerIsAdmin?: boolean;
+  /** Photos and files people sent can be fetched later by their reference (`Adapter.download`); absent = false. */
+  readonly downloads?: boolean;
+}
+
+/** A photo or file fetched from the platform on demand (`Adapter.download`). */
+export interface Downloaded {
+  readonly bytes: Uint8Array;
+  /** The file name the platform gives, when it gives one. */
+  readonly name?: string;
+}
+
+/** The file is larger than the caller's limit: nothing (or nothing past the limit) was read. */
+export class DownloadTooBigError extends Error {
+  constructor(readonly size: number | null) {
+    super(size === null ? 'file larger than the limit' : `file of ${size} bytes is larger than the limit`);
+    this.name = 'DownloadTooBigError';
+  }
+}
+
+/** Reads a response body, failing with DownloadTooBigError as soon as it passes `maxBytes` (never buffering more). */
+export async function readAtMost(body: AsyncIterable<Uint8Array> | null, maxBytes: number): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for await (const chunk of body ?? []) {
+    total += chunk.byteLength;
+    if (total > maxBytes) throw new DownloadTooBigError(null);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
 }
 
 /** A safe fallback when a platform's capabilities are unknown (it is not running): plain text, no private messages. */
@@ -156,6 +185,12 @@ export interface Adapter {
   isOnline(): boolean;
   /** With `metered`: the metered calls a send to `chat` would cost now (0 by a free route); default 1. */
   meteredCost?(chat: ChatRef): number;
+  /**
+   * With `downloads`: fetches a photo or file people sent, by the `Attachment.ref` it arrived with.
+   * Checks the size the platform reports BEFORE reading and stops reading past `maxBytes`
+   * (DownloadTooBigError either way); other failures throw.
+   */
+  download?(ref: string, maxBytes: number): Promise<Downloaded>;
   /**
    * Resolves when this adapter's session is over by itself (the console at the end of piped
    * input): the bot then delivers what is due and exits 0. Adapters that run until stopped omit it.

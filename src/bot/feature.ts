@@ -1,9 +1,11 @@
 import type { z } from 'zod';
-import type { Capabilities } from './adapter.ts';
-import type { ChatRef, Incoming, OutgoingMessage, Role } from './types.ts';
+import type { Capabilities, Downloaded } from './adapter.ts';
+import type { ChatRef, Incoming, OutgoingMessage, Platform, QueuedMessage, Role } from './types.ts';
 import type { Prisma } from '../db/generated/sqlite/client.ts';
 import type { Scheduler } from '../scheduler/contract.ts';
 import type { Db } from '../db/client.ts';
+import type { BaseContext } from './context.ts';
+import type { PromptKey } from './prompt-keys.ts';
 
 /**
  * A database handle a handler or a feature's store function works with: the transaction the
@@ -30,42 +32,36 @@ export interface ChatInfo {
 /** A message to send somewhere other than "here" (a private chat, another chat of the unit). */
 export interface Delivery {
   readonly chat: ChatRef;
-  readonly message: OutgoingMessage;
+  readonly message: QueuedMessage;
 }
+
+/**
+ * Turns a `render` message's input into the picture or file it stands for, at send time (outside
+ * any transaction; src/outbox/deferred.ts). It reads no database: the input holds everything.
+ */
+export type Renderer = (input: unknown) => Promise<Extract<OutgoingMessage, { kind: 'image' | 'file' }>>;
 
 /** Translates a prompt key (`<namespace>.<key>` of `prompts/<locale>/<namespace>.yaml`), filling `{name}` placeholders. */
 export type Translate = (key: string, vars?: Record<string, string | number>) => string;
 
 /**
- * Everything a handler may use. Handlers never see a platform SDK: they read the context, talk to
- * the database through their feature's own functions, and return or `send` outgoing messages.
+ * Everything a handler may use: the base context (database, clock, translation, send, schedule,
+ * audit) and the event's chat and speaker. Handlers never see a platform SDK: they read the
+ * context, talk to the database through their feature's own functions, and return or `send`
+ * outgoing messages.
  */
-export interface Context {
+export interface Context extends BaseContext {
   readonly incoming: Incoming;
   readonly chat: ChatInfo;
   readonly member: MemberInfo;
   /** The unit this message speaks for: the chat's unit, or in a private chat the member's own. */
   readonly unitId: number | null;
-  /** The transaction this event is processed in: a throwing handler leaves nothing half-written. */
-  readonly db: Tx;
-  readonly t: Translate;
-  readonly locale: 'zh-CN' | 'en';
-  /** The injected clock: use this, never `new Date()`, so tests control time. */
-  now(): Date;
-  /** IANA time zone of the organisation, for showing and parsing local times. */
-  readonly timeZone: string;
   /** What the platform of this chat can do (native polls? buttons? max text?). */
   readonly capabilities: Capabilities;
-  /** Capabilities of any platform the bot runs on (to render for another chat). */
-  capabilitiesOf(platform: ChatRef['platform']): Capabilities;
   /** The bot's own names (BOT_NAME): a display name copying one never picks a person. */
   readonly botNames?: readonly string[];
   /** Replies in this chat (through the outbox). */
-  reply(message: OutgoingMessage | string): void;
-  /** Sends to another chat (through the outbox), e.g. a private receipt. */
-  send(chat: ChatRef, message: OutgoingMessage | string): void;
-  /** Records an audit entry in the same transaction-less way as other writes (who did what). */
-  audit(action: string, detail: string): Promise<void>;
+  reply(message: QueuedMessage | string): void;
   /**
    * Marks the event being handled as sensitive (a secret ballot, a receipt code): the inbox then
    * stores it without its text (`[redacted]`), in the same transaction as the handler's writes,
@@ -78,6 +74,12 @@ export interface Context {
    * transaction). Not run when the event rolls back; an error in it is logged, never shown.
    */
   afterCommit(work: (db: Db) => Promise<void>): void;
+  /**
+   * Fetches a photo or file sent on `platform` by its reference (the adapter's `download`; size
+   * checked before reading). Throws DownloadTooBigError past `maxBytes`, or an error when the
+   * platform cannot fetch files (its `downloads` capability is false). Call it after the commit.
+   */
+  download(platform: Platform, ref: string, maxBytes: number): Promise<Downloaded>;
 }
 
 /** What `parse` receives: the command's argument text, normalised (half-width, single spaces). */
@@ -101,10 +103,10 @@ export interface CommandSpec<A = unknown> {
   readonly aliases: readonly string[];
   /** The lowest role that may run it (roles above it may too); the router checks it through `policy.ts`. */
   readonly minRole: Role;
-  /** Prompt key of the one-line summary shown by /help. */
-  readonly summaryKey: string;
+  /** Prompt key of the one-line summary shown by /help (checked by tsc: `PromptKey`). */
+  readonly summaryKey: PromptKey;
   /** Prompt key of the usage line with an example, shown on a malformed command. */
-  readonly usageKey: string;
+  readonly usageKey: PromptKey;
   /** Parses the arguments; any zod issue is a usage error. */
   readonly args: z.ZodType<A, ArgInput>;
   readonly handler: (ctx: Context, args: A) => Promise<void>;
@@ -137,11 +139,11 @@ export interface SubcommandSpec {
   /** The lowest role that may run it. */
   readonly minRole: Role;
   /** Prompt key of its /help line. */
-  readonly summaryKey: string;
+  readonly summaryKey: PromptKey;
   /** Prompt key of its usage with an example. */
-  readonly usageKey: string;
+  readonly usageKey: PromptKey;
   /** Prompt key of the refusal for a lower role (default `core.error.forbidden`, naming the roles). */
-  readonly refusalKey?: string;
+  readonly refusalKey?: PromptKey;
 }
 
 /** Declares a command with its argument type inferred from the schema. */
@@ -181,6 +183,11 @@ export interface Feature {
    * next feature is asked). Ids are unique per kind, so a feature claims only its own kind.
    */
   readonly exportById?: (ctx: Context, id: number) => Promise<CsvTable | null>;
+  /**
+   * Renderers of this feature's pictures and files by name (`polls.chart`): a `render` message
+   * names one, and the outbox runs it when it sends the message, after the transaction commits.
+   */
+  readonly renderers?: Readonly<Record<string, Renderer>>;
 }
 
 /**

@@ -75,8 +75,16 @@ export class PromptError extends Error {
   }
 }
 
-/** A `{name}` placeholder. */
-const PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
+/**
+ * A `{name}` placeholder, or a plural one `{name|one|other}` (English: `{count|pledge|pledges}`
+ * gives `1 pledge`, `3 pledges`: the number, a space, the word for its amount).
+ */
+const PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_]*)(?:\|([^|{}]*)\|([^|{}]*))?\}/g;
+
+/** `value` with the word of a plural placeholder: `one` for exactly 1, else `other`. */
+function withPlural(value: string | number, one: string, other: string): string {
+  return `${value} ${Number(value) === 1 ? one : other}`;
+}
 
 /** The distinct placeholder names of a template, in order of first appearance. */
 export function placeholdersOf(template: string): string[] {
@@ -357,13 +365,13 @@ export function translator(prompts: Prompts, locale: Locale, options: Translator
       return key;
     }
     if (!template.includes('{')) return template;
-    return template.replace(PLACEHOLDER, (whole, name: string) => {
+    return template.replace(PLACEHOLDER, (whole, name: string, one: string | undefined, other: string | undefined) => {
       const value = vars?.[name];
       if (value === undefined) {
         slip(`prompt ${key} (${locale}) needs variable {${name}}`);
         return whole;
       }
-      return String(value);
+      return one !== undefined && other !== undefined ? withPlural(value, one, other) : String(value);
     });
   };
 }

@@ -1,8 +1,9 @@
 import type { Capabilities } from './adapter.ts';
-import type { ChatRef, Incoming, Platform } from './types.ts';
-import type { Translate } from './feature.ts';
+import type { Actor, Attachment, ChatRef, Incoming, Platform } from './types.ts';
+import type { Translate, Tx } from './feature.ts';
 import { RefusalError, type EventMarks, type Router } from './router.ts';
 import { enqueueMessages, type OutboxItem } from '../outbox/enqueue.ts';
+import { EVENT_TX_OPTIONS } from '../db/transactions.ts';
 import type { Db } from '../db/client.ts';
 import { isUniqueViolation } from '../db/client.ts';
 import type { Secrecy } from './secrecy.ts';
@@ -104,7 +105,7 @@ export class Inbox {
       if (count !== 1 || secrecy !== 'secret') return;
       const text = this.deps.translate('core.error.lateSecret');
       await enqueueMessages(tx, [{ chat: incoming.chat, message: { kind: 'text', text }, key: `evt:${id}:late`, reply: true }], this.deps.capabilitiesOf, now);
-    });
+    }, EVENT_TX_OPTIONS);
     if (secrecy === 'secret') this.deps.onEnqueued();
   }
 
@@ -134,7 +135,7 @@ export class Inbox {
         // The claim above is this event's, once: no reply keyed `evt:<id>:<n>` can exist yet.
         if (result.outgoing.length) await enqueueMessages(tx, asReplies(result.outgoing, incoming.chat), this.deps.capabilitiesOf, now, { freshKeys: true });
         return result.ignored ? ('ignored' as const) : ('done' as const);
-      });
+      }, EVENT_TX_OPTIONS);
       await this.runAfterCommit(marks);
       return outcome;
     } catch (err) {
@@ -153,7 +154,7 @@ export class Inbox {
           },
         });
         await enqueueMessages(tx, [{ chat: incoming.chat, message: { kind: 'text', text }, key: `${eventKey}:${refused ? 'refusal' : 'apology'}`, reply: true }], this.deps.capabilitiesOf, now);
-      });
+      }, EVENT_TX_OPTIONS);
       return refused ? 'refused' : 'failed';
     } finally {
       this.deps.onEnqueued();
@@ -208,4 +209,33 @@ function redactedKind(payload: string): Exclude<Secrecy, 'open'> | undefined {
 export function reviveIncoming(payload: string): Incoming {
   const raw = JSON.parse(payload) as Incoming & { sentAt: string };
   return { ...raw, sentAt: new Date(raw.sentAt) };
+}
+
+/** Most recorded events looked at by `recentAttachments` (a busy group's ten minutes). */
+const RECENT_EVENT_LIMIT = 500;
+
+/**
+ * The photos and files person `actor` sent in chat `chat` (each as its own message or with a
+ * caption) among the events recorded in [`from`, `to`], oldest first: what a command such as
+ * /minutes takes as evidence sent shortly before it.
+ */
+export async function recentAttachments(db: Tx, chat: ChatRef, actor: Actor, from: Date, to: Date): Promise<Attachment[]> {
+  const rows = await db.inboundEvent.findMany({
+    where: { platform: chat.platform, receivedAt: { gte: from, lte: to } },
+    orderBy: { id: 'desc' },
+    take: RECENT_EVENT_LIMIT,
+    select: { payload: true },
+  });
+  const out: Attachment[] = [];
+  for (const r of rows.reverse()) {
+    let e: Incoming;
+    try {
+      e = reviveIncoming(r.payload);
+    } catch {
+      continue;
+    }
+    if (e.chat?.chatId !== chat.chatId || e.actor?.userId !== actor.userId || e.content?.type !== 'text') continue;
+    for (const a of e.content.attachments ?? []) out.push({ kind: a.kind, ref: a.ref, ...(a.name ? { name: a.name } : {}) });
+  }
+  return out;
 }

@@ -1,8 +1,8 @@
-import { TEXT_ONLY_CAPABILITIES, type Capabilities } from './adapter.ts';
+import { TEXT_ONLY_CAPABILITIES, type Capabilities, type Downloaded } from './adapter.ts';
 import type { AnswerClaim, ArgInput, ChatInfo, CommandSpec, Context, MemberInfo, Translate, Tx } from './feature.ts';
 import { UsageError, UserError } from './feature.ts';
 import type { CommandRegistry } from './registry.ts';
-import type { ChatRef, Incoming, OutgoingMessage, Platform, Role } from './types.ts';
+import type { ChatRef, Incoming, QueuedMessage, Platform, Role } from './types.ts';
 import type { RegistrationPolicy } from './roster.ts';
 import { listUnits, resolveChat, resolveMember, writeAudit } from './roster.ts';
 import { parseMessage } from './grammar.ts';
@@ -15,6 +15,8 @@ import type { Clock } from '../clock.ts';
 import type { Db } from '../db/client.ts';
 import { secrecyOf, type Secrecy } from './secrecy.ts';
 import type { CommandFlood } from './flood.ts';
+import { DEFAULT_BOT_NAME, type ScheduleFn } from './context.ts';
+import { scheduleTask } from '../scheduler/tasks.ts';
 
 /** What the router needs from the rest of the bot. */
 export interface RouterDeps {
@@ -29,8 +31,12 @@ export interface RouterDeps {
   /** The bot's user name on a platform (for `/help@name`), once its adapter has started. */
   readonly usernameOf: (platform: Platform) => string | undefined;
   readonly capabilitiesOf: (platform: Platform) => Capabilities | undefined;
+  /** The adapter's `download` of a platform (absent: no platform fetches files). */
+  readonly downloadFrom?: (platform: Platform) => ((ref: string, maxBytes: number) => Promise<Downloaded>) | undefined;
   /** The per-member command limit (flood.ts); undefined: none. */
   readonly flood?: CommandFlood;
+  /** Stores a one-off task a handler schedules (default the scheduler's `scheduleTask`). */
+  readonly scheduleTask?: ScheduleFn;
 }
 
 /** Marks a handler sets on the event it handles, read by the inbox (see `Context.redactEvent`). */
@@ -232,8 +238,8 @@ export class Router {
   private context(tx: Tx, incoming: Incoming, chat: ChatInfo, member: MemberInfo, outgoing: OutboxItem[], eventKey: string, marks: EventMarks): Context {
     const d = this.deps;
     const caps = (p: Platform) => d.capabilitiesOf(p) ?? TEXT_ONLY_CAPABILITIES;
-    const push = (target: ChatRef, message: OutgoingMessage | string) => {
-      const m: OutgoingMessage = typeof message === 'string' ? { kind: 'text', text: message } : message;
+    const push = (target: ChatRef, message: QueuedMessage | string) => {
+      const m: QueuedMessage = typeof message === 'string' ? { kind: 'text', text: message } : message;
       outgoing.push({ chat: target, message: m, key: `${eventKey}:${outgoing.length}` });
     };
     return {
@@ -249,14 +255,21 @@ export class Router {
       capabilities: caps(chat.ref.platform),
       capabilitiesOf: caps,
       botNames: d.botNames,
+      botName: d.botNames[0] ?? DEFAULT_BOT_NAME,
       reply: (m) => push(chat.ref, m),
       send: (target, m) => push(target, m),
+      scheduleTask: async (spec) => void (await (d.scheduleTask ?? scheduleTask)(tx, spec)),
       audit: (action, detail) => writeAudit(tx, member.id === GUEST_ID ? null : member.id, action, detail),
       redactEvent: () => {
         marks.redact = true;
       },
       afterCommit: (work) => {
         (marks.afterCommit ??= []).push(work);
+      },
+      download: async (platform, ref, maxBytes) => {
+        const fetch = caps(platform).downloads ? d.downloadFrom?.(platform) : undefined;
+        if (!fetch) throw new Error(`${platform} cannot fetch files`);
+        return fetch(ref, maxBytes);
       },
     };
   }

@@ -183,6 +183,30 @@ export type OutgoingMessage =
     };
 
 /**
+ * A picture or file the outbox renders when it sends it, after the transaction that queued it has
+ * committed (a poll's chart, a CSV export, the printable 台账 page): heavy work never holds the
+ * database. `input` is everything the renderer needs (it reads no database), so a render repeated
+ * after a crash gives the same bytes. Adapters never see it: the dispatcher turns it into the
+ * `image` or `file` it `produces` (src/outbox/deferred.ts); platforms without that get `fallbackText`.
+ */
+export interface RenderLater {
+  readonly kind: 'render';
+  /** A renderer a feature registered (`Feature.renderers`), e.g. `polls.chart`. */
+  readonly renderer: string;
+  /** The renderer's input, stored as JSON in the outbox row. */
+  readonly input: unknown;
+  /** What the render gives: decides the capability checked when it is queued. */
+  readonly produces: 'image' | 'file';
+  /** Sent instead on a platform without pictures (or files). */
+  readonly fallbackText: string;
+  /** Sent instead when the render fails (absent: nothing is sent, the failure is logged). */
+  readonly failedText?: string;
+}
+
+/** What a feature hands the outbox: a message to send as it is, or one rendered at send time. */
+export type QueuedMessage = OutgoingMessage | RenderLater;
+
+/**
  * The roles of the roster, from most to least powerful. `probationary` is a 预备党员: a member in
  * all things but a formal vote (表决) and election (党章第七条).
  */

@@ -12,14 +12,18 @@ import { pledgesFeature } from './pledges/index.ts';
 import { reportFeature } from './report/index.ts';
 import { suggestionsFeature } from './suggestions/index.ts';
 import { quizzesFeature } from './quizzes/index.ts';
-import { attendanceRate } from './meetings/store.ts';
-import { pledgeCompletion } from './pledges/report.ts';
-import { localParts } from '../bot/time.ts';
+import { attendancePart, loadMeetingKinds } from './meetings/api.ts';
+import { pledgesPart } from './pledges/api.ts';
+import { satisfactionPart } from './polls/api.ts';
+import { ledgerPart } from './records/api.ts';
+import { tasksPart } from './tasks/api.ts';
+import { evaluationFeature } from './evaluation/index.ts';
+import type { EvaluationPart } from './evaluation/api.ts';
 import { pollsFeature } from './polls/index.ts';
-import { scheduleTask } from '../scheduler/tasks.ts';
 import { tasksFeature } from './tasks/index.ts';
 import { recordsFeature } from './records/index.ts';
 import { membersFeature } from './members/index.ts';
+import { settingsFeature } from './settings/index.ts';
 import { careFeature } from './care/index.ts';
 import { duesFeature } from './dues/index.ts';
 
@@ -36,32 +40,34 @@ export interface FeatureServices {
 
 /** Builds every feature. */
 export function createFeatures(services: FeatureServices): Feature[] {
-  const polls = pollsFeature({
-    promptsDir: services.promptsDir,
-    logger: services.logger,
-    scheduleTask,
-    retentionDays: services.config.BOT_RETENTION_DAYS,
-    sources: {
-      attendanceRate: async (tx, unitId, from, to) => (await attendanceRate(tx, unitId, from, to)).rate,
-      // Pledges are yearly: the year the period starts in (org time zone).
-      pledgeCompletion: async (tx, unitId, from) => {
-        const c = await pledgeCompletion(tx, unitId, localParts(from, services.config.BOT_TIMEZONE).year);
-        return c.hasData ? c.share : null;
-      },
-    },
-  });
   return [
     coreFeature(services.registry),
     pledgesFeature(),
     quizzesFeature(services),
-    polls,
+    pollsFeature({ logger: services.logger, retentionDays: services.config.BOT_RETENTION_DAYS }),
+    evaluationFeature({ promptsDir: services.promptsDir, parts: evaluationParts(services) }),
     meetingsFeature(services),
     recordsFeature(services),
     suggestionsFeature(),
-    tasksFeature({ staleDays: services.config.TASK_STALE_DAYS }),
+    tasksFeature({ staleDays: services.config.TASK_STALE_DAYS, dataDir: services.config.BOT_DATA_DIR }),
     membersFeature(),
+    settingsFeature(),
     careFeature(),
     duesFeature(),
-    reportFeature(services.registry),
+    reportFeature(services.registry, { dataDir: services.config.BOT_DATA_DIR, logger: services.logger }),
+  ];
+}
+
+/**
+ * The parts of the annual evaluation, in report order; each comes from its slice's api.ts and is
+ * weighted by its key in `prompts/evaluation.yaml`. A new part adds one line here.
+ */
+export function evaluationParts(services: Pick<FeatureServices, 'config' | 'promptsDir'>): EvaluationPart[] {
+  return [
+    pledgesPart,
+    attendancePart,
+    satisfactionPart,
+    ledgerPart(loadMeetingKinds(services.promptsDir, services.config.BOT_LOCALE)),
+    tasksPart,
   ];
 }

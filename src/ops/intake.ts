@@ -6,7 +6,7 @@
  *
  * With a staged receiver (the inbox's `record` then `processRecorded`), the adapter's sink resolves
  * once the event is RECORDED; its processing goes on in the chat's lane. So an adapter that hands
- * events over one after another (Telegram's polling confirms an update when the sink resolves; a
+ * events over one after another (a polling adapter confirms an update when the sink resolves; a
  * webhook answers then) never waits for another chat's handler, and an event recorded but not yet
  * processed when the process dies is processed by `Inbox.recover` at the next start.
  *

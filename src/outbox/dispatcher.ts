@@ -1,12 +1,13 @@
 import type { Adapter, BatchSendResult, SendResult } from '../bot/adapter.ts';
 import { DeliveryError } from '../bot/adapter.ts';
-import type { ChatRef, OutgoingMessage, Platform } from '../bot/types.ts';
+import type { ChatRef, OutgoingMessage, Platform, QueuedMessage } from '../bot/types.ts';
 import type { Db } from '../db/client.ts';
 import type { Clock } from '../clock.ts';
 import type { Logger } from '../logger.ts';
 import { RateLimiter } from './rate-limiter.ts';
 import { messageOf } from './seal.ts';
 import type { CallMeter } from './meter.ts';
+import { renderNow, type Renderers } from './deferred.ts';
 import { planPrivateBatches } from './batch.ts';
 
 /** Tuning of the dispatcher; the defaults suit one township on one instance. */
@@ -27,6 +28,8 @@ export interface DispatcherOptions {
   readonly maxAttempts?: number;
   /** Counts and spares the calls of `metered` platforms (src/outbox/meter.ts). */
   readonly meter?: CallMeter;
+  /** The features' renderers, for `render` messages (pictures and files made at send time). */
+  readonly renderers?: Renderers;
 }
 
 interface Row {
@@ -287,7 +290,8 @@ export class OutboxDispatcher {
   private async deliverBatch(rows: readonly Row[]): Promise<boolean> {
     const adapter = this.adapters.get(rows[0]!.platform as Platform)!;
     const message = messageOf(rows[0]!.payload);
-    if (message === null || !adapter.sendToMany) return (await Promise.all(rows.map((r) => this.deliver(r)))).every(Boolean);
+    // A render-at-send message is rendered row by row (deliver); identical pictures are rare.
+    if (message === null || message.kind === 'render' || !adapter.sendToMany) return (await Promise.all(rows.map((r) => this.deliver(r)))).every(Boolean);
     const open: Row[] = [];
     for (const row of rows) if (!(await this.withheldByMeter(adapter, chatOf(row), row, message))) open.push(row);
     if (!open.length) return true;
@@ -310,12 +314,14 @@ export class OutboxDispatcher {
   /** Sends one leased row and records the outcome; true when it was sent (or had nothing to send). */
   private async deliver(row: Row): Promise<boolean> {
     const adapter = this.adapters.get(row.platform as Platform)!;
-    const message = messageOf(row.payload);
-    if (message === null) {
+    const stored = messageOf(row.payload);
+    if (stored === null) {
       // Sealed by an earlier run of the bot (its key died with it): it cannot be read, so it is given up.
       await this.markFailedAttempt(row, new DeliveryError('permanent', 'sealed secret from an earlier run'), { payload: ERASED_PAYLOAD });
       return true;
     }
+    const message = await this.resolve(row, stored);
+    if (message === null) return true;
     const chat = chatOf(row);
     const db = this.opts.db;
     try {
@@ -352,6 +358,19 @@ export class OutboxDispatcher {
       await this.markFailedAttempt(row, err, eraseIfEphemeral(message));
       return false;
     }
+  }
+
+  /**
+   * The message to send for a stored one: a `render` message is rendered now, outside any
+   * transaction (src/outbox/deferred.ts); null when its render failed and it has nothing to send
+   * instead (the row is then failed for good, which the log says).
+   */
+  private async resolve(row: Row, stored: QueuedMessage): Promise<OutgoingMessage | null> {
+    if (stored.kind !== 'render') return stored;
+    const { message, error } = await renderNow(stored, this.opts.renderers ?? new Map());
+    if (error) this.opts.logger.warn({ outboxId: row.id, renderer: stored.renderer, err: error }, 'outbox render failed');
+    if (message === null) await this.markFailedAttempt(row, new DeliveryError('permanent', `render failed: ${error}`));
+    return message;
   }
 
   /** On a metered platform near its budget: true when the row was digested or cut instead of sent. */

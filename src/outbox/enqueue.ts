@@ -1,5 +1,5 @@
 import type { Capabilities } from '../bot/adapter.ts';
-import type { ChatRef, OutgoingMessage } from '../bot/types.ts';
+import type { ChatRef, QueuedMessage } from '../bot/types.ts';
 import type { Tx } from '../bot/feature.ts';
 import { renderFor } from './render.ts';
 import { payloadOf } from './seal.ts';
@@ -7,7 +7,7 @@ import { payloadOf } from './seal.ts';
 /** One message to put in the outbox. `key` makes it idempotent: the same key is stored once. */
 export interface OutboxItem {
   readonly chat: ChatRef;
-  readonly message: OutgoingMessage;
+  readonly message: QueuedMessage;
   /** Unique per logical message, e.g. `evt:42:0` (reply 0 to inbound event 42) or `occ:7:chat:3`. */
   readonly key: string;
   /** Not to be sent before this time (default: now). */
@@ -63,7 +63,7 @@ export async function enqueueMessages(
   return added;
 }
 
-function rowOf(item: OutboxItem, message: OutgoingMessage, idempotencyKey: string, now: Date) {
+function rowOf(item: OutboxItem, message: QueuedMessage, idempotencyKey: string, now: Date) {
   return {
     platform: item.chat.platform,
     chatId: item.chat.chatId,

@@ -1,5 +1,5 @@
 import type { Capabilities } from '../bot/adapter.ts';
-import type { OutgoingMessage } from '../bot/types.ts';
+import type { QueuedMessage } from '../bot/types.ts';
 
 /**
  * Splits a text into pieces of at most `max` characters (code points), on line boundaries where
@@ -48,7 +48,7 @@ function fitsNative(options: readonly string[], caps: Capabilities): boolean {
  * their numbered-text fallback elsewhere; images and files likewise; buttons dropped where there
  * are none; long texts split. `stop_poll` vanishes where polls are not native.
  */
-export function renderFor(message: OutgoingMessage, caps: Capabilities): OutgoingMessage[] {
+export function renderFor(message: QueuedMessage, caps: Capabilities): QueuedMessage[] {
   switch (message.kind) {
     case 'text': {
       const buttons = caps.buttons ? message.buttons : undefined;
@@ -82,5 +82,7 @@ export function renderFor(message: OutgoingMessage, caps: Capabilities): Outgoin
       return caps.images ? [message] : renderFor({ kind: 'text', text: message.fallbackText }, caps);
     case 'file':
       return caps.files ? [message] : renderFor({ kind: 'text', text: message.fallbackText }, caps);
+    case 'render':
+      return (message.produces === 'image' ? caps.images : caps.files) ? [message] : renderFor({ kind: 'text', text: message.fallbackText }, caps);
   }
 }

@@ -6,7 +6,7 @@
  * opened and is dropped (the ballot it belongs to is unaffected; its voter keeps no code).
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import type { OutgoingMessage } from '../bot/types.ts';
+import type { QueuedMessage } from '../bot/types.ts';
 
 /** This process's key; never written anywhere. */
 const KEY = randomBytes(32);
@@ -20,7 +20,7 @@ interface Sealed {
 }
 
 /** The payload to store for `message`: sealed when it is an ephemeral text, else its JSON. */
-export function payloadOf(message: OutgoingMessage): string {
+export function payloadOf(message: QueuedMessage): string {
   const json = JSON.stringify(message);
   if (message.kind !== 'text' || !message.ephemeral) return json;
   const iv = randomBytes(12);
@@ -31,14 +31,14 @@ export function payloadOf(message: OutgoingMessage): string {
 }
 
 /** The message a stored payload holds; null when it is sealed under another process's key. */
-export function messageOf(payload: string): OutgoingMessage | null {
-  const raw = JSON.parse(payload) as OutgoingMessage | Sealed;
+export function messageOf(payload: string): QueuedMessage | null {
+  const raw = JSON.parse(payload) as QueuedMessage | Sealed;
   if (!('sealed' in raw)) return raw;
   try {
     const decipher = createDecipheriv('aes-256-gcm', KEY, Buffer.from(raw.iv, 'base64'));
     decipher.setAuthTag(Buffer.from(raw.tag, 'base64'));
     const json = Buffer.concat([decipher.update(Buffer.from(raw.box, 'base64')), decipher.final()]).toString('utf8');
-    return JSON.parse(json) as OutgoingMessage;
+    return JSON.parse(json) as QueuedMessage;
   } catch {
     return null;
   }

@@ -6,25 +6,15 @@
  *   e.g. "close poll #12 at 20:00", "time is up for quiz #3 question 2".
  * A job runs in one transaction with its outgoing messages (`send`): it commits or not at all.
  */
-import type { Capabilities } from '../bot/adapter.ts';
+import type { BaseContext } from '../bot/context.ts';
 import type { Translate, Tx } from '../bot/feature.ts';
-import type { ChatRef, OutgoingMessage, Platform } from '../bot/types.ts';
 
-/** Everything a job may use while it runs. */
-export interface JobContext {
-  /** The transaction the job runs in (with its claim of this occurrence). */
-  readonly db: Tx;
+/** Everything a job may use while it runs: the base context (its `send` keys derive from the occurrence, so a re-run never duplicates), and when it was due. */
+export interface JobContext extends BaseContext {
   /** When the job was due. */
   readonly scheduledAt: Date;
   /** True when it runs late (after downtime, within the grace period). */
   readonly late: boolean;
-  now(): Date;
-  readonly t: Translate;
-  readonly locale: 'zh-CN' | 'en';
-  readonly timeZone: string;
-  capabilitiesOf(platform: Platform): Capabilities | undefined;
-  /** Sends through the outbox; keys derive from the occurrence, so a re-run never duplicates. */
-  send(chat: ChatRef, message: OutgoingMessage | string): void;
 }
 
 /** Runs a recurring job. */

@@ -24,10 +24,11 @@
  * timer wakes it at the next due instant (one-off tasks such as quiz time limits need seconds).
  */
 import nodeCron, { type ScheduledTask as CronTask } from 'node-cron';
-import type { Capabilities } from '../bot/adapter.ts';
+import { TEXT_ONLY_CAPABILITIES, type Capabilities } from '../bot/adapter.ts';
+import { DEFAULT_BOT_NAME, type ScheduleFn } from '../bot/context.ts';
 import type { Translate, Tx } from '../bot/feature.ts';
-import type { ChatRef, OutgoingMessage, Platform } from '../bot/types.ts';
-import { membersWithRole, privateChatsOf } from '../bot/roster.ts';
+import type { ChatRef, QueuedMessage, Platform } from '../bot/types.ts';
+import { membersWithRole, privateChatsOf, writeAudit } from '../bot/roster.ts';
 import { enqueueMessages, type OutboxItem } from '../outbox/enqueue.ts';
 import type { Db } from '../db/client.ts';
 import { isUniqueViolation } from '../db/client.ts';
@@ -36,7 +37,7 @@ import type { Logger } from '../logger.ts';
 import type { JobContext, JobRunner } from './contract.ts';
 import type { JobRegistry } from './registry.ts';
 import { checkCron, CronSchedule } from './cron.ts';
-import { parsePayload } from './tasks.ts';
+import { parsePayload, scheduleTask } from './tasks.ts';
 import { formatLocal } from '../bot/time.ts';
 
 /** Default grace period: occurrences missed by at most this long are still sent (late). */
@@ -70,6 +71,10 @@ export interface SchedulerEngineOptions {
   readonly locale: 'zh-CN' | 'en';
   readonly timeZone: string;
   readonly capabilitiesOf: (platform: Platform) => Capabilities | undefined;
+  /** Stores a one-off task a job schedules (default the scheduler's `scheduleTask`). */
+  readonly scheduleTask?: ScheduleFn;
+  /** The bot's display name (`BOT_NAME`), for `@先锋 1`-style hints (default 先锋). */
+  readonly botName?: string;
   /** Names this process in the ledger (which instance fired what). */
   readonly instanceId: string;
   /** Occurrences missed by at most this long are sent late; older ones are reported (default 2 h). */
@@ -372,11 +377,14 @@ export class SchedulerEngine {
       t: o.translate,
       locale: o.locale,
       timeZone: o.timeZone,
-      capabilitiesOf: o.capabilitiesOf,
-      send: (chat: ChatRef, message: OutgoingMessage | string) => {
-        const m: OutgoingMessage = typeof message === 'string' ? { kind: 'text', text: message } : message;
+      capabilitiesOf: (p) => o.capabilitiesOf(p) ?? TEXT_ONLY_CAPABILITIES,
+      send: (chat: ChatRef, message: QueuedMessage | string) => {
+        const m: QueuedMessage = typeof message === 'string' ? { kind: 'text', text: message } : message;
         items.push({ chat, message: m, key: `${keyPrefix}:${items.length}` });
       },
+      scheduleTask: async (spec) => void (await (o.scheduleTask ?? scheduleTask)(tx, spec)),
+      audit: (action, detail) => writeAudit(tx, null, action, detail),
+      botName: o.botName ?? DEFAULT_BOT_NAME,
     };
   }
 

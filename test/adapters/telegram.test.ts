@@ -144,6 +144,7 @@ describe('TelegramAdapter: start', () => {
       buttons: true,
       images: true,
       files: true,
+      downloads: true,
       privateMessages: true,
       rateLimits: { globalPerSecond: 30, perChatIntervalMs: 1000, perGroupPerMinute: 10 },
       maxPollOptions: 10,

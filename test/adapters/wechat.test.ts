@@ -70,6 +70,7 @@ describe('WechatAdapter capabilities and options', () => {
       buttons: false,
       images: true,
       files: true,
+      downloads: true,
       privateMessages: true,
       rateLimits: { globalPerSecond: 0.5, perChatIntervalMs: 2000, perGroupPerMinute: 20 },
       maxPollOptions: 10,

@@ -137,6 +137,8 @@ describe('WeCom adapter end to end', () => {
     }
     const notice = fake!.to(GROUP).filter((d) => d.cmd === 'aibot_send_msg').map((d) => d.text);
     expect(notice.some((t) => t.startsWith('【会议通知】#1 支委会'))).toBe(true);
+    // WeCom groups show the bot only @-mentions, so the notice asks for "@先锋 到", not a bare 到.
+    expect(notice.find((t) => t.startsWith('【会议通知】#1 支委会'))).toContain('“@先锋 到”');
     expect(fake!.to(GROUP).filter((d) => d.cmd === 'aibot_send_msg')[0]!.body).toMatchObject({ chatid: GROUP, msgtype: 'markdown' });
   });
 

@@ -44,7 +44,7 @@ describe('WeCom pictures and files', () => {
   it('sends a poll chart as an image message and a CSV export as a file message, each after its caption', async () => {
     await pollWithVotes();
     const before = fake!.to(GROUP).length;
-    await say('zhangwei', '/results #1');
+    await say('zhangwei', '/results #1 图'); // the chart comes at close or when asked
     const results = fake!.to(GROUP).slice(before);
     expect(results.map((d) => d.body.msgtype)).toEqual([expect.stringMatching(/^(stream|markdown)$/), 'markdown', 'image']); // results, caption, chart
     expect(results[0]!.text).toContain('2. 西线：2 票');
@@ -70,7 +70,7 @@ describe('WeCom pictures and files', () => {
     await pollWithVotes();
     const before = fake!.to(GROUP).length;
     fake!.failNextMedia(-1); // system busy: the outbox retries
-    const msgid = fake!.say('zhangwei', '@先锋 /results #1', { chatId: GROUP });
+    const msgid = fake!.say('zhangwei', '@先锋 /results #1 图', { chatId: GROUP });
     await processed(db!, msgid);
     await bot!.app.outbox.tick();
     await bot!.app.outbox.tick();

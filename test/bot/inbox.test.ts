@@ -112,15 +112,19 @@ function inboxSuite(name: string, open: () => Promise<Database & { close(): Prom
     it('keeps a chat row and its title current: created once, renamed when the title changes, kept when none is given', async () => {
       const b = await start();
       const first = b.adapter.message('管理员', '/whoami', { private: true, eventId: 'title-1', sentAt: b.clock.now() });
-      await b.adapter.deliver(first);
-      await b.adapter.deliver({ ...first, eventId: 'title-2' });
+      // The sink resolves once an event is recorded; its chat's lane processes it: wait for that.
+      const deliver = async (ev: typeof first) => {
+        await b.adapter.deliver(ev);
+        await b.app.idle();
+      };
+      await deliver(first);
+      await deliver({ ...first, eventId: 'title-2' });
       const chatWhere = { platform: first.chat.platform, externalId: first.chat.chatId };
       expect(await db!.db.chat.findMany({ where: chatWhere, select: { title: true } })).toEqual([{ title: first.chat.title }]);
-      await b.adapter.deliver({ ...first, eventId: 'title-3', chat: { ...first.chat, title: '新名字' } });
+      await deliver({ ...first, eventId: 'title-3', chat: { ...first.chat, title: '新名字' } });
       expect((await db!.db.chat.findFirstOrThrow({ where: chatWhere })).title).toBe('新名字');
-      await b.adapter.deliver({ ...first, eventId: 'title-4', chat: { ...first.chat, title: undefined } });
+      await deliver({ ...first, eventId: 'title-4', chat: { ...first.chat, title: undefined } });
       expect((await db!.db.chat.findFirstOrThrow({ where: chatWhere })).title).toBe('新名字');
-      await b.app.idle();
       expect(b.adapter.sent).toHaveLength(4);
     });
 

@@ -6,7 +6,7 @@ import { pino } from 'pino';
 import { createApp, type App } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { ManualClock } from '../../src/clock.ts';
-import { loadPrompts, translator } from '../../src/bot/i18n.ts';
+import { loadPrompts, placeholdersOf, translator } from '../../src/bot/i18n.ts';
 import { usageReply } from '../../src/bot/usage.ts';
 import { freshSqlite } from '../support/db.ts';
 
@@ -36,7 +36,7 @@ describe('every reply key, rendered', () => {
       const t = translator(prompts, locale);
       const problems: string[] = [];
       for (const [key, template] of prompts.texts[locale]) {
-        const vars = Object.fromEntries([...template.matchAll(/\{(\w+)\}/g)].map((m) => [m[1]!, sample(m[1]!)]));
+        const vars = Object.fromEntries(placeholdersOf(template).map((name) => [name, sample(name)]));
         const text = t(key, vars);
         if (text === key) problems.push(`${key}: raw key`);
         if (/undefined/.test(text)) problems.push(`${key}: undefined`);

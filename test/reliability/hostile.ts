@@ -34,11 +34,11 @@ const ORACLE_MIN_ROLE: Record<string, Role> = {
   help: 'masses', whoami: 'masses', setrole: 'secretary', bindchat: 'admin',
   pledge: 'probationary', checkin: 'probationary', pledges: 'masses',
   quiz: 'probationary', answer: 'probationary', rank: 'masses', mistakes: 'probationary',
-  poll: 'secretary', rate: 'secretary', vote: 'masses', results: 'masses', close: 'secretary', turnout: 'secretary', publish: 'secretary', exempt: 'secretary', dues: 'member',
+  poll: 'secretary', rate: 'secretary', vote: 'masses', results: 'masses', close: 'secretary', turnout: 'secretary', publish: 'secretary', exempt: 'secretary', dues: 'probationary',
   meeting: 'secretary', meetings: 'masses', rsvp: 'probationary', leave: 'probationary', attendance: 'secretary',
   suggest: 'masses', suggestions: 'secretary', report: 'secretary', export: 'secretary',
   assign: 'admin', duty: 'masses', task: 'secretary', progress: 'probationary', tasks: 'probationary', weekly: 'secretary',
-  polls: 'masses', minutes: 'probationary', ledger: 'probationary', members: 'secretary', audit: 'admin',
+  polls: 'masses', minutes: 'probationary', ledger: 'probationary', members: 'secretary', audit: 'admin', settings: 'secretary',
   move: 'secretary', remove: 'secretary', roster: 'secretary', join: 'masses',
 };
 /** ASCII words that are aliases rather than names (the model makes no prediction for them). */

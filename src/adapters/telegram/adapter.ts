@@ -18,7 +18,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Telegraf, TelegramError, type Telegram } from 'telegraf';
 import type { Logger } from 'pino';
-import { DeliveryError, type Adapter, type Capabilities, type IncomingSink, type RateLimits, type SendResult } from '../../bot/adapter.ts';
+import { DeliveryError, DownloadTooBigError, readAtMost, type Adapter, type Capabilities, type Downloaded, type IncomingSink, type RateLimits, type SendResult } from '../../bot/adapter.ts';
 import type { Button, ChatRef, Incoming, OutgoingMessage } from '../../bot/types.ts';
 import { systemClock, type Clock } from '../../clock.ts';
 import { errorInfo, redactToken, toDeliveryError } from './errors.ts';
@@ -176,6 +176,7 @@ export class TelegramAdapter implements Adapter {
       groupMessages: 'all',
       mentions: 'native',
       metered: false,
+      downloads: true,
     };
     const apiRoot = opts.apiRoot ?? 'https://api.telegram.org';
     // Our own keep-alive agent, destroyed in stop(). (telegraf drops a custom agent for http:// roots
@@ -323,6 +324,27 @@ export class TelegramAdapter implements Adapter {
       ),
     );
     return { ...incoming, content: { ...content, attachments } };
+  }
+
+  /**
+   * Fetches a photo or file by its file_id: getFile first (its file_size is checked against
+   * `maxBytes` before anything is read; bots may fetch up to 20 MB), then the file URL, read no
+   * further than `maxBytes`. The URL holds the token: errors carry only the redacted message.
+   */
+  async download(ref: string, maxBytes: number): Promise<Downloaded> {
+    const file = await this.bot.telegram.getFile(ref);
+    if (file.file_size !== undefined && file.file_size > maxBytes) throw new DownloadTooBigError(file.file_size);
+    const url = await this.bot.telegram.getFileLink(file);
+    const res = await fetch(url, { signal: AbortSignal.timeout(DOCUMENT_DOWNLOAD_TIMEOUT_MS) });
+    if (!res.ok) throw new Error(`file download answered HTTP ${res.status}`);
+    const length = Number(res.headers.get('content-length') ?? NaN);
+    if (length > maxBytes) {
+      await res.body?.cancel();
+      throw new DownloadTooBigError(length);
+    }
+    const bytes = await readAtMost(res.body, maxBytes);
+    const name = file.file_path?.split('/').pop();
+    return name ? { bytes, name } : { bytes };
   }
 
   private onHandlerError(err: unknown, update: TgUpdate): void {

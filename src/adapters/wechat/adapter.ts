@@ -26,9 +26,12 @@ import {
 } from 'wechaty';
 import {
   DeliveryError,
+  DownloadTooBigError,
   TEXT_ONLY_CAPABILITIES,
+  readAtMost,
   type Adapter,
   type Capabilities,
+  type Downloaded,
   type IncomingSink,
   type RateLimits,
   type SendResult,
@@ -202,7 +205,22 @@ export class WechatAdapter implements Adapter {
       privateMessages: true,
       rateLimits: validRateLimits(options.rateLimits),
       mentions: 'native',
+      downloads: true,
     };
+  }
+
+  /**
+   * Fetches a photo or file by the message id it arrived with (the puppet keeps the message): the
+   * FileBox's size is checked before reading when the puppet knows it, and the stream is read no
+   * further than `maxBytes`.
+   */
+  async download(ref: string, maxBytes: number): Promise<Downloaded> {
+    const msg = await this.bot?.Message.find({ id: ref });
+    if (!msg) throw new Error('WeChat message not found (the puppet no longer has it)');
+    const box = await msg.toFileBox();
+    if (box.size > maxBytes) throw new DownloadTooBigError(box.size);
+    const bytes = await readAtMost(await box.toStream(), maxBytes);
+    return box.name ? { bytes, name: box.name } : { bytes };
   }
 
   /**

@@ -5,7 +5,7 @@
  */
 import { command, UsageError, UserError, type CommandSpec, type Context, type MemberInfo } from '../../bot/feature.ts';
 import { personLabel, resolvePerson, targetPerson } from '../../bot/people.ts';
-import { actingUnitIn, managesUnitIn } from '../../bot/policy.ts';
+import { actingUnitIn, managesUnitIn, PARTY_MEMBER } from '../../bot/policy.ts';
 import { localParts } from '../../bot/time.ts';
 import { duesArgs, duesSubcommand, type DuesArgs } from './args.ts';
 import { parseDuesCsv } from './csv.ts';
@@ -108,7 +108,7 @@ async function memberOfRow(ctx: Context, who: string, unitId: number): Promise<M
 export const duesCommand: CommandSpec = command({
   name: 'dues',
   aliases: ['党费'],
-  minRole: 'member',
+  minRole: PARTY_MEMBER,
   summaryKey: 'dues.summary',
   usageKey: 'dues.usage',
   args: duesArgs,

@@ -19,7 +19,7 @@ import { getMember, membersOfUnit, unitName } from '../../bot/roster.ts';
 import { resolvePerson } from '../../bot/people.ts';
 import { localDateKey, localMidnight, localParts, parseLocalDate } from '../../bot/time.ts';
 import { lastStart, startOnDate } from './calendar.ts';
-import { envOf, requireManager, requireUnit } from './manage.ts';
+import { requireManager, requireUnit } from './manage.ts';
 import { countsText, percent, when } from './render.ts';
 import {
   attendanceOf,
@@ -114,7 +114,6 @@ async function rollCall(ctx: Context, m: MeetingInfo, startsAt: Date): Promise<M
 
 /** The occurrence an /attendance refers to: on `date`, or the latest that has begun (or begins within 30 min). */
 async function targetStart(ctx: Context, m: MeetingInfo, date: string | null): Promise<Date> {
-  const env = envOf(ctx);
   const horizon = new Date(ctx.now().getTime() + EARLY_MS);
   // Occurrences from the day the meeting was added on (one held that morning can still be recorded).
   const firstDay = localMidnight(localDateKey(m.createdAt, ctx.timeZone), ctx.timeZone);
@@ -123,7 +122,7 @@ async function targetStart(ctx: Context, m: MeetingInfo, date: string | null): P
     if (!key) throw new UserError('meetings.attendance.badDate', { date });
     const start = startOnDate(m, ctx.timeZone, key);
     if (!start) throw new UserError('meetings.attendance.noneOnDate', { id: m.id, date: key });
-    if (start > horizon) throw new UserError('meetings.attendance.notYet', { id: m.id, time: when(env, start) });
+    if (start > horizon) throw new UserError('meetings.attendance.notYet', { id: m.id, time: when(ctx, start) });
     if (start < firstDay) throw new UserError('meetings.attendance.beforeAdded', { id: m.id, date: key });
     return start;
   }
@@ -156,10 +155,9 @@ export async function attendanceHandler(ctx: Context, args: AttendanceArgs): Pro
   const m = await getMeeting(ctx.db, args.id);
   if (!m) throw new UserError('meetings.error.notFound', { id: args.id });
   await requireManager(ctx, m.unitId);
-  const env = envOf(ctx);
   const startsAt = await targetStart(ctx, m, args.date);
   const people = await rollCall(ctx, m, startsAt);
-  const head = { id: m.id, title: m.title, time: when(env, startsAt) };
+  const head = { id: m.id, title: m.title, time: when(ctx, startsAt) };
 
   if (args.action === 'rollcall') {
     const rsvps = await rsvpsOf(ctx.db, m.id, startsAt);

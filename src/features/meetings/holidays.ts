@@ -6,7 +6,7 @@
  * guessed: `npm update chinese-days` after the release brings it.
  */
 import chineseDays from 'chinese-days';
-import type { IsoDate } from '../../bot/time.ts';
+import { localDateKey, localParts, zonedToUtc, type IsoDate } from '../../bot/time.ts';
 
 /** What a local date is for meetings. */
 export type DayKind = 'holiday' | 'workday' | 'weekend' | 'unknown';
@@ -21,14 +21,43 @@ export function yearKnown(year: number): boolean {
   return named(`${year}-10-01`);
 }
 
+/** Answers already computed: the package's look-ups are slow (milliseconds) and the calendar asks often. */
+const kindCache = new Map<IsoDate, DayKind>();
+const workdayCache = new Map<IsoDate, IsoDate>();
+
 /** The kind of local date `date` (`YYYY-MM-DD`). */
 export function dayKind(date: IsoDate): DayKind {
-  if (!yearKnown(Number(date.slice(0, 4)))) return 'unknown';
-  if (chineseDays.isWorkday(date)) return 'workday';
-  return named(date) ? 'holiday' : 'weekend';
+  let kind = kindCache.get(date);
+  if (kind === undefined) {
+    if (!yearKnown(Number(date.slice(0, 4)))) kind = 'unknown';
+    else if (chineseDays.isWorkday(date)) kind = 'workday';
+    else kind = named(date) ? 'holiday' : 'weekend';
+    if (kindCache.size > 20_000) kindCache.clear();
+    kindCache.set(date, kind);
+  }
+  return kind;
 }
 
 /** The first working day after `date` (a 调休 Saturday included). */
 export function nextWorkday(date: IsoDate): IsoDate {
-  return chineseDays.findWorkday(1, date);
+  let next = workdayCache.get(date);
+  if (next === undefined) {
+    next = chineseDays.findWorkday(1, date);
+    if (workdayCache.size > 20_000) workdayCache.clear();
+    workdayCache.set(date, next);
+  }
+  return next;
+}
+
+/**
+ * Where an occurrence scheduled at `startsAt` is held under the `move` rule: on a statutory holiday,
+ * the same local time on the next working day (a 调休 Saturday counts); otherwise (and in a year the
+ * calendar does not know) where it was scheduled.
+ */
+export function movedStart(startsAt: Date, timeZone: string): Date {
+  const key = localDateKey(startsAt, timeZone);
+  if (dayKind(key) !== 'holiday') return startsAt;
+  const [y, mo, d] = nextWorkday(key).split('-').map(Number) as [number, number, number];
+  const p = localParts(startsAt, timeZone);
+  return zonedToUtc(y, mo, d, p.hour, p.minute, timeZone);
 }

@@ -20,7 +20,7 @@ import { listUnits } from '../../bot/roster.ts';
 import { localMidnight, localParts } from '../../bot/time.ts';
 import type { FeatureServices } from '../index.ts';
 import { attendanceArgs, attendanceHandler } from './attendance.ts';
-import { meetingJobs } from './jobs.ts';
+import { MOVED_TASK, meetingJobs, runMovedNotice } from './jobs.ts';
 import { listHandler, meetingArgs, meetingHandler } from './manage.ts';
 import { countsText } from './render.ts';
 import { bareAnswer, leaveArgs, rsvpArgs, rsvpHandler } from './rsvp.ts';
@@ -94,7 +94,10 @@ export function meetingsFeature(services: Pick<FeatureServices, 'config' | 'prom
       return [ctx.t('meetings.profile', { year, figures: countsText(ctx.t, c) })];
     },
     reportSections: attendanceSection,
-    jobs: (scheduler) => scheduler.dynamic('meetings', (db) => meetingJobs(db, kinds)),
+    jobs: (scheduler) => {
+      scheduler.dynamic('meetings', (db) => meetingJobs(db, kinds));
+      scheduler.handle(MOVED_TASK, runMovedNotice);
+    },
   };
 }
 

@@ -12,7 +12,7 @@ import { UserError, type Context } from '../../bot/feature.ts';
 import { checkCron, nextCronTimes, restrictsBothDays } from '../../scheduler/cron.ts';
 import { localDateKey, parseLocalDate } from '../../bot/time.ts';
 import { startOnDate, upcomingStarts } from './calendar.ts';
-import { cronErrorText, leadText, when, type RenderEnv } from './render.ts';
+import { cronErrorText, leadText, when } from './render.ts';
 import { findDefaultSchedule, type DefaultSchedule } from './schedules.ts';
 import { findKind, type HolidayRule, type MeetingKind } from './kinds.ts';
 import {
@@ -125,11 +125,6 @@ export const meetingArgs = argInput.transform((a, ctx): MeetingArgs => {
   return fail('form');
 });
 
-/** The environment renderers need, from a handler's context. */
-export function envOf(ctx: Context): RenderEnv {
-  return { t: ctx.t, locale: ctx.locale, timeZone: ctx.timeZone, now: ctx.now() };
-}
-
 /** The unit this chat speaks for, or a clear refusal. */
 export function requireUnit(ctx: Context): number {
   if (ctx.unitId === null) throw new UserError('meetings.error.notBound');
@@ -157,16 +152,15 @@ function validMeetingCron(ctx: Context, cron: string): string {
 
 /** The reply after a meeting was added: its next two starts, the reminder and where notices go. */
 async function createdText(ctx: Context, m: MeetingInfo): Promise<string> {
-  const env = envOf(ctx);
   const [next, after] = await upcomingStarts(ctx.db, m, ctx.timeZone, ctx.now(), 2);
   const chats = (await unitChats(ctx.db, m.unitId)).filter((c) => !c.masses || m.withSuggestions).length;
   return ctx.t('meetings.meeting.created', {
     id: m.id,
     title: m.title,
     place: m.place,
-    next: next ? when(env, next) : '—',
-    after: after ? when(env, after) : '—',
-    lead: leadText(env, m.remindMinutes),
+    next: next ? when(ctx, next) : '—',
+    after: after ? when(ctx, after) : '—',
+    lead: leadText(ctx, m.remindMinutes),
     chats,
   });
 }
@@ -197,7 +191,8 @@ export async function meetingHandler(ctx: Context, args: MeetingArgs, defaults: 
       place: args.place,
       remindMinutes: args.lead,
       kind: kind?.key ?? null,
-      holiday: args.holiday,
+      // The kind's default is written on the meeting, so every calendar question reads one rule.
+      holiday: args.holiday ?? kind?.holiday ?? null,
       createdById: ctx.member.id,
       now: ctx.now(),
     });
@@ -243,6 +238,7 @@ async function defaultHandler(ctx: Context, name: string | null, defaults: reado
     template: d.key,
     withSuggestions: d.withSuggestions,
     kind: kinds.find((k) => k.key === d.key)?.key ?? null,
+    holiday: kinds.find((k) => k.key === d.key)?.holiday ?? null,
     createdById: ctx.member.id,
     now: ctx.now(),
   });
@@ -255,7 +251,6 @@ async function cancelHandler(ctx: Context, id: number, dateText: string | null):
   if (!m) throw new UserError('meetings.error.notFound', { id });
   await requireManager(ctx, m.unitId);
   if (m.status !== 'active') throw new UserError('meetings.cancel.alreadyAll', { id, title: m.title });
-  const env = envOf(ctx);
   if (dateText === null) {
     await cancelMeeting(ctx.db, id, ctx.now());
     await ctx.audit('meeting.cancel', `meeting ${id}`);
@@ -273,18 +268,17 @@ async function cancelHandler(ctx: Context, id: number, dateText: string | null):
       next: next.map((t) => localDateKey(t, ctx.timeZone)).join('、') || '—',
     });
   }
-  if (start.getTime() <= ctx.now().getTime()) throw new UserError('meetings.cancel.past', { id, time: when(env, start) });
+  if (start.getTime() <= ctx.now().getTime()) throw new UserError('meetings.cancel.past', { id, time: when(ctx, start) });
   if (!(await skipOccurrence(ctx.db, id, start, ctx.member.id, ctx.now()))) {
-    throw new UserError('meetings.cancel.alreadyOne', { id, time: when(env, start) });
+    throw new UserError('meetings.cancel.alreadyOne', { id, time: when(ctx, start) });
   }
   await ctx.audit('meeting.skip', `meeting ${id} ${start.toISOString()}`);
-  await announce(ctx, m.unitId, ctx.t('meetings.cancel.one', { id, title: m.title, time: when(env, start) }));
+  await announce(ctx, m.unitId, ctx.t('meetings.cancel.one', { id, title: m.title, time: when(ctx, start) }));
 }
 
 /** /meetings: the unit's meetings with the next two starts and the answers so far. */
 export async function listHandler(ctx: Context): Promise<void> {
   const unitId = requireUnit(ctx);
-  const env = envOf(ctx);
   const meetings = await activeMeetings(ctx.db, unitId);
   if (!meetings.length) {
     ctx.reply(ctx.t('meetings.meetings.empty'));
@@ -297,8 +291,8 @@ export async function listHandler(ctx: Context): Promise<void> {
     rows.push({
       next: next?.getTime() ?? Number.MAX_SAFE_INTEGER,
       lines: [
-        ctx.t('meetings.meetings.line', { id: m.id, title: m.title, next: next ? when(env, next) : '—', place: m.place }),
-        ctx.t('meetings.meetings.detail', { after: after ? when(env, after) : '—', lead: leadText(env, m.remindMinutes), yes: counts.yes, no: counts.no }),
+        ctx.t('meetings.meetings.line', { id: m.id, title: m.title, next: next ? when(ctx, next) : '—', place: m.place }),
+        ctx.t('meetings.meetings.detail', { after: after ? when(ctx, after) : '—', lead: leadText(ctx, m.remindMinutes), yes: counts.yes, no: counts.no }),
       ],
     });
   }

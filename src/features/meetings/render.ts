@@ -2,22 +2,20 @@
  * The meetings slice's message texts, all from `prompts/<locale>/meetings.yaml`: notices and
  * reminders, the meeting list, RSVP and attendance replies, and the cron error with its example.
  */
+import type { BaseContext } from '../../bot/context.ts';
 import type { Translate } from '../../bot/feature.ts';
+import type { ChatRef } from '../../bot/types.ts';
+import { replyHint } from '../../bot/reply-hint.ts';
 import type { CronProblem } from '../../scheduler/cron.ts';
 import { formatLocal } from '../../bot/time.ts';
 import type { AttendanceCounts, MeetingInfo } from './store.ts';
 
-/** What rendering needs: the translator, the language, the org time zone and "now". */
-export interface RenderEnv {
-  readonly t: Translate;
-  readonly locale: 'zh-CN' | 'en';
-  readonly timeZone: string;
-  readonly now: Date;
-}
+/** What rendering uses of the context: the translator, the language, the org time zone and the clock. */
+type RenderContext = Pick<BaseContext, 't' | 'locale' | 'timeZone' | 'now'>;
 
 /** A start time for people, e.g. `11月29日 周日 19:30`. */
-export function when(env: RenderEnv, at: Date): string {
-  return formatLocal(at, env.timeZone, env.locale, env.now);
+export function when(env: RenderContext, at: Date): string {
+  return formatLocal(at, env.timeZone, env.locale, env.now());
 }
 
 /** A rate as a whole percentage, or a dash when nothing was recorded. */
@@ -26,7 +24,7 @@ export function percent(rate: number | null): string {
 }
 
 /** The reminder lead in words: `60 分钟`, `1 天`, or "no reminder". */
-export function leadText(env: RenderEnv, minutes: number): string {
+export function leadText(env: RenderContext, minutes: number): string {
   if (minutes === 0) return env.t('meetings.lead.none');
   if (minutes % 1440 === 0) return env.t('meetings.lead.days', { n: minutes / 1440 });
   if (minutes % 60 === 0) return env.t('meetings.lead.hours', { n: minutes / 60 });
@@ -34,7 +32,7 @@ export function leadText(env: RenderEnv, minutes: number): string {
 }
 
 /** Time left before a start in words: `还有 60 分钟`, `还有 1 天`. */
-export function leftText(env: RenderEnv, minutes: number): string {
+export function leftText(env: RenderContext, minutes: number): string {
   if (minutes >= 1440 && minutes % 1440 === 0) return env.t('meetings.left.days', { n: minutes / 1440 });
   if (minutes >= 60 && minutes % 60 === 0) return env.t('meetings.left.hours', { n: minutes / 60 });
   return env.t('meetings.left.minutes', { n: minutes });
@@ -45,7 +43,9 @@ export function leftText(env: RenderEnv, minutes: number): string {
  * and, for the joint meeting, the number of open suggestions.
  */
 export function noticeText(
-  env: RenderEnv,
+  env: RenderContext & Pick<BaseContext, 'capabilitiesOf' | 'botName'>,
+  /** The chat it is posted in (its hint then says `@先锋 到` where needed); null for a private digest. */
+  chat: Pick<ChatRef, 'platform' | 'kind'> | null,
   m: MeetingInfo,
   kind: 'notice' | 'reminder',
   startsAt: Date,
@@ -60,7 +60,7 @@ export function noticeText(
     lines.push(t('meetings.notice.head', { id: m.id, title: m.title }));
     lines.push(t(late ? 'meetings.notice.timeLate' : 'meetings.notice.time', { time: when(env, startsAt) }));
   } else {
-    const left = Math.max(1, Math.round((startsAt.getTime() - env.now.getTime()) / 60_000));
+    const left = Math.max(1, Math.round((startsAt.getTime() - env.now().getTime()) / 60_000));
     lines.push(t('meetings.reminder.head', { id: m.id, title: m.title }));
     lines.push(t('meetings.reminder.time', { time: when(env, startsAt), left: leftText(env, left) }));
   }
@@ -72,7 +72,7 @@ export function noticeText(
     return lines.join('\n');
   }
   lines.push(t('meetings.notice.rsvpCounts', { yes: rsvp.yes, no: rsvp.no }));
-  lines.push(t(kind === 'notice' ? 'meetings.notice.howToRsvp' : 'meetings.reminder.howToRsvp', { id: m.id }));
+  lines.push(replyHint(env, chat ?? { platform: '', kind: 'private' }, kind === 'notice' ? 'meetings.notice.howToRsvp' : 'meetings.reminder.howToRsvp', { id: m.id }));
   if (kind === 'reminder' && openSuggestions !== null) lines.push(t('meetings.reminder.howToSuggest'));
   return lines.join('\n');
 }

@@ -13,7 +13,7 @@ import { z } from 'zod';
 import { argInput, idToken } from '../../bot/args.ts';
 import { UserError, type Context } from '../../bot/feature.ts';
 import { nextStart } from './calendar.ts';
-import { envOf, requireUnit } from './manage.ts';
+import { requireUnit } from './manage.ts';
 import { when } from './render.ts';
 import { activeMeetings, getMeeting, rsvpCounts, setRsvp, type MeetingInfo, type RsvpAnswer } from './store.ts';
 
@@ -76,7 +76,7 @@ async function answerableStart(ctx: Context, m: MeetingInfo): Promise<Date | nul
 async function record(ctx: Context, m: MeetingInfo, startsAt: Date, answer: RsvpAnswer, reason: string | null): Promise<void> {
   await setRsvp(ctx.db, { meetingId: m.id, startsAt, memberId: ctx.member.id, answer, reason, now: ctx.now() });
   const counts = await rsvpCounts(ctx.db, m.id, startsAt);
-  const vars = { name: ctx.member.name, id: m.id, title: m.title, time: when(envOf(ctx), startsAt), yes: counts.yes, no: counts.no };
+  const vars = { name: ctx.member.name, id: m.id, title: m.title, time: when(ctx, startsAt), yes: counts.yes, no: counts.no };
   if (answer === 'yes') ctx.reply(ctx.t('meetings.rsvp.yes', vars));
   else ctx.reply(ctx.t(reason ? 'meetings.rsvp.noReason' : 'meetings.rsvp.no', { ...vars, reason: reason ?? '' }));
 }

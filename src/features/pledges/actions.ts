@@ -11,6 +11,7 @@ import { actingUnit, unitTree } from '../../bot/policy.ts';
 import { isRealDate, localDate, localYear, type IsoDate } from './dates.ts';
 import { isOpen, mayCheckIn, mayManagePledge, outcomeOf, type PledgeView } from './model.ts';
 import type { CheckinCommand, DueInput, PledgeCommand, PledgeFields } from './parse.ts';
+import { CONFIRM_WORDS, isFarBeyond, type PendingCheckins } from './confirm.ts';
 import { progressLine, titleLine, type Names } from './render.ts';
 import { addCheckin, countOpenPledges, createPledge, getPledge, lastCheckinOfDay, listPledges, undoCheckin, updatePledge } from './store.ts';
 
@@ -210,8 +211,9 @@ async function onlyOpenPledge(ctx: Context, today: IsoDate): Promise<PledgeView>
   throw new UserError('pledges.checkin.choose', { count: open.length, list, id: open[0]!.id });
 }
 
-/** Runs a parsed /checkin. */
-export async function runCheckin(ctx: Context, cmd: CheckinCommand): Promise<void> {
+/** Runs a parsed /checkin; with `pending`, one far beyond its target waits for `确认` first. */
+export async function runCheckin(ctx: Context, parsed: CheckinCommand, pending?: PendingCheckins): Promise<void> {
+  const { cmd, confirmed } = withConfirmation(parsed);
   const { today } = todayOf(ctx);
   const now = ctx.now();
   if (cmd.action === 'undo') {
@@ -244,6 +246,13 @@ export async function runCheckin(ctx: Context, cmd: CheckinCommand): Promise<voi
   if (p.status === 'done') throw new UserError('pledges.error.closedDone', { id: p.id });
   if (!isOpen(p, today)) throw new UserError('pledges.error.yearOver', { id: p.id, year: p.year });
 
+  if (pending && !confirmed && isFarBeyond(p, cmd.amount)) {
+    pending.set(ctx.member.id, { ...cmd, id: p.id }, now);
+    const remaining = Math.max(0, (p.target ?? 0) - p.progress);
+    ctx.reply(ctx.t('pledges.checkin.confirmFar', { id: p.id, amount: cmd.amount, unit: p.unitWord, target: p.target ?? 0, remaining }));
+    return;
+  }
+  pending?.drop(ctx.member.id);
   const evidence = attachmentsOf(ctx);
   const before = outcomeOf(p);
   await addCheckin(ctx.db, { pledgeId: p.id, memberId: ctx.member.id, amount: cmd.amount, note: cmd.note, evidence, localDay: today }, now);
@@ -256,4 +265,13 @@ export async function runCheckin(ctx: Context, cmd: CheckinCommand): Promise<voi
   if (after.target !== null && before !== 'done' && outcomeOf(after) === 'done') lines.push(ctx.t('pledges.checkin.reached'));
   else if (after.target !== null && before === 'done') lines.push(ctx.t('pledges.checkin.beyond', { extra: `${after.progress - after.target}${after.unitWord}` }));
   ctx.reply(lines.join('\n'));
+}
+
+/** A /checkin whose note ends in `确认` is the confirmed form: the word is not part of the note. */
+function withConfirmation(cmd: CheckinCommand): { cmd: CheckinCommand; confirmed: boolean } {
+  if (cmd.action !== 'add') return { cmd, confirmed: false };
+  const words = cmd.note.split(/\s+/);
+  const last = words.at(-1) ?? '';
+  if (!CONFIRM_WORDS.has(last.toLowerCase())) return { cmd, confirmed: false };
+  return { cmd: { ...cmd, note: words.slice(0, -1).join(' ') }, confirmed: true };
 }

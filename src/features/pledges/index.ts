@@ -16,7 +16,8 @@
  */
 import { z } from 'zod';
 import { argInput } from '../../bot/args.ts';
-import { command, UserError, type Context, type Feature, type ReportScope, type ReportSection } from '../../bot/feature.ts';
+import type { PromptKey } from '../../bot/prompt-keys.ts';
+import { command, UserError, type AnswerClaim, type Context, type Feature, type ReportScope, type ReportSection } from '../../bot/feature.ts';
 import type { Role } from '../../bot/types.ts';
 import type { Scheduler } from '../../scheduler/contract.ts';
 import { runCheckin, runPledge, todayOf } from './actions.ts';
@@ -27,6 +28,7 @@ import { activeExemptions, countCheckinsOfYear, listPledges, reminderSettings, t
 import { runPledges } from './views.ts';
 import { outcomeOf } from './model.ts';
 import { localYear } from './dates.ts';
+import { answerWord, CANCEL_WORDS, CONFIRM_WORDS, PendingCheckins } from './confirm.ts';
 import { PARTY_MEMBER } from '../../bot/policy.ts';
 
 /** For the scheduler and tests: one round of reminders (see reminders.ts). */
@@ -35,11 +37,12 @@ export { runPledgeReminders } from './reminders.ts';
 export { pledgeCompletion } from './report.ts';
 
 /** The sub-commands of /pledge and /pledges with a role of their own, and the refusal each gives. */
-const sub = (name: string, key: string, minRole: Role, refusalKey: string) => ({
+const sub = <K extends string>(name: string, key: K, minRole: Role, refusalKey: PromptKey) => ({
   name,
   minRole,
-  summaryKey: `pledges.sub.${key}.summary`,
-  usageKey: `pledges.sub.${key}.usage`,
+  // Template literal types: tsc checks `pledges.sub.<key>.summary` is a prompt key.
+  summaryKey: `pledges.sub.${key}.summary` as const,
+  usageKey: `pledges.sub.${key}.usage` as const,
   refusalKey,
 });
 
@@ -121,10 +124,27 @@ async function profileLines(ctx: Context): Promise<string[]> {
   return lines;
 }
 
+/** A bare `确认` or `取消` answers the member's waiting far check-in (confirm.ts). */
+async function claimConfirmation(ctx: Context, text: string, pending: PendingCheckins): Promise<AnswerClaim[]> {
+  const word = answerWord(text);
+  const confirm = CONFIRM_WORDS.has(word);
+  if (!confirm && !CANCEL_WORDS.has(word)) return [];
+  const waiting = pending.peek(ctx.member.id, ctx.now());
+  if (!waiting) return [];
+  const command = `/checkin #${waiting.id} +${waiting.amount}${waiting.note ? ` ${waiting.note}` : ''} 确认`;
+  const run = async () => {
+    if (confirm) return runCheckin(ctx, { ...waiting, note: waiting.note ? `${waiting.note} 确认` : '确认' }, pending);
+    pending.drop(ctx.member.id);
+    ctx.reply(ctx.t('pledges.checkin.cancelled', { id: waiting.id }));
+  };
+  return [{ kind: 'awaiting', label: ctx.t('pledges.checkin.claimLabel', { id: waiting.id }), command, run }];
+}
+
 /** Builds the pledges feature. */
 export function pledgesFeature(options: PledgesOptions = {}): Feature {
   const defaults = options.reminders ?? DEFAULT_REMINDER_SETTINGS;
   const viewOptions = { maxListed: options.maxListed ?? 50, defaults };
+  const pending = new PendingCheckins();
   return {
     name: 'pledges',
     commands: [
@@ -149,7 +169,7 @@ export function pledgesFeature(options: PledgesOptions = {}): Feature {
         summaryKey: 'pledges.checkin.summary',
         usageKey: 'pledges.checkin.usage',
         args: schemaOf(parseCheckinArgs),
-        handler: async (ctx, args) => runCheckin(ctx, refuseProblem(args)),
+        handler: async (ctx, args) => runCheckin(ctx, refuseProblem(args), pending),
       }),
       command({
         name: 'pledges',
@@ -169,6 +189,7 @@ export function pledgesFeature(options: PledgesOptions = {}): Feature {
       }),
     ],
     profileLines,
+    claimAnswer: (ctx, text) => claimConfirmation(ctx, text, pending),
     reportSections: (ctx, scope) => reportSections(ctx, scope, defaults),
     jobs: (scheduler: Scheduler) => {
       scheduler.cron(REMINDER_JOB, options.reminderCron ?? '0 9 * * *', async (job) => {

@@ -1,8 +1,10 @@
 /**
  * Reminders for pledges nobody has checked in on, escalating like a good stand-up bot: a member
  * whose open pledges have had no check-in for `staleDays` days (the unit's setting) first gets a
- * private nudge; if still idle `escalateDays` later, a mention in the unit's group chat; again
- * `escalateDays` later the unit's secretaries get the list. A new check-in (or a new pledge) starts
+ * private nudge; if still idle `escalateDays` later, a reminder in the unit's group chat (only
+ * where the unit turned on `/settings 群内提醒`; it names people only with 公开未打卡名单 on, else
+ * it counts them); again `escalateDays` later (or straight after the nudge's wait, without the
+ * group stage) the unit's secretaries get the list privately. A new check-in (or a new pledge) starts
  * a new idle spell, so the next reminder is a private nudge again. Members exempted by their
  * secretary (外出务工, 病假) are skipped while the exemption lasts.
  *
@@ -10,9 +12,9 @@
  * transaction, records each stage once in the reminder ledger (so a second run the same day sends
  * nothing twice) and sends through the job's outbox.
  */
-import type { Translate, Tx } from '../../bot/feature.ts';
-import type { ChatRef, OutgoingMessage, Platform } from '../../bot/types.ts';
-import type { Capabilities } from '../../bot/adapter.ts';
+import type { BaseContext } from '../../bot/context.ts';
+import { replyHint } from '../../bot/reply-hint.ts';
+import type { Tx } from '../../bot/feature.ts';
 import { chatsOfUnit, membersByIds, membersOfUnit, privateChatsOfMembers } from '../../bot/roster.ts';
 import { daysBetween, localDate, localYear, type IsoDate } from './dates.ts';
 import { outcomeOf, type PledgeView } from './model.ts';
@@ -27,16 +29,10 @@ import {
   type ReminderSettings,
   type ReminderStage,
 } from './store.ts';
+import { unitsWithSetting } from '../settings/api.ts';
 
-/** What the reminder run needs: a subset of the scheduler's JobContext (tests pass their own). */
-export interface ReminderRunContext {
-  readonly db: Tx;
-  now(): Date;
-  readonly t: Translate;
-  readonly timeZone: string;
-  capabilitiesOf(platform: Platform): Capabilities | undefined;
-  send(chat: ChatRef, message: OutgoingMessage | string): void;
-}
+/** What the reminder run uses of the job's context (tests pass just these). */
+type ReminderJob = Pick<BaseContext, 'db' | 'now' | 't' | 'timeZone' | 'capabilitiesOf' | 'send' | 'botName'>;
 
 /** Default reminder settings for units that have not set their own. */
 export const DEFAULT_REMINDER_SETTINGS: ReminderSettings = { staleDays: 7, escalateDays: 2 };
@@ -61,7 +57,7 @@ interface Idle {
  * Members' own pledges still waiting for progress (open, of `year`, not yet done), grouped by
  * owner with their latest activity; null when there are none.
  */
-async function pledgeOwners(db: ReminderRunContext['db'], year: number) {
+async function pledgeOwners(db: Tx, year: number) {
   const pledges = (await listPledges(db, { scopes: ['member'], statuses: ['open'], year })).filter((p) => outcomeOf(p) !== 'done');
   if (pledges.length === 0) return null;
   const members = await membersByIds(db, pledges.map((p) => p.ownerId));
@@ -77,7 +73,7 @@ async function pledgeOwners(db: ReminderRunContext['db'], year: number) {
 }
 
 /** The first stage: a private message to each idle member listing their pledges. */
-async function sendNudges(job: ReminderRunContext, nudges: readonly Idle[], names: Names, today: IsoDate): Promise<void> {
+async function sendNudges(job: ReminderJob, nudges: readonly Idle[], names: Names, today: IsoDate): Promise<void> {
   const { t, timeZone } = job;
   const privateChats = await privateChatsOfMembers(job.db, nudges.map((i) => i.memberId));
   for (const i of nudges) {
@@ -96,10 +92,10 @@ async function sendNudges(job: ReminderRunContext, nudges: readonly Idle[], name
  * `escalateDays` calendar days.
  */
 export async function runPledgeReminders(
-  job: ReminderRunContext,
+  job: ReminderJob,
   defaults: ReminderSettings = DEFAULT_REMINDER_SETTINGS,
 ): Promise<ReminderRunResult> {
-  const { db, t, timeZone } = job;
+  const { db, timeZone } = job;
   const now = job.now();
   const today = localDate(now, timeZone);
   const result: ReminderRunResult = { nudged: [], mentioned: [], reported: [], exempt: [] };
@@ -110,7 +106,11 @@ export async function runPledgeReminders(
 
   const exemptions = await activeExemptions(db, today, [...byOwner.keys()]);
   const cared = await exemptOnDay(db, [...byOwner.keys()], today);
-  const settings = await reminderSettings(db, [...new Set([...byOwner.values()].map((i) => i.unitId))], defaults);
+  const unitIds = [...new Set([...byOwner.values()].map((i) => i.unitId))];
+  const settings = await reminderSettings(db, unitIds, defaults);
+  // Invite, do not force: the group stage and names in the group only where the unit chose them.
+  const inGroup = await unitsWithSetting(db, unitIds, 'groupReminders');
+  const namesInGroup = await unitsWithSetting(db, unitIds, 'missingList');
   const idle = [...byOwner.values()].filter((i) => {
     if (exemptions.has(i.memberId) || cared.has(i.memberId)) {
       result.exempt.push(i.memberId);
@@ -138,7 +138,7 @@ export async function runPledgeReminders(
     const due = (prev: { sentAt: Date }) => daysBetween(localDate(prev.sentAt, timeZone), today) >= s.escalateDays;
     let stage: ReminderStage | undefined;
     if (!nudge) stage = 'nudge';
-    else if (!group && due(nudge)) stage = 'group';
+    else if (!group && !secretary && due(nudge)) stage = inGroup.has(i.unitId) ? 'group' : 'secretary';
     else if (group && !secretary && due(group)) stage = 'secretary';
     if (!stage) continue;
     records.push({ memberId: i.memberId, unitId: i.unitId, stage, episode: episodes.get(i.memberId)!, sentAt: now });
@@ -156,14 +156,31 @@ export async function runPledgeReminders(
   await sendNudges(job, nudges, names, today);
 
   for (const [unitId, list] of groupByUnit) {
+    const days = (settings.get(unitId) ?? defaults).staleDays;
     const mentions = list.map((i) => `@${members.get(i.memberId)?.name ?? '?'}`).join(' ');
-    const s = settings.get(unitId) ?? defaults;
-    const text = t('pledges.remind.group', { mentions, days: s.staleDays });
-    for (const chat of await chatsOfUnit(db, unitId)) job.send(chat, text);
+    for (const chat of await chatsOfUnit(db, unitId)) {
+      const text = namesInGroup.has(unitId) ? replyHint(job, chat, 'pledges.remind.group', { mentions, days }) : replyHint(job, chat, 'pledges.remind.groupCount', { count: list.length, days });
+      job.send(chat, text);
+    }
   }
+  await tellSecretaries(job, secretaryByUnit, { members, settings, defaults, inGroup, namesInGroup, today });
+  return result;
+}
+
+/**
+ * The last stage: the unit's secretaries get the list privately. With no secretary reachable in
+ * private, the unit's group gets it only where the unit made that list public (`missingList`).
+ */
+async function tellSecretaries(
+  job: ReminderJob,
+  secretaryByUnit: ReadonlyMap<number, Idle[]>,
+  o: { members: Names['members']; settings: ReadonlyMap<number, ReminderSettings>; defaults: ReminderSettings; inGroup: ReadonlySet<number>; namesInGroup: ReadonlySet<number>; today: IsoDate },
+): Promise<void> {
+  const { db, t, timeZone } = job;
+  const { members, today } = o;
 
   for (const [unitId, list] of secretaryByUnit) {
-    const s = settings.get(unitId) ?? defaults;
+    const s = o.settings.get(unitId) ?? o.defaults;
     const lines = list.map((i) =>
       t('pledges.remind.secretaryLine', {
         name: members.get(i.memberId)?.name ?? '?',
@@ -171,16 +188,14 @@ export async function runPledgeReminders(
         last: dayOf(t, i.pledges.some((p) => p.lastCheckinAt) ? latest(i.pledges) : null, timeZone, today),
       }),
     );
-    const text = t('pledges.remind.secretary', { days: s.staleDays, list: lines.join('\n') });
+    const reminded = t(o.inGroup.has(unitId) ? 'pledges.remind.remindedInGroup' : 'pledges.remind.remindedPrivately');
+    const text = t('pledges.remind.secretary', { days: s.staleDays, list: lines.join('\n'), reminded });
     const secretaries = await membersOfUnit(db, unitId, ['secretary']);
     const chatsBySecretary = await privateChatsOfMembers(db, secretaries.map((m) => m.id));
     const privateChats = [...chatsBySecretary.values()].flat().filter((chat) => job.capabilitiesOf(chat.platform)?.privateMessages);
-    // With no secretary reachable in private, the unit's group gets the list (its names were
-    // already mentioned there at the previous stage).
-    const targets = privateChats.length ? privateChats : await chatsOfUnit(db, unitId);
+    const targets = privateChats.length ? privateChats : o.namesInGroup.has(unitId) ? await chatsOfUnit(db, unitId) : [];
     for (const chat of targets) job.send(chat, text);
   }
-  return result;
 }
 
 /** The latest check-in time among pledges. */

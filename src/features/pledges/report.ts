@@ -5,6 +5,7 @@
  * annual evaluation; the check-in rate for /report. Withdrawn pledges are counted apart and
  * listed in neither group.
  */
+import { partFromRate, type EvaluationPart } from '../evaluation/api.ts';
 import type { Translate, Tx } from '../../bot/feature.ts';
 import { listUnits, membersByIds } from '../../bot/roster.ts';
 import { daysBetween, localDate, type IsoDate } from './dates.ts';
@@ -216,3 +217,9 @@ export async function checkinRate(
   }
   return { members: owners.size, active: [...owners.values()].filter(Boolean).length, days: opts.days };
 }
+
+/** The pledges part of the annual evaluation: pledge completion of the year (units without pledges left out). */
+export const pledgesPart: EvaluationPart = partFromRate('pledges', 'evaluation.part.pledges', async (db, unitId, period) => {
+  const c = await pledgeCompletion(db, unitId, period.year);
+  return c.hasData ? c.share : null;
+});

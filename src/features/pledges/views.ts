@@ -22,6 +22,7 @@ import {
   setExemption,
   type ReminderSettings,
 } from './store.ts';
+import { settingOn } from '../settings/api.ts';
 
 /** How the views behave. */
 export interface ViewOptions {
@@ -209,7 +210,9 @@ export async function runPledges(ctx: Context, cmd: PledgesCommand, opts: ViewOp
         await saveReminderSettings(ctx.db, unitId, s, ctx.member.id, now);
         await ctx.audit('pledge.remind', `unit ${unitId} stale ${s.staleDays} escalate ${s.escalateDays}`);
       }
-      ctx.reply(ctx.t(cmd.action === 'remind' ? 'pledges.remind.saved' : 'pledges.remind.current', { stale: s.staleDays, escalate: s.escalateDays }));
+      const inGroup = await settingOn(ctx.db, unitId, 'groupReminders');
+      const group = ctx.t(inGroup ? 'pledges.remind.groupStep' : 'pledges.remind.noGroupStep', { escalate: s.escalateDays });
+      ctx.reply(ctx.t(cmd.action === 'remind' ? 'pledges.remind.saved' : 'pledges.remind.current', { stale: s.staleDays, escalate: s.escalateDays, group }));
       return;
     }
   }

@@ -3,7 +3,7 @@
  * secret can be sent, and closing a poll whose time has passed.
  */
 import { UserError, type Context } from '../../bot/feature.ts';
-import type { ChatRef, OutgoingMessage } from '../../bot/types.ts';
+import type { ChatRef, QueuedMessage } from '../../bot/types.ts';
 import { privateChatsOf } from '../../bot/roster.ts';
 import { managesUnitIn } from '../../bot/policy.ts';
 import { acceptsVotes, closePoll, type PollsRuntime } from './lifecycle.ts';
@@ -35,7 +35,7 @@ export function sameChat(a: ChatRef, b: ChatRef): boolean {
 }
 
 /** Sends to `chat`: a reply when it is this chat. */
-export function deliver(ctx: Context, chat: ChatRef, message: OutgoingMessage): void {
+export function deliver(ctx: Context, chat: ChatRef, message: QueuedMessage): void {
   if (sameChat(chat, ctx.chat.ref)) ctx.reply(message);
   else ctx.send(chat, message);
 }

@@ -149,5 +149,18 @@ export const pollIdArgs = argInput.transform((a, ctx) => {
   return { id: id.data };
 });
 
+/** Words after `/results #N` that ask for the chart picture too. */
+export const CHART_WORDS = new Set(['图', '图表', '结果图', 'chart']);
+
+/** `/results #N [图]`: the id, and whether the chart picture is asked for. */
+export const resultsArgs = argInput.transform((a, ctx) => {
+  const id = idToken.safeParse(a.tokens[0] ?? '');
+  if (!id.success) {
+    ctx.addIssue({ code: 'custom', message: 'id expected' });
+    return z.NEVER;
+  }
+  return { id: id.data, chart: a.tokens.slice(1).some((w) => CHART_WORDS.has(w.toLowerCase())) };
+});
+
 /** Words that make `/vote #N check CODE` a receipt check. */
 export const CHECK_WORDS = new Set(['check', '核对', '查', '查询', '验证', '回执']);

@@ -8,6 +8,7 @@
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import type { OutgoingMessage, RenderLater } from '../../bot/types.ts';
 
 /** One bar: its label and its value (a count). */
 export interface ChartBar {
@@ -109,4 +110,26 @@ export async function renderChartPng(spec: ChartSpec): Promise<Buffer> {
     logLevel: 'off',
   });
   return image.asPng();
+}
+
+/** The name under which the polls feature registers `renderChartMessage` (`Feature.renderers`). */
+export const CHART_RENDERER = 'polls.chart';
+
+/** What the outbox stores for a chart until it sends it: the spec and the caption. */
+interface ChartInput {
+  readonly spec: ChartSpec;
+  readonly caption: string;
+}
+
+/** A chart to be rendered by the outbox when it is sent (never inside the event's transaction). */
+export function chartMessage(spec: ChartSpec, caption: string): RenderLater {
+  const input: ChartInput = { spec, caption };
+  return { kind: 'render', renderer: CHART_RENDERER, input, produces: 'image', fallbackText: caption };
+}
+
+/** The renderer of `chartMessage`: the PNG with its caption. */
+export async function renderChartMessage(input: unknown): Promise<Extract<OutgoingMessage, { kind: 'image' }>> {
+  const { spec, caption } = input as ChartInput;
+  const png = await renderChartPng(spec);
+  return { kind: 'image', pngBase64: png.toString('base64'), caption, fallbackText: caption };
 }

@@ -1,7 +1,7 @@
 /**
- * Polls and evaluations (issues 7 and 12): choice polls (`/poll`) and 0-100 ratings (`/rate`),
- * named or anonymous, turnout, results with a chart, CSV export, timed close and reminder, and
- * the annual evaluation of branches for `/report`. This file assembles the feature; each command
+ * Polls and ratings (issues 7 and 12): choice polls (`/poll`) and 0-100 ratings (`/rate`),
+ * named or anonymous, turnout, results with a chart, CSV export, timed close and reminder; the
+ * satisfaction part of the annual evaluation (the evaluation slice) comes from its ratings. This file assembles the feature; each command
  * lives in `commands/`.
  *
  * Secret ballots (issue 12; README "The promise"):
@@ -25,10 +25,10 @@ import type { Scheduler } from '../../scheduler/contract.ts';
 import type { Logger } from '../../logger.ts';
 import { purgeOldText } from '../../outbox/retention.ts';
 import { closeCommand, resultsCommand, turnoutCommand } from './commands/manage.ts';
-import { pollCommand, rateCommand, TASK_CLOSE, TASK_REMIND, type ScheduleTask } from './commands/poll.ts';
+import { CHART_RENDERER, renderChartMessage } from './chart.ts';
+import { pollCommand, rateCommand, TASK_CLOSE, TASK_REMIND } from './commands/poll.ts';
 import { voteCommand } from './commands/vote.ts';
 import { publishCommand } from './formal/publish.ts';
-import { loadEvaluationConfig, type EvaluationSources } from './evaluation.ts';
 import { exportPoll } from './export.ts';
 import { notifyLost, recoverOnFirstLook } from './landing.ts';
 import { closePoll, remindPoll, type PollsRuntime } from './lifecycle.ts';
@@ -38,9 +38,9 @@ import { reportSections } from './report.ts';
 import { BallotStager } from './staging.ts';
 import { openAnonymousPolls } from './store.ts';
 
-export { DEFAULT_MIN_BALLOTS, MAX_OPTION_LENGTH, MAX_OPTIONS, MAX_QUESTION_LENGTH, TASK_CLOSE, TASK_REMIND, type ScheduleTask } from './commands/poll.ts';
-export { acceptsVotes, closePoll, hiddenByMin, parseAnswer, pollChat, reminderTime, remindPoll, resultsMessages, tallyPoll, turnoutOf, type PollEnv, type PollsRuntime } from './lifecycle.ts';
-export { evaluateUnits, rankingLines, satisfactionScore } from './report.ts';
+export { DEFAULT_MIN_BALLOTS, MAX_OPTION_LENGTH, MAX_OPTIONS, MAX_QUESTION_LENGTH, TASK_CLOSE, TASK_REMIND } from './commands/poll.ts';
+export { acceptsVotes, closePoll, hiddenByMin, parseAnswer, pollChat, reminderTime, remindPoll, resultsMessages, tallyPoll, turnoutOf, type PollsRuntime } from './lifecycle.ts';
+export { satisfactionScore } from './report.ts';
 
 /**
  * Daily job: voters of batches lost by a restart are told (sooner when anyone votes or writes in
@@ -53,13 +53,7 @@ const RETENTION_JOB = 'privacy.retention';
 
 /** What the polls feature is built with. */
 export interface PollsOptions {
-  /** The prompts folder (for `evaluation.yaml`). */
-  readonly promptsDir: string;
   readonly logger?: Logger;
-  /** Data from other features for the annual evaluation (missing = no data for that part). */
-  readonly sources?: EvaluationSources;
-  /** The scheduler's durable one-off tasks; without it polls close on the first access after their time. */
-  readonly scheduleTask?: ScheduleTask;
   /** `BOT_RETENTION_DAYS`: days after which event and outbox text is dropped (default 30). */
   readonly retentionDays?: number;
 }
@@ -96,16 +90,14 @@ function registerJobs(scheduler: Scheduler, runtime: PollsRuntime, retentionDays
   );
 }
 
-/** Builds the polls feature. Reads and validates `prompts/evaluation.yaml` (a bad file stops start-up). */
-export function pollsFeature(opts: PollsOptions): Feature {
-  const config = loadEvaluationConfig(opts.promptsDir);
-  const sources = opts.sources ?? {};
+/** Builds the polls feature. */
+export function pollsFeature(opts: PollsOptions = {}): Feature {
   const runtime: PollsRuntime = { stager: new BallotStager(), logger: opts.logger };
   return {
     name: 'polls',
     commands: [
-      pollCommand(opts.scheduleTask),
-      rateCommand(opts.scheduleTask),
+      pollCommand,
+      rateCommand,
       voteCommand(runtime),
       resultsCommand(runtime),
       closeCommand(runtime),
@@ -115,7 +107,8 @@ export function pollsFeature(opts: PollsOptions): Feature {
     ],
     exportById: exportPoll,
     claimAnswer: (ctx, text) => claimBareAnswer(ctx, text, runtime),
-    reportSections: (ctx, scope) => reportSections(ctx, scope, sources, config),
+    reportSections: (ctx, scope) => reportSections(ctx, scope),
     jobs: (scheduler: Scheduler) => registerJobs(scheduler, runtime, opts.retentionDays ?? 30),
+    renderers: { [CHART_RENDERER]: renderChartMessage },
   };
 }

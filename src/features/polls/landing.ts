@@ -8,7 +8,8 @@ import type { Platform } from '../../bot/types.ts';
 import { getMember, privateChatsOf } from '../../bot/roster.ts';
 import { scrubAfterSecretWrite, type Db } from '../../db/client.ts';
 import type { Logger } from '../../logger.ts';
-import type { PollEnv } from './lifecycle.ts';
+import type { BaseContext } from '../../bot/context.ts';
+import { EVENT_TX_OPTIONS } from '../../db/transactions.ts';
 import type { Poll } from './store.ts';
 import { eraseBatches, recoverLost, writeBatch, type BallotStager } from './staging.ts';
 
@@ -25,7 +26,7 @@ export async function flushSealed(db: Db, stager: BallotStager, logger?: Logger)
   let wrote = false;
   for (const { pollId, token } of stager.sealed()) {
     const staged = stager.batch(pollId, token);
-    const written = await db.$transaction((tx) => writeBatch(tx, pollId, token, staged, true));
+    const written = await db.$transaction((tx) => writeBatch(tx, pollId, token, staged, true), EVENT_TX_OPTIONS);
     if (written === null) continue;
     stager.forget(pollId, token);
     wrote = true;
@@ -70,7 +71,7 @@ export async function recoverOnFirstLook(tx: Tx, poll: Poll, stager: BallotStage
  * Tells voters whose anonymous ballots were lost: privately where possible (vote again), else one
  * line naming them in the poll's chat (that they voted was never secret: /turnout shows it).
  */
-export async function notifyLost(env: PollEnv, poll: Poll, memberIds: readonly number[], closed: boolean): Promise<Delivery[]> {
+export async function notifyLost(env: BaseContext, poll: Poll, memberIds: readonly number[], closed: boolean): Promise<Delivery[]> {
   const out: Delivery[] = [];
   const unreachable: string[] = [];
   const text = env.t(closed ? 'polls.vote.lostClosed' : 'polls.vote.lost', { id: poll.id, question: poll.question });

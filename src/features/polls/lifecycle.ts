@@ -3,13 +3,13 @@
  * its tally and turnout, when its figures may be shown, and closing and reminding (shared by the
  * commands and the scheduled tasks).
  */
-import type { Capabilities } from '../../bot/adapter.ts';
-import type { Delivery, Translate, Tx } from '../../bot/feature.ts';
-import type { ChatRef, OutgoingMessage, Platform } from '../../bot/types.ts';
+import type { BaseContext } from '../../bot/context.ts';
+import type { Delivery, Tx } from '../../bot/feature.ts';
+import type { ChatRef, Platform, QueuedMessage } from '../../bot/types.ts';
 import { parseChoice, parseChoices, parseScore } from '../../bot/answers.ts';
 import { privateChatsOf } from '../../bot/roster.ts';
 import type { Logger } from '../../logger.ts';
-import { renderChartPng } from './chart.ts';
+import { chartMessage } from './chart.ts';
 import { chartSpec, nativeKey, resultsText, usesNativePoll } from './render.ts';
 import { exemptAmong } from '../care/api.ts';
 import { formalSuffix } from './formal/results.ts';
@@ -18,20 +18,14 @@ import { ballotGroups, eligibleMembers, getPoll, markClosed, voterIds, type Ball
 import type { BallotStager } from './staging.ts';
 import { tallyChoiceGroups, tallyScoreGroups, type Tally } from './tally.ts';
 import { formatStamp } from './time.ts';
+import { settingOn } from '../settings/api.ts';
+import { activeExemptions } from '../pledges/api.ts';
+import { localDateKey } from '../../bot/time.ts';
 
 /** Fewest ballots before any figure of an anonymous poll is shown (`--min` may raise it). */
 export const ANON_MIN_BALLOTS = 5;
 /** Most private reminders sent for one poll. */
 const MAX_NUDGES = 300;
-
-/** What closing and showing results need; a handler's `Context` and a job's `JobContext` both provide it. */
-export interface PollEnv {
-  readonly db: Tx;
-  now(): Date;
-  readonly t: Translate;
-  readonly timeZone: string;
-  capabilitiesOf(platform: Platform): Capabilities | undefined;
-}
 
 /** The feature's process state: staged anonymous ballots and the logger. */
 export interface PollsRuntime {
@@ -91,11 +85,13 @@ export function hiddenByMin(poll: Pick<Poll, 'anonymous' | 'minBallots'>, tally:
 }
 
 /**
- * The results of a poll as messages for a chat on `platform`: the text and, where the platform
- * shows pictures, the bar chart. Under its minimum only the notice that results are withheld.
+ * The results of a poll as messages for a chat on `platform`: the text and, with `chart` where
+ * the platform shows pictures, the bar chart, rendered by the outbox when it is sent (after this
+ * transaction commits: `polls.chart`). Under its minimum only the notice that results are withheld.
  */
-export async function resultsMessages(env: PollEnv, poll: Poll, platform: Platform, prefix = '', logger?: Logger): Promise<OutgoingMessage[]> {
+export async function resultsMessages(env: BaseContext, poll: Poll, platform: Platform, options: { prefix?: string; chart?: boolean } = {}): Promise<QueuedMessage[]> {
   const { t } = env;
+  const prefix = options.prefix ?? '';
   const tally = await tallyPoll(env.db, poll);
   if (hiddenByMin(poll, tally)) {
     const key = poll.status === 'closed' ? 'polls.results.tooFewClosed' : 'polls.results.tooFew';
@@ -103,15 +99,10 @@ export async function resultsMessages(env: PollEnv, poll: Poll, platform: Platfo
   }
   const { voted, eligible } = await turnoutOf(env.db, poll);
   const formal = await formalSuffix(t, env.db, poll, tally, voted, eligible);
-  const out: OutgoingMessage[] = [{ kind: 'text', text: prefix + resultsText(t, poll, tally, voted, eligible) + formal }];
-  if (env.capabilitiesOf(platform)?.images) {
-    try {
-      const png = await renderChartPng(chartSpec(t, poll, tally, voted, eligible));
-      const caption = t('polls.results.chartCaption', { id: poll.id });
-      out.push({ kind: 'image', pngBase64: png.toString('base64'), caption, fallbackText: caption });
-    } catch (err) {
-      logger?.warn({ err: err instanceof Error ? err.message : String(err), pollId: poll.id }, 'poll chart not rendered');
-    }
+  const out: QueuedMessage[] = [{ kind: 'text', text: prefix + resultsText(t, poll, tally, voted, eligible) + formal }];
+  if (options.chart && env.capabilitiesOf(platform)?.images) {
+    const caption = t('polls.results.chartCaption', { id: poll.id });
+    out.push(chartMessage(chartSpec(t, poll, tally, voted, eligible), caption));
   }
   return out;
 }
@@ -122,7 +113,7 @@ export async function resultsMessages(env: PollEnv, poll: Poll, platform: Platfo
  * transaction, which is no voter's) and its batch structure erased. Null when the poll does not
  * exist or is already closed (a manual /close and the scheduled close may race; only one posts).
  */
-export async function closePoll(env: PollEnv, pollId: number, runtime?: PollsRuntime): Promise<Delivery[] | null> {
+export async function closePoll(env: BaseContext, pollId: number, runtime?: PollsRuntime): Promise<Delivery[] | null> {
   const poll = await getPoll(env.db, pollId);
   if (!poll || poll.status === 'closed') return null;
   const now = env.now();
@@ -137,26 +128,30 @@ export async function closePoll(env: PollEnv, pollId: number, runtime?: PollsRun
   const chat = pollChat(poll);
   if (usesNativePoll(poll)) deliveries.push({ chat, message: { kind: 'stop_poll', nativeKey: nativeKey(poll.id) } });
   const prefix = `${env.t('polls.close.done', { id: poll.id })}\n`;
-  for (const message of await resultsMessages(env, closed, chat.platform, prefix, runtime?.logger)) deliveries.push({ chat, message });
+  for (const message of await resultsMessages(env, closed, chat.platform, { prefix, chart: true })) deliveries.push({ chat, message });
   return deliveries;
 }
 
 /**
- * The reminder before close: in the poll's chat, how many have not voted (no names); privately,
- * to each non-voter who can be reached, that the poll closes soon. Nothing when the poll is closed.
+ * The reminder before close: privately, to each non-voter who can be reached and is not exempt
+ * from reminders (`/pledges 免提醒`), that the poll closes soon; in the poll's chat, how many have
+ * not voted (no names), only where the unit turned on `/settings 群内提醒`. Nothing when closed.
  */
-export async function remindPoll(env: PollEnv, pollId: number): Promise<Delivery[]> {
+export async function remindPoll(env: BaseContext, pollId: number): Promise<Delivery[]> {
   const poll = await getPoll(env.db, pollId);
   if (!poll || !acceptsVotes(poll, env.now()) || !poll.closesAt) return [];
   const voters = await voterIds(env.db, poll.id);
   const missing = (await eligibleMembers(env.db, poll)).filter((m) => !voters.has(m.id));
   if (missing.length === 0) return [];
   const time = formatStamp(poll.closesAt, env.timeZone);
-  const out: Delivery[] = [
-    { chat: pollChat(poll), message: { kind: 'text', text: env.t('polls.remind.group', { id: poll.id, question: poll.question, time, missing: missing.length }) } },
-  ];
-  // Exempt members (条例第二十三条) are not chased privately.
-  const exempt = await exemptAmong(env.db, missing.map((m) => m.id), env.now(), env.timeZone);
+  const out: Delivery[] = [];
+  // Invite, do not force: the group hears of it only where the unit chose group reminders.
+  if (await settingOn(env.db, poll.unitId, 'groupReminders')) {
+    out.push({ chat: pollChat(poll), message: { kind: 'text', text: env.t('polls.remind.group', { id: poll.id, question: poll.question, time, missing: missing.length }) } });
+  }
+  // Exempt members (条例第二十三条, and those excused from reminders with /pledges 免提醒) are not chased.
+  const ids = missing.map((m) => m.id);
+  const exempt = new Set([...(await exemptAmong(env.db, ids, env.now(), env.timeZone)), ...(await activeExemptions(env.db, localDateKey(env.now(), env.timeZone), ids)).keys()]);
   for (const m of missing.filter((x) => !exempt.has(x.id)).slice(0, MAX_NUDGES)) {
     const chats = (await privateChatsOf(env.db, m.id)).filter((c) => env.capabilitiesOf(c.platform)?.privateMessages);
     const chat = chats.find((c) => c.platform === poll.platform) ?? chats[0];

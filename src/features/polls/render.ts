@@ -3,8 +3,10 @@
  * and the chart's labels, all through prompts (`prompts/<locale>/polls.yaml`). Pure functions of
  * a poll, its tally and a translator.
  */
-import type { Button, OutgoingMessage } from '../../bot/types.ts';
+import type { Button, OutgoingMessage, Platform } from '../../bot/types.ts';
+import type { BaseContext } from '../../bot/context.ts';
 import type { Translate } from '../../bot/feature.ts';
+import { replyHint } from '../../bot/reply-hint.ts';
 import type { ChartSpec } from './chart.ts';
 import type { BallotContent, Poll } from './store.ts';
 import { formatNumber, percent, type ChoiceTally, type RatingTally, type Tally } from './tally.ts';
@@ -55,23 +57,28 @@ function tags(t: Translate, poll: Poll, timeZone: string): string {
 }
 
 /** How to answer this poll, in one or two lines. */
-function howTo(t: Translate, poll: Poll, buttons: boolean): string {
+function howTo(ctx: AnnounceContext, poll: Poll, buttons: boolean): string {
   const id = poll.id;
   // Anonymous: one line saying how to vote privately (a reply in the group is seen by all, so counts nothing).
-  if (poll.anonymous) return t(buttons ? 'polls.howto.anonButtons' : 'polls.howto.anon', { id });
-  if (poll.kind === 'rating') return t('polls.howto.rating', { id });
-  return t(poll.multiple ? 'polls.howto.multi' : 'polls.howto.choice', { id });
+  if (poll.anonymous) return ctx.t(buttons ? 'polls.howto.anonButtons' : 'polls.howto.anon', { id });
+  const key = poll.kind === 'rating' ? 'polls.howto.rating' : poll.multiple ? 'polls.howto.multi' : 'polls.howto.choice';
+  // Polls live in group chats; where the bot sees only @-mentions there, the hint says `@先锋 1`.
+  return replyHint(ctx, { platform: poll.platform as Platform, kind: 'group' }, key, { id });
 }
 
+/** What announcing a poll uses of the context (the hint depends on the poll's platform). */
+type AnnounceContext = Pick<BaseContext, 't' | 'timeZone' | 'capabilitiesOf' | 'botName'>;
+
 /** The announcement text of a poll (also the numbered-text fallback of a native poll). */
-export function announcementText(t: Translate, poll: Poll, timeZone: string, buttons: boolean): string {
+export function announcementText(ctx: AnnounceContext, poll: Poll, buttons: boolean): string {
+  const { t, timeZone } = ctx;
   const head =
     poll.kind === 'rating'
       ? t('polls.announce.rating', { id: poll.id, subject: poll.question })
       : t('polls.announce.choice', { id: poll.id, question: poll.question });
   const lines = [head, tags(t, poll, timeZone)];
   if (poll.kind === 'choice') poll.options.forEach((_, i) => lines.push(optionLabel(poll, i)));
-  lines.push(howTo(t, poll, buttons));
+  lines.push(howTo(ctx, poll, buttons));
   return lines.join('\n');
 }
 
@@ -93,7 +100,7 @@ export function pollButtons(poll: Poll): Button[][] {
  * above all, since a bot cannot see anonymous native votes and a native poll would show live
  * results — is text with buttons (dropped where there are none).
  */
-export function announcement(t: Translate, poll: Poll, timeZone: string, hasButtons: boolean): OutgoingMessage {
+export function announcement(ctx: AnnounceContext, poll: Poll, hasButtons: boolean): OutgoingMessage {
   if (usesNativePoll(poll)) {
     return {
       kind: 'poll',
@@ -103,10 +110,10 @@ export function announcement(t: Translate, poll: Poll, timeZone: string, hasButt
       anonymous: false,
       answerCommand: voteCommand(poll.id),
       nativeKey: nativeKey(poll.id),
-      fallbackText: announcementText(t, poll, timeZone, false),
+      fallbackText: announcementText(ctx, poll, false),
     };
   }
-  return { kind: 'text', text: announcementText(t, poll, timeZone, hasButtons), buttons: pollButtons(poll) };
+  return { kind: 'text', text: announcementText(ctx, poll, hasButtons), buttons: pollButtons(poll) };
 }
 
 /** Label of a score band for people (`90-100 分`, `60 分以下`). */

@@ -1,11 +1,11 @@
 /**
- * The polls part of /report: poll turnout of a unit and its branches, and the annual evaluation
- * (双考评) of the branches from pledges, attendance and satisfaction ratings.
+ * The polls part of /report: poll turnout of a unit and its branches; and the satisfaction part of
+ * the annual evaluation (the evaluation slice ranks the branches).
  */
-import type { Context, ReportScope, ReportSection, Translate, Tx } from '../../bot/feature.ts';
+import type { Context, ReportScope, ReportSection, Tx } from '../../bot/feature.ts';
 import { listUnits } from '../../bot/roster.ts';
 import { localParts } from '../../bot/time.ts';
-import { rankUnits, rateToScore, type EvaluationConfig, type EvaluationSources, type PartScores, type RankedUnit } from './evaluation.ts';
+import type { EvaluationPart } from '../evaluation/api.ts';
 import { hiddenByMin } from './lifecycle.ts';
 import { turnoutLine } from './render.ts';
 import { ballotGroups, closedRatingsBetween, eligibleMembers, pollsOfUnitsBetween, receiptCounts } from './store.ts';
@@ -27,63 +27,22 @@ export async function satisfactionScore(db: Tx, unitId: number, from: Date, to: 
   return means.length ? means.reduce((a, b) => a + b, 0) / means.length : null;
 }
 
-/**
- * The annual evaluation of the branches under a unit (or of the unit itself when it is a branch):
- * each part's score, the composite and the rank. Exported for /report and tests.
- */
-export async function evaluateUnits(
-  db: Tx,
-  units: readonly { id: number; name: string }[],
-  from: Date,
-  to: Date,
-  sources: EvaluationSources,
-  config: EvaluationConfig,
-): Promise<RankedUnit[]> {
-  const rows = [];
-  for (const u of units) {
-    const parts: PartScores = {
-      pledges: sources.pledgeCompletion ? rateToScore(await sources.pledgeCompletion(db, u.id, from, to)) : null,
-      attendance: sources.attendanceRate ? rateToScore(await sources.attendanceRate(db, u.id, from, to)) : null,
-      satisfaction: await satisfactionScore(db, u.id, from, to),
-    };
-    rows.push({ unitId: u.id, name: u.name, parts });
-  }
-  return rankUnits(rows, config);
-}
-
-/** A part's score for the report: `87.5` or “无数据”. */
-function partText(t: Translate, v: number | null): string {
-  return v === null ? t('polls.report.noData') : String(Math.round(v * 10) / 10);
-}
-
-/** The report lines of a ranking. */
-export function rankingLines(t: Translate, ranking: readonly RankedUnit[]): string[] {
-  const lines: string[] = [];
-  for (const r of ranking) {
-    const c = r.composite;
-    if (c.score === null) {
-      lines.push(t('polls.report.unranked', { unit: r.name }));
-    } else {
-      const category = c.category ? t(`polls.report.category.${c.category}`) : t('polls.report.noCategory');
-      const missing = c.missing.length ? t('polls.report.missing', { parts: c.missing.map((p) => t(`polls.report.part.${p}`)).join(t('polls.listSeparator')) }) : '';
-      lines.push(t('polls.report.rankLine', { rank: r.rank ?? '-', unit: r.name, score: String(c.score), category, missing }));
+/** The satisfaction part of the annual evaluation: `satisfactionScore` of each unit over the period. */
+export const satisfactionPart: EvaluationPart = {
+  key: 'satisfaction',
+  labelKey: 'evaluation.part.satisfaction',
+  async scores(db, unitIds, period) {
+    const out = new Map<number, number>();
+    for (const id of unitIds) {
+      const v = await satisfactionScore(db, id, period.from, period.to);
+      if (v !== null) out.set(id, v);
     }
-    lines.push(
-      t('polls.report.parts', {
-        pledges: partText(t, r.parts.pledges),
-        attendance: partText(t, r.parts.attendance),
-        satisfaction: partText(t, r.parts.satisfaction),
-      }),
-    );
-  }
-  return lines;
-}
+    return out;
+  },
+};
 
-/**
- * The polls sections of /report: poll turnout of the unit (with its branches, for a township), and
- * the annual evaluation of its branches (of the branch itself, for a branch).
- */
-export async function reportSections(ctx: Context, scope: ReportScope, sources: EvaluationSources, config: EvaluationConfig): Promise<ReportSection[]> {
+/** The polls section of /report: poll turnout of the unit (with its branches, for a township). */
+export async function reportSections(ctx: Context, scope: ReportScope): Promise<ReportSection[]> {
   const { t, db } = ctx;
   const units = await listUnits(db);
   const branches = scope.unitKind === 'township' ? units.filter((u) => u.parentId === scope.unitId) : units.filter((u) => u.id === scope.unitId);
@@ -105,12 +64,6 @@ export async function reportSections(ctx: Context, scope: ReportScope, sources: 
     pollLines.push(t('polls.report.pollsLine', { count: polls.length, closed, year: localParts(scope.from, ctx.timeZone).year }));
     pollLines.push(turnoutLine(t, voted, eligible));
   }
-  const evalLines = branches.length
-    ? rankingLines(t, await evaluateUnits(db, branches, scope.from, scope.to, sources, config))
-    : [t('polls.report.noBranches')];
-  return [
-    { title: t('polls.report.pollsTitle'), lines: pollLines },
-    { title: t('polls.report.evalTitle'), lines: evalLines },
-  ];
+  return [{ title: t('polls.report.pollsTitle'), lines: pollLines }];
 }
 

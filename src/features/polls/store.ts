@@ -30,7 +30,7 @@ export const AUDIENCE_ROLES: Record<Audience, readonly Role[]> = {
   masses: ['masses'],
   all: rolesFrom('masses'),
   /** A formal vote (表决): full members only, 预备党员 have no vote (polls/formal/). */
-  formal: ['admin', 'secretary', 'member'],
+  formal: rolesFrom('member'),
 };
 
 /** A poll as the feature works with it (options parsed, kind and status checked). */

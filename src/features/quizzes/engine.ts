@@ -18,11 +18,11 @@
  *   platforms ban accounts that burst); the result after each question names who got it right.
  * - A wrong answer puts the question into the member's 错题本 (see personal.ts for reviews).
  */
-import type { Translate, Tx } from '../../bot/feature.ts';
-import type { ChatRef, OutgoingMessage } from '../../bot/types.ts';
+import type { BaseContext } from '../../bot/context.ts';
+import type { Tx } from '../../bot/feature.ts';
+import type { ChatRef } from '../../bot/types.ts';
 import { parseChoice, parseTrueFalse } from '../../bot/answers.ts';
 import { getMember, membersOfUnit } from '../../bot/roster.ts';
-import type { TaskSpec } from '../../scheduler/contract.ts';
 import { optionCount, type Bank, type Question } from './banks.ts';
 import type { Catalog } from './catalog.ts';
 import { nativeKeyOf, questionResultText, quizQuestionMessage, quizRankingText, type QuizRankLine, type QuestionSlot } from './render.ts';
@@ -44,18 +44,6 @@ import {
   type QuizRow,
 } from './store.ts';
 import { identityOrder, localDay, seededShuffle } from './util.ts';
-
-/** What the quiz steps need: a handler's context or a scheduled job provides it. */
-export interface QuizEnv {
-  readonly db: Tx;
-  now(): Date;
-  readonly t: Translate;
-  readonly timeZone: string;
-  /** Sends through the outbox (inside the same transaction). */
-  send(chat: ChatRef, message: OutgoingMessage | string): void;
-  /** Schedules a durable one-off task in the same transaction (`scheduleTask` of the scheduler). */
-  scheduleTask(spec: TaskSpec): Promise<void>;
-}
 
 /** The quiz rules that are configurable. */
 export interface QuizSettings {
@@ -134,7 +122,7 @@ export interface StartRequest {
 }
 
 /** Starts quiz #N: announces it and opens the first question. Returns the quiz as it is then. */
-export async function startQuiz(env: QuizEnv, catalog: Catalog, settings: QuizSettings, req: StartRequest): Promise<QuizRow> {
+export async function startQuiz(env: BaseContext, catalog: Catalog, settings: QuizSettings, req: StartRequest): Promise<QuizRow> {
   const pool = req.bank ? req.bank.questions : catalog.fileQuestions();
   const count = Math.min(req.count, pool.length);
   const bankName = req.bank?.name ?? env.t('quizzes.bank.mixed');
@@ -159,7 +147,7 @@ export async function startQuiz(env: QuizEnv, catalog: Catalog, settings: QuizSe
 }
 
 /** Opens a question: sends it and schedules its time-up. Does nothing when it is open already. */
-async function openQuestion(env: QuizEnv, catalog: Catalog, settings: QuizSettings, quiz: QuizRow, row: QuizQuestionRow): Promise<void> {
+async function openQuestion(env: BaseContext, catalog: Catalog, settings: QuizSettings, quiz: QuizRow, row: QuizQuestionRow): Promise<void> {
   const now = env.now();
   const closesAt = new Date(now.getTime() + quiz.openSeconds * 1000);
   if (!(await markQuestionOpen(env.db, row, now, closesAt))) return;
@@ -170,7 +158,7 @@ async function openQuestion(env: QuizEnv, catalog: Catalog, settings: QuizSettin
     await closeQuestion(env, catalog, settings, { ...quiz, current: row.position }, { ...row, openedAt: now, closesAt });
     return;
   }
-  env.send(quiz.chat, quizQuestionMessage(env.t, slotOf(quiz, row.position), q, row.optionOrder));
+  env.send(quiz.chat, quizQuestionMessage(env, quiz.chat, slotOf(quiz, row.position), q, row.optionOrder));
   await env.scheduleTask({
     kind: TASK_TIME_UP,
     key: `quiz:${quiz.id}:${row.position + 1}:timeup`,
@@ -185,7 +173,7 @@ async function openQuestion(env: QuizEnv, catalog: Catalog, settings: QuizSettin
  * question is already closed (it closed early, or the task ran twice); runs again at the right
  * time when it fires early.
  */
-export async function questionTimeUp(env: QuizEnv, catalog: Catalog, settings: QuizSettings, quizId: number, position: number): Promise<void> {
+export async function questionTimeUp(env: BaseContext, catalog: Catalog, settings: QuizSettings, quizId: number, position: number): Promise<void> {
   const quiz = await getQuiz(env.db, quizId);
   if (!quiz || quiz.status !== 'running') return;
   const row = await quizQuestion(env.db, quizId, position);
@@ -201,7 +189,7 @@ export async function questionTimeUp(env: QuizEnv, catalog: Catalog, settings: Q
  * The open task of question `position`: opens it if the quiz is still running and the previous
  * question is closed. Idempotent.
  */
-export async function openNextQuestion(env: QuizEnv, catalog: Catalog, settings: QuizSettings, quizId: number, position: number): Promise<void> {
+export async function openNextQuestion(env: BaseContext, catalog: Catalog, settings: QuizSettings, quizId: number, position: number): Promise<void> {
   const quiz = await getQuiz(env.db, quizId);
   if (!quiz || quiz.status !== 'running' || quiz.current !== position - 1) return;
   const prev = await quizQuestion(env.db, quizId, position - 1);
@@ -225,7 +213,7 @@ async function namesOf(tx: Tx, ids: readonly number[], unitId: number | null): P
 }
 
 /** Closes a question (once), posts its result, then schedules the next question or finishes. */
-async function closeQuestion(env: QuizEnv, catalog: Catalog, settings: QuizSettings, quiz: QuizRow, row: QuizQuestionRow): Promise<void> {
+async function closeQuestion(env: BaseContext, catalog: Catalog, settings: QuizSettings, quiz: QuizRow, row: QuizQuestionRow): Promise<void> {
   const now = env.now();
   if (!(await markQuestionClosed(env.db, row.id, now))) return;
   const slot = slotOf(quiz, row.position);
@@ -271,7 +259,7 @@ export function rankAnswers(answers: readonly QuizAnswerRow[], names: ReadonlyMa
 }
 
 /** Ends a quiz and posts its ranking. */
-async function finishQuiz(env: QuizEnv, quiz: QuizRow, status: 'finished' | 'stopped'): Promise<void> {
+async function finishQuiz(env: BaseContext, quiz: QuizRow, status: 'finished' | 'stopped'): Promise<void> {
   if (!(await endQuiz(env.db, quiz.id, status, env.now()))) return;
   const answers = await answersOfQuiz(env.db, quiz.id);
   const names = await namesOf(env.db, answers.map((a) => a.memberId), quiz.unitId);
@@ -283,7 +271,7 @@ async function finishQuiz(env: QuizEnv, quiz: QuizRow, status: 'finished' | 'sto
  * Stops a running quiz early (a secretary or whoever started it): the open question closes
  * without result, and the ranking so far is posted.
  */
-export async function stopQuiz(env: QuizEnv, quiz: QuizRow): Promise<void> {
+export async function stopQuiz(env: BaseContext, quiz: QuizRow): Promise<void> {
   const row = quiz.current >= 0 ? await quizQuestion(env.db, quiz.id, quiz.current) : null;
   if (row && row.openedAt && !row.closedAt && (await markQuestionClosed(env.db, row.id, env.now()))) {
     env.send(quiz.chat, { kind: 'stop_poll', nativeKey: nativeKeyOf({ quizId: quiz.id, position: row.position }) });
@@ -311,7 +299,7 @@ export type AnswerPreview =
  * Checks an answer without recording it: the question is closed, the text is no answer to it,
  * the member already answered, or it is open to them (with the shown option picked).
  */
-export async function previewAnswer(env: QuizEnv, catalog: Catalog, quiz: QuizRow, memberId: number, text: string, position?: number): Promise<AnswerPreview> {
+export async function previewAnswer(env: BaseContext, catalog: Catalog, quiz: QuizRow, memberId: number, text: string, position?: number): Promise<AnswerPreview> {
   if (quiz.status !== 'running' || quiz.current < 0) return { kind: 'closed' };
   if (position !== undefined && position !== quiz.current) return { kind: 'closed' };
   const row = await quizQuestion(env.db, quiz.id, quiz.current);
@@ -330,7 +318,7 @@ export async function previewAnswer(env: QuizEnv, catalog: Catalog, quiz: QuizRo
  * question than the open one is `closed`. May close the question early (see the module comment).
  */
 export async function answerQuiz(
-  env: QuizEnv,
+  env: BaseContext,
   catalog: Catalog,
   settings: QuizSettings,
   quiz: QuizRow,

@@ -8,11 +8,10 @@ import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { noArgs } from '../../bot/args.ts';
-import { command, UsageError, UserError, type AnswerClaim, type Context, type Feature, type Tx } from '../../bot/feature.ts';
+import { command, UsageError, UserError, type AnswerClaim, type Context, type Feature } from '../../bot/feature.ts';
 import { isPartyMember, mayManageIn, PARTY_MEMBER } from '../../bot/policy.ts';
 import { privateChatsOf } from '../../bot/roster.ts';
-import type { JobContext, Scheduler, TaskSpec } from '../../scheduler/contract.ts';
-import { scheduleTask as scheduleStoredTask } from '../../scheduler/tasks.ts';
+import type { Scheduler } from '../../scheduler/contract.ts';
 import type { FeatureServices } from '../index.ts';
 import { answerArgs, isStartableBankName, quizArgs, rankArgs, type AnswerArgs, type QuizArgs } from './args.ts';
 import { foldName, loadBanks } from './banks.ts';
@@ -29,10 +28,10 @@ import {
   stopQuiz,
   TASK_OPEN,
   TASK_TIME_UP,
-  type QuizEnv,
   type QuizSettings,
 } from './engine.ts';
-import { streakOf, townshipLeaderboard, unitLeaderboard } from './leaderboard.ts';
+import { ownStanding, streakOf, townshipLeaderboard, unitLeaderboard } from './leaderboard.ts';
+import { settingOn } from '../settings/api.ts';
 import { quizReportSections } from './report.ts';
 import { answerPersonal, presentNextReview, sendDailyQuestions, showDay } from './personal.ts';
 import {
@@ -55,9 +54,6 @@ export { quizParticipation } from './store.ts';
 import { quizQuestion, type QuizRow } from './store.ts';
 
 
-/** Schedules a durable one-off task in a transaction (the scheduler's `scheduleTask`). */
-export type ScheduleFn = (tx: Tx, spec: TaskSpec) => Promise<unknown>;
-
 /** Options of the quiz feature (tests override the defaults). */
 export interface QuizFeatureOptions {
   /** Where the YAML banks are (default `<promptsDir>/quizzes`). */
@@ -67,25 +63,6 @@ export interface QuizFeatureOptions {
   readonly settings?: Partial<QuizSettings>;
   /** The daily question's cron expression (default `QUIZ_DAILY_CRON`). */
   readonly dailyCron?: string;
-  readonly scheduleTask?: ScheduleFn;
-}
-
-/** The environment of the quiz steps inside a command handler. */
-function envOf(ctx: Context, schedule: ScheduleFn): QuizEnv {
-  return { db: ctx.db, now: () => ctx.now(), t: ctx.t, timeZone: ctx.timeZone, send: (c, m) => ctx.send(c, m), scheduleTask: async (s) => void (await schedule(ctx.db, s)) };
-}
-
-/** The environment of the quiz steps inside a scheduled job. */
-function jobEnv(job: JobContext, schedule: ScheduleFn) {
-  return {
-    db: job.db,
-    now: () => job.now(),
-    t: job.t,
-    timeZone: job.timeZone,
-    send: (c: Parameters<JobContext['send']>[0], m: Parameters<JobContext['send']>[1]) => job.send(c, m),
-    scheduleTask: async (s: TaskSpec) => void (await schedule(job.db, s)),
-    capabilitiesOf: (p: Parameters<JobContext['capabilitiesOf']>[0]) => job.capabilitiesOf(p),
-  };
 }
 
 const TaskPayload = z.object({ quizId: z.number().int().positive(), position: z.number().int().min(0) });
@@ -103,7 +80,6 @@ class Quizzes {
     readonly settings: QuizSettings,
     readonly dailyCron: string,
     readonly importsDir: string,
-    readonly schedule: ScheduleFn,
   ) {}
 
   async runQuiz(ctx: Context, args: QuizArgs): Promise<void> {
@@ -133,7 +109,7 @@ class Quizzes {
       const names = (await this.catalog.listBanks(ctx.db)).map((b) => b.name).join('、');
       throw new UserError('quizzes.start.noBank', { name: args.bank, banks: names });
     }
-    await startQuiz(envOf(ctx, this.schedule), this.catalog, this.settings, {
+    await startQuiz(ctx, this.catalog, this.settings, {
       chatId: ctx.chat.id,
       chat: ctx.chat.ref,
       unitId: ctx.chat.ref.kind === 'group' ? ctx.chat.unitId : ctx.member.unitId,
@@ -149,7 +125,7 @@ class Quizzes {
     if (!quiz || quiz.chatId !== ctx.chat.id) throw new UserError(id !== undefined ? 'quizzes.answer.noQuiz' : 'quizzes.stop.none', { id: id ?? 0 });
     if (quiz.status !== 'running') throw new UserError('quizzes.answer.ended', { id: quiz.id });
     if (!(await mayManageIn(ctx.db, ctx.member, { unitId: quiz.unitId, ownerId: quiz.startedById }))) throw new UserError('quizzes.stop.forbidden', { id: quiz.id });
-    await stopQuiz(envOf(ctx, this.schedule), quiz);
+    await stopQuiz(ctx, quiz);
     await ctx.audit('quiz.stop', `quiz ${quiz.id}`);
   }
 
@@ -157,7 +133,7 @@ class Quizzes {
     const time = dailyTime(this.dailyCron);
     const when = time ? ctx.t('quizzes.daily.at', { time }) : ctx.t('quizzes.daily.scheduled');
     if (enabled === undefined) {
-      const on = await dailyEnabled(ctx.db, ctx.member.id);
+      const on = await dailyEnabled(ctx.db, ctx.member.id, await settingOn(ctx.db, ctx.member.unitId, 'dailyQuestion'));
       ctx.reply(ctx.t(on ? 'quizzes.daily.statusOn' : 'quizzes.daily.statusOff', { when }));
       return;
     }
@@ -219,7 +195,6 @@ class Quizzes {
 
   async answer(ctx: Context, args: AnswerArgs): Promise<void> {
     const nativeAnswer = ctx.incoming.content.type === 'poll_answer';
-    const env = envOf(ctx, this.schedule);
     const quiz = args.id !== undefined ? await getQuiz(ctx.db, args.id) : await runningQuizInChat(ctx.db, ctx.chat.id);
     if (args.id !== undefined && (!quiz || quiz.chatId !== ctx.chat.id)) throw new UserError('quizzes.answer.noQuiz', { id: args.id });
     if (quiz) {
@@ -228,7 +203,7 @@ class Quizzes {
         return;
       }
       const position = quiz.current;
-      const outcome = await answerQuiz(env, this.catalog, this.settings, quiz, ctx.member.id, args.text, args.position);
+      const outcome = await answerQuiz(ctx, this.catalog, this.settings, quiz, ctx.member.id, args.text, args.position);
       if (outcome === 'unparsed') throw new UsageError();
       if (outcome === 'recorded' && !nativeAnswer) await this.acknowledge(ctx, quiz, position);
       if (outcome === 'already') ctx.reply(ctx.t('quizzes.answer.already', { name: ctx.member.name }));
@@ -237,7 +212,7 @@ class Quizzes {
     }
     const prompt = await openPromptIn(ctx.db, ctx.member.id, ctx.chat.ref);
     if (!prompt) throw new UserError('quizzes.answer.nothing');
-    if (!(await answerPersonal(env, this.catalog, this.settings, prompt, args.text))) throw new UsageError();
+    if (!(await answerPersonal(ctx, this.catalog, this.settings, prompt, args.text))) throw new UsageError();
   }
 
   async mistakes(ctx: Context): Promise<void> {
@@ -254,13 +229,13 @@ class Quizzes {
     if (target.kind === 'group' && (await runningQuizInChat(ctx.db, ctx.chat.id))) throw new UserError('quizzes.mistakes.quizRunning');
     if (target !== ctx.chat.ref) ctx.reply(ctx.t('quizzes.mistakes.sentPrivately', { name: ctx.member.name, due: due.length }));
     ctx.send(target, ctx.t('quizzes.mistakes.header', { due: due.length, open: open.length }));
-    await presentNextReview(envOf(ctx, this.schedule), this.catalog, ctx.member.id, target);
+    await presentNextReview(ctx, this.catalog, ctx.member.id, target);
   }
 
   /** Records a bare answer to the open question of the chat's quiz, and acknowledges it. */
   async answerInGroup(ctx: Context, quiz: QuizRow, text: string): Promise<void> {
     const position = quiz.current;
-    if ((await answerQuiz(envOf(ctx, this.schedule), this.catalog, this.settings, quiz, ctx.member.id, text)) === 'recorded') await this.acknowledge(ctx, quiz, position);
+    if ((await answerQuiz(ctx, this.catalog, this.settings, quiz, ctx.member.id, text)) === 'recorded') await this.acknowledge(ctx, quiz, position);
   }
 
   /**
@@ -279,10 +254,9 @@ class Quizzes {
   /** Claims on a bare answer: the chat's quiz question, or this member's personal question (see `settleAnswerClaims`). */
   async claimAnswer(ctx: Context, text: string): Promise<AnswerClaim[]> {
     if (!isPartyMember(ctx.member) || [...text].length > 20) return [];
-    const env = envOf(ctx, this.schedule);
     const quiz = await runningQuizInChat(ctx.db, ctx.chat.id);
     if (quiz) {
-      const preview = await previewAnswer(env, this.catalog, quiz, ctx.member.id, text);
+      const preview = await previewAnswer(ctx, this.catalog, quiz, ctx.member.id, text);
       if (preview.kind === 'already') return [{ kind: 'answered', reply: ctx.t('quizzes.answer.already', { name: ctx.member.name }) }];
       if (preview.kind === 'open') {
         const label = ctx.t('quizzes.answer.claimLabel', { id: quiz.id, position: preview.row.position + 1 });
@@ -292,7 +266,7 @@ class Quizzes {
     const prompt = await openPromptIn(ctx.db, ctx.member.id, ctx.chat.ref);
     const question = prompt ? await this.catalog.question(ctx.db, prompt.questionKey) : undefined;
     if (!prompt || !question || readAnswer(question, text) === undefined) return [];
-    const run = async () => void (await answerPersonal(env, this.catalog, this.settings, prompt, text));
+    const run = async () => void (await answerPersonal(ctx, this.catalog, this.settings, prompt, text));
     return [{ kind: 'awaiting', label: ctx.t('quizzes.answer.claimPersonal'), command: `/answer ${text}`, run }];
   }
 
@@ -314,14 +288,14 @@ class Quizzes {
   jobs(scheduler: Scheduler): void {
     scheduler.handle(TASK_TIME_UP, async (job, payload) => {
       const p = TaskPayload.parse(payload);
-      await questionTimeUp(jobEnv(job, this.schedule), this.catalog, this.settings, p.quizId, p.position);
+      await questionTimeUp(job, this.catalog, this.settings, p.quizId, p.position);
     });
     scheduler.handle(TASK_OPEN, async (job, payload) => {
       const p = TaskPayload.parse(payload);
-      await openNextQuestion(jobEnv(job, this.schedule), this.catalog, this.settings, p.quizId, p.position);
+      await openNextQuestion(job, this.catalog, this.settings, p.quizId, p.position);
     });
     scheduler.cron('quizzes.daily', this.dailyCron, async (job) => {
-      await sendDailyQuestions(jobEnv(job, this.schedule), this.catalog);
+      await sendDailyQuestions(job, this.catalog);
     }, { reportMissed: false });
   }
 }
@@ -341,9 +315,8 @@ export function quizzesFeature(services: FeatureServices, options: QuizFeatureOp
   };
   const dailyCron = options.dailyCron ?? config.QUIZ_DAILY_CRON;
   const importsDir = options.importsDir ?? path.join(config.BOT_DATA_DIR, 'imports');
-  const schedule = options.scheduleTask ?? scheduleStoredTask;
 
-  const q = new Quizzes(catalog, settings, dailyCron, importsDir, schedule);
+  const q = new Quizzes(catalog, settings, dailyCron, importsDir);
   return {
     name: 'quizzes',
     commands: [
@@ -381,6 +354,7 @@ export function quizzesFeature(services: FeatureServices, options: QuizFeatureOp
             return ctx.reply(await townshipLeaderboard(ctx.db, ctx.t));
           }
           if (ctx.unitId === null) throw new UserError('quizzes.rank.noUnit');
+          if (!(await settingOn(ctx.db, ctx.unitId, 'leaderboard'))) return replyOwnStanding(ctx);
           ctx.reply(await unitLeaderboard(ctx.db, ctx.t, ctx.unitId, ctx.member.id));
         },
       }),
@@ -399,6 +373,21 @@ export function quizzesFeature(services: FeatureServices, options: QuizFeatureOp
     reportSections: quizReportSections,
     jobs: (scheduler) => q.jobs(scheduler),
   };
+}
+
+/**
+ * `/rank` in a unit without a public leaderboard: the member's own points and streak only. In a
+ * group it goes privately where the platform allows (with a one-line pointer), else one short line.
+ */
+async function replyOwnStanding(ctx: Context): Promise<void> {
+  const { points, streak } = await ownStanding(ctx.db, ctx.member.id, localDay(ctx.now(), ctx.timeZone));
+  const text = ctx.t(points > 0 ? 'quizzes.rank.own' : 'quizzes.rank.ownNone', { points, days: streak });
+  if (ctx.chat.ref.kind === 'private') return ctx.reply(text);
+  const chats = (await privateChatsOf(ctx.db, ctx.member.id)).filter((c) => ctx.capabilitiesOf(c.platform).privateMessages);
+  const mine = chats.find((c) => c.platform === ctx.chat.ref.platform) ?? chats[0];
+  if (!mine) return ctx.reply(ctx.t('quizzes.rank.ownLine', { name: ctx.member.name, points, days: streak }));
+  ctx.send(mine, text);
+  ctx.reply(ctx.t('quizzes.rank.sentPrivately', { name: ctx.member.name }));
 }
 
 /** The refused rows of an import, one line each (at most 30, then a count of the rest). */

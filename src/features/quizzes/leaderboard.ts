@@ -6,7 +6,7 @@
 import type { Translate, Tx } from '../../bot/feature.ts';
 import { listUnits, membersOfUnit, unitName } from '../../bot/roster.ts';
 import type { MemberInfo } from '../../bot/feature.ts';
-import { totalPoints } from './store.ts';
+import { answerDays, totalPoints } from './store.ts';
 import { addDays } from './util.ts';
 import { partyRoles } from '../../bot/policy.ts';
 
@@ -92,4 +92,13 @@ export async function townshipLeaderboard(tx: Tx, t: Translate): Promise<string>
     for (const s of top) lines.push(t('quizzes.rank.topLine', { rank: s.rank, name: s.member.name, unit: unitOf.get(s.member.id) ?? '', points: s.points }));
   }
   return lines.join('\n');
+}
+
+/**
+ * A member's own standing when the unit has no public leaderboard (`/settings 公开积分榜`): their
+ * points and streak, nobody else's, no rank.
+ */
+export async function ownStanding(tx: Tx, memberId: number, today: string): Promise<{ points: number; streak: number }> {
+  const points = (await totalPoints(tx, [memberId])).get(memberId) ?? 0;
+  return { points, streak: streakOf(await answerDays(tx, memberId), today) };
 }

@@ -16,13 +16,13 @@
  *   until the next day's daily question replaces it.
  * - Answering a question that is in the 错题本 and due (daily or review) counts as a review.
  */
-import type { Capabilities } from '../../bot/adapter.ts';
-import type { ChatRef, Platform } from '../../bot/types.ts';
+import type { BaseContext } from '../../bot/context.ts';
+import type { ChatRef } from '../../bot/types.ts';
 import { getMember, privateChatsOf } from '../../bot/roster.ts';
 import { exemptAmong } from '../care/api.ts';
 import type { Question } from './banks.ts';
 import type { Catalog } from './catalog.ts';
-import { optionOrderFor, readAnswer, type QuizEnv, type QuizSettings } from './engine.ts';
+import { optionOrderFor, readAnswer, type QuizSettings } from './engine.ts';
 import { personalQuestionText, revealLines } from './render.ts';
 import {
   answeredKeys,
@@ -41,6 +41,7 @@ import {
   type PromptRow,
 } from './store.ts';
 import { localDay, seededRandom, seededShuffle } from './util.ts';
+import { unitsWithSettingOn } from '../settings/api.ts';
 
 /** Days within which a question sent as the daily question is not sent again while others remain. */
 export const DAILY_NO_REPEAT_DAYS = 365;
@@ -55,7 +56,7 @@ export function showDay(t: (key: string, vars?: Record<string, string | number>)
  * Presents the member's next due review in `chat` (and awaits the answer there). Returns false
  * when nothing is due. Mistakes whose question no longer exists are skipped.
  */
-export async function presentNextReview(env: QuizEnv, catalog: Catalog, memberId: number, chat: ChatRef): Promise<boolean> {
+export async function presentNextReview(env: BaseContext, catalog: Catalog, memberId: number, chat: ChatRef): Promise<boolean> {
   const today = localDay(env.now(), env.timeZone);
   const due = await dueMistakes(env.db, memberId, today);
   for (const [i, m] of due.entries()) {
@@ -63,19 +64,14 @@ export async function presentNextReview(env: QuizEnv, catalog: Catalog, memberId
     if (!q) continue;
     const order = optionOrderFor(q, `review:${memberId}:${q.key}:${m.stage}`);
     await createPrompt(env.db, { memberId, kind: 'review', questionKey: q.key, optionOrder: order, day: today, chat, now: env.now() });
-    env.send(chat, personalQuestionText(env.t, 'review', await catalog.bankName(env.db, q), q, order, due.length - i));
+    env.send(chat, personalQuestionText(env, chat, 'review', await catalog.bankName(env.db, q), q, order, due.length - i));
     return true;
   }
   return false;
 }
 
-/** What the daily job needs beyond the quiz environment. */
-export interface DailyEnv extends QuizEnv {
-  capabilitiesOf(platform: Platform): Capabilities | undefined;
-}
-
 /** Picks a member's daily question (see the module comment). */
-async function pickDaily(env: QuizEnv, catalog: Catalog, memberId: number, today: string): Promise<Question | undefined> {
+async function pickDaily(env: BaseContext, catalog: Catalog, memberId: number, today: string): Promise<Question | undefined> {
   for (const m of await dueMistakes(env.db, memberId, today)) {
     const q = await catalog.question(env.db, m.questionKey);
     if (q) return q;
@@ -108,14 +104,15 @@ function dayBefore(day: string, days: number): string {
 }
 
 /**
- * The daily job: sends today's question to every member who opted in and has not had it yet,
+ * The daily job: sends today's question to every member who opted in (or whose unit made it the
+ * default with `/settings 每日一题 开`, unless they turned it off) and has not had it yet,
  * in each of their private chats where the platform allows private messages. Returns how many
  * members were sent one.
  */
-export async function sendDailyQuestions(env: DailyEnv, catalog: Catalog): Promise<number> {
+export async function sendDailyQuestions(env: BaseContext, catalog: Catalog): Promise<number> {
   const today = localDay(env.now(), env.timeZone);
   let sent = 0;
-  const subscribers = await dailySubscribers(env.db);
+  const subscribers = await dailySubscribers(env.db, await unitsWithSettingOn(env.db, 'dailyQuestion'));
   const exempt = await exemptAmong(env.db, subscribers, env.now(), env.timeZone);
   for (const memberId of subscribers) {
     if (exempt.has(memberId) || (await dailySentOn(env.db, memberId, today))) continue;
@@ -127,7 +124,7 @@ export async function sendDailyQuestions(env: DailyEnv, catalog: Catalog): Promi
     const bank = await catalog.bankName(env.db, q);
     for (const chat of chats) {
       await createPrompt(env.db, { memberId, kind: 'daily', questionKey: q.key, optionOrder: order, day: today, chat, now: env.now() });
-      env.send(chat, { kind: 'text', text: personalQuestionText(env.t, 'daily', bank, q, order, 0), priority: 'low' });
+      env.send(chat, { kind: 'text', text: personalQuestionText(env, chat, 'daily', bank, q, order, 0), priority: 'low' });
     }
     sent++;
   }
@@ -138,7 +135,7 @@ export async function sendDailyQuestions(env: DailyEnv, catalog: Catalog): Promi
  * Records a member's bare answer to their open personal question in this chat and replies with
  * the result. Returns false (nothing recorded) when the text is not an answer to it.
  */
-export async function answerPersonal(env: QuizEnv, catalog: Catalog, settings: QuizSettings, prompt: PromptRow, text: string): Promise<boolean> {
+export async function answerPersonal(env: BaseContext, catalog: Catalog, settings: QuizSettings, prompt: PromptRow, text: string): Promise<boolean> {
   const q = await catalog.question(env.db, prompt.questionKey);
   if (!q) return false;
   const shown = readAnswer(q, text);

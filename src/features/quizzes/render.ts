@@ -4,7 +4,9 @@
  * ranking at the end, personal questions and their results, leaderboards.
  */
 import type { Translate } from '../../bot/feature.ts';
-import type { OutgoingMessage } from '../../bot/types.ts';
+import type { ChatRef, OutgoingMessage } from '../../bot/types.ts';
+import type { BaseContext } from '../../bot/context.ts';
+import { replyHint } from '../../bot/reply-hint.ts';
 import type { Question } from './banks.ts';
 
 /** The letter shown before option `i` (0 → A). */
@@ -23,10 +25,13 @@ function optionLines(t: Translate, q: Question, order: readonly number[]): strin
   return shownOptions(t, q, order).map((o, i) => `${letter(i)}. ${o}`);
 }
 
-/** How to answer a question by typing. */
-function answerHint(t: Translate, q: Question): string {
-  return q.type === 'truefalse' ? t('quizzes.hint.truefalse') : t('quizzes.hint.single', { last: letter(q.options.length - 1) });
+/** How to answer a question by typing (in `chat`: `@先锋 A` where groups show the bot only @-mentions). */
+function answerHint(ctx: HintContext, chat: Pick<ChatRef, 'platform' | 'kind'>, q: Question): string {
+  return q.type === 'truefalse' ? replyHint(ctx, chat, 'quizzes.hint.truefalse') : replyHint(ctx, chat, 'quizzes.hint.single', { last: letter(q.options.length - 1) });
 }
+
+/** What a hint uses of the context. */
+type HintContext = Pick<BaseContext, 't' | 'capabilitiesOf' | 'botName'>;
 
 /** Index of the correct option in the shown order. */
 export function shownCorrectIndex(q: Question, order: readonly number[]): number {
@@ -56,9 +61,10 @@ export function nativeKeyOf(slot: Pick<QuestionSlot, 'quizId' | 'position'>): st
  * A quiz question: a native quiz poll where the platform has one (non-anonymous, so answers come
  * back as `/answer #N qK k`), numbered text with a hint for bare answers elsewhere.
  */
-export function quizQuestionMessage(t: Translate, slot: QuestionSlot, q: Question, order: readonly number[]): OutgoingMessage {
+export function quizQuestionMessage(ctx: HintContext, chat: Pick<ChatRef, 'platform' | 'kind'>, slot: QuestionSlot, q: Question, order: readonly number[]): OutgoingMessage {
+  const { t } = ctx;
   const vars = { id: slot.quizId, n: slot.position + 1, total: slot.total, seconds: slot.openSeconds };
-  const fallbackText = [t('quizzes.question.header', vars), q.text, ...optionLines(t, q, order), answerHint(t, q)].join('\n');
+  const fallbackText = [t('quizzes.question.header', vars), q.text, ...optionLines(t, q, order), answerHint(ctx, chat, q)].join('\n');
   return {
     kind: 'quiz',
     question: t('quizzes.question.native', { ...vars, text: q.text }),
@@ -135,13 +141,15 @@ export function quizRankingText(
 
 /** A personal question (每日一题 or a review), answered by a bare answer in that chat. */
 export function personalQuestionText(
-  t: Translate,
+  ctx: HintContext,
+  chat: Pick<ChatRef, 'platform' | 'kind'>,
   kind: 'daily' | 'review',
   bankName: string,
   q: Question,
   order: readonly number[],
   remaining: number,
 ): string {
+  const { t } = ctx;
   const head = kind === 'daily' ? t('quizzes.daily.header', { bank: bankName }) : t('quizzes.review.header', { bank: bankName, remaining });
-  return [head, q.text, ...optionLines(t, q, order), answerHint(t, q)].join('\n');
+  return [head, q.text, ...optionLines(t, q, order), answerHint(ctx, chat, q)].join('\n');
 }

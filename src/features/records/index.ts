@@ -11,11 +11,12 @@
  */
 import { command, type Feature } from '../../bot/feature.ts';
 import type { FeatureServices } from '../index.ts';
-import { loadMeetingKinds } from '../meetings/kinds.ts';
+import { loadMeetingKinds } from '../meetings/api.ts';
 import { currentYear, unitLedger } from './ledger.ts';
 import { minutesArgs, minutesHandler } from './minutes.ts';
 import { ledgerArgs, ledgerHandler } from './view.ts';
 import { runRecordReminders } from './reminders.ts';
+import { PAGE_RENDERER, renderPageMessage } from './page.ts';
 import { PARTY_MEMBER } from '../../bot/policy.ts';
 
 /** The daily job of the secretaries' reminders (09:00 in the org time zone). */
@@ -34,7 +35,7 @@ export function recordsFeature(services: Pick<FeatureServices, 'config' | 'promp
         summaryKey: 'records.minutes.summary',
         usageKey: 'records.minutes.usage',
         args: minutesArgs,
-        handler: minutesHandler,
+        handler: (ctx, args) => minutesHandler(ctx, args, services.config.BOT_DATA_DIR),
       }),
       command({
         name: 'ledger',
@@ -46,6 +47,7 @@ export function recordsFeature(services: Pick<FeatureServices, 'config' | 'promp
         handler: (ctx, args) => ledgerHandler(ctx, args, kinds),
       }),
     ],
+    renderers: { [PAGE_RENDERER]: renderPageMessage },
     jobs: (scheduler) => {
       scheduler.cron(REMINDER_JOB, '0 9 * * *', (job) => runRecordReminders(job, kinds), { reportMissed: false });
     },

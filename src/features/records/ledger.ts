@@ -7,10 +7,11 @@
 import type { Tx } from '../../bot/feature.ts';
 import { localDateKey, localMidnight, localParts, zonedToUtc } from '../../bot/time.ts';
 import { nextCronTimes } from '../../scheduler/cron.ts';
-import { unitFrequencies, type Frequency, type MeetingKind } from '../meetings/kinds.ts';
-import { skippedStarts } from '../meetings/store.ts';
-import { skippedForHoliday } from '../meetings/jobs.ts';
-import { unitMinutes, type MinutesRecord } from './store.ts';
+import { unitFrequencies, type Frequency, type MeetingKind } from '../meetings/api.ts';
+import { skippedStarts } from '../meetings/api.ts';
+import { skippedForHoliday } from '../meetings/api.ts';
+import { heldAt } from '../meetings/api.ts';
+import { unitExcuses, unitMinutes, type LedgerExcuse, type MinutesRecord } from './store.ts';
 
 /** What one period of one kind shows. */
 export type PeriodStatus = 'held' | 'noMinutes' | 'excused' | 'missing' | 'pending';
@@ -21,6 +22,8 @@ export interface LedgerCell {
   readonly status: PeriodStatus;
   /** The minutes of the period's held occurrences. */
   readonly minutes: readonly MinutesRecord[];
+  /** An admin's reason when the period is excused by a note (`/ledger 说明`). */
+  readonly note: string | null;
 }
 
 /** One kind's row. */
@@ -30,7 +33,10 @@ export interface LedgerRow {
   readonly cells: readonly LedgerCell[];
 }
 
-/** A unit's ledger for one year. `required` counts the periods already due; `held` those held with minutes. */
+/**
+ * A unit's ledger for one year. `required` counts the periods already due that were not excused
+ * (a holiday, every occurrence called off, or an admin's note); `held` those held with minutes.
+ */
 export interface Ledger {
   readonly year: number;
   readonly rows: readonly LedgerRow[];
@@ -55,11 +61,12 @@ export function periodBounds(year: number, frequency: Exclude<Frequency, 'none'>
 interface KindMeeting {
   id: number;
   cron: string;
+  holiday: string | null;
   createdAt: Date;
   cancelledAt: Date | null;
 }
 
-/** Scheduled starts of a meeting in [from, to), from the day it was added until it was cancelled. */
+/** Held starts (moved off holidays under `move`) of a meeting whose cron time is in [from, to), from the day it was added until it was cancelled. */
 function startsIn(m: KindMeeting, timeZone: string, from: Date, to: Date): Date[] {
   const added = localMidnight(localDateKey(m.createdAt, timeZone), timeZone);
   const begin = from > added ? from : added;
@@ -70,7 +77,7 @@ function startsIn(m: KindMeeting, timeZone: string, from: Date, to: Date): Date[
     const batch = nextCronTimes(m.cron, timeZone, after, 32);
     for (const t of batch) {
       if (t >= stop) return out;
-      out.push(t);
+      out.push(heldAt(m, t, timeZone));
     }
     if (!batch.length) return out;
     after = batch[batch.length - 1]!;
@@ -86,6 +93,14 @@ function cellStatus(starts: readonly Date[], skips: ReadonlySet<number>, minutes
   return due ? 'missing' : 'pending';
 }
 
+/** The reason of the first note of `kind` overlapping the months of [from, to), or null. */
+function noteFor(excuses: readonly LedgerExcuse[], kind: string, from: Date, to: Date, year: number, timeZone: string): string | null {
+  const first = localParts(from, timeZone).month;
+  const last = to.getTime() >= zonedToUtc(year + 1, 1, 1, 0, 0, timeZone).getTime() ? 12 : localParts(to, timeZone).month - 1;
+  const e = excuses.find((x) => x.kind === kind && x.month <= last && x.month + x.months - 1 >= first);
+  return e?.reason ?? null;
+}
+
 /** Computes unit `unitId`'s ledger of `year` as of `now`. */
 export async function unitLedger(db: Tx, unitId: number, year: number, kinds: readonly MeetingKind[], timeZone: string, now: Date): Promise<Ledger> {
   const frequencies = await unitFrequencies(db, unitId, kinds);
@@ -94,6 +109,7 @@ export async function unitLedger(db: Tx, unitId: number, year: number, kinds: re
   const meetings = await db.meeting.findMany({ where: { unitId, kind: { not: null } }, select: { id: true, cron: true, kind: true, holiday: true, createdAt: true, cancelledAt: true } });
   const yearFrom = zonedToUtc(year, 1, 1, 0, 0, timeZone);
   const minutes = await unitMinutes(db, unitId, yearFrom, zonedToUtc(year + 1, 1, 1, 0, 0, timeZone));
+  const excuses = await unitExcuses(db, unitId, year);
   const rows: LedgerRow[] = [];
   let required = 0;
   let held = 0;
@@ -113,19 +129,20 @@ export async function unitLedger(db: Tx, unitId: number, year: number, kinds: re
     for (let index = 1; index <= PERIODS[frequency]; index++) {
       const [from, to] = periodBounds(year, frequency, index, timeZone);
       if (from > now) {
-        cells.push({ index, status: 'pending', minutes: [] });
+        cells.push({ index, status: 'pending', minutes: [], note: null });
         continue;
       }
       const due = to <= now;
       const starts = ofKind.flatMap((m) => startsIn(m, timeZone, from, to));
       const ids = new Set(ofKind.map((m) => m.id));
       const mins = minutes.filter((r) => ids.has(r.meetingId) && r.startsAt >= from && r.startsAt < to);
-      const status = cellStatus(starts, skips, mins, due, now);
-      if (due || status === 'held') {
+      const note = noteFor(excuses, kind.key, from, to, year, timeZone);
+      const status = mins.length || note === null ? cellStatus(starts, skips, mins, due, now) : 'excused';
+      if ((due && status !== 'excused') || status === 'held') {
         required++;
         if (status === 'held') held++;
       }
-      cells.push({ index, status, minutes: mins });
+      cells.push({ index, status, minutes: mins, note: status === 'excused' ? note : null });
     }
     rows.push({ kind, frequency, cells });
   }

@@ -14,11 +14,12 @@ import { hasRole, partyRoles, seesUnitIn } from '../../bot/policy.ts';
 import { membersByIds, membersOfUnit } from '../../bot/roster.ts';
 import { isPersonToken, resolvePerson } from '../../bot/people.ts';
 import { localDateKey, parseLocalDate } from '../../bot/time.ts';
-import { lastStart, startOnDate } from '../meetings/calendar.ts';
-import { envOf, requireManager } from '../meetings/manage.ts';
-import { when } from '../meetings/render.ts';
-import { attendanceOf, getMeeting, rsvpsOf, type MeetingInfo } from '../meetings/store.ts';
-import { currentMinutes, minutesHistory, saveMinutes, type MinutesAttachment, type MinutesRecord } from './store.ts';
+import { lastStart, startOnDate } from '../meetings/api.ts';
+import { requireManager } from '../meetings/api.ts';
+import { when } from '../meetings/api.ts';
+import { attendanceOf, getMeeting, rsvpsOf, type MeetingInfo } from '../meetings/api.ts';
+import { evidenceOf, storeEvidenceAfterCommit } from './evidence.ts';
+import { setMinutesAttachments, currentMinutes, minutesHistory, saveMinutes, type MinutesAttachment, type MinutesRecord } from './store.ts';
 
 /** Longest 议题 or 决议 (characters). */
 export const MAX_SECTION = 2000;
@@ -102,7 +103,7 @@ async function occurrence(ctx: Context, m: MeetingInfo, date: string | null): Pr
   if (!key) throw new UserError('records.minutes.badDate', { date });
   const start = startOnDate(m, ctx.timeZone, key);
   if (!start) throw new UserError('records.minutes.noneOnDate', { id: m.id, date: key });
-  if (start > ctx.now()) throw new UserError('records.minutes.notYet', { id: m.id, time: when(envOf(ctx), start) });
+  if (start > ctx.now()) throw new UserError('records.minutes.notYet', { id: m.id, time: when(ctx, start) });
   return start;
 }
 
@@ -116,7 +117,7 @@ async function person(ctx: Context, who: string | null): Promise<MemberInfo> {
 /** 应到 / 实到 / 缺席及原因 from the roll call and the 请假 answers; refuses when no roll call was taken. */
 async function rollFigures(ctx: Context, m: MeetingInfo, startsAt: Date): Promise<{ expected: number; present: number; absences: string }> {
   const marks = await attendanceOf(ctx.db, m.id, startsAt);
-  if (!marks.size) throw new UserError('records.minutes.noRollCall', { id: m.id, time: when(envOf(ctx), startsAt) });
+  if (!marks.size) throw new UserError('records.minutes.noRollCall', { id: m.id, time: when(ctx, startsAt) });
   const rsvps = await rsvpsOf(ctx.db, m.id, startsAt);
   // 应到: everyone marked, and the unit's members and secretary who were not (an admin only when marked).
   const ids = new Set([...marks.keys(), ...(await membersOfUnit(ctx.db, m.unitId, partyRoles().filter((r) => !hasRole({ role: r }, 'admin')))).map((x) => x.id)]);
@@ -135,14 +136,15 @@ async function rollFigures(ctx: Context, m: MeetingInfo, startsAt: Date): Promis
   return { expected: ids.size, present, absences: absences.join('\n') };
 }
 
-function attachmentsOf(ctx: Context): MinutesAttachment[] {
-  const c = ctx.incoming.content;
-  if (c.type !== 'text' || !c.attachments) return [];
-  return c.attachments.map((a) => ({ kind: a.kind, platform: ctx.incoming.chat.platform, ref: a.ref, name: a.name ?? null }));
+/** The evidence of a new version: the earlier version's (kept) and what was sent now, each once. */
+async function attachmentsFor(ctx: Context, meetingId: number, startsAt: Date): Promise<MinutesAttachment[]> {
+  const earlier = (await currentMinutes(ctx.db, meetingId, startsAt))?.attachments ?? [];
+  const fresh = (await evidenceOf(ctx)).filter((a) => !earlier.some((e) => e.ref === a.ref && e.platform === a.platform));
+  return [...earlier, ...fresh];
 }
 
 /** /minutes: record (secretary of the unit, admins) or show (the unit's members). */
-export async function minutesHandler(ctx: Context, args: MinutesArgs): Promise<void> {
+export async function minutesHandler(ctx: Context, args: MinutesArgs, dataDir: string): Promise<void> {
   const m = await getMeeting(ctx.db, args.id);
   if (!m) throw new UserError('meetings.error.notFound', { id: args.id });
   if (args.fields === null) return showMinutes(ctx, m, args.date);
@@ -152,29 +154,43 @@ export async function minutesHandler(ctx: Context, args: MinutesArgs): Promise<v
   const recorder = await person(ctx, args.fields.recorder);
   const roll = await rollFigures(ctx, m, startsAt);
   const late = localDateKey(ctx.now(), ctx.timeZone) > localDateKey(startsAt, ctx.timeZone);
+  const attachments = await attachmentsFor(ctx, m.id, startsAt);
   const saved = await saveMinutes(ctx.db, {
     meetingId: m.id, unitId: m.unitId, startsAt, topics: args.fields.topics, decisions: args.fields.decisions,
-    hostId: host.id, recorderId: recorder.id, ...roll, attachments: attachmentsOf(ctx), late, enteredById: ctx.member.id, now: ctx.now(),
+    hostId: host.id, recorderId: recorder.id, ...roll, attachments, late, enteredById: ctx.member.id, now: ctx.now(),
   });
   await ctx.audit('minutes.save', `meeting ${m.id} ${startsAt.toISOString()} v${saved.version}`);
-  const lines = [ctx.t(saved.version > 1 ? 'records.minutes.corrected' : 'records.minutes.saved', { id: m.id, title: m.title, time: when(envOf(ctx), startsAt), version: saved.version })];
+  const lines = [ctx.t(saved.version > 1 ? 'records.minutes.corrected' : 'records.minutes.saved', { id: m.id, title: m.title, time: when(ctx, startsAt), version: saved.version })];
   lines.push(ctx.t('records.minutes.people', { host: host.name, recorder: recorder.name, expected: roll.expected, present: roll.present }));
   if (roll.absences) lines.push(ctx.t('records.minutes.absent', { list: roll.absences.split('\n').join('；') }));
-  if (saved.attachments.length) lines.push(ctx.t('records.minutes.attachments', { count: saved.attachments.length }));
+  if (saved.attachments.length) lines.push(attachmentLine(ctx, saved.attachments));
   if (late) lines.push(ctx.t('records.minutes.late', { date: localDateKey(ctx.now(), ctx.timeZone) }));
   ctx.reply(lines.join('\n'));
+  storeEvidenceAfterCommit(ctx, dataDir, m.unitId, saved.attachments, (db, stored) => setMinutesAttachments(db, saved.id, stored));
+}
+
+/** 附件 N 个, with what became of them: stored (checked), being stored, or noted only (the platform cannot fetch files). */
+function attachmentLine(ctx: Context, list: readonly MinutesAttachment[]): string {
+  const stored = list.filter((a) => a.sha256).length;
+  const unsupported = list.filter((a) => a.problem === 'unsupported' || (!a.sha256 && !a.problem && !ctx.capabilitiesOf(a.platform).downloads)).length;
+  const failed = list.filter((a) => a.problem === 'tooBig' || a.problem === 'failed').length;
+  const pending = list.length - stored - unsupported - failed;
+  const parts = (
+    [['stored', stored], ['pending', pending], ['noted', unsupported], ['failed', failed]] as const
+  ).filter(([, n]) => n > 0).map(([key, n]) => ctx.t(`records.minutes.attachment.${key}`, { n }));
+  return `${ctx.t('records.minutes.attachments', { count: list.length })}（${parts.join('，')}）`;
 }
 
 /** The minutes as the unit's members read them. */
 export async function minutesText(ctx: Context, m: MeetingInfo, r: MinutesRecord, versions: number): Promise<string> {
   const names = await membersByIds(ctx.db, [r.hostId, r.recorderId]);
   const lines = [
-    ctx.t('records.minutes.showHead', { id: m.id, title: m.title, time: when(envOf(ctx), r.startsAt), place: m.place }),
+    ctx.t('records.minutes.showHead', { id: m.id, title: m.title, time: when(ctx, r.startsAt), place: m.place }),
     ctx.t('records.minutes.people', { host: names.get(r.hostId)?.name ?? '—', recorder: names.get(r.recorderId)?.name ?? '—', expected: r.expected, present: r.present }),
   ];
   if (r.absences) lines.push(ctx.t('records.minutes.absent', { list: r.absences.split('\n').join('；') }));
   lines.push(ctx.t('records.minutes.topics', { text: r.topics }), ctx.t('records.minutes.decisions', { text: r.decisions }));
-  if (r.attachments.length) lines.push(ctx.t('records.minutes.attachments', { count: r.attachments.length }));
+  if (r.attachments.length) lines.push(attachmentLine(ctx, r.attachments));
   if (r.late) lines.push(ctx.t('records.minutes.late', { date: localDateKey(r.enteredAt, ctx.timeZone) }));
   if (versions > 1) lines.push(ctx.t('records.minutes.versions', { count: versions }));
   return lines.join('\n');
@@ -184,6 +200,6 @@ async function showMinutes(ctx: Context, m: MeetingInfo, date: string | null): P
   if (!(await seesUnitIn(ctx.db, ctx.member, m.unitId))) throw new UserError('records.minutes.otherUnit');
   const startsAt = await occurrence(ctx, m, date);
   const r = await currentMinutes(ctx.db, m.id, startsAt);
-  if (!r) throw new UserError('records.minutes.none', { id: m.id, title: m.title, time: when(envOf(ctx), startsAt) });
+  if (!r) throw new UserError('records.minutes.none', { id: m.id, title: m.title, time: when(ctx, startsAt) });
   ctx.reply(await minutesText(ctx, m, r, (await minutesHistory(ctx.db, m.id, startsAt)).length));
 }

@@ -6,8 +6,8 @@
 import { membersOfUnit, membersWithRole, listUnits, privateChatsOf } from '../../bot/roster.ts';
 import { addDays, localDateKey } from '../../bot/time.ts';
 import type { JobContext } from '../../scheduler/contract.ts';
-import { yearKnown } from '../meetings/holidays.ts';
-import type { MeetingKind } from '../meetings/kinds.ts';
+import { yearKnown } from '../meetings/api.ts';
+import type { MeetingKind } from '../meetings/api.ts';
 import { unitLedger } from './ledger.ts';
 
 /** Kinds reminded two weeks before the quarter ends, and a week before the month ends. */

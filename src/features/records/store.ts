@@ -4,16 +4,35 @@
  */
 import { z } from 'zod';
 import type { Tx } from '../../bot/feature.ts';
+import type { Db } from '../../db/client.ts';
 
-/** A photo or file sent with the minutes, kept as the adapter's reference (not downloaded). */
+/**
+ * A photo or file of the minutes (evidence.ts): the adapter's reference and, once fetched after the
+ * commit, the stored copy (`path` under the data directory, `sha256`, `size`) or why there is none.
+ */
 export interface MinutesAttachment {
   readonly kind: 'photo' | 'file';
   readonly platform: string;
   readonly ref: string;
   readonly name: string | null;
+  readonly sha256?: string;
+  readonly size?: number;
+  readonly path?: string;
+  /** unsupported: the platform cannot fetch files; tooBig: over the limit; failed: the fetch failed. */
+  readonly problem?: 'unsupported' | 'tooBig' | 'failed';
 }
 
-const attachmentList = z.array(z.object({ kind: z.enum(['photo', 'file']), platform: z.string(), ref: z.string(), name: z.string().nullable() }));
+const attachmentList = z.array(
+  z.object({
+    kind: z.enum(['photo', 'file']), platform: z.string(), ref: z.string(), name: z.string().nullable(),
+    sha256: z.string().optional(), size: z.number().optional(), path: z.string().optional(), problem: z.enum(['unsupported', 'tooBig', 'failed']).optional(),
+  }),
+);
+
+/** Records the fetched (or not fetched) attachments on minutes row `id` (after the minutes committed). */
+export async function setMinutesAttachments(db: Tx | Db, id: number, attachments: readonly MinutesAttachment[]): Promise<void> {
+  await db.meetingMinutes.update({ where: { id }, data: { attachments: JSON.stringify(attachments) } });
+}
 
 /** One version of the minutes of one occurrence. */
 export interface MinutesRecord {
@@ -103,3 +122,29 @@ export async function unitMinutes(db: Tx, unitId: number, from: Date, to: Date):
   return rows.map(toRecord);
 }
 
+
+/** An admin's note excusing a kind for months `month` … `month + months - 1` of `year`. */
+export interface LedgerExcuse {
+  readonly kind: string;
+  readonly year: number;
+  readonly month: number;
+  readonly months: number;
+  readonly reason: string;
+}
+
+/** Writes (or replaces the reason of) an excuse note; true when it replaced an earlier one. */
+export async function saveExcuse(db: Tx, e: LedgerExcuse & { unitId: number; byId: number; now: Date }): Promise<boolean> {
+  const key = { unitId: e.unitId, kind: e.kind, year: e.year, month: e.month, months: e.months };
+  const existing = await db.ledgerExcuse.findUnique({ where: { unitId_kind_year_month_months: key }, select: { id: true } });
+  await db.ledgerExcuse.upsert({
+    where: { unitId_kind_year_month_months: key },
+    create: { ...key, reason: e.reason, byId: e.byId, at: e.now },
+    update: { reason: e.reason, byId: e.byId, at: e.now },
+  });
+  return existing !== null;
+}
+
+/** A unit's excuse notes of `year`. */
+export async function unitExcuses(db: Tx, unitId: number, year: number): Promise<LedgerExcuse[]> {
+  return db.ledgerExcuse.findMany({ where: { unitId, year }, orderBy: [{ month: 'asc' }, { id: 'asc' }], select: { kind: true, year: true, month: true, months: true, reason: true } });
+}

@@ -6,24 +6,30 @@
 import { z } from 'zod';
 import { argInput } from '../../bot/args.ts';
 import { UserError, type Context } from '../../bot/feature.ts';
-import type { OutgoingMessage } from '../../bot/types.ts';
+import type { QueuedMessage } from '../../bot/types.ts';
 import { hasRole, seesUnitIn } from '../../bot/policy.ts';
 import { listUnits, membersByIds, unitName } from '../../bot/roster.ts';
 import { formatStamp } from '../../bot/time.ts';
-import { requireUnit } from '../meetings/manage.ts';
-import { FREQUENCY_WORDS, findKind, setUnitFrequency, type Frequency, type MeetingKind } from '../meetings/kinds.ts';
-import { getMeeting } from '../meetings/store.ts';
-import { csvFile } from '../report/index.ts';
-import { renderPagePng } from './page.ts';
+import { requireUnit } from '../meetings/api.ts';
+import { FREQUENCY_WORDS, findKind, setUnitFrequency, type Frequency, type MeetingKind } from '../meetings/api.ts';
+import { getMeeting } from '../meetings/api.ts';
+import { csvFile } from '../report/api.ts';
+import { pageMessage } from './page.ts';
+import { saveExcuse, type MinutesAttachment } from './store.ts';
 import { currentYear, unitLedger, type Ledger, type LedgerRow, type PeriodStatus } from './ledger.ts';
 
 /** Parsed arguments of /ledger. */
 export type LedgerArgs =
   | { readonly action: 'show' | 'export'; readonly year: number | null }
-  | { readonly action: 'frequency'; readonly kind: string; readonly frequency: Frequency };
+  | { readonly action: 'frequency'; readonly kind: string; readonly frequency: Frequency }
+  | { readonly action: 'excuse'; readonly kind: string; readonly period: string; readonly reason: string };
 
 const EXPORT_WORDS = new Set(['导出', 'export', 'csv']);
 const FREQUENCY_COMMAND = new Set(['频次', 'frequency']);
+const EXCUSE_COMMAND = new Set(['说明', 'excuse', 'note']);
+
+/** Longest reason of an excuse note (characters). */
+export const MAX_REASON = 200;
 
 /** Zod schema of /ledger's arguments. */
 export const ledgerArgs = argInput.transform((a, ctx): LedgerArgs => {
@@ -32,6 +38,13 @@ export const ledgerArgs = argInput.transform((a, ctx): LedgerArgs => {
     return z.NEVER;
   };
   const tokens = [...a.tokens];
+  if (EXCUSE_COMMAND.has((tokens[0] ?? '').toLowerCase())) {
+    // The reason is everything after the period, as typed (spaces kept).
+    const m = /^\s*\S+\s+(\S+)\s+(\S+)\s+([\s\S]+)$/.exec(a.raw);
+    const reason = m?.[3]?.trim() ?? '';
+    if (!m || !reason || [...reason].length > MAX_REASON || [...m[1]!].length > 20) return fail();
+    return { action: 'excuse', kind: m[1]!, period: m[2]!, reason };
+  }
   if (FREQUENCY_COMMAND.has((tokens[0] ?? '').toLowerCase())) {
     const f = FREQUENCY_WORDS[(tokens[2] ?? '').toLowerCase()];
     if (tokens.length !== 3 || !f || [...tokens[1]!].length > 20) return fail();
@@ -73,6 +86,8 @@ export function ledgerText(ctx: Context, unit: string, l: Ledger): string {
   if (missing.length) lines.push(ctx.t('records.ledger.missing', { list: missing.join('；') }));
   if (noMinutes.length) lines.push(ctx.t('records.ledger.noMinutes', { list: noMinutes.join('；') }));
   if (!missing.length && !noMinutes.length) lines.push(ctx.t('records.ledger.noGaps'));
+  const notes = l.rows.flatMap((r) => r.cells.filter((c) => c.note).map((c) => `${r.kind.name} ${periodName(ctx, r, c.index)}：${c.note}`));
+  if (notes.length) lines.push(ctx.t('records.ledger.notes', { list: notes.join('；') }));
   for (const r of l.rows) {
     const marks = r.cells.map((c) => (r.frequency === 'yearly' ? MARK[c.status] : `${c.index}${MARK[c.status]}`)).join(' ');
     lines.push(ctx.t('records.ledger.row', { kind: r.kind.name, frequency: ctx.t(`records.frequency.${r.frequency}`), note: r.kind.note ? `，${r.kind.note}` : '', marks }));
@@ -98,7 +113,46 @@ async function townshipText(ctx: Context, unitId: number, year: number, kinds: r
   return lines.join('\n');
 }
 
-/** /ledger: show, export, or set a frequency. */
+/** The period of an excuse note: `2026-02`, `2月`, `2026-Q1`, `第1季度`, `2026`, `全年` (the year defaults to this one). */
+export function parsePeriod(text: string, thisYear: number): { year: number; month: number; months: number } | null {
+  const t = text.normalize('NFKC').trim().toUpperCase();
+  const digits = '一二三四'.split('');
+  const yearOf = (y: string | undefined) => (y ? Number(y) : thisYear);
+  let m = /^(?:(\d{4})[-./年])?(\d{1,2})月?$/.exec(t);
+  if (m && !(m[1] === undefined && !t.endsWith('月'))) {
+    const month = Number(m[2]);
+    return month >= 1 && month <= 12 ? { year: yearOf(m[1]), month, months: 1 } : null;
+  }
+  m = /^(?:(\d{4})[-./年]?)?(?:Q([1-4])|第?([1-4一二三四])季度?)$/.exec(t);
+  if (m) {
+    const q = m[2] ? Number(m[2]) : digits.includes(m[3]!) ? digits.indexOf(m[3]!) + 1 : Number(m[3]);
+    return { year: yearOf(m[1]), month: (q - 1) * 3 + 1, months: 3 };
+  }
+  m = /^(?:(\d{4})年?|全年)$/.exec(t);
+  return m ? { year: yearOf(m[1]), month: 1, months: 12 } : null;
+}
+
+/** `/ledger 说明 类型 期间 理由` (admins): marks a period of a kind excused, with the reason shown in the ledger. */
+async function excuseHandler(ctx: Context, unitId: number, args: Extract<LedgerArgs, { action: 'excuse' }>, kinds: readonly MeetingKind[]): Promise<void> {
+  if (!hasRole(ctx.member, 'admin')) throw new UserError('records.ledger.excuseAdminOnly');
+  const kind = findKind(kinds, args.kind);
+  if (!kind) throw new UserError('meetings.meeting.unknownKind', { kind: args.kind, kinds: kinds.map((k) => k.name).join('、') });
+  const period = parsePeriod(args.period, currentYear(ctx.now(), ctx.timeZone));
+  if (!period || period.year < 2000 || period.year > 2100) throw new UserError('records.ledger.badPeriod', { period: args.period });
+  const replaced = await saveExcuse(ctx.db, { unitId, kind: kind.key, ...period, reason: args.reason, byId: ctx.member.id, now: ctx.now() });
+  await ctx.audit('ledger.excuse', `unit ${unitId} ${kind.key} ${period.year}-${period.month}+${period.months}`);
+  const name = periodLabel(ctx, period);
+  ctx.reply(ctx.t(replaced ? 'records.ledger.excuseReplaced' : 'records.ledger.excuseSet', { kind: kind.name, year: period.year, period: name, reason: args.reason }));
+}
+
+/** A note's months for people: `2月`, `第1季度`, `全年`, or `2月至4月`. */
+function periodLabel(ctx: Context, p: { month: number; months: number }): string {
+  if (p.months === 12) return ctx.t('records.ledger.wholeYear');
+  if (p.months === 3 && p.month % 3 === 1) return ctx.t('records.ledger.quarter', { n: (p.month + 2) / 3 });
+  return ctx.t('records.ledger.month', { n: p.month });
+}
+
+/** /ledger: show, export, set a frequency or note an excuse. */
 export async function ledgerHandler(ctx: Context, args: LedgerArgs, kinds: readonly MeetingKind[]): Promise<void> {
   const unitId = requireUnit(ctx);
   if (args.action === 'frequency') {
@@ -110,6 +164,10 @@ export async function ledgerHandler(ctx: Context, args: LedgerArgs, kinds: reado
     ctx.reply(ctx.t('records.ledger.frequencySet', { kind: kind.name, frequency: ctx.t(`records.frequency.${args.frequency}`) }));
     return;
   }
+  if (args.action === 'excuse') {
+    await excuseHandler(ctx, unitId, args, kinds);
+    return;
+  }
   if (!(await seesUnitIn(ctx.db, ctx.member, unitId))) throw new UserError('records.minutes.otherUnit');
   const year = args.year ?? currentYear(ctx.now(), ctx.timeZone);
   const unit = (await unitName(ctx.db, unitId)) ?? '';
@@ -117,7 +175,7 @@ export async function ledgerHandler(ctx: Context, args: LedgerArgs, kinds: reado
   if (args.action === 'export') {
     const csv = await ledgerCsv(ctx, unit, ledger);
     ctx.reply(csv.message);
-    await replyPage(ctx, ctx.t('records.ledger.pageTitle', { unit, year }), csv.rows);
+    replyPages(ctx, (kind) => ctx.t('records.ledger.pageTitle', { unit, year, kind }), csv.rows);
     return;
   }
   const township = await townshipText(ctx, unitId, year, kinds);
@@ -127,13 +185,21 @@ export async function ledgerHandler(ctx: Context, args: LedgerArgs, kinds: reado
 /** The CSV columns, in the order of a paper 台账. */
 export const CSV_COLUMNS = ['类型', '会议', '时间', '地点', '主持人', '记录人', '应到', '实到', '缺席及原因', '议题', '决议', '补录', '附件'] as const;
 
+/** One attachment in the CSV: `kind:platform:ref [name]`, then `sha256=… path` once stored, or why it is not. */
+function attachmentCell(a: MinutesAttachment): string {
+  const head = `${a.kind}:${a.platform}:${a.ref}${a.name ? ` ${a.name}` : ''}`;
+  if (a.sha256) return `${head} sha256=${a.sha256} ${a.path ?? ''}`.trim();
+  return a.problem ? `${head} (${a.problem})` : head;
+}
+
 /** Every minutes record of the ledger, one row each, kind by kind. */
-async function ledgerCsv(ctx: Context, unit: string, l: Ledger): Promise<{ message: OutgoingMessage; rows: string[][] }> {
+async function ledgerCsv(ctx: Context, unit: string, l: Ledger): Promise<{ message: QueuedMessage; rows: string[][] }> {
   const rows: string[][] = [[...CSV_COLUMNS]];
   for (const r of l.rows) {
     for (const c of r.cells) {
       if (!c.minutes.length) {
-        if (c.status !== 'pending') rows.push([r.kind.name, periodName(ctx, r, c.index), '', '', '', '', '', '', '', ctx.t(`records.status.${c.status}`), '', '', '']);
+        const status = c.note ? ctx.t('records.status.noted', { reason: c.note }) : ctx.t(`records.status.${c.status}`);
+        if (c.status !== 'pending') rows.push([r.kind.name, periodName(ctx, r, c.index), '', '', '', '', '', '', '', status, '', '', '']);
         continue;
       }
       for (const m of c.minutes) {
@@ -143,7 +209,7 @@ async function ledgerCsv(ctx: Context, unit: string, l: Ledger): Promise<{ messa
           r.kind.name, meeting?.title ?? `#${m.meetingId}`, formatStamp(m.startsAt, ctx.timeZone), meeting?.place ?? '',
           names.get(m.hostId)?.name ?? '', names.get(m.recorderId)?.name ?? '', String(m.expected), String(m.present), m.absences,
           m.topics, m.decisions, m.late ? formatStamp(m.enteredAt, ctx.timeZone) : '',
-          m.attachments.map((a) => `${a.kind}:${a.platform}:${a.ref}${a.name ? ` ${a.name}` : ''}`).join('\n'),
+          m.attachments.map(attachmentCell).join('\n'),
         ]);
       }
     }
@@ -152,13 +218,14 @@ async function ledgerCsv(ctx: Context, unit: string, l: Ledger): Promise<{ messa
   return { message, rows: rows.slice(1) };
 }
 
-/** The printable page of the CSV's rows (without 会议, 补录, 附件); text only when rendering fails. */
-async function replyPage(ctx: Context, title: string, rows: readonly string[][]): Promise<void> {
+/**
+ * The printable pages of the CSV's rows (without 会议, 补录, 附件), one per kind (the first cell),
+ * each rendered by the outbox when it is sent, after this transaction commits; a short text
+ * instead of a page whose rendering fails.
+ */
+function replyPages(ctx: Context, title: (kind: string) => string, rows: readonly string[][]): void {
   const cells = rows.map((r) => [r[0]!, ...r.slice(2, 11)]);
-  try {
-    const png = await renderPagePng(title, cells);
-    ctx.reply({ kind: 'image', pngBase64: png.toString('base64'), caption: title, fallbackText: title });
-  } catch {
-    ctx.reply(ctx.t('records.ledger.pageFailed'));
+  for (const kind of new Set(cells.map((r) => r[0]!))) {
+    ctx.reply(pageMessage(title(kind), cells.filter((r) => r[0] === kind), ctx.t('records.ledger.pageFailed')));
   }
 }

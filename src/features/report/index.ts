@@ -9,12 +9,14 @@
  * [单位] [年份]` — the CSV of one section (e.g. `/export 承诺`), or of every section with a CSV.
  * Secretaries report on their own unit; admins on any.
  */
-import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
 import { argInput } from '../../bot/args.ts';
-import { command, UserError, type Context, type CsvTable, type Feature, type ReportScope, type ReportSection, type SectionExport } from '../../bot/feature.ts';
+import { command, UserError, type Context, type Feature, type ReportScope, type ReportSection, type SectionExport } from '../../bot/feature.ts';
 import type { CommandRegistry } from '../../bot/registry.ts';
-import type { OutgoingMessage } from '../../bot/types.ts';
+import path from 'node:path';
+import { CSV_RENDERER, csvFile, renderCsvFile } from './csv.ts';
+import { EXPORT_CLEANUP_JOB, removeOldExports } from './cleanup.ts';
+import type { Logger } from '../../logger.ts';
 import { findUnitByName, listUnits } from '../../bot/roster.ts';
 import { localParts, startOfYear } from '../../bot/time.ts';
 import { managesUnitIn } from '../../bot/policy.ts';
@@ -65,27 +67,13 @@ async function collect(ctx: Context, registry: CommandRegistry, scope: ReportSco
   return out;
 }
 
-/**
- * A CSV file for chat: UTF-8 with a byte-order mark (so spreadsheet programs read Chinese
- * correctly); cells that a spreadsheet would run as a formula (`=`, `+`, `-`, `@` first) get a
- * leading apostrophe, so hostile text stays text.
- */
-export function csvFile(table: CsvTable, caption: string): OutgoingMessage {
-  const safe = table.rows.map((row) => row.map((cell) => (/^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell)));
-  const text = stringify(safe, { record_delimiter: '\r\n' });
-  const fileName = `${table.fileName.replace(/[\\/:*?"<>|\s]+/g, '_').slice(0, 80) || 'export'}.csv`;
-  return {
-    kind: 'file',
-    fileName,
-    mimeType: 'text/csv',
-    contentBase64: Buffer.from(`\uFEFF${text}`, 'utf8').toString('base64'),
-    caption,
-    fallbackText: `${caption}\n${text}`,
-  };
-}
+export { csvFile } from './csv.ts';
 
-/** Builds the /report and /export commands; `registry` is read lazily (it lists every feature). */
-export function reportFeature(registry: () => CommandRegistry): Feature {
+/**
+ * Builds the /report and /export commands (`registry` is read lazily: it lists every feature),
+ * and, with `dataDir`, the daily removal of exported files older than 30 days.
+ */
+export function reportFeature(registry: () => CommandRegistry, options: { dataDir?: string; logger?: Logger } = {}): Feature {
   return {
     name: 'report',
     commands: [
@@ -138,5 +126,19 @@ export function reportFeature(registry: () => CommandRegistry): Feature {
         },
       }),
     ],
+    renderers: { [CSV_RENDERER]: renderCsvFile },
+    jobs: (scheduler) => {
+      const { dataDir } = options;
+      if (!dataDir) return;
+      scheduler.cron(
+        EXPORT_CLEANUP_JOB,
+        '20 4 * * *',
+        async (job) => {
+          const removed = await removeOldExports(path.join(dataDir, 'exports'), job.now());
+          if (removed.length) options.logger?.info({ removed: removed.length }, 'old exported files removed');
+        },
+        { reportMissed: false },
+      );
+    },
   };
 }

@@ -3,11 +3,12 @@
  * their owners, villages without a weekly report for that week, and suggestions waiting (问需于民).
  * Posted with the all-cadre meeting's first message in the township chat, and exportable.
  */
-import type { Tx, Translate } from '../../bot/feature.ts';
+import type { BaseContext } from '../../bot/context.ts';
+import type { Tx } from '../../bot/feature.ts';
 import { listUnits, membersByIds } from '../../bot/roster.ts';
 import { addDays, localDateKey, type IsoDate } from '../../bot/time.ts';
-import { openSuggestionsByUnit } from '../suggestions/store.ts';
-import { agendaRows, agendaText, type AgendaData, type RenderEnv } from './render.ts';
+import { openSuggestionsByUnit } from '../suggestions/api.ts';
+import { agendaRows, agendaText, type AgendaData, type RowNames } from './render.ts';
 import { findAssignments, unitsWithWeeklyReport } from './store.ts';
 
 /** Gathers the agenda of the meeting held on `meetingDay` (a local date). */
@@ -25,16 +26,15 @@ export async function agendaData(db: Tx, meetingDay: IsoDate, timeZone: string):
 }
 
 /** Names for rendering: every unit, and the members the rows mention (one query each). */
-export async function renderEnvFor(db: Tx, base: { t: Translate; locale: 'zh-CN' | 'en'; timeZone: string; today: IsoDate }, memberIds: readonly number[]): Promise<RenderEnv> {
+export async function namesFor(db: Tx, memberIds: readonly number[]): Promise<RowNames> {
   const units = new Map((await listUnits(db)).map((u) => [u.id, u.name]));
   const members = await membersByIds(db, memberIds);
-  return { ...base, unitName: (id) => units.get(id) ?? '?', memberName: (id) => members.get(id)?.name ?? '?' };
+  return { unitName: (id) => units.get(id) ?? '?', memberName: (id) => members.get(id)?.name ?? '?' };
 }
 
 /** The agenda text of the meeting held on `meetingDay`. */
-export async function mondayAgenda(db: Tx, env: { t: Translate; locale: 'zh-CN' | 'en'; timeZone: string; now: Date }, meetingDay: IsoDate): Promise<{ text: string; rows: string[][] }> {
-  const data = await agendaData(db, meetingDay, env.timeZone);
-  const ids = [...data.doneThisWeek, ...data.overdue].map((a) => a.ownerId);
-  const r = await renderEnvFor(db, { t: env.t, locale: env.locale, timeZone: env.timeZone, today: localDateKey(env.now, env.timeZone) }, ids);
-  return { text: agendaText(r, data), rows: agendaRows(r, data) };
+export async function mondayAgenda(ctx: Pick<BaseContext, 'db' | 't' | 'locale' | 'timeZone' | 'now'>, meetingDay: IsoDate): Promise<{ text: string; rows: string[][] }> {
+  const data = await agendaData(ctx.db, meetingDay, ctx.timeZone);
+  const names = await namesFor(ctx.db, [...data.doneThisWeek, ...data.overdue].map((a) => a.ownerId));
+  return { text: agendaText(ctx, names, data), rows: agendaRows(ctx, names, data) };
 }

@@ -19,11 +19,11 @@ export const FOLLOW_UP_CRON = '0 9 * * *';
 /** When 包村 cadres hear of missing weekly reports: Sunday 18:00. */
 export const WEEKLY_CHECK_CRON = '0 18 * * 0';
 
-/** Builds the tasks feature; `staleDays` (TASK_STALE_DAYS) flags tasks with no progress for that long (0: never). */
-export function tasksFeature(options: { staleDays: number }): Feature {
+/** Builds the tasks feature; `staleDays` (TASK_STALE_DAYS) flags tasks with no progress for that long (0: never); evidence goes under `dataDir`. */
+export function tasksFeature(options: { staleDays: number; dataDir: string }): Feature {
   return {
     name: 'tasks',
-    commands: [assignCommand, dutyCommand, taskCommand, progressCommand, tasksCommand, weeklyCommand],
+    commands: [assignCommand, dutyCommand, taskCommand, progressCommand(options.dataDir), tasksCommand, weeklyCommand],
     jobs: (scheduler) => {
       scheduler.cron('tasks.followUp', FOLLOW_UP_CRON, (job) => runFollowUps(job, options.staleDays), { reportMissed: false });
       scheduler.cron('tasks.weeklyCheck', WEEKLY_CHECK_CRON, runWeeklyCheck, { reportMissed: false });

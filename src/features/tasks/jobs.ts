@@ -7,7 +7,7 @@ import { listUnits, privateChatsOf } from '../../bot/roster.ts';
 import { localDateKey } from '../../bot/time.ts';
 import { remindable } from '../care/api.ts';
 import type { JobContext } from '../../scheduler/contract.ts';
-import { renderEnvFor } from './agenda.ts';
+import { namesFor } from './agenda.ts';
 import { assignmentLine } from './render.ts';
 import { followUps, weekStartOf, type Chain } from './rules.ts';
 import { claimEscalation, findAssignments, supervisors, unitCadres, unitsWithWeeklyReport, type Assignment } from './store.ts';
@@ -32,12 +32,12 @@ export async function runFollowUps(job: JobContext, staleDays: number): Promise<
   if (open.length === 0) return;
   const cadres = await unitCadres(job.db);
   const above = await supervisors(job.db);
-  const env = await renderEnvFor(job.db, { t: job.t, locale: job.locale, timeZone: job.timeZone, today }, open.map((a) => a.ownerId));
+  const names = await namesFor(job.db, open.map((a) => a.ownerId));
   for (const a of open) {
     const chain = chainOf(a, cadres, above);
     for (const f of followUps(a, today, localDateKey(a.lastProgressAt, job.timeZone), chain, staleDays)) {
       if (!(await claimEscalation(job.db, a.id, f.step, f.to, job.now()))) continue;
-      const text = job.t(`tasks.followUp.${f.kind}`, { line: assignmentLine(env, a), owner: env.memberName(a.ownerId), id: a.taskId });
+      const text = job.t(`tasks.followUp.${f.kind}`, { line: assignmentLine(job, names, a), owner: names.memberName(a.ownerId), id: a.taskId });
       // An exempt member is not chased (条例第二十三条); a 流动党员's contact gets it in the digest.
       if (await remindable(job.db, f.to, job.now(), job.timeZone, text)) await tellPrivately(job, f.to, text);
     }

@@ -8,6 +8,7 @@ import { addDays, localDateKey } from '../../bot/time.ts';
 import { mondayAgenda } from './agenda.ts';
 import { standingOn } from './rules.ts';
 import { findAssignments, type Assignment } from './store.ts';
+import type { EvaluationPart } from '../evaluation/api.ts';
 
 /** Share of assignments due in the period that were done by their deadline, or null when none was due. */
 export function onTimeShare(rows: readonly Assignment[], timeZone: string, today: string): { due: number; onTime: number; overdue: number } {
@@ -39,6 +40,27 @@ export async function tasksReport(ctx: Context, scope: ReportScope): Promise<Rep
   const lines = [s.due ? ctx.t('tasks.report.line', { due: s.due, onTime: s.onTime, percent: Math.round((100 * s.onTime) / s.due), overdue: s.overdue }) : ctx.t('tasks.report.none')];
   const section: ReportSection = { title: ctx.t('tasks.report.title'), lines };
   if (scope.unitKind !== 'township') return [section];
-  const agenda = await mondayAgenda(ctx.db, { t: ctx.t, locale: ctx.locale, timeZone: ctx.timeZone, now: ctx.now() }, nextMonday(today));
+  const agenda = await mondayAgenda(ctx, nextMonday(today));
   return [{ ...section, export: { key: 'agenda', aliases: ['议程', '周一议程'], fileName: `agenda-${nextMonday(today)}`, rows: agenda.rows } }];
 }
+
+/**
+ * The tasks part of the annual evaluation: each unit's share of its assignments due in the period
+ * that were done by their deadline (units with nothing due left out).
+ */
+export const tasksPart: EvaluationPart = {
+  key: 'tasks',
+  labelKey: 'evaluation.part.tasks',
+  async scores(db, unitIds, period) {
+    const from = localDateKey(period.from, period.timeZone);
+    const to = localDateKey(period.to, period.timeZone);
+    const today = localDateKey(period.to, period.timeZone);
+    const rows = (await findAssignments(db, { unitIds: [...unitIds] })).filter((a) => a.dueDate !== null && a.dueDate >= from && a.dueDate < to);
+    const out = new Map<number, number>();
+    for (const id of unitIds) {
+      const s = onTimeShare(rows.filter((a) => a.unitId === id), period.timeZone, today);
+      if (s.due) out.set(id, (100 * s.onTime) / s.due);
+    }
+    return out;
+  },
+};

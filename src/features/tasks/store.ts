@@ -3,6 +3,7 @@
  * progress reports, escalations (each sent once) and weekly reports. Callers check permissions.
  */
 import type { Tx } from '../../bot/feature.ts';
+import type { Db } from '../../db/client.ts';
 
 /** One assignment of a task, as the slice uses it. */
 export interface Assignment {
@@ -104,16 +105,21 @@ export async function findAssignments(db: Tx, where: { unitIds?: readonly number
   return rows.map(toAssignment);
 }
 
-/** Records one progress report and moves the assignment (done at 100). */
-export async function recordProgress(db: Tx, a: Assignment, p: { memberId: number; note: string; percent: number; evidence: readonly unknown[]; now: Date }): Promise<Assignment> {
-  await db.taskProgress.create({ data: { assignmentId: a.id, memberId: p.memberId, note: p.note, percent: p.percent, evidence: JSON.stringify(p.evidence), createdAt: p.now } });
+/** Records one progress report and moves the assignment (done at 100); `progressId` names the report. */
+export async function recordProgress(db: Tx, a: Assignment, p: { memberId: number; note: string; percent: number; evidence: readonly unknown[]; now: Date }): Promise<Assignment & { progressId: number }> {
+  const report = await db.taskProgress.create({ data: { assignmentId: a.id, memberId: p.memberId, note: p.note, percent: p.percent, evidence: JSON.stringify(p.evidence), createdAt: p.now } });
   const done = p.percent >= 100;
   const row = await db.taskAssignment.update({
     where: { id: a.id },
     data: { percent: p.percent, lastProgressAt: p.now, status: done ? 'done' : 'open', doneAt: done ? (a.doneAt ?? p.now) : null },
     include: withTask,
   });
-  return toAssignment(row);
+  return { ...toAssignment(row), progressId: report.id };
+}
+
+/** Records the fetched evidence (checksums, or why not) on progress report `id`, after its commit. */
+export async function setProgressEvidence(db: Tx | Db, id: number, evidence: readonly unknown[]): Promise<void> {
+  await db.taskProgress.update({ where: { id }, data: { evidence: JSON.stringify(evidence) } });
 }
 
 /** Evidence references recorded for an assignment, oldest first. */

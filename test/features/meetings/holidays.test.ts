@@ -40,3 +40,88 @@ describe('--holiday on the notice jobs', () => {
     }
   });
 });
+
+/** The first two lines of a notice: its head and its time. */
+const head = (s: { text: string }) => s.text.split('\n').slice(0, 2).join(' ');
+
+describe('--holiday move', () => {
+  it('moves a Spring Festival occurrence to the next working day and keeps a 调休 Saturday, each notice exactly once', async () => {
+    const { startMeetingBot } = await import('./support.ts');
+    const b = await startMeetingBot('2026-02-10T00:00:00Z');
+    try {
+      await b.say('管理员', '/bindchat 东北流村党支部');
+      await b.ask('管理员', '/meeting 春节党日 | 0 9 17 2 * | 广场 | 60 --kind 主题党日 --holiday move');
+      await b.ask('管理员', '/meeting 调休党日 | 0 9 14 2 * | 广场 | 0 --holiday move');
+      const meetings = (await b.ask('管理员', '/meetings')).join('\n');
+      expect(meetings).toContain('#1 春节党日：下次 2月24日 周二 09:00'); // shown at its moved time
+      // 2026-02-14 is a 调休 working Saturday: held as scheduled. 2-17 (春节) moves to Tuesday 2-24.
+      const spring = await b.tick('2026-02-25T00:00:00Z');
+      expect(spring.seen.map(head)).toEqual([
+        expect.stringMatching(/^【会议通知】#2 调休党日 .*2月14日/),
+        expect.stringMatching(/^【会前提醒】#1 春节党日 .*2月24日/),
+        expect.stringMatching(/^【会议通知】#1 春节党日 .*2月24日/),
+      ]);
+      // The occurrence ledger and the one-off tasks fire each once: a second pass posts nothing.
+      expect((await b.tick('2026-02-25T00:00:00Z')).seen).toEqual([]);
+      const moved = await b.database.db.scheduledTask.findMany({ where: { kind: 'meetings.moved' }, orderBy: { dueAt: 'asc' } });
+      expect(moved.map((t) => [t.dueAt.toISOString(), t.status])).toEqual([
+        ['2026-02-24T00:00:00.000Z', 'done'],
+        ['2026-02-24T01:00:00.000Z', 'done'],
+      ]);
+    } finally {
+      await b.stop();
+    }
+  });
+
+  it('moves 国庆 (主题党日 moves by default) and keeps a meeting under keep', async () => {
+    const { startMeetingBot } = await import('./support.ts');
+    const b = await startMeetingBot('2026-09-28T00:00:00Z');
+    try {
+      await b.say('管理员', '/bindchat 东北流村党支部');
+      await b.ask('管理员', '/meeting 国庆党日 | 0 9 1 10 * | 广场 | 0 --kind 主题党日');
+      await b.ask('管理员', '/meeting 国庆照开 | 0 10 1 10 * | 广场 | 0 --kind 主题党日 --holiday keep');
+      const national = await b.tick('2026-10-09T00:00:00Z');
+      expect(national.seen.map(head)).toEqual([
+        expect.stringMatching(/^【会议通知】#2 国庆照开 .*10月1日/),
+        expect.stringMatching(/^【会议通知】#1 国庆党日 .*10月8日/),
+      ]);
+      expect((await b.tick('2026-10-09T00:00:00Z')).seen).toEqual([]);
+    } finally {
+      await b.stop();
+    }
+  });
+
+  it('answers 到 for the moved occurrence and cancels it by its moved date', async () => {
+    const { startMeetingBot } = await import('./support.ts');
+    const b = await startMeetingBot('2026-09-28T00:00:00Z');
+    try {
+      await b.say('管理员', '/bindchat 东北流村党支部');
+      await b.ask('管理员', '/meeting 国庆党日 | 0 9 1 10 * | 广场 | 0 --kind 主题党日');
+      await b.tick('2026-10-02T00:00:00Z');
+      const rsvp = (await b.ask('管理员', '/rsvp #1 yes')).join('\n');
+      expect(rsvp).toContain('10月8日');
+      expect((await b.ask('管理员', '/meeting cancel #1 2026-10-01')).join('\n')).toContain('2026-10-08');
+      expect((await b.ask('管理员', '/meeting cancel #1 10-08')).join('\n')).toContain('10月8日');
+      expect((await b.tick('2026-10-09T00:00:00Z')).seen).toEqual([]);
+    } finally {
+      await b.stop();
+    }
+  });
+
+  it('keeps a 2027 date as scheduled: the calendar does not know 2027 and nothing is guessed', async () => {
+    const { startMeetingBot } = await import('./support.ts');
+    const b = await startMeetingBot('2027-09-28T00:00:00Z');
+    try {
+      await b.say('管理员', '/bindchat 东北流村党支部');
+      await b.ask('管理员', '/meeting 国庆党日 | 0 9 1 10 * | 广场 | 0 --kind 主题党日');
+      await b.ask('管理员', '/meeting 春节党日 | 0 9 6 2 * | 广场 | 0 --kind 主题党日');
+      const seen = (await b.tick('2028-02-08T00:00:00Z')).seen.map((s) => s.text.split('\n').slice(0, 2).join(' '));
+      expect(seen).toEqual([
+        expect.stringMatching(/^【会议通知】#1 国庆党日 .*10月1日/),
+        expect.stringMatching(/^【会议通知】#2 春节党日 .*2月6日/),
+      ]);
+    } finally {
+      await b.stop();
+    }
+  });
+});

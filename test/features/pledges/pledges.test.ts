@@ -193,7 +193,7 @@ describe('pledges and check-ins', () => {
     expect(await one('张三', '/whoami')).toContain('免提醒：外出务工');
     expect(await one('王书记', '/pledges 恢复提醒 张三')).toBe('已恢复对张三的打卡提醒。');
     expect(await one('王书记', '/pledges 恢复提醒 张三')).toBe('张三目前没有免提醒。');
-    expect(await one('王书记', '/pledges 提醒 5 3')).toBe('已设置：5天没打卡先私信提醒，再隔3天在群里提醒，再隔3天告知书记。');
+    expect(await one('王书记', '/pledges 提醒 5 3')).toBe('已设置：5天没打卡先私信提醒，不在群里提醒（/settings 群内提醒 开 可打开），再隔3天私信告知书记。');
     expect(await one('李四', '/pledges 提醒 1')).toBe('这项操作需要书记或管理员。');
     const actions = (await db.db.auditLog.findMany({ where: { action: { startsWith: 'pledge.' } }, orderBy: { id: 'asc' } })).map((a) => a.action);
     expect(actions).toEqual(['pledge.exempt', 'pledge.unexempt', 'pledge.remind']);

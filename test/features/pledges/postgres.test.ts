@@ -43,7 +43,7 @@ describePg('pledges on PostgreSQL', () => {
     clock.set('2026-03-09T01:00:00Z');
     const sent: string[] = [];
     const result = await db.db.$transaction((tx) =>
-      runPledgeReminders({ db: tx, now: () => clock.now(), t: bot.app.translate, timeZone: 'Asia/Shanghai', capabilitiesOf: () => TEXT_CAPABILITIES, send: (chat) => sent.push(chat.chatId) }),
+      runPledgeReminders({ db: tx, now: () => clock.now(), t: bot.app.translate, timeZone: 'Asia/Shanghai', botName: '先锋', capabilitiesOf: () => TEXT_CAPABILITIES, send: (chat) => sent.push(chat.chatId) }),
     );
     expect(result.nudged.length).toBe(2);
     expect(sent).toEqual(['张三', '李四']);

@@ -40,11 +40,15 @@ beforeEach(async () => {
   clock = new ManualClock('2026-03-02T02:00:00Z');
   // Only the slices whose jobs this file asserts: other slices' daily jobs (the records' quarter-end
   // reminder to secretaries) would post into the same transcript.
-  bot = await startTestBot(db, { clock, features: (all) => all.filter((f) => ['core', 'pledges'].includes(f.name)) });
+  bot = await startTestBot(db, { clock, features: (all) => all.filter((f) => ['core', 'pledges', 'settings'].includes(f.name)) });
   await bot.say('管理员', `/bindchat ${BRANCH}`);
   for (const name of ['张三', '李四', '王五', '王书记']) await bot.say(name, '大家好');
   await bot.say('管理员', '/setrole @王书记 secretary');
   await bot.say('王书记', '/pledges 提醒 3 2');
+  // This file asserts the full escalation: the unit chose group reminders that name people
+  // (off by default: test/conversation/settings.test.ts).
+  await bot.say('王书记', '/settings 群内提醒 开');
+  await bot.say('王书记', '/settings 公开未打卡名单 开');
 });
 
 afterEach(async () => {
@@ -79,7 +83,7 @@ describe('reminders', () => {
     expect(await runJob()).toEqual([]);
     const direct: string[] = [];
     await db.db.$transaction((tx) =>
-      runPledgeReminders({ db: tx, now: () => clock.now(), t: bot.app.translate, timeZone: 'Asia/Shanghai', capabilitiesOf: () => TEXT_CAPABILITIES, send: (chat) => direct.push(chat.chatId) }),
+      runPledgeReminders({ db: tx, now: () => clock.now(), t: bot.app.translate, timeZone: 'Asia/Shanghai', botName: '先锋', capabilitiesOf: () => TEXT_CAPABILITIES, send: (chat) => direct.push(chat.chatId) }),
     );
     expect(direct).toEqual([]);
 

@@ -32,7 +32,7 @@ beforeEach(async () => {
   bot = await startTestBot(db, {
     clock,
     adapter: new RecordingAdapter('console', { ...TEXT_CAPABILITIES, files: true }),
-    features: (all) => all.filter((f) => ['core', 'pledges', 'polls', 'report'].includes(f.name)),
+    features: (all) => all.filter((f) => ['core', 'pledges', 'polls', 'evaluation', 'report'].includes(f.name)),
   });
   await bot.say('管理员', `/bindchat ${TOWN}`, { chat: TOWN });
   await bot.say('管理员', `/bindchat ${EAST}`, { chat: EAST });

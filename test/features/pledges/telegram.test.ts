@@ -78,7 +78,7 @@ it('pledges, check-ins with a photo, a refusal and the list over Telegram; a rem
     'Pledge made: #2 Wang Fang: lead two projects (target 2)\nCheck in when you make progress: /checkin #2 +1 note',
   );
   expect(await say(lina, '/checkin +2 visited two families', { photoFileId: 'AgACAgUAAx-photo-1' })).toBe(
-    'Checked in: #1 +2 (visited two families)\n#1 Li Na: help households in need\n  ▓▓░░░ 2/5\n1 piece(s) of evidence kept.',
+    'Checked in: #1 +2 (visited two families)\n#1 Li Na: help households in need\n  ▓▓░░░ 2/5\n1 piece of evidence kept.',
   );
   expect(await say(wang, '/checkin #1 +1')).toBe("Pledge #1 is Li Na's; only they can check in on it.");
   expect(await say(wang, '/checkin +1 first project started')).toBe(
@@ -108,6 +108,7 @@ it('pledges, check-ins with a photo, a refusal and the list over Telegram; a rem
       now: () => later,
       t: app!.translate,
       timeZone: config.BOT_TIMEZONE,
+      botName: config.BOT_NAME,
       capabilitiesOf: () => adapter.capabilities,
       send: (chat, m) => items.push({ chat, key: `test:remind:${items.length}`, message: typeof m === 'string' ? { kind: 'text', text: m } : m }),
     });

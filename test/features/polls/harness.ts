@@ -6,7 +6,7 @@
 import { pino } from 'pino';
 import { createApp, type App, type AppOptions } from '../../../src/app.ts';
 import type { Capabilities } from '../../../src/bot/adapter.ts';
-import type { OutgoingMessage } from '../../../src/bot/types.ts';
+import type { QueuedMessage } from '../../../src/bot/types.ts';
 import { loadConfig } from '../../../src/config.ts';
 import { ManualClock } from '../../../src/clock.ts';
 import type { Database } from '../../../src/db/client.ts';
@@ -32,7 +32,7 @@ export interface PollsBot {
 }
 
 /** The text of a delivered message ('' for non-text). */
-export function textOf(m: OutgoingMessage): string {
+export function textOf(m: QueuedMessage): string {
   return m.kind === 'text' ? m.text : '';
 }
 
@@ -41,7 +41,7 @@ export function textOf(m: OutgoingMessage): string {
  * feature list (to inject evaluation sources or a scheduler).
  */
 export async function startPollsBot(
-  opts: { capabilities?: Partial<Capabilities>; features?: AppOptions['features']; start?: string; database?: () => Promise<Database>; env?: Record<string, string> } = {},
+  opts: { capabilities?: Partial<Capabilities>; features?: AppOptions['features']; scheduleTask?: AppOptions['scheduleTask']; start?: string; database?: () => Promise<Database>; env?: Record<string, string> } = {},
 ): Promise<PollsBot> {
   const db = await (opts.database ?? freshSqlite)();
   const logs: string[] = [];
@@ -49,7 +49,7 @@ export async function startPollsBot(
   const adapter = new RecordingAdapter('console', { ...TEXT_CAPABILITIES, images: true, files: true, ...opts.capabilities });
   const clock = new ManualClock(opts.start ?? '2026-11-26T08:00:00Z');
   const config = loadConfig({ DATABASE_URL: db.url, LOG_LEVEL: 'trace', ...opts.env });
-  const app = createApp({ config, database: db, adapters: [adapter], logger, clock, features: opts.features, outbox: { idleMs: 20 } });
+  const app = createApp({ config, database: db, adapters: [adapter], logger, clock, features: opts.features, scheduleTask: opts.scheduleTask, outbox: { idleMs: 20 } });
   await app.start();
   const say = async (user: string, text: string, o: { chat?: string; private?: boolean; eventId?: string } = {}) => {
     const before = adapter.sent.length;

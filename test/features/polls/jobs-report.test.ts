@@ -1,8 +1,14 @@
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { JobContext } from '../../../src/scheduler/contract.ts';
-import type { ChatRef, OutgoingMessage } from '../../../src/bot/types.ts';
-import { closePoll, pollsFeature, remindPoll, TASK_CLOSE, TASK_REMIND } from '../../../src/features/polls/index.ts';
+import type { ChatRef, QueuedMessage } from '../../../src/bot/types.ts';
+import { closePoll, remindPoll, TASK_CLOSE, TASK_REMIND } from '../../../src/features/polls/index.ts';
+import { satisfactionPart } from '../../../src/features/polls/api.ts';
+import { evaluationFeature } from '../../../src/features/evaluation/index.ts';
+import { partFromRate } from '../../../src/features/evaluation/api.ts';
+import { evaluationParts } from '../../../src/features/index.ts';
+import { loadConfig } from '../../../src/config.ts';
+import { baseContext } from '../../support/base-context.ts';
 import { announcedId, BRANCH, setUpBranch, startPollsBot, textOf, type PollsBot } from './harness.ts';
 
 let bot: PollsBot | undefined;
@@ -14,28 +20,23 @@ afterEach(async () => {
 const PROMPTS = path.resolve(import.meta.dirname, '../../../prompts');
 
 /** A job context over the bot's database, collecting what the job sends. */
-function jobContext(b: PollsBot, sent: { chat: ChatRef; message: OutgoingMessage }[]): JobContext {
-  return {
+function jobContext(b: PollsBot, sent: { chat: ChatRef; message: QueuedMessage }[]): JobContext {
+  const base = baseContext({
     db: b.db.db,
-    scheduledAt: b.clock.now(),
-    late: false,
     now: () => b.clock.now(),
     t: b.app.translate,
-    locale: 'zh-CN',
-    timeZone: 'Asia/Shanghai',
     capabilitiesOf: () => b.adapter.capabilities,
     send: (chat, message) => void sent.push({ chat, message: typeof message === 'string' ? { kind: 'text', text: message } : message }),
-  };
+  });
+  return { ...base, scheduledAt: b.clock.now(), late: false };
 }
 
 describe('timed close and reminder (the scheduler tasks)', () => {
   it('the polls.remind and polls.close runners remind non-voters, then close once and post the results', async () => {
     const scheduled: { kind: string; key: string; dueAt: Date; payload: Record<string, unknown> }[] = [];
-    bot = await startPollsBot({
-      features: (defaults) =>
-        defaults.map((f) => (f.name === 'polls' ? pollsFeature({ promptsDir: PROMPTS, scheduleTask: async (_tx, spec) => void scheduled.push(spec) }) : f)),
-    });
+    bot = await startPollsBot({ scheduleTask: async (_tx, spec) => void scheduled.push(spec) });
     await setUpBranch(bot, '书记', ['甲', '乙', '丙']);
+    expect(await bot.texts('书记', '/settings 群内提醒 开')).toEqual(['已把“群内提醒”设为开。']);
     const id = announcedId(await bot.texts('书记', '/poll 周末活动 | 植树 | 义诊 --close 24h'));
     expect(scheduled).toEqual([
       { kind: TASK_CLOSE, key: `${TASK_CLOSE}:${id}`, dueAt: new Date('2026-11-27T08:00:00Z'), payload: { pollId: id } },
@@ -45,7 +46,7 @@ describe('timed close and reminder (the scheduler tasks)', () => {
     await bot.texts('乙', '2');
 
     bot.clock.set('2026-11-27T06:00:00Z');
-    const sent: { chat: ChatRef; message: OutgoingMessage }[] = [];
+    const sent: { chat: ChatRef; message: QueuedMessage }[] = [];
     await bot.app.jobs.taskRunners.get(TASK_REMIND)!(jobContext(bot, sent), { pollId: id });
     expect(sent.map((d) => [d.chat.kind, d.chat.chatId, textOf(d.message)])).toEqual([
       ['group', BRANCH, `提醒：#${id}「周末活动」将在 2026-11-27 16:00 截止，还有 3 人没投票。`],
@@ -60,7 +61,7 @@ describe('timed close and reminder (the scheduler tasks)', () => {
     await run(jobContext(bot, sent), { pollId: id });
     const texts = sent.map((d) => textOf(d.message)).filter(Boolean);
     expect(texts).toEqual([`#${id} 已结束。\n#${id} 投票结果（已结束）：周末活动\n1. 植树：1 票\n2. 义诊：1 票\n参与：2 / 5 人（40%）`]);
-    expect(sent.some((d) => d.message.kind === 'image')).toBe(true);
+    expect(sent.some((d) => d.message.kind === 'render')).toBe(true);
     // Run twice (a retry, or a manual /close raced it): nothing more is posted.
     sent.length = 0;
     await run(jobContext(bot, sent), { pollId: id });
@@ -80,13 +81,15 @@ describe('/report: poll turnout and the annual evaluation', () => {
     bot = await startPollsBot({
       features: (defaults) =>
         defaults.map((f) =>
-          f.name === 'polls'
-            ? pollsFeature({
+          f.name === 'evaluation'
+            ? evaluationFeature({
                 promptsDir: PROMPTS,
-                sources: {
-                  pledgeCompletion: async (_tx, unitId) => pledges[units.get(unitId)!] ?? null,
-                  attendanceRate: async (_tx, unitId) => attendance[units.get(unitId)!] ?? null,
-                },
+                parts: [
+                  partFromRate('pledges', 'evaluation.part.pledges', async (_tx, unitId) => pledges[units.get(unitId)!] ?? null),
+                  partFromRate('attendance', 'evaluation.part.attendance', async (_tx, unitId) => attendance[units.get(unitId)!] ?? null),
+                  satisfactionPart,
+                  ...evaluationParts({ config: loadConfig({}), promptsDir: PROMPTS }).slice(3),
+                ],
               })
             : f,
         ),

@@ -169,7 +169,7 @@ describe('hidden results, chart and export', () => {
     await bot.texts('甲', '1');
     await bot.texts('乙', '1');
     expect(await bot.texts('甲', `/results #${id}`)).toEqual([`#${id} 的结果截止后公布。截止时间：2026-12-01 20:00。`]);
-    const early = await bot.say(SEC, `/results #${id}`);
+    const early = await bot.say(SEC, `/results #${id} 图`);
     const inGroup = early.filter((d) => d.chat.kind === 'group').map((d) => textOf(d.message));
     expect(inGroup).toEqual([`#${id} 的结果还没公开，已私信发给你。`]);
     const privately = early.filter((d) => d.chat.kind === 'private' && d.chat.chatId === SEC);

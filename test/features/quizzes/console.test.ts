@@ -10,6 +10,7 @@ import { createApp, type App } from '../../../src/app.ts';
 import { loadConfig } from '../../../src/config.ts';
 import { ManualClock } from '../../../src/clock.ts';
 import { freshSqlite } from '../../support/db.ts';
+import type { Db as PrismaDb } from '../../../src/db/client.ts';
 import { readShownQuestion } from './support.ts';
 
 type Db = Awaited<ReturnType<typeof freshSqlite>>;
@@ -96,6 +97,12 @@ function question(transcript: string): ReturnType<typeof readShownQuestion> {
   return readShownQuestion(transcript.replace(/^先锋: /gm, '').replace(/^ +/gm, ''));
 }
 
+/** Turns on the unit's public leaderboard (off at first: a unit's choice, /settings 公开积分榜). */
+async function publicLeaderboard(db: PrismaDb): Promise<void> {
+  const unit = await db.orgUnit.findFirstOrThrow({ where: { name: '东北流村党支部' } });
+  await db.unitSetting.create({ data: { unitId: unit.id, key: 'leaderboard', on: true, updatedById: 1, updatedAt: new Date() } });
+}
+
 describe('console: a group quiz with three members', () => {
   it('plays through, with exact scores and ranking', { timeout: 90_000 }, async () => {
     const db = await freshSqlite();
@@ -148,6 +155,7 @@ describe('console: a group quiz with three members', () => {
     expect(end).toContain('3人作答，2人答对：王五、李四\n');
     expect(end.endsWith(['先锋: 答题 #1 结束，排名：', '    1. 李四 答对2/2题 18分', '    2. 张三 答对1/2题 10分', '    2. 王五 答对1/2题 10分', ''].join('\n'))).toBe(true);
 
+    await publicLeaderboard(script!.db.db);
     await s.lines('/rank', '/whoami');
     const rank = s.take();
     expect(rank).toContain(['先锋: 东北流村党支部 学习积分榜：', '    1. 李四 18分', '    2. 王五 10分', '    2. 张三 10分', '    本单位3人，3人有积分。'].join('\n'));

@@ -10,7 +10,9 @@ import { loadPrompts, translator } from '../../../src/bot/i18n.ts';
 import { ManualClock } from '../../../src/clock.ts';
 import { loadBanks } from '../../../src/features/quizzes/banks.ts';
 import { Catalog } from '../../../src/features/quizzes/catalog.ts';
-import { sendDailyQuestions, type DailyEnv } from '../../../src/features/quizzes/personal.ts';
+import { sendDailyQuestions } from '../../../src/features/quizzes/personal.ts';
+import { TEXT_ONLY_CAPABILITIES } from '../../../src/bot/adapter.ts';
+import { baseContext } from '../../support/base-context.ts';
 import { freshSqlite } from '../../support/db.ts';
 import { startTestBot, type TestBot } from '../../support/app.ts';
 import { QUESTIONS } from './support.ts';
@@ -58,15 +60,13 @@ async function setUp(clock: ManualClock): Promise<TestBot> {
 async function dailyTexts(clock: ManualClock, from: number, days: number): Promise<string[]> {
   const texts: string[] = [];
   const sent: string[] = [];
-  const env: DailyEnv = {
+  const env = baseContext({
     db: db!.db as unknown as Tx,
     now: () => clock.now(),
     t,
-    timeZone: 'Asia/Shanghai',
     send: (chat, m) => void (chat.chatId === '张三' && sent.push(typeof m === 'string' ? m : (m as { text: string }).text)),
-    scheduleTask: async () => {},
-    capabilitiesOf: () => ({ privateMessages: true }) as ReturnType<DailyEnv['capabilitiesOf']>,
-  };
+    capabilitiesOf: () => ({ ...TEXT_ONLY_CAPABILITIES, privateMessages: true }),
+  });
   for (let d = from; d < from + days; d++) {
     clock.set(eight(d));
     sent.length = 0;

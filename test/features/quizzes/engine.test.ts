@@ -4,13 +4,14 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../src/clock.ts';
 import { loadPrompts, translator } from '../../../src/bot/i18n.ts';
-import type { ChatRef, OutgoingMessage } from '../../../src/bot/types.ts';
+import type { ChatRef, QueuedMessage } from '../../../src/bot/types.ts';
 import type { TaskSpec } from '../../../src/scheduler/contract.ts';
 import { loadBanks } from '../../../src/features/quizzes/banks.ts';
 import { Catalog } from '../../../src/features/quizzes/catalog.ts';
-import { answerQuiz, openNextQuestion, questionTimeUp, startQuiz, TASK_OPEN, TASK_TIME_UP, type QuizEnv, type QuizSettings } from '../../../src/features/quizzes/engine.ts';
+import { answerQuiz, openNextQuestion, questionTimeUp, startQuiz, TASK_OPEN, TASK_TIME_UP, type QuizSettings } from '../../../src/features/quizzes/engine.ts';
 import { getQuiz } from '../../../src/features/quizzes/store.ts';
 import { freshSqlite } from '../../support/db.ts';
+import { baseContext } from '../../support/base-context.ts';
 
 const root = path.resolve(import.meta.dirname, '../../..');
 const t = translator(loadPrompts(path.join(root, 'prompts')), 'zh-CN');
@@ -27,20 +28,19 @@ afterEach(async () => {
 
 /** A quiz environment over the database with a manual clock, recording what it sends and schedules. */
 function env(database: Db, clock: ManualClock) {
-  const sent: OutgoingMessage[] = [];
+  const sent: QueuedMessage[] = [];
   const tasks: TaskSpec[] = [];
-  const e: QuizEnv = {
+  const e = baseContext({
     db: database.db,
     now: () => clock.now(),
     t,
-    timeZone: 'Asia/Shanghai',
     send: (_c, m) => void sent.push(typeof m === 'string' ? { kind: 'text', text: m } : m),
     scheduleTask: async (s) => void tasks.push(s),
-  };
+  });
   return { e, sent, tasks };
 }
 
-const kinds = (ms: readonly OutgoingMessage[]) => ms.map((m) => (m.kind === 'text' ? m.text.split('\n')[0] : m.kind));
+const kinds = (ms: readonly QueuedMessage[]) => ms.map((m) => (m.kind === 'text' ? m.text.split('\n')[0] : m.kind));
 
 describe('question time-up', () => {
   it('closes the question when due, not before, once; then schedules the next question', async () => {
@@ -49,7 +49,7 @@ describe('question time-up', () => {
     const { e, sent, tasks } = env(db, clock);
     const quiz = await startQuiz(e, catalog, settings, { chatId: 1, chat, unitId: null, memberId: 1, bank: undefined, count: 2, openSeconds: 30 });
     expect(kinds(sent)).toEqual(['答题 #1 开始：综合，共2题，每题30秒。答对得分，越快分越高。', 'quiz']);
-    const q = sent[1] as Extract<OutgoingMessage, { kind: 'quiz' }>;
+    const q = sent[1] as Extract<QueuedMessage, { kind: 'quiz' }>;
     expect(q).toMatchObject({ answerCommand: '/answer #1 q1', nativeKey: 'quiz:1:1', openSeconds: 30 });
     expect(q.fallbackText.split('\n')[0]).toBe('答题 #1 第1/2题（30秒）');
     expect(tasks).toEqual([{ kind: TASK_TIME_UP, key: 'quiz:1:1:timeup', dueAt: new Date('2026-11-26T02:00:30Z'), payload: { quizId: 1, position: 0 } }]);

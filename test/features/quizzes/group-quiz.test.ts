@@ -113,6 +113,7 @@ async function fullQuiz(fresh: () => Promise<Db>): Promise<void> {
 
   // Nothing more is scheduled; the ranking and the profile show the credited points.
   expect(await advance(b, clock, 60_000)).toEqual([]);
+  await b.say('管理员', '/settings 公开积分榜 开'); // a public board is the unit's choice (off at first); the admin is a member here already
   expect(await b.say('李四', '/rank')).toEqual([
     ['东北流村党支部 学习积分榜：', '1. 张三 28分', '2. 王五 10分', '3. 李四 9分', '本单位4人，3人有积分。'].join('\n'),
   ]);

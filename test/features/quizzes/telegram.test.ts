@@ -11,6 +11,7 @@ import { loadConfig } from '../../../src/config.ts';
 import { ManualClock } from '../../../src/clock.ts';
 import { FakeTelegram, type CallRecord, type FakeUser } from '../../support/fake-telegram.ts';
 import { freshSqlite } from '../../support/db.ts';
+import type { Db as PrismaDb } from '../../../src/db/client.ts';
 
 const admin: FakeUser = { id: 1001, first_name: '管理员' };
 const zhang: FakeUser = { id: 2001, first_name: '张三' };
@@ -96,6 +97,12 @@ async function advance(x: Harness, ms: number): Promise<void> {
 
 const groupTexts = (x: Harness): string[] => x.fake.sent(group.id).filter((c) => c.method === 'sendMessage').map((c) => String(c.payload.text));
 
+/** Turns on the unit's public leaderboard (off at first: a unit's choice, /settings 公开积分榜). */
+async function publicLeaderboard(db: PrismaDb): Promise<void> {
+  const unit = await db.orgUnit.findFirstOrThrow({ where: { name: '东北流村党支部' } });
+  await db.unitSetting.create({ data: { unitId: unit.id, key: 'leaderboard', on: true, updatedById: 1, updatedAt: new Date() } });
+}
+
 describe('Telegram: a group quiz with native quiz polls', () => {
   it('sends quiz polls, scores poll answers by speed, closes them and posts the ranking', { timeout: 90_000 }, async () => {
     const x = await build();
@@ -146,6 +153,7 @@ describe('Telegram: a group quiz with native quiz polls', () => {
     // The time-up of question 2 is due later and does nothing; the leaderboard agrees.
     await advance(x, 60_000);
     expect(x.fake.callsOf('stopPoll')).toHaveLength(2);
+    await publicLeaderboard(x.db.db);
     await say(x, li, '/rank');
     expect(groupTexts(x).at(-1)).toBe(['东北流村党支部 学习积分榜：', '1. 张三 19分', '2. 王五 10分', '3. 李四 9分', '本单位3人，3人有积分。'].join('\n'));
   });

@@ -106,7 +106,7 @@ describe('/ledger over a year', () => {
       组织生活会: '✗',
     });
     const lines = reply!.split('\n');
-    expect(lines[0]).toBe('东北流村党支部 2026年台账：按期开会并有记录 23/33（70%）');
+    expect(lines[0]).toBe('东北流村党支部 2026年台账：按期开会并有记录 23/31（74%）');
     // The gaps come first.
     expect(lines[1]).toBe('未开：党课 第1季度、第2季度；主题党日 11月、12月；组织生活会 全年');
     expect(lines[2]).toBe('开了没记录：支部党员大会 第2季度；支委会 4月；主题党日 3月');
@@ -152,5 +152,46 @@ describe('/minutes', () => {
     }
     expect(await b.ask('李书记', '/minutes #1 议题：x 决议：y 主持人：赵六')).toEqual(['没有找到“赵六”。请用 M编号（/members 里能看到）、@他，或回复他的消息。']);
     expect(await b.database.db.meetingMinutes.count()).toBe(2);
+  });
+});
+
+describe('/ledger 说明 (an admin excuses a gap)', () => {
+  it('marks the period excused with its reason, leaves it out of the required count, audits it, refuses others', async () => {
+    const b = await branch('2026-01-01T00:00:00Z');
+    await b.ask('管理员', '/ledger 频次 党小组会 不要求');
+    await b.ask('管理员', '/ledger 频次 民主评议 不要求');
+    await b.ask('管理员', '/ledger 频次 支部党员大会 不要求');
+    await b.ask('管理员', '/ledger 频次 支委会 不要求');
+    await b.ask('管理员', '/ledger 频次 党课 不要求');
+    await b.ask('管理员', '/ledger 频次 组织生活会 不要求');
+    await b.ask('李书记', '/meeting 主题党日 | 0 9 10 * * | 广场 --kind 主题党日');
+    await hold(b, 1, '2026-01-12 09:00');
+    b.clock.set(at('2026-04-05 09:00'));
+    expect(await b.ask('李书记', '/ledger 说明 主题党日 2026-02 春节')).toEqual(['只有管理员可以说明缺项。']);
+    expect(await b.ask('管理员', '/ledger 说明 主题党日 13月 春节')).toEqual(['看不懂期间“13月”。请写成 2026-02、2月、2026-Q1、第1季度 或 全年。']);
+    expect(await b.ask('管理员', '/ledger 说明 主题党日 2026-02')).toEqual([expect.stringMatching(/^格式不对/)]);
+    expect(await b.ask('管理员', '/ledger 说明 主题党日 2026-02 春节期间 集中学习')).toEqual(['已记下：主题党日 2026年2月 不算缺项，原因：春节期间 集中学习']);
+    expect(await b.ask('管理员', '/ledger 说明 主题党日 2026-02 春节期间集中学习')).toEqual(['已改：主题党日 2026年2月 的说明改为：春节期间集中学习']);
+    const [reply] = await b.ask('张三', '/ledger');
+    const lines = reply!.split('\n');
+    // January held (with minutes), February excused, March held without minutes: 1 of 2 required.
+    expect(lines[0]).toBe('东北流村党支部 2026年台账：按期开会并有记录 1/2（50%）');
+    expect(lines).toContain('开了没记录：主题党日 3月');
+    expect(lines).toContain('已说明：主题党日 2月：春节期间集中学习');
+    expect(rows(reply!)).toEqual({ 主题党日: '1✓ 2○ 3△ 4· 5· 6· 7· 8· 9· 10· 11· 12·' });
+    const audit = await b.database.db.auditLog.findMany({ where: { action: 'ledger.excuse' } });
+    expect(audit).toHaveLength(2);
+    expect(await b.database.db.ledgerExcuse.count()).toBe(1);
+  });
+
+  it('reads the forms of a period', async () => {
+    const { parsePeriod } = await import('../../../src/features/records/view.ts');
+    expect(parsePeriod('2月', 2026)).toEqual({ year: 2026, month: 2, months: 1 });
+    expect(parsePeriod('2027年3月', 2026)).toEqual({ year: 2027, month: 3, months: 1 });
+    expect(parsePeriod('２０２６－Ｑ３', 2026)).toEqual({ year: 2026, month: 7, months: 3 });
+    expect(parsePeriod('第二季度', 2026)).toEqual({ year: 2026, month: 4, months: 3 });
+    expect(parsePeriod('全年', 2026)).toEqual({ year: 2026, month: 1, months: 12 });
+    expect(parsePeriod('2025', 2026)).toEqual({ year: 2025, month: 1, months: 12 });
+    for (const bad of ['2', '0月', 'Q5', '春节', "'; DROP TABLE x;--"]) expect(parsePeriod(bad, 2026), bad).toBeNull();
   });
 });

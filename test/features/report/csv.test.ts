@@ -1,14 +1,17 @@
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { startOfYear } from '../../../src/bot/time.ts';
-import { csvFile } from '../../../src/features/report/index.ts';
+import { csvFile, renderCsvFile } from '../../../src/features/report/csv.ts';
 
 describe('csvFile', () => {
-  it('writes UTF-8 with a BOM, quotes as needed and defuses spreadsheet formulas', () => {
-    const msg = csvFile(
+  it('writes UTF-8 with a BOM, quotes as needed and defuses spreadsheet formulas (rendered at send time)', async () => {
+    const queued = csvFile(
       { fileName: 'pledges 2026/东北流', rows: [['编号', '内容'], ['1', '=HYPERLINK("http://x","点我")'], ['2', '走访, "李大爷"\n第二行'], ['3', '@SUM(A1)'], ['4', '-1+1']] },
       '导出',
     );
+    expect(queued).toMatchObject({ kind: 'render', renderer: 'report.csv', produces: 'file' });
+    const msg = await renderCsvFile(queued.input);
+    expect(queued.fallbackText).toBe(msg.fallbackText);
     if (msg.kind !== 'file') throw new Error('expected a file');
     expect(msg.fileName).toBe('pledges_2026_东北流.csv');
     expect(msg.mimeType).toBe('text/csv');

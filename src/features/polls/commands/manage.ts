@@ -1,7 +1,7 @@
 /** `/results #N`, `/close #N`, `/turnout #N`: what a poll shows, when, and to whom. */
 import { command, UserError, type CommandSpec, type Context } from '../../../bot/feature.ts';
 import { canManage, closeIfOverdue, deliver, privateChatFor, requirePoll, sameChat } from '../access.ts';
-import { pollIdArgs } from '../args.ts';
+import { pollIdArgs, resultsArgs } from '../args.ts';
 import { scrubAfterSecretWrite } from '../../../db/client.ts';
 import { SECRET_TABLES } from '../landing.ts';
 import { closePoll, pollChat, resultsMessages, type PollsRuntime } from '../lifecycle.ts';
@@ -15,10 +15,11 @@ function untilWhen(ctx: Context, poll: Poll): string {
 }
 
 /**
- * Shows results. An anonymous poll shows none to anyone before it closes (no differencing of
+ * Shows results, with the chart picture only when asked (`/results #N 图`; the close posts it
+ * anyway). An anonymous poll shows none to anyone before it closes (no differencing of
  * /results after each vote); a named hidden one only to its managers, privately.
  */
-async function showResults(ctx: Context, id: number, runtime: PollsRuntime): Promise<void> {
+async function showResults(ctx: Context, id: number, chart: boolean, runtime: PollsRuntime): Promise<void> {
   let poll = await requirePoll(ctx, id);
   const manager = await canManage(ctx, poll.unitId);
   if (!manager && !(await seesUnitIn(ctx.db, ctx.member, poll.unitId))) throw new UserError('polls.error.otherUnit', { id });
@@ -36,7 +37,7 @@ async function showResults(ctx: Context, id: number, runtime: PollsRuntime): Pro
     target = mine;
   }
   const prefix = early ? `${ctx.t('polls.results.earlyNote')}\n` : '';
-  const messages = await resultsMessages(ctx, poll, target.platform, prefix, runtime.logger);
+  const messages = await resultsMessages(ctx, poll, target.platform, { prefix, chart });
   if (!sameChat(target, ctx.chat.ref)) ctx.reply(ctx.t('polls.results.sentPrivately', { id }));
   for (const m of messages) deliver(ctx, target, m);
 }
@@ -49,8 +50,8 @@ export function resultsCommand(runtime: PollsRuntime): CommandSpec {
     minRole: 'masses',
     summaryKey: 'polls.results.summary',
     usageKey: 'polls.results.usage',
-    args: pollIdArgs,
-    handler: (ctx, { id }) => showResults(ctx, id, runtime),
+    args: resultsArgs,
+    handler: (ctx, { id, chart }) => showResults(ctx, id, chart, runtime),
   });
 }
 

@@ -1,6 +1,5 @@
 /** `/poll` (choice poll) and `/rate` (0-100 rating): checking, creating, scheduling, announcing. */
-import { command, UsageError, UserError, type CommandSpec, type Context, type Tx } from '../../../bot/feature.ts';
-import type { TaskSpec } from '../../../scheduler/contract.ts';
+import { command, UsageError, UserError, type CommandSpec, type Context } from '../../../bot/feature.ts';
 import { canManage } from '../access.ts';
 import { pollArgs, rateArgs, type PollFlags } from '../args.ts';
 import { newSalt } from '../codes.ts';
@@ -23,9 +22,6 @@ export const DEFAULT_MIN_BALLOTS = ANON_MIN_BALLOTS;
 /** Task kinds this feature registers with the scheduler. */
 export const TASK_CLOSE = 'polls.close';
 export const TASK_REMIND = 'polls.remind';
-
-/** Stores a durable one-off task (the scheduler's `scheduleTask`). */
-export type ScheduleTask = (tx: Tx, spec: TaskSpec) => Promise<unknown>;
 
 /** Checks the limits of a new poll and reads its close time; refusals say exactly what is wrong. */
 export function validateNewPoll(ctx: Context, question: string, options: readonly string[], flags: PollFlags): Date | null {
@@ -67,7 +63,7 @@ function minBallotsFor(data: NewPollData): number {
 }
 
 /** Creates, schedules and announces a poll; returns it. */
-export async function launch(ctx: Context, scheduleTask: ScheduleTask | undefined, data: NewPollData): Promise<Poll> {
+export async function launch(ctx: Context, data: NewPollData): Promise<Poll> {
   const { flags } = data;
   const audience: Audience = data.audience ?? flags.audience ?? (ctx.chat.masses ? 'all' : 'members');
   const poll = await createPoll(ctx.db, {
@@ -89,49 +85,45 @@ export async function launch(ctx: Context, scheduleTask: ScheduleTask | undefine
     closesAt: data.closesAt,
     createdAt: ctx.now(),
   });
-  if (poll.closesAt && scheduleTask) {
-    await scheduleTask(ctx.db, { kind: TASK_CLOSE, key: `${TASK_CLOSE}:${poll.id}`, dueAt: poll.closesAt, payload: { pollId: poll.id } });
+  if (poll.closesAt) {
+    await ctx.scheduleTask({ kind: TASK_CLOSE, key: `${TASK_CLOSE}:${poll.id}`, dueAt: poll.closesAt, payload: { pollId: poll.id } });
     const remindAt = reminderTime(ctx.now(), poll.closesAt);
-    if (remindAt) await scheduleTask(ctx.db, { kind: TASK_REMIND, key: `${TASK_REMIND}:${poll.id}`, dueAt: remindAt, payload: { pollId: poll.id } });
+    if (remindAt) await ctx.scheduleTask({ kind: TASK_REMIND, key: `${TASK_REMIND}:${poll.id}`, dueAt: remindAt, payload: { pollId: poll.id } });
   }
   await ctx.audit(`poll.create`, `#${poll.id} ${poll.kind}${poll.anonymous ? ' anonymous' : ''}`);
-  ctx.reply(announcement(ctx.t, poll, ctx.timeZone, ctx.capabilities.buttons));
+  ctx.reply(announcement(ctx, poll, ctx.capabilities.buttons));
   return poll;
 }
 
 /** `/poll 问题 | 选项1 | 选项2 …`. */
-export function pollCommand(scheduleTask: ScheduleTask | undefined): CommandSpec {
-  return command({
-    name: 'poll',
-    aliases: ['投票'],
-    minRole: 'secretary',
-    summaryKey: 'polls.poll.summary',
-    usageKey: 'polls.poll.usage',
-    args: pollArgs,
-    handler: async (ctx, { question, options, flags }) => {
-      if (flags.formal || flags.quorum !== undefined) return launchFormal(ctx, scheduleTask, { question, options, flags });
-      const unitId = await unitForNewPoll(ctx);
-      if (options.length < 2) throw new UsageError('polls.poll.twoOptions');
-      const closesAt = validateNewPoll(ctx, question, options, flags);
-      if (flags.min !== undefined && !flags.anon) throw new UsageError('polls.poll.minIsForRatings');
-      await launch(ctx, scheduleTask, { kind: 'choice', question, options, flags, closesAt, unitId });
-    },
-  });
-}
+export const pollCommand: CommandSpec = command({
+  name: 'poll',
+  aliases: ['投票'],
+  minRole: 'secretary',
+  summaryKey: 'polls.poll.summary',
+  usageKey: 'polls.poll.usage',
+  args: pollArgs,
+  handler: async (ctx, { question, options, flags }) => {
+    if (flags.formal || flags.quorum !== undefined) return launchFormal(ctx, { question, options, flags });
+    const unitId = await unitForNewPoll(ctx);
+    if (options.length < 2) throw new UsageError('polls.poll.twoOptions');
+    const closesAt = validateNewPoll(ctx, question, options, flags);
+    if (flags.min !== undefined && !flags.anon) throw new UsageError('polls.poll.minIsForRatings');
+    await launch(ctx, { kind: 'choice', question, options, flags, closesAt, unitId });
+  },
+});
 
 /** `/rate 对象`. */
-export function rateCommand(scheduleTask: ScheduleTask | undefined): CommandSpec {
-  return command({
-    name: 'rate',
-    aliases: ['测评'],
-    minRole: 'secretary',
-    summaryKey: 'polls.rate.summary',
-    usageKey: 'polls.rate.usage',
-    args: rateArgs,
-    handler: async (ctx, { subject, flags }) => {
-      const unitId = await unitForNewPoll(ctx);
-      const closesAt = validateNewPoll(ctx, subject, [], flags);
-      await launch(ctx, scheduleTask, { kind: 'rating', question: subject, options: [], flags, closesAt, unitId });
-    },
-  });
-}
+export const rateCommand: CommandSpec = command({
+  name: 'rate',
+  aliases: ['测评'],
+  minRole: 'secretary',
+  summaryKey: 'polls.rate.summary',
+  usageKey: 'polls.rate.usage',
+  args: rateArgs,
+  handler: async (ctx, { subject, flags }) => {
+    const unitId = await unitForNewPoll(ctx);
+    const closesAt = validateNewPoll(ctx, subject, [], flags);
+    await launch(ctx, { kind: 'rating', question: subject, options: [], flags, closesAt, unitId });
+  },
+});

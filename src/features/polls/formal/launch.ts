@@ -5,7 +5,7 @@
  */
 import { UsageError, UserError, type Context } from '../../../bot/feature.ts';
 import type { PollFlags } from '../args.ts';
-import { launch, unitForNewPoll, validateNewPoll, type ScheduleTask } from '../commands/poll.ts';
+import { launch, unitForNewPoll, validateNewPoll } from '../commands/poll.ts';
 import { HALF, parseQuorum, type Quorum } from './rules.ts';
 import { quorumWords } from './results.ts';
 import { createFormal } from './store.ts';
@@ -34,7 +34,7 @@ function checkFlags(flags: PollFlags): void {
 }
 
 /** Creates, records and announces a formal vote, with its rule in one line under the announcement. */
-export async function launchFormal(ctx: Context, scheduleTask: ScheduleTask | undefined, input: FormalPollInput): Promise<void> {
+export async function launchFormal(ctx: Context, input: FormalPollInput): Promise<void> {
   const { flags } = input;
   const quorum = quorumOf(flags);
   checkFlags(flags);
@@ -42,7 +42,7 @@ export async function launchFormal(ctx: Context, scheduleTask: ScheduleTask | un
   const options = input.options.length > 0 ? [...input.options] : [ctx.t('polls.formal.for'), ctx.t('polls.formal.against'), ctx.t('polls.formal.abstain')];
   if (options.length < 2) throw new UsageError('polls.poll.twoOptions');
   const closesAt = validateNewPoll(ctx, input.question, options, flags);
-  const poll = await launch(ctx, scheduleTask, { kind: 'choice', question: input.question, options, flags, closesAt, unitId, audience: 'formal' });
+  const poll = await launch(ctx, { kind: 'choice', question: input.question, options, flags, closesAt, unitId, audience: 'formal' });
   await createFormal(ctx.db, poll.id, quorum);
   ctx.reply(ctx.t('polls.formal.announceRule', { id: poll.id, quorum: quorumWords(ctx.t, quorum), inFavour: options[0]! }));
 }

@@ -7,7 +7,7 @@ import { hasRole, belongsTo, PARTY_MEMBER } from '../../../bot/policy.ts';
 import { command, UserError, type Context } from '../../../bot/feature.ts';
 import { findUnitByName, listUnits } from '../../../bot/roster.ts';
 import { localDateKey } from '../../../bot/time.ts';
-import { renderEnvFor } from '../agenda.ts';
+import { namesFor } from '../agenda.ts';
 import { tasksArgs, type TasksFilter } from '../args.ts';
 import { assignmentLine } from '../render.ts';
 import { cadreOfUnit, dutiesOf, findAssignments } from '../store.ts';
@@ -44,9 +44,9 @@ async function handle(ctx: Context, f: TasksFilter): Promise<void> {
   let rows = await findAssignments(ctx.db, { ...(unitIds ? { unitIds } : {}), ...(f.kind === 'mine' ? { ownerId: ctx.member.id } : {}) });
   if (f.kind === 'overdue') rows = rows.filter((a) => a.status === 'open' && a.dueDate !== null && a.dueDate < today);
   if (rows.length === 0) return ctx.reply(ctx.t(f.kind === 'overdue' ? 'tasks.tasks.noneOverdue' : 'tasks.tasks.none'));
-  const env = await renderEnvFor(ctx.db, { t: ctx.t, locale: ctx.locale, timeZone: ctx.timeZone, today }, rows.map((a) => a.ownerId));
+  const names = await namesFor(ctx.db, rows.map((a) => a.ownerId));
   const shown = rows.slice(0, LIST_LIMIT);
-  const lines = [ctx.t('tasks.tasks.header', { count: rows.length }), ...shown.map((a) => assignmentLine(env, a))];
+  const lines = [ctx.t('tasks.tasks.header', { count: rows.length }), ...shown.map((a) => assignmentLine(ctx, names, a))];
   if (rows.length > shown.length) lines.push(ctx.t('tasks.tasks.more', { shown: shown.length }));
   ctx.reply(lines.join('\n'));
 }

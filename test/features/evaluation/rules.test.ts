@@ -2,8 +2,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { composite, loadEvaluationConfig, rankUnits, type EvaluationConfig } from '../../../src/features/polls/evaluation.ts';
+import { composite, loadEvaluationConfig, rankUnits, type EvaluationConfig } from '../../../src/features/evaluation/rules.ts';
 const PROJECT_ROOT = path.resolve(import.meta.dirname, '../../..');
+/** The part keys the bot ships (src/features/index.ts `evaluationParts`). */
+const KEYS = ['pledges', 'attendance', 'satisfaction', 'ledger', 'tasks'];
 
 const config: EvaluationConfig = {
   weights: { pledges: 40, attendance: 30, satisfaction: 30 },
@@ -47,18 +49,38 @@ describe('annual evaluation (定类升级)', () => {
   });
 
   it('the shipped prompts/evaluation.yaml is valid; a bad one stops start-up naming file and field', () => {
-    const shipped = loadEvaluationConfig(path.join(PROJECT_ROOT, 'prompts'));
-    expect(shipped.weights.pledges + shipped.weights.attendance + shipped.weights.satisfaction).toBeGreaterThan(0);
+    const shipped = loadEvaluationConfig(path.join(PROJECT_ROOT, 'prompts'), KEYS);
+    expect(shipped.weights.pledges! + shipped.weights.attendance! + shipped.weights.satisfaction!).toBeGreaterThan(0);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xf-eval-'));
     try {
       fs.writeFileSync(path.join(dir, 'evaluation.yaml'), 'weights: {pledges: 40, attendance: 30, satisfaction: 30}\nthresholds: {advanced: 60, average: 70}\n');
-      expect(() => loadEvaluationConfig(dir)).toThrow(/evaluation\.yaml: thresholds: thresholds\.advanced must be above/);
+      expect(() => loadEvaluationConfig(dir, KEYS)).toThrow(/evaluation\.yaml: thresholds: thresholds\.advanced must be above/);
       fs.writeFileSync(path.join(dir, 'evaluation.yaml'), 'weights: {pledges: -1, attendance: 30, satisfaction: 30}\nthresholds: {advanced: 85, average: 70}\n');
-      expect(() => loadEvaluationConfig(dir)).toThrow(/evaluation\.yaml: weights\.pledges:/);
+      expect(() => loadEvaluationConfig(dir, KEYS)).toThrow(/evaluation\.yaml: weights\.pledges:/);
       fs.writeFileSync(path.join(dir, 'evaluation.yaml'), 'weights: [\n');
-      expect(() => loadEvaluationConfig(dir)).toThrow(/evaluation\.yaml: /);
+      expect(() => loadEvaluationConfig(dir, KEYS)).toThrow(/evaluation\.yaml: /);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('weights are keyed by part: an unknown key stops start-up, a missing one weighs 0; the shipped parts are all known', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xf-eval-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'evaluation.yaml'), 'weights: {pledges: 40, dues: 10}\nthresholds: {advanced: 85, average: 70}\n');
+      expect(() => loadEvaluationConfig(dir, KEYS)).toThrow(/evaluation\.yaml: weights\.dues: no such part/);
+      fs.writeFileSync(path.join(dir, 'evaluation.yaml'), 'weights: {pledges: 40}\nthresholds: {advanced: 85, average: 70}\n');
+      const c = loadEvaluationConfig(dir, KEYS);
+      expect(c.weights).toEqual({ pledges: 40, attendance: 0, satisfaction: 0, ledger: 0, tasks: 0 });
+      // Parts of weight 0 never count: missing data there leaves the composite as it was.
+      expect(composite({ pledges: 80, attendance: null }, c)).toEqual({ score: 80, coverage: 1, missing: [], category: 'average' });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    const shipped = loadEvaluationConfig(path.join(PROJECT_ROOT, 'prompts'), KEYS);
+    expect(Object.keys(shipped.weights)).toEqual(KEYS);
+    // The new parts without data change no figure: the same composite as with the three parts alone.
+    const three = { pledges: 70, attendance: null, satisfaction: 80 };
+    expect(composite({ ...three, ledger: null, tasks: null }, shipped)).toEqual(composite(three, config));
   });
 });

@@ -1,8 +1,9 @@
 /**
- * The annual evaluation of branches (定类升级): a composite on a 100-point scale from three parts —
- * pledge completion (the pledges feature), meeting attendance (the meetings feature) and
- * satisfaction ratings (this feature's closed rating polls) — with weights and the category
- * thresholds 先进 / 一般 / 后进 read from `prompts/evaluation.yaml` (validated with zod at start-up).
+ * The rules of the annual evaluation of branches (定类升级), pure: a composite on a 100-point scale
+ * from the parts other slices contribute (pledge completion, meeting attendance, satisfaction
+ * ratings, the meetings ledger, tasks on time; see api.ts), with a weight per part key and the
+ * category thresholds 先进 / 一般 / 后进 read from `prompts/evaluation.yaml` (validated with zod at
+ * start-up).
  *
  * Missing data is never counted as zero. A part without data is left out and the composite is the
  * weighted mean of the parts that have data (their weights rescaled to sum to 1); the result says
@@ -14,46 +15,51 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import type { Tx } from '../../bot/feature.ts';
-import { round1 } from './tally.ts';
+import { round1 } from '../polls/api.ts';
 
-/** The three parts of the composite, in display order. */
-export const PARTS = ['pledges', 'attendance', 'satisfaction'] as const;
-
-/** One part of the composite. */
-export type PartKey = (typeof PARTS)[number];
+/** One part of the composite, named by the key of its weight. */
+export type PartKey = string;
 
 /** The categories, best first. */
 export type Category = 'advanced' | 'average' | 'backward';
 
 const score = z.number().min(0).max(100);
 
-/** Schema of `prompts/evaluation.yaml`. */
-export const EvaluationConfigSchema = z
-  .object({
-    weights: z.object({
-      pledges: z.number().min(0),
-      attendance: z.number().min(0),
-      satisfaction: z.number().min(0),
-    }).strict(),
-    thresholds: z.object({ advanced: score, average: score }).strict(),
-    minCoverage: z.number().min(0).max(1).default(0.5),
-  })
-  .strict()
-  .refine((c) => PARTS.some((p) => c.weights[p] > 0), { message: 'at least one weight must be above 0', path: ['weights'] })
-  .refine((c) => c.thresholds.advanced > c.thresholds.average, {
-    message: 'thresholds.advanced must be above thresholds.average',
-    path: ['thresholds'],
-  });
+/**
+ * Schema of `prompts/evaluation.yaml` for the parts `keys`: a weight per part key (an unknown key
+ * is refused; a part without a weight weighs 0), the category thresholds and the coverage rule.
+ */
+export function evaluationConfigSchema(keys: readonly string[]) {
+  return z
+    .object({
+      weights: z.record(z.string(), z.number().min(0)).superRefine((w, c) => {
+        for (const k of Object.keys(w)) if (!keys.includes(k)) c.addIssue({ code: 'custom', path: [k], message: `no such part (parts: ${keys.join(', ')})` });
+      }),
+      thresholds: z.object({ advanced: score, average: score }).strict(),
+      minCoverage: z.number().min(0).max(1).default(0.5),
+    })
+    .strict()
+    .transform((c) => ({ ...c, weights: Object.fromEntries(keys.map((k) => [k, c.weights[k] ?? 0])) as Readonly<Record<PartKey, number>> }))
+    .refine((c) => keys.some((p) => c.weights[p]! > 0), { message: 'at least one weight must be above 0', path: ['weights'] })
+    .refine((c) => c.thresholds.advanced > c.thresholds.average, {
+      message: 'thresholds.advanced must be above thresholds.average',
+      path: ['thresholds'],
+    });
+}
 
 /** The validated evaluation settings. */
-export type EvaluationConfig = z.output<typeof EvaluationConfigSchema>;
+export interface EvaluationConfig {
+  /** Weight of each part key (0 for a part the file gives none). */
+  readonly weights: Readonly<Record<PartKey, number>>;
+  readonly thresholds: { readonly advanced: number; readonly average: number };
+  readonly minCoverage: number;
+}
 
 /**
  * Reads and validates `evaluation.yaml` in `promptsDir`. Throws one clear line naming the file and
  * the field on a bad value (start-up stops there).
  */
-export function loadEvaluationConfig(promptsDir: string): EvaluationConfig {
+export function loadEvaluationConfig(promptsDir: string, keys: readonly string[]): EvaluationConfig {
   const file = path.join(promptsDir, 'evaluation.yaml');
   let raw: unknown;
   try {
@@ -61,7 +67,7 @@ export function loadEvaluationConfig(promptsDir: string): EvaluationConfig {
   } catch (err) {
     throw new Error(`${file}: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`, { cause: err });
   }
-  const r = EvaluationConfigSchema.safeParse(raw);
+  const r = evaluationConfigSchema(keys).safeParse(raw);
   if (!r.success) {
     const issue = r.error.issues[0]!;
     throw new Error(`${file}: ${issue.path.join('.') || '(top)'}: ${issue.message}`);
@@ -69,8 +75,8 @@ export function loadEvaluationConfig(promptsDir: string): EvaluationConfig {
   return r.data;
 }
 
-/** Each part's score on a 0-100 scale, or null when there is no data for it. */
-export type PartScores = Readonly<Record<PartKey, number | null>>;
+/** Each part's score on a 0-100 scale, or null (or absent) when there is no data for it. */
+export type PartScores = Readonly<Record<PartKey, number | null | undefined>>;
 
 /** A unit's composite. */
 export interface Composite {
@@ -86,14 +92,15 @@ export interface Composite {
 
 /** Computes the composite of one unit from its part scores. Pure. */
 export function composite(parts: PartScores, config: EvaluationConfig): Composite {
-  const total = PARTS.reduce((s, p) => s + config.weights[p], 0);
+  const keys = Object.keys(config.weights);
+  const total = keys.reduce((s, p) => s + config.weights[p]!, 0);
   let weighted = 0;
   let present = 0;
   const missing: PartKey[] = [];
-  for (const p of PARTS) {
-    const w = config.weights[p];
+  for (const p of keys) {
+    const w = config.weights[p]!;
     const v = parts[p];
-    if (v === null) {
+    if (v === null || v === undefined) {
       if (w > 0) missing.push(p);
       continue;
     }
@@ -140,27 +147,4 @@ export function rankUnits(
     out.push({ ...r, rank });
   });
   return out;
-}
-
-/**
- * A rate in [0, 1] for one unit over [from, to), or null when there is nothing to measure (no
- * pledges due, no meetings held). Provided by other features.
- */
-export type RateSource = (tx: Tx, unitId: number, from: Date, to: Date) => Promise<number | null>;
-
-/**
- * What the evaluation reads from other features. Each is optional: a source that is not wired
- * (its feature is not installed) means "no data" for that part, shown as such.
- */
-export interface EvaluationSources {
-  /** Pledge completion of the unit (pledges feature): share of targets reached, 0-1. */
-  readonly pledgeCompletion?: RateSource;
-  /** Meeting attendance of the unit (meetings feature `attendanceRate`): 0-1. */
-  readonly attendanceRate?: RateSource;
-}
-
-/** Turns a 0-1 rate into a 0-100 score, keeping null. */
-export function rateToScore(rate: number | null): number | null {
-  if (rate === null || !Number.isFinite(rate)) return null;
-  return Math.min(100, Math.max(0, rate * 100));
 }

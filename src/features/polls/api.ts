@@ -1,0 +1,4 @@
+/** What other slices may use of the polls slice: the chart font, rounding, and the satisfaction part of the annual evaluation. */
+export { CHART_FONT_FAMILY, chartFontPath } from './chart.ts';
+export { round1 } from './tally.ts';
+export { satisfactionPart } from './report.ts';
