@@ -18,7 +18,7 @@ import { parseRosterCsv, RosterFormatError, type RefusedRosterRow, type RosterRo
 const SHOWN_REFUSED = 30;
 
 const rosterArgs = argInput.transform((a) => {
-  const rest = a.raw.replace(/^\S+[ \t]*/, '');
+  const rest = a.raw.trimStart(); // the text after the command's name
   const nl = rest.indexOf('\n');
   const head = (nl < 0 ? rest : rest.slice(0, nl)).trim().toLowerCase();
   return { action: head.split(/\s+/)[0] ?? '', csv: nl < 0 ? '' : rest.slice(nl + 1) };

@@ -31,14 +31,17 @@ function rosterCsv(): string {
   return rows.join('\r\n');
 }
 
-/** `/roster import` with the CSV as a file, the way an adapter delivers it (bytes decoded as GB18030). */
+/**
+ * `/roster import` with the CSV as a file, the way an adapter delivers it (bytes decoded as GB18030):
+ * the group's replies (the private codes may go out before or after them: the outbox orders by chat).
+ */
 async function importFile(user: string, bytes: Buffer): Promise<string[]> {
   const before = bot.adapter.sent.length;
   const base = bot.adapter.message(user, '/roster import', { chat: EAST, sentAt: clock.now() });
   const content = { type: 'text' as const, text: '/roster import', mentionsBot: false, attachments: [{ kind: 'file' as const, ref: 'f1', name: '名单.csv', text: decodeTextDocument(bytes) }] };
   await bot.adapter.deliver({ ...base, content } satisfies Incoming);
   await bot.app.idle(bot.adapter.platform);
-  return bot.adapter.sent.slice(before).map((d) => (d.message.kind === 'text' ? d.message.text : d.message.kind));
+  return bot.adapter.sent.slice(before).filter((d) => d.chat.kind === 'group').map((d) => (d.message.kind === 'text' ? d.message.text : d.message.kind));
 }
 
 beforeEach(async () => {
@@ -62,8 +65,7 @@ describe('the roster', () => {
   it('imports 30 of 33 GB18030 rows with a row report; codes go privately; a code joins once; wrong codes are refused', async () => {
     const replies = await importFile('王书记', gb18030Encoder()(rosterCsv()));
     expect(replies[0]).toBe('名单导入完成：新增30人，更新0人，拒绝3行。\n第32行：没有“南村党支部”这个单位\n第33行：身份“队长”不认识（写 党员、预备党员、群众 或 书记）\n第34行：入党日期“2010-13-01”不对（写成 2010-07-01）\n加入码（30个）已私信发给你。');
-    const codes = bot.adapter.sent.at(-1)!;
-    expect(codes.chat).toMatchObject({ kind: 'private', chatId: '王书记' });
+    const codes = bot.adapter.sent.findLast((d) => d.chat.kind === 'private' && d.chat.chatId === '王书记')!;
     const text = codes.message.kind === 'text' ? codes.message.text : '';
     expect(text.split('\n')).toHaveLength(31);
     const code = new RegExp(`M(\\d+) 预备甲（${EAST}）：([A-Z2-9]{8})`).exec(text)!;
