@@ -30,6 +30,7 @@ beforeEach(async () => {
   await bot.say('管理员', `/bindchat ${VILLAGE}`);
   await bot.say('镇干部', '大家好', { chat: TOWN });
   for (const name of ['张三', '王书记', '\u202E赵六\u200B', '先锋']) await bot.say(name, '大家好');
+  await bot.say('管理员', '大家好', { chat: TOWN }); // the admin joins the township by speaking there once it is bound
   await bot.say('管理员', '大家好');
 });
 
