@@ -8,6 +8,7 @@
  * awaits the sink for each update); the outbox delivers replies concurrently, as in production.
  */
 import { CountingAdapter, now, startBenchBot, textEvent, waitUntil, type BenchBot } from './support.ts';
+import type { App } from '../src/app.ts';
 import { ADMIN, chatName, chooseWorkload, type Workload } from './workload.ts';
 
 /** Sizes of the simulated township. */
@@ -16,6 +17,8 @@ export interface RigOptions {
   readonly chats: number;
   /** Overrides the automatic choice of workload. */
   readonly workload?: Workload;
+  /** A PostgreSQL database to run on (default a new SQLite file). */
+  readonly url?: string;
 }
 
 /** A running bot with its township, ready to be driven. */
@@ -31,7 +34,7 @@ export class InboundRig {
 
   /** Builds the bot and its township: binds the chats, registers every member. */
   async setup(): Promise<void> {
-    this.bot = await startBenchBot({ adapters: [this.adapter], env: { BOT_ADMINS: `console:${ADMIN}` } });
+    this.bot = await startBenchBot({ adapters: [this.adapter], env: { BOT_ADMINS: `console:${ADMIN}` }, ...(this.options.url ? { url: this.options.url } : {}) });
     this.workload = this.options.workload ?? chooseWorkload(this.bot.app.registry);
     for (let k = 1; k <= this.options.chats; k++) {
       for (const text of this.workload.chatSetup(k)) await this.say(ADMIN, k, text);
@@ -53,9 +56,60 @@ export class InboundRig {
     return 1 + (j % this.options.chats);
   }
 
-  private async say(user: string, chat: number, text: string, sentAt?: Date): Promise<void> {
-    const outcome = await this.bot.app.handle(textEvent('console', user, chatName(chat), text, sentAt));
+  private async say(user: string, chat: number, text: string, sentAt?: Date, app: App = this.bot.app): Promise<void> {
+    const outcome = await app.handle(textEvent('console', user, chatName(chat), text, sentAt));
     this.outcomes.set(outcome, (this.outcomes.get(outcome) ?? 0) + 1);
+  }
+
+  /** Message `i` of the workload: who sends what in which village. */
+  private messageAt(i: number): { user: string; chat: number; text: string } {
+    const j = i % this.options.members;
+    const k = this.chatOf(j);
+    return { user: this.user(j), chat: k, text: this.workload.message(Math.floor(i / this.options.members) + j, k) };
+  }
+
+  /**
+   * Sends `n` messages with every village's messages in order and the villages at once (as the
+   * per-chat lanes would), village k handled by `apps[k % apps.length]` (several instances on one
+   * PostgreSQL database); returns the elapsed ms.
+   */
+  async concurrentLoop(n: number, apps: readonly App[]): Promise<number> {
+    const perChat = new Map<number, { user: string; chat: number; text: string }[]>();
+    for (let i = 0; i < n; i++) {
+      const m = this.messageAt(this.seq++);
+      perChat.set(m.chat, [...(perChat.get(m.chat) ?? []), m]);
+    }
+    const t0 = now();
+    await Promise.all([...perChat].map(async ([k, list]) => {
+      for (const m of list) await this.say(m.user, m.chat, m.text, undefined, apps[k % apps.length]);
+    }));
+    return now() - t0;
+  }
+
+  /**
+   * Offers `rate` messages/s for `seconds` on a fixed schedule, each message handed over at its
+   * time behind the earlier messages of its own village only (villages at once, as with the lanes);
+   * latency from scheduled arrival to processed.
+   */
+  async concurrentOpenLoop(rate: number, seconds: number, apps: readonly App[]): Promise<{ latencies: number[]; elapsedMs: number }> {
+    const n = Math.round(rate * seconds);
+    const interval = 1000 / rate;
+    const latencies: number[] = [];
+    const tails = new Map<number, Promise<void>>();
+    const t0 = now() + 5;
+    const wall0 = Date.now() + 5;
+    for (let i = 0; i < n; i++) {
+      const due = t0 + i * interval;
+      if (now() < due) await waitUntil(due);
+      const m = this.messageAt(this.seq++);
+      const tail = (tails.get(m.chat) ?? Promise.resolve()).then(async () => {
+        await this.say(m.user, m.chat, m.text, new Date(wall0 + i * interval), apps[m.chat % apps.length]);
+        latencies.push(now() - due);
+      });
+      tails.set(m.chat, tail);
+    }
+    await Promise.all(tails.values());
+    return { latencies, elapsedMs: now() - t0 };
   }
 
   /** Sends message number `seq` of the workload (member round robin). */

@@ -87,8 +87,13 @@ export interface BenchBot {
   close(): Promise<void>;
 }
 
-/** Builds (and starts) a bot on a new migrated SQLite file for a benchmark. */
+/**
+ * Builds (and starts) a bot for a benchmark: on a new migrated SQLite file, or on `url` (a
+ * PostgreSQL database the caller made; migrated unless `migrate` is false: a second instance).
+ */
 export async function startBenchBot(options: {
+  url?: string;
+  migrate?: boolean;
   adapters: Adapter[];
   env?: Record<string, string>;
   clock?: Clock;
@@ -100,8 +105,8 @@ export async function startBenchBot(options: {
 }): Promise<BenchBot> {
   const dir = options.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'xianfeng-bench-'));
   const file = path.join(dir, 'bench.db');
-  const url = `file:${file}`;
-  await migrateDatabase(url);
+  const url = options.url ?? `file:${file}`;
+  if (options.migrate !== false) await migrateDatabase(url);
   const database = await openDatabase(url);
   const config = loadConfig({ DATABASE_URL: url, BOT_DATA_DIR: dir, BOT_LOCALE: 'zh-CN', BOT_MAX_EVENT_AGE_SECONDS: '3600', BOT_COMMANDS_PER_MINUTE: '0', ...options.env });
   const app = createApp({

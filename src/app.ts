@@ -6,7 +6,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import type { Adapter, Capabilities } from './bot/adapter.ts';
-import type { Feature, Translate } from './bot/feature.ts';
+import type { Feature, TextTranslate } from './bot/feature.ts';
 import type { ScheduleFn } from './bot/context.ts';
 import type { Incoming, Platform } from './bot/types.ts';
 import { Inbox, type ReceiveOutcome } from './bot/inbox.ts';
@@ -59,7 +59,8 @@ export interface App {
   readonly jobs: JobRegistry;
   /** Fires recurring jobs and one-off tasks once; tests call `scheduler.runDue(now)`. */
   readonly scheduler: SchedulerEngine;
-  readonly translate: Translate;
+  /** The prompts in the configured locale, any key (the adapters' own namespaces too); features see it as `Translate`. */
+  readonly translate: TextTranslate;
   readonly clock: Clock;
   /** Starts the outbox, recovers unfinished events, starts every adapter, then the scheduler (catching up first). */
   start(): Promise<void>;

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { Capabilities, Downloaded } from './adapter.ts';
-import type { ChatRef, Incoming, OutgoingMessage, Platform, QueuedMessage, Role } from './types.ts';
+import type { Attachment, ChatRef, Incoming, OutgoingMessage, Platform, QueuedMessage, Role } from './types.ts';
 import type { Prisma } from '../db/generated/sqlite/client.ts';
 import type { Scheduler } from '../scheduler/contract.ts';
 import type { Db } from '../db/client.ts';
@@ -42,7 +42,17 @@ export interface Delivery {
 export type Renderer = (input: unknown) => Promise<Extract<OutgoingMessage, { kind: 'image' | 'file' }>>;
 
 /** Translates a prompt key (`<namespace>.<key>` of `prompts/<locale>/<namespace>.yaml`), filling `{name}` placeholders. */
-export type Translate = (key: string, vars?: Record<string, string | number>) => string;
+export type Translate = TranslateOf<PromptKey>;
+
+/** A translate over the keys `K` (an adapter's own: `TranslateOf<PlatformPromptKey>`, generated beside it). */
+export type TranslateOf<K extends string> = (key: K, vars?: Record<string, string | number>) => string;
+
+/**
+ * A translate over any key text, as `translator` builds it: for an adapter's own namespace (left
+ * out of `PromptKey`, so core code names no platform) and for tools that walk every key. An
+ * unknown key is caught at run time (it throws under tests). Feature code takes `Translate`.
+ */
+export type TextTranslate = TranslateOf<string>;
 
 /**
  * Everything a handler may use: the base context (database, clock, translation, send, schedule,
@@ -167,6 +177,13 @@ export interface Feature {
    * `settleAnswerClaims`), so a quiz and a poll open in one chat never swallow each other's answers.
    */
   readonly claimAnswer?: (ctx: Context, text: string) => Promise<AnswerClaim[]>;
+  /**
+   * A message holding only photos or files (no text), from a unit's group or a private chat: the
+   * record of this sender's that would take them (e.g. the minutes they entered here minutes ago),
+   * WITHOUT writing anything; null when none. The router runs the latest claim of all features
+   * (attachments-route.ts); no claim: the message is ignored, with no reply.
+   */
+  readonly claimAttachments?: (ctx: Context, attachments: readonly Attachment[]) => Promise<AttachmentClaim | null>;
   /** Lines this feature adds to /whoami (e.g. points and streak), in the caller's language. */
   readonly profileLines?: (ctx: Context) => Promise<string[]>;
   /** Registers the feature's recurring jobs and one-off task runners. */
@@ -188,6 +205,14 @@ export interface Feature {
    * names one, and the outbox runs it when it sends the message, after the transaction commits.
    */
   readonly renderers?: Readonly<Record<string, Renderer>>;
+}
+
+/** A feature's claim on an attachment-only message (`Feature.claimAttachments`). */
+export interface AttachmentClaim {
+  /** When the record claiming them was made: the latest claim wins. */
+  readonly at: Date;
+  /** Attaches them (writes in the event's transaction, replies, stores the files after commit). */
+  readonly run: () => Promise<void>;
 }
 
 /**
@@ -244,7 +269,7 @@ export interface SectionExport extends CsvTable {
  */
 export class UserError extends Error {
   constructor(
-    readonly key: string,
+    readonly key: PromptKey,
     readonly vars: Record<string, string | number> = {},
   ) {
     super(key);
@@ -254,7 +279,7 @@ export class UserError extends Error {
 
 /** Thrown by a handler when the arguments parse but make no sense: the router replies with the usage. */
 export class UsageError extends Error {
-  constructor(readonly detailKey?: string) {
+  constructor(readonly detailKey?: PromptKey) {
     super('usage');
     this.name = 'UsageError';
   }

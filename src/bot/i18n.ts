@@ -12,7 +12,7 @@
  * - placeholders that differ between the locales for the same key.
  * The `prompts/quizzes/` folder and any file not directly inside a locale folder are ignored.
  *
- * `translator` returns the `Translate` function handlers use. In strict mode (the default under
+ * `translator` returns the translate function (`TextTranslate`; handlers see it as `Translate`, keys checked by tsc). In strict mode (the default under
  * vitest, i.e. when `VITEST` is set or `NODE_ENV` is `test`) an unknown key or a missing variable
  * throws; otherwise the key itself is returned (and a missing variable is left as `{name}`), so the
  * slip is visible in the chat but nothing crashes, and `onProblem` is told (for the log).
@@ -22,7 +22,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
 import { z } from 'zod';
-import type { Translate } from './feature.ts';
+import type { TextTranslate } from './feature.ts';
 
 /** A language the bot speaks. */
 export type Locale = 'zh-CN' | 'en';
@@ -348,10 +348,10 @@ function underTest(): boolean {
 }
 
 /**
- * The `Translate` function for one locale: looks a key up and fills its `{name}` placeholders
+ * The translate function for one locale: looks a key up and fills its `{name}` placeholders
  * from `vars` (numbers are written as they are). Extra variables are ignored.
  */
-export function translator(prompts: Prompts, locale: Locale, options: TranslatorOptions = {}): Translate {
+export function translator(prompts: Prompts, locale: Locale, options: TranslatorOptions = {}): TextTranslate {
   const strict = options.strict ?? underTest();
   const table = prompts.texts[locale];
   const slip = (message: string): void => {

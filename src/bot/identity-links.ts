@@ -12,6 +12,7 @@ import type { Platform } from './types.ts';
 import type { Clock } from '../clock.ts';
 import { enqueueMessages } from '../outbox/enqueue.ts';
 import { membersWithRole, privateChatsOfMembers, writeAudit } from './roster.ts';
+import { bumpRosterVersion } from './roster-cache.ts';
 
 /** A person the roster knows on the platform. */
 export interface KnownPerson {
@@ -98,6 +99,7 @@ async function relinkMember(db: Tx, platform: Platform, oldId: string, newId: st
     await db.chat.update({ where: { id: privateChat.id }, data: { externalId: newId } });
   }
   await movePending(db, platform, oldId, newId);
+  await bumpRosterVersion(db);
   await writeAudit(db, identity.memberId, 'relink.member', `${platform}: ${oldId} -> ${newId}`);
   return 'linked';
 }
@@ -109,6 +111,7 @@ async function relinkChat(db: Tx, platform: Platform, oldId: string, newId: stri
   if (await db.chat.findUnique({ where: keyOf(platform, newId) })) return 'taken';
   await db.chat.update({ where: keyOf(platform, oldId), data: { externalId: newId } });
   await movePending(db, platform, oldId, newId);
+  await bumpRosterVersion(db);
   await writeAudit(db, null, 'relink.chat', `${platform}: ${oldId} -> ${newId}`);
   return 'linked';
 }

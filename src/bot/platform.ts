@@ -8,7 +8,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
 import type { Adapter, Capabilities } from './adapter.ts';
-import type { Translate } from './feature.ts';
+import type { TextTranslate } from './feature.ts';
 import type { Clock } from '../clock.ts';
 import type { Logger } from '../logger.ts';
 import type { Database } from '../db/client.ts';
@@ -50,8 +50,8 @@ export interface AdapterServices {
   readonly database: Database;
   /** The command list for a platform menu, available once the app is built. */
   readonly commands: () => readonly CommandSummary[];
-  /** Prompts, available once the app is built. */
-  readonly translate: Translate;
+  /** Prompts, available once the app is built; any key text, so an adapter can use its own namespace (`prompts/<locale>/<name>.yaml`). */
+  readonly translate: TextTranslate;
   /** Resolves when the outbox has nothing due for this platform (the console waits for it between lines). */
   readonly idle: () => Promise<void>;
   /**

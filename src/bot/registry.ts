@@ -1,5 +1,6 @@
 import type { CommandSpec, Feature, SubcommandSpec } from './feature.ts';
 import type { Role } from './types.ts';
+import type { PromptKey } from './prompt-keys.ts';
 
 /**
  * One line of /help and one row of the authorization matrix: a command, or one of its sub-commands
@@ -10,8 +11,8 @@ export interface CommandEntry {
   readonly command: CommandSpec<unknown>;
   readonly sub?: SubcommandSpec;
   readonly minRole: Role;
-  readonly summaryKey: string;
-  readonly usageKey: string;
+  readonly summaryKey: PromptKey;
+  readonly usageKey: PromptKey;
 }
 
 /**

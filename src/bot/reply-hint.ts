@@ -5,6 +5,7 @@
  * prompt `<key>` has a sibling `<key>Mention` that says so, with a `{bot}` placeholder.
  */
 import type { BaseContext } from './context.ts';
+import type { HintKey } from './prompt-key.ts';
 import type { ChatRef } from './types.ts';
 
 /** True when people in `chat` must @-mention the bot for it to see their message. */
@@ -16,7 +17,7 @@ export function needsMention(ctx: Pick<BaseContext, 'capabilitiesOf'>, chat: Pic
 export function replyHint(
   ctx: Pick<BaseContext, 't' | 'capabilitiesOf' | 'botName'>,
   chat: Pick<ChatRef, 'platform' | 'kind'>,
-  key: string,
+  key: HintKey,
   vars: Record<string, string | number> = {},
 ): string {
   return needsMention(ctx, chat) ? ctx.t(`${key}Mention`, { ...vars, bot: ctx.botName }) : ctx.t(key, vars);

@@ -10,6 +10,7 @@ import type { Actor, ChatRef, Platform, Role } from './types.ts';
 import { ROLES } from './types.ts';
 import { cleanDisplayName } from './names.ts';
 import { hasRole } from './policy.ts';
+import { bumpRosterVersion, type CachedSpeaker, type RosterCache } from './roster-cache.ts';
 
 /** How unknown speakers are registered. */
 export interface RegistrationPolicy {
@@ -33,8 +34,10 @@ export function toMemberInfo(m: { id: number; name: string; role: string; unitId
  * when it exists and its title is unchanged (every message but the first and a rename): no write,
  * so no row lock on PostgreSQL serialising a chat's messages across instances.
  */
-export async function resolveChat(db: Tx, ref: ChatRef): Promise<ChatInfo> {
+export async function resolveChat(db: Tx, ref: ChatRef, cache?: RosterCache): Promise<ChatInfo> {
   const title = (ref.title ?? ref.chatId).slice(0, 200);
+  const hit = cache?.chat(ref.platform, ref.chatId);
+  if (hit && (ref.title === undefined || hit.title === title)) return { id: hit.id, ref: { ...ref, title: hit.title }, unitId: hit.unitId, masses: hit.masses };
   const where = { platform_externalId: { platform: ref.platform, externalId: ref.chatId } };
   let row = await db.chat.findUnique({ where });
   if (!row) {
@@ -46,6 +49,9 @@ export async function resolveChat(db: Tx, ref: ChatRef): Promise<ChatInfo> {
     });
   } else if (ref.title !== undefined && row.title !== title) {
     row = await db.chat.update({ where: { id: row.id }, data: { title } });
+  } else {
+    // Only a row read, never one written here: a write rolled back must not stay cached.
+    cache?.rememberChat(ref.platform, ref.chatId, { id: row.id, title: row.title, unitId: row.unitId, masses: row.masses });
   }
   return { id: row.id, ref: { ...ref, title: row.title }, unitId: row.unitId, masses: row.masses };
 }
@@ -64,20 +70,23 @@ export async function resolveMember(
   actor: Actor,
   chat: ChatInfo,
   policy: RegistrationPolicy,
+  cache?: RosterCache,
 ): Promise<{ member: MemberInfo | null; registered: boolean }> {
   const listedAdmin = policy.admins.some((a) => a.platform === actor.platform && a.userId === actor.userId);
   const displayName = cleanDisplayName(actor.displayName) || cleanDisplayName(actor.userId) || '?';
   const username = actor.username ? actor.username.toLowerCase().slice(0, 64) : null;
-  const identity = await db.platformIdentity.findUnique({
-    where: { platform_externalId: { platform: actor.platform, externalId: actor.userId } },
-    include: { member: true },
-  });
+  const identity = cache?.speaker(actor.platform, actor.userId) ?? (await findSpeaker(db, actor));
   if (identity) {
     if (identity.member.removedAt !== null) return { member: null, registered: false };
-    const member = await refreshKnownMember(db, identity.member, listedAdmin, chat);
-    if (identity.displayName !== displayName || identity.username !== username) {
-      await db.platformIdentity.update({ where: { id: identity.id }, data: { displayName, username } });
+    const renamed = identity.displayName !== displayName || identity.username !== username;
+    const { member, changed } = await refreshKnownMember(db, identity.member, listedAdmin, chat);
+    if (!changed && !renamed) {
+      cache?.rememberSpeaker(actor.platform, actor.userId, identity);
+      return { member, registered: false };
     }
+    cache?.forgetSpeaker(actor.platform, actor.userId);
+    if (changed) await bumpRosterVersion(db);
+    if (renamed) await db.platformIdentity.update({ where: { id: identity.identityId }, data: { displayName, username } });
     return { member, registered: false };
   }
   const firstLocalUser =
@@ -112,15 +121,15 @@ export async function resolveMember(
 type MemberRow = { id: number; name: string; role: string; unitId: number | null };
 
 /** A known member's automatic changes: the admin role from BOT_ADMINS, a first unit from the bound group they speak in. */
-async function refreshKnownMember(db: Tx, m: MemberRow, listedAdmin: boolean, chat: ChatInfo): Promise<MemberInfo> {
+async function refreshKnownMember(db: Tx, m: MemberRow, listedAdmin: boolean, chat: ChatInfo): Promise<{ member: MemberInfo; changed: boolean }> {
   const patch: { role?: Role; unitId?: number } = {};
   if (listedAdmin && !hasRole({ role: toRole(m.role) }, 'admin')) patch.role = 'admin';
   if (m.unitId === null && (await joinsChatUnit(db, patch.role ?? toRole(m.role), chat))) patch.unitId = chat.unitId!;
-  if (!Object.keys(patch).length) return toMemberInfo(m);
+  if (!Object.keys(patch).length) return { member: toMemberInfo(m), changed: false };
   const updated = await db.member.update({ where: { id: m.id }, data: patch });
   if (patch.role) await writeAudit(db, null, 'role.auto', `member ${m.id} ${m.role} -> ${patch.role} (BOT_ADMINS)`);
   if (patch.unitId) await writeAudit(db, null, 'unit.auto', `member ${m.id} unit - -> ${patch.unitId} (spoke in chat ${chat.id})`);
-  return toMemberInfo(updated);
+  return { member: toMemberInfo(updated), changed: true };
 }
 
 /**
@@ -132,6 +141,15 @@ async function joinsChatUnit(db: Tx, role: Role, chat: ChatInfo): Promise<boolea
   if (!hasRole({ role }, 'admin')) return true;
   const unit = await db.orgUnit.findUnique({ where: { id: chat.unitId }, select: { kind: true } });
   return unit?.kind === 'township';
+}
+
+/** A platform identity and its member as stored (the shape the roster cache keeps), or null. */
+async function findSpeaker(db: Tx, actor: Actor): Promise<CachedSpeaker | null> {
+  const row = await db.platformIdentity.findUnique({
+    where: { platform_externalId: { platform: actor.platform, externalId: actor.userId } },
+    select: { id: true, displayName: true, username: true, member: { select: { id: true, name: true, role: true, unitId: true, removedAt: true } } },
+  });
+  return row ? { identityId: row.id, displayName: row.displayName, username: row.username, member: row.member } : null;
 }
 
 /** A member by id, or null. */
@@ -173,7 +191,9 @@ export async function memberByIdentity(db: Tx, platform: Platform, userId: strin
 
 /** Changes a member's role (the caller checks who may do it). */
 export async function setMemberRole(db: Tx, memberId: number, role: Role): Promise<MemberInfo> {
-  return toMemberInfo(await db.member.update({ where: { id: memberId }, data: { role } }));
+  const m = toMemberInfo(await db.member.update({ where: { id: memberId }, data: { role } }));
+  await bumpRosterVersion(db);
+  return m;
 }
 
 /** An org unit's name, or null. */
@@ -216,6 +236,7 @@ export async function bindChat(
     created = true;
   }
   await db.chat.update({ where: { id: chatId }, data: { unitId: unit.id, masses } });
+  await bumpRosterVersion(db);
   return { unit: { id: unit.id, name: unit.name, kind: unit.kind }, created };
 }
 
@@ -257,12 +278,15 @@ export async function activeMember(db: Tx, id: number): Promise<MemberInfo | nul
 
 /** Moves a member to another unit (the caller checks who may). History stays with the items' own units. */
 export async function moveMember(db: Tx, memberId: number, unitId: number): Promise<MemberInfo> {
-  return toMemberInfo(await db.member.update({ where: { id: memberId }, data: { unitId } }));
+  const moved = toMemberInfo(await db.member.update({ where: { id: memberId }, data: { unitId } }));
+  await bumpRosterVersion(db);
+  return moved;
 }
 
 /** Deactivates a member at `at`: nothing is deleted; their later messages are a stranger's. */
 export async function removeMember(db: Tx, memberId: number, at: Date): Promise<void> {
   await db.member.update({ where: { id: memberId }, data: { removedAt: at } });
+  await bumpRosterVersion(db);
 }
 
 /** A row of an imported roster, as the roster stores it. */
@@ -286,7 +310,9 @@ export async function addRosterMember(db: Tx, entry: RosterEntry): Promise<Membe
 
 /** Updates a member's role and 入党日期 from an imported row. */
 export async function updateRosterMember(db: Tx, memberId: number, entry: RosterEntry): Promise<MemberInfo> {
-  return toMemberInfo(await db.member.update({ where: { id: memberId }, data: { role: entry.role, joinedPartyOn: entry.joinedPartyOn } }));
+  const updated = toMemberInfo(await db.member.update({ where: { id: memberId }, data: { role: entry.role, joinedPartyOn: entry.joinedPartyOn } }));
+  await bumpRosterVersion(db);
+  return updated;
 }
 
 /**
@@ -302,5 +328,6 @@ export async function linkIdentity(db: Tx, memberId: number, actor: Actor): Prom
   if (identity && identity.member.removedAt === null) return { linked: false, current: toMemberInfo(identity.member) };
   if (identity) await db.platformIdentity.update({ where: { id: identity.id }, data: { memberId, displayName, username } });
   else await db.platformIdentity.create({ data: { platform: actor.platform, externalId: actor.userId, displayName, username, memberId } });
+  await bumpRosterVersion(db);
   return { linked: true };
 }

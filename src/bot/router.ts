@@ -5,6 +5,7 @@ import type { CommandRegistry } from './registry.ts';
 import type { ChatRef, Incoming, QueuedMessage, Platform, Role } from './types.ts';
 import type { RegistrationPolicy } from './roster.ts';
 import { listUnits, resolveChat, resolveMember, writeAudit } from './roster.ts';
+import { RosterCache } from './roster-cache.ts';
 import { parseMessage } from './grammar.ts';
 import { looksLikeAnswer, settleAnswerClaims } from './answers.ts';
 import { argTokens } from './args.ts';
@@ -17,6 +18,8 @@ import { secrecyOf, type Secrecy } from './secrecy.ts';
 import type { CommandFlood } from './flood.ts';
 import { DEFAULT_BOT_NAME, type ScheduleFn } from './context.ts';
 import { scheduleTask } from '../scheduler/tasks.ts';
+import { attachmentsOnly, offerAttachments } from './attachments-route.ts';
+import type { PromptKey } from './prompt-keys.ts';
 
 /** What the router needs from the rest of the bot. */
 export interface RouterDeps {
@@ -61,6 +64,9 @@ export interface RouteResult {
  * text command they stand for. Everything happens inside the caller's transaction `tx`.
  */
 export class Router {
+  /** This instance's chats and speakers, dropped whenever the roster version moves. */
+  private readonly roster = new RosterCache();
+
   constructor(private readonly deps: RouterDeps) {}
 
   /**
@@ -84,9 +90,10 @@ export class Router {
 
   /**
    * Routes an event; `eventKey` prefixes the idempotency keys of the replies; `marks` receives
-   * what the handler asked for (redaction), also when it throws.
+   * what the handler asked for (redaction), also when it throws; `rosterVersion`, when the caller
+   * read it in this transaction already (the inbox's claim), saves reading it again.
    */
-  async route(tx: Tx, incoming: Incoming, eventKey: string, marks: EventMarks = { redact: false }): Promise<RouteResult> {
+  async route(tx: Tx, incoming: Incoming, eventKey: string, marks: EventMarks = { redact: false }, rosterVersion?: number): Promise<RouteResult> {
     const outgoing: OutboxItem[] = [];
     let chatRef: ChatRef = incoming.chat;
     let text: string;
@@ -108,8 +115,9 @@ export class Router {
       textWithoutMention = content.textWithoutMention;
     }
 
-    const chat = await resolveChat(tx, chatRef);
-    const { member } = await resolveMember(tx, incoming.actor, chat, this.deps.policy);
+    await this.roster.sync(tx, rosterVersion); // before any roster read (roster-cache.ts)
+    const chat = await resolveChat(tx, chatRef, this.roster);
+    const { member } = await resolveMember(tx, incoming.actor, chat, this.deps.policy, this.roster);
     const ctx = this.context(tx, incoming, chat, member ?? guestOf(incoming), outgoing, eventKey, marks);
 
     const username = this.deps.usernameOf(chatRef.platform);
@@ -128,6 +136,8 @@ export class Router {
       return { outgoing, ignored: false };
     }
     if (parsed.kind === 'text') {
+      const files = attachmentsOnly(incoming);
+      if (files) return { outgoing, ignored: !(await offerAttachments(this.deps.registry.features, ctx, files, (fn) => this.guard(ctx, fn))) };
       if (!parsed.text && !parsed.addressed) return { outgoing, ignored: true };
       if (await this.guard(ctx, () => this.bareAnswer(ctx, parsed.text))) return { outgoing, ignored: false };
       for (const f of this.deps.registry.features) {
@@ -289,7 +299,7 @@ function guestOf(incoming: Incoming): MemberInfo {
 export const GUEST_ID = 0;
 
 /** The refusal of a command or sub-command to someone below `min`: `refusalKey`, or the roles it needs. */
-function forbidden(ctx: Context, min: Role, refusalKey = 'core.error.forbidden'): string {
+function forbidden(ctx: Context, min: Role, refusalKey: PromptKey = 'core.error.forbidden'): string {
   return ctx.t(refusalKey, { roles: rolesFrom(min).map((r) => ctx.t(`core.role.${r}`)).join(ctx.t('core.listSeparator')) });
 }
 

@@ -14,7 +14,10 @@ import { suggestionsFeature } from './suggestions/index.ts';
 import { quizzesFeature } from './quizzes/index.ts';
 import { attendancePart, loadMeetingKinds } from './meetings/api.ts';
 import { pledgesPart } from './pledges/api.ts';
-import { satisfactionPart } from './polls/api.ts';
+import { newPollsRuntime, satisfactionPart } from './polls/api.ts';
+import { duesPart } from './dues/api.ts';
+import { reviewPart } from './review/api.ts';
+import { reviewFeature } from './review/index.ts';
 import { ledgerPart } from './records/api.ts';
 import { tasksPart } from './tasks/api.ts';
 import { evaluationFeature } from './evaluation/index.ts';
@@ -40,11 +43,13 @@ export interface FeatureServices {
 
 /** Builds every feature. */
 export function createFeatures(services: FeatureServices): Feature[] {
+  // One store of staged anonymous ballots: the review's 民主测评 votes through the polls slice.
+  const pollsRuntime = newPollsRuntime(services.logger);
   return [
     coreFeature(services.registry),
     pledgesFeature(),
     quizzesFeature(services),
-    pollsFeature({ logger: services.logger, retentionDays: services.config.BOT_RETENTION_DAYS }),
+    pollsFeature({ logger: services.logger, retentionDays: services.config.BOT_RETENTION_DAYS, runtime: pollsRuntime }),
     evaluationFeature({ promptsDir: services.promptsDir, parts: evaluationParts(services) }),
     meetingsFeature(services),
     recordsFeature(services),
@@ -54,6 +59,7 @@ export function createFeatures(services: FeatureServices): Feature[] {
     settingsFeature(),
     careFeature(),
     duesFeature(),
+    reviewFeature(pollsRuntime),
     reportFeature(services.registry, { dataDir: services.config.BOT_DATA_DIR, logger: services.logger }),
   ];
 }
@@ -69,5 +75,7 @@ export function evaluationParts(services: Pick<FeatureServices, 'config' | 'prom
     satisfactionPart,
     ledgerPart(loadMeetingKinds(services.promptsDir, services.config.BOT_LOCALE)),
     tasksPart,
+    reviewPart,
+    duesPart,
   ];
 }

@@ -9,6 +9,7 @@ import { messageOf } from './seal.ts';
 import type { CallMeter } from './meter.ts';
 import { renderNow, type Renderers } from './deferred.ts';
 import { planPrivateBatches } from './batch.ts';
+import { markSentMany, type SentMark } from './marks.ts';
 
 /** Tuning of the dispatcher; the defaults suit one township on one instance. */
 export interface DispatcherOptions {
@@ -72,6 +73,8 @@ export class OutboxDispatcher {
   private lastDue = new Map<Platform, number>();
   /** The pass in which each chat was last sent to (round robin among chats of equal priority). */
   private readonly served = new Map<string, number>();
+  /** Rows delivered in the current pass, marked sent together at its end. */
+  private readonly sentMarks: SentMark[] = [];
 
   constructor(private readonly opts: DispatcherOptions) {
     for (const a of opts.adapters) {
@@ -215,7 +218,11 @@ export class OutboxDispatcher {
         }),
       );
     }
-    await Promise.all(sends);
+    try {
+      await Promise.all(sends);
+    } finally {
+      await this.flushSent();
+    }
     this.lastDue = due;
     // Nothing else known to be sendable: sleep until `wait` or until an enqueue wakes the loop.
     return sends.length && again ? 0 : wait;
@@ -306,7 +313,7 @@ export class OutboxDispatcher {
     for (const row of open) {
       const failure = result.failed.get(row.chatId);
       if (failure) await this.markFailedAttempt(row, failure, eraseIfEphemeral(message));
-      else await this.markSent(row, result.messageId, eraseIfEphemeral(message));
+      else this.markSent(row, result.messageId, eraseIfEphemeral(message));
     }
     return result.failed.size === 0;
   }
@@ -329,7 +336,7 @@ export class OutboxDispatcher {
       if (message.kind === 'stop_poll') {
         const link = await db.nativePoll.findFirst({ where: { platform: row.platform, chatId: row.chatId, nativeKey: message.nativeKey }, orderBy: { id: 'desc' } });
         if (!link) {
-          await this.markSent(row, undefined);
+          this.markSent(row, undefined);
           return true;
         }
         nativeRef = { messageId: link.messageId, nativePollId: link.nativePollId };
@@ -351,7 +358,7 @@ export class OutboxDispatcher {
           update: {},
         });
       }
-      await this.markSent(row, result.messageId, eraseIfEphemeral(message));
+      this.markSent(row, result.messageId, eraseIfEphemeral(message));
       return true;
     } catch (err) {
       if (err instanceof DeliveryError) await this.opts.meter?.record(adapter, err.meteredCalls);
@@ -384,12 +391,15 @@ export class OutboxDispatcher {
     return true;
   }
 
-  private async markSent(row: Row, messageId: string | undefined, erase: { payload?: string } = {}): Promise<void> {
-    // updateMany: no RETURNING of the whole row, which nothing here reads.
-    await this.opts.db.outboxMessage.updateMany({
-      where: { id: row.id },
-      data: { status: 'sent', sentAt: this.opts.clock.now(), lockedBy: null, lockedUntil: null, externalMessageId: messageId ?? null, lastError: null, ...erase },
-    });
+  /** Queues a delivered row's mark; the pass writes them all in one statement (`flushSent`). */
+  private markSent(row: Row, messageId: string | undefined, erase: { payload?: string } = {}): void {
+    this.sentMarks.push({ id: row.id, messageId, ...erase });
+  }
+
+  /** Writes the sent marks queued so far (marks.ts): one UPDATE per pass, not one per row. */
+  private async flushSent(): Promise<void> {
+    const marks = this.sentMarks.splice(0);
+    if (marks.length) await markSentMany(this.opts.db, marks, this.opts.clock.now());
   }
 
   private async markFailedAttempt(row: Row, err: unknown, erase: { payload?: string } = {}): Promise<void> {

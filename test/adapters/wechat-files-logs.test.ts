@@ -11,6 +11,7 @@ import { Writable } from 'node:stream';
 import { log as wechatyLog, types } from 'wechaty';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { WechatAdapter, WECHAT_SESSION_NAME, sessionFile } from '../../src/adapters/wechat/adapter.ts';
+import { ensurePrivateFile } from '../../src/adapters/wechat/private-files.ts';
 import type { IdentityLinks } from '../../src/bot/identity-links.ts';
 import { createLogger } from '../../src/logger.ts';
 import { captureLogger, createMockedWechat, loggedIn, Recorder, UNPACED } from '../support/wechat-mock.ts';
@@ -62,6 +63,15 @@ describe('WeChat files and logs', () => {
     const file = sessionFile(path.join(dataDir, WECHAT_SESSION_NAME));
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(statSync(dataDir).mode & 0o777).toBe(0o700);
+  });
+
+  it('leaves a shared sticky folder such as /tmp as it is when the session file sits straight in it', async () => {
+    const shared = path.join(root, 'shared');
+    mkdirSync(shared);
+    chmodSync(shared, 0o1777);
+    await ensurePrivateFile(path.join(shared, 'session.memory-card.json'), '{}');
+    expect(statSync(shared).mode & 0o7777).toBe(0o1777);
+    expect(statSync(path.join(shared, 'session.memory-card.json')).mode & 0o777).toBe(0o600);
   });
 
   it("sends Wechaty's own log lines through our logger, which scrubs the token; nothing goes to the console", async () => {

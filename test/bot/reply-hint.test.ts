@@ -30,7 +30,7 @@ function ctxFor(locale: 'zh-CN' | 'en', botName = '先锋') {
 
 const poll = (over: Partial<Poll> = {}): Poll => ({
   id: 7, kind: 'choice', question: '村道先修哪条', options: ['东线', '西线'], multiple: false, anonymous: false, hideResults: false,
-  minBallots: 0, audience: 'members', unitId: 1, createdById: 1, chatId: 1, platform: 'console', chatExternalId: 'g', chatTitle: 'g',
+  minBallots: 0, audience: 'members', excludedMemberId: null, unitId: 1, createdById: 1, chatId: 1, platform: 'console', chatExternalId: 'g', chatTitle: 'g',
   salt: 's', status: 'open', closesAt: null, closedAt: null, eligibleAtClose: null, createdAt: new Date('2026-12-02T09:00:00Z'), ...over,
 });
 const lastLine = (text: string) => text.split('\n').at(-1);

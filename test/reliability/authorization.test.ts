@@ -49,6 +49,8 @@ const MINIMUM_ROLE: Record<string, Role> = {
   turnout: 'secretary',
   publish: 'secretary',
   exempt: 'secretary',
+  review: 'secretary',
+  selfreview: 'probationary',
   dues: 'probationary',
   'dues paid': 'secretary',
   'dues import': 'secretary',

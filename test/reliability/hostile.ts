@@ -34,7 +34,7 @@ const ORACLE_MIN_ROLE: Record<string, Role> = {
   help: 'masses', whoami: 'masses', setrole: 'secretary', bindchat: 'admin',
   pledge: 'probationary', checkin: 'probationary', pledges: 'masses',
   quiz: 'probationary', answer: 'probationary', rank: 'masses', mistakes: 'probationary',
-  poll: 'secretary', rate: 'secretary', vote: 'masses', results: 'masses', close: 'secretary', turnout: 'secretary', publish: 'secretary', exempt: 'secretary', dues: 'probationary',
+  poll: 'secretary', rate: 'secretary', vote: 'masses', results: 'masses', close: 'secretary', turnout: 'secretary', publish: 'secretary', exempt: 'secretary', dues: 'probationary', review: 'secretary', selfreview: 'probationary',
   meeting: 'secretary', meetings: 'masses', rsvp: 'probationary', leave: 'probationary', attendance: 'secretary',
   suggest: 'masses', suggestions: 'secretary', report: 'secretary', export: 'secretary',
   assign: 'admin', duty: 'masses', task: 'secretary', progress: 'probationary', tasks: 'probationary', weekly: 'secretary',

@@ -38,7 +38,8 @@ import {
 } from '../../bot/adapter.ts';
 import type { Attachment, ChatRef, Incoming, OutgoingMessage } from '../../bot/types.ts';
 import type { IdentityLinks } from '../../bot/identity-links.ts';
-import type { Translate } from '../../bot/feature.ts';
+import type { TranslateOf } from '../../bot/feature.ts';
+import type { PlatformPromptKey } from './prompt-keys.ts';
 import { systemClock, type Clock } from '../../clock.ts';
 import { DEFAULT_PACING, Pacer, dayOf, type PacingLimits } from './pacing.ts';
 import { Relinker } from './relinker.ts';
@@ -105,7 +106,7 @@ export interface WechatAdapterOptions {
    */
   readonly links?: {
     readonly identities: IdentityLinks;
-    readonly translate: Translate;
+    readonly translate: TranslateOf<PlatformPromptKey>;
     /** Least share of a room's roll that must match to re-link it (default 0.6). */
     readonly threshold?: number;
   };

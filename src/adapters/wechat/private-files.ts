@@ -12,10 +12,18 @@ const PRIVATE_DIR_MODE = 0o700;
 /** Mode of every file the adapter writes. */
 const PRIVATE_FILE_MODE = 0o600;
 
-/** Creates `dir` (and its parents) 0700; tightens it to 0700 when it exists with more. */
+/** The sticky bit: a folder shared by every user (`/tmp`), never the bot's own. */
+const SHARED_DIR_BIT = 0o1000;
+
+/**
+ * Creates `dir` (and its parents) 0700; tightens it to 0700 when it exists with more, unless it is
+ * a shared sticky folder such as `/tmp` (a session file put straight in it must not lock every
+ * other user out of `/tmp`).
+ */
 export async function ensurePrivateDir(dir: string): Promise<void> {
   await mkdir(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
   const { mode } = await stat(dir);
+  if ((mode & SHARED_DIR_BIT) !== 0) return;
   if ((mode & 0o077) !== 0) await chmod(dir, mode & ~0o077 & 0o777);
 }
 

@@ -8,7 +8,8 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Wechaty } from 'wechaty';
 import type { IdentityLinks } from '../../bot/identity-links.ts';
-import type { Translate } from '../../bot/feature.ts';
+import type { TranslateOf } from '../../bot/feature.ts';
+import type { PlatformPromptKey } from './prompt-keys.ts';
 import { memberIdOfRemark, reconcile, remarkTag, withoutRemarkTag, type RelinkReport, type SeenContact, type SeenRoom, type SeenWorld } from './relink.ts';
 import { PendingLinks, type PendingLink } from './pending-links.ts';
 
@@ -21,7 +22,7 @@ export const PENDING_LINKS_NAME = 'wechat-relink.json';
 /** What the relinker needs from the adapter and the core. */
 export interface RelinkerOptions {
   readonly identities: IdentityLinks;
-  readonly translate: Translate;
+  readonly translate: TranslateOf<PlatformPromptKey>;
   readonly logger: Logger;
   readonly dataDir: string;
   /** Least share of a room's stored roll that must be in a room of the same topic to re-link it. */
@@ -173,7 +174,7 @@ export class Relinker {
 }
 
 /** The report to the admins, one line per finding. */
-function reportLines(report: RelinkReport, entries: ReadonlyMap<number, PendingLink>, t: Translate): string[] {
+function reportLines(report: RelinkReport, entries: ReadonlyMap<number, PendingLink>, t: TranslateOf<PlatformPromptKey>): string[] {
   const lines: string[] = [];
   const percent = (x: number) => Math.round(x * 100);
   if (report.byRemark + report.byName > 0) lines.push(t('wechat.admins.people', { remark: report.byRemark, byName: report.byName }));

@@ -5,6 +5,8 @@
  */
 import type { Tx } from '../../bot/feature.ts';
 import { membersOfUnit } from '../../bot/roster.ts';
+import { localDateKey } from '../../bot/time.ts';
+import type { EvaluationPart } from '../evaluation/api.ts';
 import { monthsBetween, previousMonth, regularity } from './rules.ts';
 import { partyMemberRoles } from './roles.ts';
 import { ledgerStart, paidByMember } from './store.ts';
@@ -22,3 +24,18 @@ export async function duesRegularityScore(db: Tx, unitId: number, year: number, 
   const paidCount = members.reduce((n, m) => n + months.filter((mo) => paid.get(m.id)?.has(mo)).length, 0);
   return regularity(paidCount, months.length * members.length);
 }
+
+/** The dues part of the annual evaluation (`dues` in prompts/evaluation.yaml; weight 0 by default). */
+export const duesPart: EvaluationPart = {
+  key: 'dues',
+  labelKey: 'evaluation.part.dues',
+  async scores(db, unitIds, period) {
+    const out = new Map<number, number>();
+    const thisMonth = localDateKey(period.to, period.timeZone).slice(0, 7);
+    for (const id of unitIds) {
+      const v = await duesRegularityScore(db, id, period.year, thisMonth);
+      if (v !== null) out.set(id, v);
+    }
+    return out;
+  },
+};

@@ -30,6 +30,7 @@ import {
   type AttendanceStatus,
   type MeetingInfo,
 } from './store.ts';
+import type { PromptKey } from '../../bot/prompt-keys.ts';
 
 /** A roll call can be taken this long before the start. */
 const EARLY_MS = 30 * 60_000;
@@ -147,7 +148,11 @@ function nearestDateKey(ctx: Context, text: string): string | null {
   return best?.key ?? null;
 }
 
-const STATUS_WORD: Readonly<Record<AttendanceStatus, string>> = { present: 'present', absent: 'absent', excused: 'excused' };
+const MARK_KEY: Readonly<Record<AttendanceStatus, PromptKey>> = {
+  present: 'meetings.attendance.mark.present',
+  absent: 'meetings.attendance.mark.absent',
+  excused: 'meetings.attendance.mark.excused',
+};
 
 /** /attendance: summary, roll call, or record marks. */
 export async function attendanceHandler(ctx: Context, args: AttendanceArgs): Promise<void> {
@@ -171,7 +176,7 @@ export async function attendanceHandler(ctx: Context, args: AttendanceArgs): Pro
         n: i + 1,
         name: p.name,
         answer,
-        mark: mark ? ctx.t(`meetings.attendance.mark.${STATUS_WORD[mark]}`) : '',
+        mark: mark ? ctx.t(MARK_KEY[mark]) : '',
       }));
     });
     if (!people.length) lines.push(ctx.t('meetings.attendance.rollEmpty'));

@@ -7,7 +7,12 @@
 import { parse } from 'csv-parse/sync';
 import { cleanDisplayName } from '../../bot/names.ts';
 import { isPartyMember } from '../../bot/policy.ts';
+import type { PromptKey } from '../../bot/prompt-keys.ts';
 import type { Role } from '../../bot/types.ts';
+
+/** The name of a refusal reason: its prompt is `members.roster.reason.<name>`. */
+export type RosterReasonKey = ReasonOf<PromptKey>;
+type ReasonOf<P> = P extends `members.roster.reason.${infer K}` ? K : never;
 
 /** Most rows in one import, and the largest text. */
 export const MAX_ROSTER_ROWS = 500;
@@ -33,7 +38,7 @@ export interface RosterRow {
 /** A refused row: its line, its name if any, and why (prompt keys with variables). */
 export interface RefusedRosterRow {
   readonly line: number;
-  readonly reasons: readonly { key: string; vars?: Record<string, string | number> }[];
+  readonly reasons: readonly { key: RosterReasonKey; vars?: Record<string, string | number> }[];
 }
 
 /** The text as a whole cannot be read: a prompt key under `members.roster.format.`. */

@@ -10,10 +10,12 @@
  */
 import { parseInteger } from '../../bot/answers.ts';
 import { readDate, type IsoDate } from './dates.ts';
+import type { PromptKey } from '../../bot/prompt-keys.ts';
+import { promptKey, type KeySuffix } from '../../bot/prompt-key.ts';
 
 /** A refusal with its own message (prompt key under `pledges.error.` and variables). */
 export interface Problem {
-  readonly problem: { readonly key: string; readonly vars: Record<string, string | number> };
+  readonly problem: { readonly key: PromptKey; readonly vars: Record<string, string | number> };
 }
 
 /** A due date as typed: complete, or month and day only (the year is chosen with today's date). */
@@ -121,8 +123,8 @@ function readAmount(text: string): { n: number; unit: string } | undefined {
   return { n, unit };
 }
 
-function problem(key: string, vars: Record<string, string | number> = {}): Problem {
-  return { problem: { key: `pledges.error.${key}`, vars } };
+function problem(key: KeySuffix<'pledges.error.'>, vars: Record<string, string | number> = {}): Problem {
+  return { problem: { key: promptKey('pledges.error.', key), vars } };
 }
 
 /** Reads a due date token: a full date, or a month and day. */

@@ -56,6 +56,8 @@ export interface PollsOptions {
   readonly logger?: Logger;
   /** `BOT_RETENTION_DAYS`: days after which event and outbox text is dropped (default 30). */
   readonly retentionDays?: number;
+  /** The staged ballots, shared with the review slice's 民主测评 (`newPollsRuntime`). */
+  readonly runtime?: PollsRuntime;
 }
 
 /** Registers the feature's scheduled work. */
@@ -92,7 +94,7 @@ function registerJobs(scheduler: Scheduler, runtime: PollsRuntime, retentionDays
 
 /** Builds the polls feature. */
 export function pollsFeature(opts: PollsOptions = {}): Feature {
-  const runtime: PollsRuntime = { stager: new BallotStager(), logger: opts.logger };
+  const runtime: PollsRuntime = opts.runtime ?? { stager: new BallotStager(), logger: opts.logger };
   return {
     name: 'polls',
     commands: [

@@ -9,8 +9,9 @@ import type { Translate } from '../../bot/feature.ts';
 import { replyHint } from '../../bot/reply-hint.ts';
 import type { ChartSpec } from './chart.ts';
 import type { BallotContent, Poll } from './store.ts';
-import { formatNumber, percent, type ChoiceTally, type RatingTally, type Tally } from './tally.ts';
+import { formatNumber, percent, type BandKey, type ChoiceTally, type RatingTally, type Tally } from './tally.ts';
 import { formatStamp } from './time.ts';
+import type { PromptKey } from '../../bot/prompt-keys.ts';
 
 /** Scores offered as buttons under a rating (platforms with buttons). */
 export const SCORE_BUTTONS = [100, 95, 90, 85, 80, 70, 60];
@@ -117,9 +118,17 @@ export function announcement(ctx: AnnounceContext, poll: Poll, hasButtons: boole
 }
 
 /** Label of a score band for people (`90-100 分`, `60 分以下`). */
-export function bandLabel(t: Translate, key: string): string {
-  return t(`polls.band.b${key.replace('-', '_')}`);
+export function bandLabel(t: Translate, key: BandKey): string {
+  return t(BAND_LABEL[key]);
 }
+
+/** Each band's label key. */
+const BAND_LABEL: Readonly<Record<BandKey, PromptKey>> = {
+  '90-100': 'polls.band.b90_100',
+  '80-89': 'polls.band.b80_89',
+  '60-79': 'polls.band.b60_79',
+  '0-59': 'polls.band.b0_59',
+};
 
 /** The turnout line: voted / eligible (percent). */
 export function turnoutLine(t: Translate, voted: number, eligible: number): string {

@@ -44,6 +44,8 @@ export interface Poll {
   readonly hideResults: boolean;
   readonly minBallots: number;
   readonly audience: Audience;
+  /** A member who may not vote in it (the member rated in their own 民主测评). */
+  readonly excludedMemberId: number | null;
   readonly unitId: number;
   readonly createdById: number;
   readonly chatId: number;
@@ -71,6 +73,7 @@ type PollRow = {
   hideResults: boolean;
   minBallots: number;
   audience: string;
+  excludedMemberId: number | null;
   unitId: number;
   createdById: number;
   chatId: number;
@@ -102,7 +105,7 @@ function toChoices(json: string): number[] {
 }
 
 /** What is needed to create a poll: everything but what the database and the close decide. */
-export type NewPoll = Omit<Poll, 'id' | 'status' | 'closedAt' | 'eligibleAtClose'>;
+export type NewPoll = Omit<Poll, 'id' | 'status' | 'closedAt' | 'eligibleAtClose' | 'excludedMemberId'> & { readonly excludedMemberId?: number | null };
 
 /** Creates a poll and returns it (its id is the `#N` people see). */
 export async function createPoll(tx: Tx, p: NewPoll): Promise<Poll> {
@@ -200,13 +203,13 @@ export async function voterIds(tx: Tx, pollId: number): Promise<Set<number>> {
 }
 
 /** True when a member may vote in a poll: same unit, a role of the poll's audience. */
-export function isEligible(poll: Pick<Poll, 'unitId' | 'audience'>, member: Pick<MemberInfo, 'unitId' | 'role'>): boolean {
-  return belongsTo(member, poll.unitId) && hasAnyRole(member, AUDIENCE_ROLES[poll.audience]);
+export function isEligible(poll: Pick<Poll, 'unitId' | 'audience' | 'excludedMemberId'>, member: Pick<MemberInfo, 'id' | 'unitId' | 'role'>): boolean {
+  return member.id !== poll.excludedMemberId && belongsTo(member, poll.unitId) && hasAnyRole(member, AUDIENCE_ROLES[poll.audience]);
 }
 
 /** The members who may vote in a poll now, ordered by name. */
-export async function eligibleMembers(tx: Tx, poll: Pick<Poll, 'unitId' | 'audience'>): Promise<MemberInfo[]> {
-  return membersOfUnit(tx, poll.unitId, AUDIENCE_ROLES[poll.audience]);
+export async function eligibleMembers(tx: Tx, poll: Pick<Poll, 'unitId' | 'audience' | 'excludedMemberId'>): Promise<MemberInfo[]> {
+  return (await membersOfUnit(tx, poll.unitId, AUDIENCE_ROLES[poll.audience])).filter((m) => m.id !== poll.excludedMemberId);
 }
 
 /**

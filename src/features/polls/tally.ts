@@ -16,7 +16,7 @@ export interface ChoiceTally {
 /** One score band of a rating's distribution, e.g. 90-100. */
 export interface Band {
   /** Stable key for prompts and CSV: `90-100`, `80-89`, `60-79`, `0-59`. */
-  readonly key: string;
+  readonly key: BandKey;
   readonly min: number;
   readonly max: number;
   readonly count: number;
@@ -35,8 +35,11 @@ export interface RatingTally {
 /** Either tally. */
 export type Tally = ChoiceTally | RatingTally;
 
+/** A score band's key. */
+export type BandKey = '90-100' | '80-89' | '60-79' | '0-59';
+
 /** The score bands of the spec, highest first. */
-export const BANDS: readonly { key: string; min: number; max: number }[] = [
+export const BANDS: readonly { key: BandKey; min: number; max: number }[] = [
   { key: '90-100', min: 90, max: 100 },
   { key: '80-89', min: 80, max: 89 },
   { key: '60-79', min: 60, max: 79 },

@@ -24,6 +24,7 @@ import {
   MIN_OPTIONS,
 } from './banks.ts';
 import type { ImportItem } from './store.ts';
+import type { KeySuffix } from '../../bot/prompt-key.ts';
 
 /** Most questions in one import. */
 export const MAX_IMPORT_ROWS = 500;
@@ -32,7 +33,7 @@ export const MAX_IMPORT_BYTES = 200_000;
 
 /** A reason, as a prompt key under `quizzes.import.reason.` and its variables. */
 export interface RefusalReason {
-  readonly key: string;
+  readonly key: KeySuffix<'quizzes.import.reason.'>;
   readonly vars: Record<string, string | number>;
 }
 
@@ -51,7 +52,7 @@ export interface CsvImport {
 /** The whole text cannot be read (bad quoting, too big, no rows): a prompt key and variables. */
 export class CsvFormatError extends Error {
   constructor(
-    readonly key: string,
+    readonly key: KeySuffix<'quizzes.import.format.'>,
     readonly vars: Record<string, string | number> = {},
   ) {
     super(key);
@@ -65,7 +66,7 @@ function chars(s: string): number {
   return [...s].length;
 }
 
-function reason(key: string, vars: Record<string, string | number> = {}): RefusalReason {
+function reason(key: KeySuffix<'quizzes.import.reason.'>, vars: Record<string, string | number> = {}): RefusalReason {
   return { key, vars };
 }
 

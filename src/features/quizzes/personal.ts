@@ -18,6 +18,7 @@
  */
 import type { BaseContext } from '../../bot/context.ts';
 import type { ChatRef } from '../../bot/types.ts';
+import type { Translate } from '../../bot/feature.ts';
 import { getMember, privateChatsOf } from '../../bot/roster.ts';
 import { exemptAmong } from '../care/api.ts';
 import type { Question } from './banks.ts';
@@ -47,7 +48,7 @@ import { unitsWithSettingOn } from '../settings/api.ts';
 export const DAILY_NO_REPEAT_DAYS = 365;
 
 /** Formats a local day `YYYY-MM-DD` for people: `11月28日` / `Nov 28`. */
-export function showDay(t: (key: string, vars?: Record<string, string | number>) => string, day: string): string {
+export function showDay(t: Translate, day: string): string {
   const [, m, d] = day.split('-');
   return t('quizzes.day', { month: Number(m), day: Number(d) });
 }

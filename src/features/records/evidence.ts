@@ -78,3 +78,39 @@ export function storeEvidenceAfterCommit(ctx: Context, dataDir: string, unitId: 
     await save(db, stored);
   });
 }
+
+/** The chat a record was made in, as stored (`enteredIn`, `reportedIn`): `<platform>:<chat id>`. */
+export function chatKeyOf(ctx: Context): string {
+  return `${ctx.incoming.chat.platform}:${ctx.incoming.chat.chatId}`;
+}
+
+/** The earliest time a record may have been made for a photo sent now to attach to it. */
+export function laterEvidenceSince(ctx: Context): Date {
+  return new Date(ctx.now().getTime() - EVIDENCE_WINDOW_MS);
+}
+
+/** `attachments` as evidence of this platform, without those already in `existing` (same reference): a redelivered photo adds nothing. */
+export function freshEvidence(ctx: Context, existing: readonly MinutesAttachment[], attachments: readonly { kind: 'photo' | 'file'; ref: string; name?: string }[]): MinutesAttachment[] {
+  const platform = ctx.incoming.chat.platform;
+  const out: MinutesAttachment[] = [];
+  for (const a of attachments) {
+    if (existing.length + out.length >= MAX_ATTACHMENTS) break;
+    if (existing.some((e) => e.platform === platform && e.ref === a.ref) || out.some((e) => e.ref === a.ref)) continue;
+    out.push({ kind: a.kind, platform, ref: a.ref, name: a.name ?? null });
+  }
+  return out;
+}
+
+/** What was attached, for the reply: 照片, 文件 or 附件 (both). */
+export function evidenceWord(ctx: Context, added: readonly MinutesAttachment[]): string {
+  const kinds = new Set(added.map((a) => a.kind));
+  return ctx.t(kinds.size > 1 ? 'records.evidence.both' : kinds.has('photo') ? 'records.evidence.photo' : 'records.evidence.file');
+}
+
+/** Replaces the entries of `list` with the same reference by `stored` ones (after-commit saves merge, never overwrite newer additions). */
+export function mergeStored(list: readonly MinutesAttachment[], stored: readonly MinutesAttachment[]): MinutesAttachment[] {
+  const byRef = new Map(stored.map((a) => [`${a.platform}\u0000${a.ref}`, a]));
+  const merged = list.map((a) => byRef.get(`${a.platform}\u0000${a.ref}`) ?? a);
+  for (const a of stored) if (!merged.some((m) => m.platform === a.platform && m.ref === a.ref)) merged.push(a);
+  return merged;
+}

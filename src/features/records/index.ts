@@ -14,6 +14,7 @@ import type { FeatureServices } from '../index.ts';
 import { loadMeetingKinds } from '../meetings/api.ts';
 import { currentYear, unitLedger } from './ledger.ts';
 import { minutesArgs, minutesHandler } from './minutes.ts';
+import { claimForMinutes } from './later-evidence.ts';
 import { ledgerArgs, ledgerHandler } from './view.ts';
 import { runRecordReminders } from './reminders.ts';
 import { PAGE_RENDERER, renderPageMessage } from './page.ts';
@@ -47,6 +48,7 @@ export function recordsFeature(services: Pick<FeatureServices, 'config' | 'promp
         handler: (ctx, args) => ledgerHandler(ctx, args, kinds),
       }),
     ],
+    claimAttachments: (ctx, attachments) => claimForMinutes(ctx, attachments, services.config.BOT_DATA_DIR),
     renderers: { [PAGE_RENDERER]: renderPageMessage },
     jobs: (scheduler) => {
       scheduler.cron(REMINDER_JOB, '0 9 * * *', (job) => runRecordReminders(job, kinds), { reportMissed: false });

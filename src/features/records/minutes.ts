@@ -18,7 +18,7 @@ import { lastStart, startOnDate } from '../meetings/api.ts';
 import { requireManager } from '../meetings/api.ts';
 import { when } from '../meetings/api.ts';
 import { attendanceOf, getMeeting, rsvpsOf, type MeetingInfo } from '../meetings/api.ts';
-import { evidenceOf, storeEvidenceAfterCommit } from './evidence.ts';
+import { chatKeyOf, evidenceOf, storeEvidenceAfterCommit } from './evidence.ts';
 import { setMinutesAttachments, currentMinutes, minutesHistory, saveMinutes, type MinutesAttachment, type MinutesRecord } from './store.ts';
 
 /** Longest 议题 or 决议 (characters). */
@@ -157,7 +157,7 @@ export async function minutesHandler(ctx: Context, args: MinutesArgs, dataDir: s
   const attachments = await attachmentsFor(ctx, m.id, startsAt);
   const saved = await saveMinutes(ctx.db, {
     meetingId: m.id, unitId: m.unitId, startsAt, topics: args.fields.topics, decisions: args.fields.decisions,
-    hostId: host.id, recorderId: recorder.id, ...roll, attachments, late, enteredById: ctx.member.id, now: ctx.now(),
+    hostId: host.id, recorderId: recorder.id, ...roll, attachments, late, enteredById: ctx.member.id, enteredIn: chatKeyOf(ctx), now: ctx.now(),
   });
   await ctx.audit('minutes.save', `meeting ${m.id} ${startsAt.toISOString()} v${saved.version}`);
   const lines = [ctx.t(saved.version > 1 ? 'records.minutes.corrected' : 'records.minutes.saved', { id: m.id, title: m.title, time: when(ctx, startsAt), version: saved.version })];

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import type { Tx } from '../../bot/feature.ts';
 import type { Db } from '../../db/client.ts';
+import { mergeStored } from './evidence.ts';
 
 /**
  * A photo or file of the minutes (evidence.ts): the adapter's reference and, once fetched after the
@@ -29,9 +30,32 @@ const attachmentList = z.array(
   }),
 );
 
-/** Records the fetched (or not fetched) attachments on minutes row `id` (after the minutes committed). */
+/**
+ * Records the fetched (or not fetched) attachments on minutes row `id` (after the minutes
+ * committed), merged by reference into what the row holds now: a photo attached meanwhile stays.
+ */
 export async function setMinutesAttachments(db: Tx | Db, id: number, attachments: readonly MinutesAttachment[]): Promise<void> {
-  await db.meetingMinutes.update({ where: { id }, data: { attachments: JSON.stringify(attachments) } });
+  const row = await db.meetingMinutes.findUnique({ where: { id }, select: { attachments: true } });
+  const merged = mergeStored(row ? parseAttachments(row.attachments) : [], attachments);
+  await db.meetingMinutes.update({ where: { id }, data: { attachments: JSON.stringify(merged) } });
+}
+
+/** Adds attachments to minutes row `id` in the event's transaction (photos sent after /minutes). */
+export async function addMinutesAttachments(db: Tx, id: number, added: readonly MinutesAttachment[]): Promise<MinutesAttachment[]> {
+  const row = await db.meetingMinutes.findUniqueOrThrow({ where: { id }, select: { attachments: true } });
+  const all = [...parseAttachments(row.attachments), ...added];
+  await db.meetingMinutes.update({ where: { id }, data: { attachments: JSON.stringify(all) } });
+  return all;
+}
+
+/** The current minutes `memberId` entered in chat `chatKey` since `since`, latest first; null when none. */
+export async function minutesEnteredSince(db: Tx, memberId: number, chatKey: string, since: Date): Promise<MinutesRecord | null> {
+  const row = await db.meetingMinutes.findFirst({
+    where: { enteredById: memberId, enteredIn: chatKey, supersededAt: null, enteredAt: { gte: since } },
+    orderBy: [{ enteredAt: 'desc' }, { id: 'desc' }],
+    select: columns,
+  });
+  return row ? toRecord(row) : null;
 }
 
 /** One version of the minutes of one occurrence. */
@@ -54,20 +78,23 @@ export interface MinutesRecord {
   readonly supersededAt: Date | null;
 }
 
-type Row = Omit<MinutesRecord, 'attachments'> & { attachments: string };
+type Row = Omit<MinutesRecord, 'attachments'> & { attachments: string; enteredIn?: string | null };
+
+function parseAttachments(json: string): MinutesAttachment[] {
+  try {
+    return attachmentList.catch([]).parse(JSON.parse(json));
+  } catch {
+    return [];
+  }
+}
 
 function toRecord(r: Row): MinutesRecord {
-  let attachments: MinutesAttachment[];
-  try {
-    attachments = attachmentList.catch([]).parse(JSON.parse(r.attachments));
-  } catch {
-    attachments = [];
-  }
-  return { ...r, attachments };
+  const { enteredIn: _chat, ...rest } = r;
+  return { ...rest, attachments: parseAttachments(r.attachments) };
 }
 
 /** The minutes to write: everything but the version, which `saveMinutes` assigns. */
-export type NewMinutes = Omit<MinutesRecord, 'id' | 'version' | 'supersededAt' | 'enteredAt'> & { readonly enteredById: number; readonly now: Date };
+export type NewMinutes = Omit<MinutesRecord, 'id' | 'version' | 'supersededAt' | 'enteredAt'> & { readonly enteredById: number; readonly now: Date; readonly enteredIn?: string };
 
 /** Saves the minutes of an occurrence as its next version; the current one (if any) is superseded. Returns the new version. */
 export async function saveMinutes(db: Tx, m: NewMinutes): Promise<MinutesRecord> {
@@ -90,6 +117,7 @@ export async function saveMinutes(db: Tx, m: NewMinutes): Promise<MinutesRecord>
       late: m.late,
       enteredById: m.enteredById,
       enteredAt: m.now,
+      enteredIn: m.enteredIn ?? null,
     },
   });
   return toRecord(row);

@@ -3,6 +3,7 @@
  * marks per kind), the township's table of every branch, a CSV of every minutes record in the
  * paper layout, and `/ledger 频次 类型 每月|每季度|每年|不要求` (admins) to set a unit's own frequency.
  */
+import { reviewLedgerLine } from '../review/api.ts';
 import { z } from 'zod';
 import { argInput } from '../../bot/args.ts';
 import { UserError, type Context } from '../../bot/feature.ts';
@@ -179,7 +180,8 @@ export async function ledgerHandler(ctx: Context, args: LedgerArgs, kinds: reado
     return;
   }
   const township = await townshipText(ctx, unitId, year, kinds);
-  ctx.reply(township ?? ledgerText(ctx, unit, ledger));
+  // 民主评议党员 is a yearly item of the 台账 kept by the review slice.
+  ctx.reply(township ?? `${ledgerText(ctx, unit, ledger)}\n${await reviewLedgerLine(ctx, unitId, year)}`);
 }
 
 /** The CSV columns, in the order of a paper 台账. */

@@ -8,6 +8,7 @@ import type { Feature } from '../../bot/feature.ts';
 import { assignCommand } from './commands/assign.ts';
 import { dutyCommand } from './commands/duty.ts';
 import { progressCommand } from './commands/progress.ts';
+import { claimForProgress } from './commands/progress-evidence.ts';
 import { taskCommand } from './commands/task.ts';
 import { tasksCommand } from './commands/tasks.ts';
 import { weeklyCommand } from './commands/weekly.ts';
@@ -28,6 +29,7 @@ export function tasksFeature(options: { staleDays: number; dataDir: string }): F
       scheduler.cron('tasks.followUp', FOLLOW_UP_CRON, (job) => runFollowUps(job, options.staleDays), { reportMissed: false });
       scheduler.cron('tasks.weeklyCheck', WEEKLY_CHECK_CRON, runWeeklyCheck, { reportMissed: false });
     },
+    claimAttachments: (ctx, attachments) => claimForProgress(ctx, attachments, options.dataDir),
     reportSections: tasksReport,
   };
 }

@@ -4,6 +4,7 @@
  */
 import type { Tx } from '../../bot/feature.ts';
 import type { Db } from '../../db/client.ts';
+import { mergeStored, type MinutesAttachment } from '../records/api.ts';
 
 /** One assignment of a task, as the slice uses it. */
 export interface Assignment {
@@ -106,8 +107,8 @@ export async function findAssignments(db: Tx, where: { unitIds?: readonly number
 }
 
 /** Records one progress report and moves the assignment (done at 100); `progressId` names the report. */
-export async function recordProgress(db: Tx, a: Assignment, p: { memberId: number; note: string; percent: number; evidence: readonly unknown[]; now: Date }): Promise<Assignment & { progressId: number }> {
-  const report = await db.taskProgress.create({ data: { assignmentId: a.id, memberId: p.memberId, note: p.note, percent: p.percent, evidence: JSON.stringify(p.evidence), createdAt: p.now } });
+export async function recordProgress(db: Tx, a: Assignment, p: { memberId: number; note: string; percent: number; evidence: readonly unknown[]; now: Date; chatKey: string }): Promise<Assignment & { progressId: number }> {
+  const report = await db.taskProgress.create({ data: { assignmentId: a.id, memberId: p.memberId, note: p.note, percent: p.percent, evidence: JSON.stringify(p.evidence), createdAt: p.now, reportedIn: p.chatKey } });
   const done = p.percent >= 100;
   const row = await db.taskAssignment.update({
     where: { id: a.id },
@@ -117,9 +118,41 @@ export async function recordProgress(db: Tx, a: Assignment, p: { memberId: numbe
   return { ...toAssignment(row), progressId: report.id };
 }
 
-/** Records the fetched evidence (checksums, or why not) on progress report `id`, after its commit. */
-export async function setProgressEvidence(db: Tx | Db, id: number, evidence: readonly unknown[]): Promise<void> {
-  await db.taskProgress.update({ where: { id }, data: { evidence: JSON.stringify(evidence) } });
+/**
+ * Records the fetched evidence (checksums, or why not) on progress report `id`, after its commit,
+ * merged by reference into what the report holds now (evidence attached meanwhile stays).
+ */
+export async function setProgressEvidence(db: Tx | Db, id: number, evidence: readonly MinutesAttachment[]): Promise<void> {
+  const row = await db.taskProgress.findUnique({ where: { id }, select: { evidence: true } });
+  const merged = mergeStored(row ? (JSON.parse(row.evidence) as MinutesAttachment[]) : [], evidence);
+  await db.taskProgress.update({ where: { id }, data: { evidence: JSON.stringify(merged) } });
+}
+
+/** A progress report a later photo may attach to. */
+export interface RecentProgress {
+  readonly id: number;
+  readonly taskId: number;
+  readonly unitId: number;
+  readonly createdAt: Date;
+  readonly evidence: readonly MinutesAttachment[];
+}
+
+/** The latest progress report `memberId` made in chat `chatKey` since `since`; null when none. */
+export async function progressReportedSince(db: Tx, memberId: number, chatKey: string, since: Date): Promise<RecentProgress | null> {
+  const row = await db.taskProgress.findFirst({
+    where: { memberId, reportedIn: chatKey, createdAt: { gte: since } },
+    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    select: { id: true, createdAt: true, evidence: true, assignment: { select: { taskId: true, unitId: true } } },
+  });
+  if (!row) return null;
+  return { id: row.id, taskId: row.assignment.taskId, unitId: row.assignment.unitId, createdAt: row.createdAt, evidence: JSON.parse(row.evidence) as MinutesAttachment[] };
+}
+
+/** Adds evidence to progress report `id` in the event's transaction; the whole list after it. */
+export async function addProgressEvidence(db: Tx, r: RecentProgress, added: readonly MinutesAttachment[]): Promise<MinutesAttachment[]> {
+  const all = [...r.evidence, ...added];
+  await db.taskProgress.update({ where: { id: r.id }, data: { evidence: JSON.stringify(all) } });
+  return all;
 }
 
 /** Evidence references recorded for an assignment, oldest first. */

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { composite, loadEvaluationConfig, rankUnits, type EvaluationConfig } from '../../../src/features/evaluation/rules.ts';
 const PROJECT_ROOT = path.resolve(import.meta.dirname, '../../..');
 /** The part keys the bot ships (src/features/index.ts `evaluationParts`). */
-const KEYS = ['pledges', 'attendance', 'satisfaction', 'ledger', 'tasks'];
+const KEYS = ['pledges', 'attendance', 'satisfaction', 'ledger', 'tasks', 'review', 'dues'];
 
 const config: EvaluationConfig = {
   weights: { pledges: 40, attendance: 30, satisfaction: 30 },
@@ -67,11 +67,11 @@ describe('annual evaluation (定类升级)', () => {
   it('weights are keyed by part: an unknown key stops start-up, a missing one weighs 0; the shipped parts are all known', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xf-eval-'));
     try {
-      fs.writeFileSync(path.join(dir, 'evaluation.yaml'), 'weights: {pledges: 40, dues: 10}\nthresholds: {advanced: 85, average: 70}\n');
-      expect(() => loadEvaluationConfig(dir, KEYS)).toThrow(/evaluation\.yaml: weights\.dues: no such part/);
+      fs.writeFileSync(path.join(dir, 'evaluation.yaml'), 'weights: {pledges: 40, points: 10}\nthresholds: {advanced: 85, average: 70}\n');
+      expect(() => loadEvaluationConfig(dir, KEYS)).toThrow(/evaluation\.yaml: weights\.points: no such part/);
       fs.writeFileSync(path.join(dir, 'evaluation.yaml'), 'weights: {pledges: 40}\nthresholds: {advanced: 85, average: 70}\n');
       const c = loadEvaluationConfig(dir, KEYS);
-      expect(c.weights).toEqual({ pledges: 40, attendance: 0, satisfaction: 0, ledger: 0, tasks: 0 });
+      expect(c.weights).toEqual({ pledges: 40, attendance: 0, satisfaction: 0, ledger: 0, tasks: 0, review: 0, dues: 0 });
       // Parts of weight 0 never count: missing data there leaves the composite as it was.
       expect(composite({ pledges: 80, attendance: null }, c)).toEqual({ score: 80, coverage: 1, missing: [], category: 'average' });
     } finally {
@@ -81,6 +81,6 @@ describe('annual evaluation (定类升级)', () => {
     expect(Object.keys(shipped.weights)).toEqual(KEYS);
     // The new parts without data change no figure: the same composite as with the three parts alone.
     const three = { pledges: 70, attendance: null, satisfaction: 80 };
-    expect(composite({ ...three, ledger: null, tasks: null }, shipped)).toEqual(composite(three, config));
+    expect(composite({ ...three, ledger: null, tasks: null, review: null, dues: null }, shipped)).toEqual(composite(three, config));
   });
 });

@@ -7,7 +7,7 @@
 import { hasRole, PARTY_MEMBER } from '../../../bot/policy.ts';
 import { command, UserError, type Context } from '../../../bot/feature.ts';
 import { progressArgs, type ProgressArgs } from '../args.ts';
-import { evidenceOf, storeEvidenceAfterCommit } from '../../records/api.ts';
+import { chatKeyOf, evidenceOf, storeEvidenceAfterCommit } from '../../records/api.ts';
 import { assignmentsOfTask, recordProgress, setProgressEvidence, type Assignment } from '../store.ts';
 
 /** The assignment of task #N this sender may report on, or a refusal naming why. */
@@ -27,7 +27,7 @@ async function handle(ctx: Context, args: ProgressArgs, dataDir: string): Promis
   const percent = args.done ? 100 : Math.min(100, a.percent + (args.add ?? 0));
   // Photos and files sent with it or by the sender in this chat within 10 minutes before.
   const evidence = await evidenceOf(ctx);
-  const updated = await recordProgress(ctx.db, a, { memberId: ctx.member.id, note: args.note || ctx.t('tasks.progress.doneNote'), percent, evidence, now: ctx.now() });
+  const updated = await recordProgress(ctx.db, a, { memberId: ctx.member.id, note: args.note || ctx.t('tasks.progress.doneNote'), percent, evidence, now: ctx.now(), chatKey: chatKeyOf(ctx) });
   storeEvidenceAfterCommit(ctx, dataDir, a.unitId, evidence, (db, stored) => setProgressEvidence(db, updated.progressId, stored));
   await ctx.audit('tasks.progress', `task ${a.taskId} unit ${a.unitId} ${a.percent}% -> ${percent}%`);
   const key = updated.status === 'done' ? 'tasks.progress.finished' : 'tasks.progress.recorded';

@@ -1,0 +1,3 @@
+/** What other slices may use of the review slice: the evaluation part and the 台账 line. */
+export { reviewPart, reviewScore } from './report.ts';
+export { reviewLedgerLine } from './ledger.ts';
