@@ -15,7 +15,7 @@ import { z } from 'zod';
 import { argInput, idToken } from '../../bot/args.ts';
 import { UserError, type Context } from '../../bot/feature.ts';
 import type { MemberInfo } from '../../bot/feature.ts';
-import { getMember, membersOfUnit, unitName } from '../../bot/roster.ts';
+import { membersByIds, membersOfUnit, unitName } from '../../bot/roster.ts';
 import { resolvePerson } from '../../bot/people.ts';
 import { localDateKey, localMidnight, localParts, parseLocalDate } from '../../bot/time.ts';
 import { lastStart, startOnDate } from './calendar.ts';
@@ -102,14 +102,7 @@ async function rollCall(ctx: Context, m: MeetingInfo, startsAt: Date): Promise<M
   const list = (await membersOfUnit(ctx.db, m.unitId, partyRoles())).sort(byName);
   const seen = new Set(list.map((x) => x.id));
   const extraIds = [...(await rsvpsOf(ctx.db, m.id, startsAt)).keys(), ...(await attendanceOf(ctx.db, m.id, startsAt)).keys()];
-  const extras: MemberInfo[] = [];
-  for (const id of extraIds) {
-    if (seen.has(id)) continue;
-    seen.add(id);
-    const who = await getMember(ctx.db, id);
-    if (who) extras.push(who);
-  }
-  extras.sort(byName);
+  const extras = [...(await membersByIds(ctx.db, extraIds.filter((id) => !seen.has(id)))).values()].sort(byName);
   return [...list, ...extras];
 }
 

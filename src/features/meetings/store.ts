@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { Tx } from '../../bot/feature.ts';
-import { getMember } from '../../bot/roster.ts';
+import { membersByIds } from '../../bot/roster.ts';
 import { exemptDuring } from '../care/api.ts';
 import type { ChatRef, Platform } from '../../bot/types.ts';
 
@@ -258,11 +258,8 @@ export async function attendanceRate(db: Tx, unitId: number, from: Date, to: Dat
     }
     per.set(r.memberId, c);
   }
-  const members: MemberAttendance[] = [];
-  for (const [memberId, [mp, ma, me]] of per) {
-    const name = (await getMember(db, memberId))?.name ?? `#${memberId}`;
-    members.push({ memberId, name, ...counts(mp, ma, me) });
-  }
+  const named = await membersByIds(db, [...per.keys()]);
+  const members: MemberAttendance[] = [...per].map(([memberId, [mp, ma, me]]) => ({ memberId, name: named.get(memberId)?.name ?? `#${memberId}`, ...counts(mp, ma, me) }));
   members.sort((x, y) => (y.rate ?? -1) - (x.rate ?? -1) || x.name.localeCompare(y.name, 'zh-CN') || x.memberId - y.memberId);
   return { meetings: occurrences.size, ...counts(p, a, e), members };
 }

@@ -1,6 +1,6 @@
 /** `/export #N` for a poll (the report feature's command asks each feature for its item #N). */
 import { UserError, type Context } from '../../bot/feature.ts';
-import { getMember } from '../../bot/roster.ts';
+import { membersByIds } from '../../bot/roster.ts';
 import { canManage } from './access.ts';
 import { hiddenByMin, minBallotsOf, tallyPoll, turnoutOf } from './lifecycle.ts';
 import { exportRows } from './render.ts';
@@ -21,7 +21,9 @@ export async function exportPoll(ctx: Context, id: number): Promise<{ fileName: 
   const { voted, eligible } = await turnoutOf(ctx.db, poll);
   const voters = [];
   if (!poll.anonymous) {
-    for (const b of await namedBallots(ctx.db, poll)) voters.push({ name: (await getMember(ctx.db, b.memberId))?.name ?? `#${b.memberId}`, ballot: b });
+    const ballots = await namedBallots(ctx.db, poll);
+    const names = await membersByIds(ctx.db, ballots.map((b) => b.memberId));
+    for (const b of ballots) voters.push({ name: names.get(b.memberId)?.name ?? `#${b.memberId}`, ballot: b });
   }
   await ctx.audit('poll.export', `#${id}`);
   return { fileName: `poll-${id}`, rows: exportRows(ctx.t, poll, tally, voted, eligible, ctx.timeZone, voters) };

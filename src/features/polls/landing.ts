@@ -5,7 +5,7 @@
  */
 import type { Delivery, Tx } from '../../bot/feature.ts';
 import type { Platform } from '../../bot/types.ts';
-import { getMember, privateChatsOf } from '../../bot/roster.ts';
+import { membersByIds, privateChatsOfMembers } from '../../bot/roster.ts';
 import { scrubAfterSecretWrite, type Db } from '../../db/client.ts';
 import type { Logger } from '../../logger.ts';
 import type { BaseContext } from '../../bot/context.ts';
@@ -75,11 +75,13 @@ export async function notifyLost(env: BaseContext, poll: Poll, memberIds: readon
   const out: Delivery[] = [];
   const unreachable: string[] = [];
   const text = env.t(closed ? 'polls.vote.lostClosed' : 'polls.vote.lost', { id: poll.id, question: poll.question });
+  const privateChats = await privateChatsOfMembers(env.db, memberIds);
+  const names = await membersByIds(env.db, memberIds);
   for (const id of memberIds) {
-    const chats = (await privateChatsOf(env.db, id)).filter((c) => env.capabilitiesOf(c.platform)?.privateMessages);
+    const chats = (privateChats.get(id) ?? []).filter((c) => env.capabilitiesOf(c.platform)?.privateMessages);
     const chat = chats.find((c) => c.platform === poll.platform) ?? chats[0];
     if (chat) out.push({ chat, message: { kind: 'text', text } });
-    else unreachable.push((await getMember(env.db, id))?.name ?? `M${id}`);
+    else unreachable.push(names.get(id)?.name ?? `M${id}`);
   }
   if (unreachable.length > 0 && !closed) {
     const names = unreachable.join(env.t('polls.listSeparator'));

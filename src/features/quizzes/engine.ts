@@ -22,7 +22,7 @@ import type { BaseContext } from '../../bot/context.ts';
 import type { Tx } from '../../bot/feature.ts';
 import type { ChatRef } from '../../bot/types.ts';
 import { parseChoice, parseTrueFalse } from '../../bot/answers.ts';
-import { getMember, membersOfUnit } from '../../bot/roster.ts';
+import { membersByIds } from '../../bot/roster.ts';
 import { optionCount, type Bank, type Question } from './banks.ts';
 import type { Catalog } from './catalog.ts';
 import { nativeKeyOf, questionResultText, quizQuestionMessage, quizRankingText, type QuizRankLine, type QuestionSlot } from './render.ts';
@@ -200,16 +200,11 @@ export async function openNextQuestion(env: BaseContext, catalog: Catalog, setti
 }
 
 /**
- * Names of members by id: the quiz's unit in one query, anyone else (a visitor from another unit)
- * one by one; an unknown id shows as #id.
+ * Names of members by id, in one query; an unknown id shows as #id.
  */
-async function namesOf(tx: Tx, ids: readonly number[], unitId: number | null): Promise<Map<number, string>> {
-  const wanted = new Set(ids);
-  const out = new Map<number, string>();
-  if (wanted.size === 0) return out;
-  if (unitId !== null) for (const m of await membersOfUnit(tx, unitId)) if (wanted.has(m.id)) out.set(m.id, m.name);
-  for (const id of wanted) if (!out.has(id)) out.set(id, (await getMember(tx, id))?.name ?? `#${id}`);
-  return out;
+async function namesOf(tx: Tx, ids: readonly number[]): Promise<Map<number, string>> {
+  const found = await membersByIds(tx, ids);
+  return new Map(ids.map((id) => [id, found.get(id)?.name ?? `#${id}`]));
 }
 
 /** Closes a question (once), posts its result, then schedules the next question or finishes. */
@@ -221,7 +216,7 @@ async function closeQuestion(env: BaseContext, catalog: Catalog, settings: QuizS
   const q = await catalog.question(env.db, row.questionKey);
   if (q) {
     const answers = await answersToQuestion(env.db, row.id);
-    const names = await namesOf(env.db, answers.filter((a) => a.correct).map((a) => a.memberId), quiz.unitId);
+    const names = await namesOf(env.db, answers.filter((a) => a.correct).map((a) => a.memberId));
     const rightNames = answers.filter((a) => a.correct).map((a) => names.get(a.memberId) ?? '?');
     env.send(quiz.chat, questionResultText(env.t, slot, q, row.optionOrder, { answered: answers.length, rightNames }));
   }
@@ -262,7 +257,7 @@ export function rankAnswers(answers: readonly QuizAnswerRow[], names: ReadonlyMa
 async function finishQuiz(env: BaseContext, quiz: QuizRow, status: 'finished' | 'stopped'): Promise<void> {
   if (!(await endQuiz(env.db, quiz.id, status, env.now()))) return;
   const answers = await answersOfQuiz(env.db, quiz.id);
-  const names = await namesOf(env.db, answers.map((a) => a.memberId), quiz.unitId);
+  const names = await namesOf(env.db, answers.map((a) => a.memberId));
   const capped = answers.some((a) => a.credited < a.points);
   env.send(quiz.chat, quizRankingText(env.t, { id: quiz.id, questionCount: quiz.questionCount, stopped: status === 'stopped' }, rankAnswers(answers, names), capped));
 }

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { argInput, idToken } from '../../bot/args.ts';
 import { command, UserError, type Context, type Feature } from '../../bot/feature.ts';
 import type { ChatRef } from '../../bot/types.ts';
-import { getMember, privateChatsOf, unitName } from '../../bot/roster.ts';
+import { getMember, membersByIds, privateChatsOf, unitName } from '../../bot/roster.ts';
 import { formatLocalDate } from '../../bot/time.ts';
 import { addSuggestion, getSuggestion, listSuggestions, setSuggestionStatus, type SuggestionInfo, type SuggestionStatus } from './store.ts';
 import { managesUnitIn } from '../../bot/policy.ts';
@@ -90,15 +90,14 @@ async function listHandler(ctx: Context, onlyOpen: boolean): Promise<void> {
       ? ctx.t('suggestions.suggestions.headerOpen', { unit, total })
       : ctx.t('suggestions.suggestions.header', { unit, total, open }),
   ];
-  const names = new Map<number, string>();
+  const names = await membersByIds(ctx.db, rows.map((s) => s.memberId));
   for (const s of rows) {
-    if (!names.has(s.memberId)) names.set(s.memberId, (await getMember(ctx.db, s.memberId))?.name ?? '?');
     lines.push(
       ctx.t('suggestions.suggestions.line', {
         id: s.id,
         status: ctx.t(`suggestions.status.${s.status}`),
         text: excerpt(s.text, 60),
-        name: names.get(s.memberId)!,
+        name: names.get(s.memberId)?.name ?? '?',
         date: formatLocalDate(s.createdAt, ctx.timeZone, ctx.locale),
       }),
     );
