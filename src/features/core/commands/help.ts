@@ -66,5 +66,6 @@ export function helpCommand(registry: () => CommandRegistry) {
     usageKey: 'core.help.usage',
     args: helpArgs,
     handler: async (ctx, { topic, sub }) => ctx.reply(helpText(ctx, registry(), topic, sub)),
+    outsiders: 'hint',
   });
 }
