@@ -78,7 +78,11 @@ it('ratings by inline buttons in private chats; results only at close, per membe
   expect(privateTexts.filter((t) => t.includes('已收到你在'))).toHaveLength(10);
   expect(privateTexts.join('\n')).not.toMatch(/优秀 \d|不足5票/);
 
-  const [results] = await group(admin, '/review #1 结束');
+  // The group hears only that the rating closed; the per-member figures go to the secretary privately.
+  const before = fake.sent(admin.id).length;
+  expect(await group(admin, '/review #1 结束')).toEqual(['评议 #1 的民主测评已结束，结果已私聊发给你，供支委会评定，不在群里公布。']);
+  expect(fake.sent(village.id).map((c) => String(c.payload.text ?? '')).join('\n')).not.toMatch(/优秀 \d|不足5票/);
+  const results = fake.sent(admin.id).slice(before).map((c) => String(c.payload.text ?? '')).find((t) => t.includes('民主测评结果'))!;
   expect(results).toMatch(/王 芳（M1）：优秀 4，合格 2，基本合格 0，不合格 0（6 票）/);
   expect(results).toMatch(/党员 1（M\d+）：不足5票（4 票），不公布/);
 });

@@ -72,8 +72,11 @@ it('ratings answered by text in private chats on WeChat; results only at close, 
   expect(roomTexts().join('\n')).not.toMatch(/合格 \d|不足5票/);
 
   await send('王书记', '/review #1 结束');
-  await until(() => roomTexts().some((t) => t.includes('民主测评结果')));
-  const results = roomTexts().find((t) => t.includes('民主测评结果'))!;
+  await until(() => privateTo('王书记').some((t) => t.includes('民主测评结果')));
+  const results = privateTo('王书记').find((t) => t.includes('民主测评结果'))!;
+  // The room hears only that the rating closed, never a member's figures.
+  await until(() => roomTexts().some((t) => t.includes('结果已私聊发给你')));
+  expect(roomTexts().join('\n')).not.toMatch(/民主测评结果|合格 \d|不足5票/);
   expect(results).toMatch(/王书记（M1）：优秀 1，合格 5，基本合格 0，不合格 0（6 票）/);
   expect(results).toMatch(/党员一（M\d+）：不足5票（4 票），不公布/);
 });
