@@ -132,6 +132,14 @@ export interface CommandSpec<A = unknown> {
    */
   readonly subcommands?: readonly SubcommandSpec[];
   readonly subcommandOf?: (args: A) => string | undefined;
+  /**
+   * What the command does for an outsider — someone not on the roster (a stranger, a removed
+   * member) or anyone in a group not bound to a unit: `run` runs it (for those its `minRole`
+   * admits in an unbound group, e.g. an admin's /bindchat; for a stranger in a private chat, e.g.
+   * /join), `hint` answers how to get bound or join (/help). Absent: the outsider gets nothing
+   * (an unbound group) or the join hint (a private chat).
+   */
+  readonly outsiders?: 'run' | 'hint';
 }
 
 /** A sub-command: a form of its command with a role of its own (see `CommandSpec.subcommands`). */

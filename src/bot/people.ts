@@ -8,7 +8,7 @@
  */
 import { UserError, type Context, type MemberInfo } from './feature.ts';
 import { foldPersonName, impersonatesBot } from './names.ts';
-import { getMember, memberByIdentity, toMemberInfo, unitName } from './roster.ts';
+import { activeMember, memberByIdentity, toMemberInfo, unitName } from './roster.ts';
 import type { MentionedPerson } from './types.ts';
 
 /** A person found for a command, and whether they were picked by display name (show who, then). */
@@ -36,7 +36,7 @@ function mentionFor(ctx: Context, token: string): MentionedPerson | undefined {
 async function memberOfMention(ctx: Context, mention: MentionedPerson): Promise<MemberInfo | null> {
   if ('actor' in mention) return memberByIdentity(ctx.db, mention.actor.platform, mention.actor.userId);
   const identity = await ctx.db.platformIdentity.findFirst({
-    where: { platform: ctx.incoming.actor.platform, username: mention.username.toLowerCase() },
+    where: { platform: ctx.incoming.actor.platform, username: mention.username.toLowerCase(), member: { removedAt: null } },
     include: { member: true },
     orderBy: { updatedAt: 'desc' },
   });
@@ -49,6 +49,7 @@ async function membersNamed(ctx: Context, name: string, unitId: number | null): 
   if (!clean || impersonatesBot(clean, ctx.botNames ?? [])) return [];
   const rows = await ctx.db.member.findMany({
     where: {
+      removedAt: null,
       ...(unitId !== null ? { unitId } : {}),
       OR: [
         { name: clean },
@@ -75,7 +76,7 @@ export async function resolvePerson(ctx: Context, token: string, unitId: number 
   const who = token.slice(0, 40);
   const byId = /^[Mm](\d{1,9})$/.exec(token);
   if (byId) {
-    const m = await getMember(ctx.db, Number(byId[1]));
+    const m = await activeMember(ctx.db, Number(byId[1]));
     if (!m || !inScope(m, unitId)) throw new UserError('core.people.noPerson', { who });
     return { member: m, byName: false };
   }

@@ -94,6 +94,25 @@ export function managesUnit(actor: Actor, unitId: number | null, units: readonly
   return unitId === actor.unitId || parentOf(units, unitId) === actor.unitId;
 }
 
+/**
+ * May `actor` move a member from unit `from` to unit `to`? Only someone who manages both (an
+ * admin, or a secretary of a parent unit moving between its villages); an admin is never moved
+ * (the admin belongs to the township).
+ */
+export function mayMoveMember(actor: Actor, person: Pick<Actor, 'role' | 'unitId'>, to: number, units: readonly UnitNode[]): boolean {
+  return !hasRole(person, 'admin') && managesUnit(actor, person.unitId, units) && managesUnit(actor, to, units);
+}
+
+/** May `actor` remove `person` from the roster? A manager of their unit; never an admin, never oneself. */
+export function mayRemoveMember(actor: Actor, person: Actor, units: readonly UnitNode[]): boolean {
+  return !hasRole(person, 'admin') && person.id !== actor.id && managesUnit(actor, person.unitId, units);
+}
+
+/** May `actor` add people with `role` to unit `unitId` (a roster import)? A manager of the unit; admins are never imported. */
+export function mayEnrol(actor: Actor, role: Role, unitId: number, units: readonly UnitNode[]): boolean {
+  return !hasRole({ role }, 'admin') && managesUnit(actor, unitId, units);
+}
+
 /** May `actor` manage `item` (edit, close, stop, answer for it)? Its owner, or a manager of its unit. */
 export function mayManage(actor: Actor, item: Item, units: readonly UnitNode[]): boolean {
   return isOwner(actor, item) || managesUnit(actor, item.unitId, units);

@@ -53,7 +53,7 @@ export interface CachedSpeaker {
   readonly identityId: number;
   readonly displayName: string;
   readonly username: string | null;
-  readonly member: { readonly id: number; readonly name: string; readonly role: string; readonly unitId: number | null };
+  readonly member: { readonly id: number; readonly name: string; readonly role: string; readonly unitId: number | null; readonly removedAt: Date | null };
 }
 
 /** A Map used as a least-recently-used cache of at most `limit` entries. */

@@ -59,7 +59,11 @@ export async function resolveChat(db: Tx, ref: ChatRef, cache?: RosterCache): Pr
 /**
  * Finds the member behind a platform identity, or registers them: admin when listed in
  * BOT_ADMINS (or the console's first user), masses in a masses chat, member otherwise; the unit is
- * the chat's. A known member without a unit who speaks in a bound chat joins that unit.
+ * the chat's. Only a bound group registers people by their speaking (and admins anywhere): in an
+ * unbound chat or a private one an unknown person stays a stranger (`member: null`), as does a
+ * removed member. A known member without a unit who speaks in a bound group joins that unit, but
+ * an admin joins only the township (never a village by speaking there). Every such automatic role
+ * or unit change writes an audit row.
  */
 export async function resolveMember(
   db: Tx,
@@ -67,34 +71,31 @@ export async function resolveMember(
   chat: ChatInfo,
   policy: RegistrationPolicy,
   cache?: RosterCache,
-): Promise<{ member: MemberInfo; registered: boolean }> {
+): Promise<{ member: MemberInfo | null; registered: boolean }> {
   const listedAdmin = policy.admins.some((a) => a.platform === actor.platform && a.userId === actor.userId);
   const displayName = cleanDisplayName(actor.displayName) || cleanDisplayName(actor.userId) || '?';
   const username = actor.username ? actor.username.toLowerCase().slice(0, 64) : null;
   const identity = cache?.speaker(actor.platform, actor.userId) ?? (await findSpeaker(db, actor));
   if (identity) {
-    let m = identity.member;
-    const patch: { role?: string; unitId?: number } = {};
-    if (listedAdmin && !hasRole({ role: toRole(m.role) }, 'admin')) patch.role = 'admin';
-    if (m.unitId === null && chat.unitId !== null && chat.ref.kind === 'group') patch.unitId = chat.unitId;
+    if (identity.member.removedAt !== null) return { member: null, registered: false };
     const renamed = identity.displayName !== displayName || identity.username !== username;
-    if (!Object.keys(patch).length && !renamed) {
+    const { member, changed } = await refreshKnownMember(db, identity.member, listedAdmin, chat);
+    if (!changed && !renamed) {
       cache?.rememberSpeaker(actor.platform, actor.userId, identity);
-      return { member: toMemberInfo(m), registered: false };
+      return { member, registered: false };
     }
     cache?.forgetSpeaker(actor.platform, actor.userId);
-    if (Object.keys(patch).length) {
-      m = await db.member.update({ where: { id: m.id }, data: patch });
-      await bumpRosterVersion(db);
-    }
+    if (changed) await bumpRosterVersion(db);
     if (renamed) await db.platformIdentity.update({ where: { id: identity.identityId }, data: { displayName, username } });
-    return { member: toMemberInfo(m), registered: false };
+    return { member, registered: false };
   }
   const firstLocalUser =
     policy.firstSpeakerIsAdmin(actor.platform) &&
     (await db.platformIdentity.count({ where: { platform: actor.platform } })) === 0;
-  const role: Role = listedAdmin || firstLocalUser ? 'admin' : chat.masses ? 'masses' : 'member';
-  const unitId = chat.ref.kind === 'group' ? chat.unitId : null;
+  const admin = listedAdmin || firstLocalUser;
+  if (!admin && (chat.ref.kind !== 'group' || chat.unitId === null)) return { member: null, registered: false };
+  const role: Role = admin ? 'admin' : chat.masses ? 'masses' : 'member';
+  const unitId = (await joinsChatUnit(db, role, chat)) ? chat.unitId : null;
   try {
     const created = await db.member.create({
       data: {
@@ -104,6 +105,7 @@ export async function resolveMember(
         identities: { create: { platform: actor.platform, externalId: actor.userId, displayName, username } },
       },
     });
+    await writeAudit(db, null, 'member.auto', `member ${created.id} ${role} unit ${unitId ?? '-'} (spoke in chat ${chat.id})`);
     return { member: toMemberInfo(created), registered: true };
   } catch (err) {
     // Two first messages of one person raced (two instances): the other registration won.
@@ -112,15 +114,40 @@ export async function resolveMember(
       include: { member: true },
     });
     if (!again) throw err;
-    return { member: toMemberInfo(again.member), registered: false };
+    return { member: again.member.removedAt === null ? toMemberInfo(again.member) : null, registered: false };
   }
+}
+
+type MemberRow = { id: number; name: string; role: string; unitId: number | null };
+
+/** A known member's automatic changes: the admin role from BOT_ADMINS, a first unit from the bound group they speak in. */
+async function refreshKnownMember(db: Tx, m: MemberRow, listedAdmin: boolean, chat: ChatInfo): Promise<{ member: MemberInfo; changed: boolean }> {
+  const patch: { role?: Role; unitId?: number } = {};
+  if (listedAdmin && !hasRole({ role: toRole(m.role) }, 'admin')) patch.role = 'admin';
+  if (m.unitId === null && (await joinsChatUnit(db, patch.role ?? toRole(m.role), chat))) patch.unitId = chat.unitId!;
+  if (!Object.keys(patch).length) return { member: toMemberInfo(m), changed: false };
+  const updated = await db.member.update({ where: { id: m.id }, data: patch });
+  if (patch.role) await writeAudit(db, null, 'role.auto', `member ${m.id} ${m.role} -> ${patch.role} (BOT_ADMINS)`);
+  if (patch.unitId) await writeAudit(db, null, 'unit.auto', `member ${m.id} unit - -> ${patch.unitId} (spoke in chat ${chat.id})`);
+  return { member: toMemberInfo(updated), changed: true };
+}
+
+/**
+ * Whether someone of `role` without a unit joins the unit of the bound group they speak in:
+ * anyone but an admin; an admin only the township's (the admin never becomes a village's member).
+ */
+async function joinsChatUnit(db: Tx, role: Role, chat: ChatInfo): Promise<boolean> {
+  if (chat.unitId === null || chat.ref.kind !== 'group') return false;
+  if (!hasRole({ role }, 'admin')) return true;
+  const unit = await db.orgUnit.findUnique({ where: { id: chat.unitId }, select: { kind: true } });
+  return unit?.kind === 'township';
 }
 
 /** A platform identity and its member as stored (the shape the roster cache keeps), or null. */
 async function findSpeaker(db: Tx, actor: Actor): Promise<CachedSpeaker | null> {
   const row = await db.platformIdentity.findUnique({
     where: { platform_externalId: { platform: actor.platform, externalId: actor.userId } },
-    select: { id: true, displayName: true, username: true, member: { select: { id: true, name: true, role: true, unitId: true } } },
+    select: { id: true, displayName: true, username: true, member: { select: { id: true, name: true, role: true, unitId: true, removedAt: true } } },
   });
   return row ? { identityId: row.id, displayName: row.displayName, username: row.username, member: row.member } : null;
 }
@@ -138,10 +165,10 @@ export async function membersByIds(db: Tx, ids: readonly number[]): Promise<Map<
   return new Map(rows.map((m) => [m.id, toMemberInfo(m)]));
 }
 
-/** Members of a unit (optionally only some roles), ordered by name. */
+/** The current members of a unit (optionally only some roles; removed members left out), ordered by name. */
 export async function membersOfUnit(db: Tx, unitId: number, roles?: readonly Role[]): Promise<MemberInfo[]> {
   const rows = await db.member.findMany({
-    where: { unitId, ...(roles ? { role: { in: [...roles] } } : {}) },
+    where: { unitId, removedAt: null, ...(roles ? { role: { in: [...roles] } } : {}) },
     orderBy: [{ name: 'asc' }, { id: 'asc' }],
   });
   return rows.map(toMemberInfo);
@@ -149,17 +176,17 @@ export async function membersOfUnit(db: Tx, unitId: number, roles?: readonly Rol
 
 /** Members with one of these roles in any unit (e.g. every admin, to report a missed notice), by id. */
 export async function membersWithRole(db: Tx, roles: readonly Role[]): Promise<MemberInfo[]> {
-  const rows = await db.member.findMany({ where: { role: { in: [...roles] } }, orderBy: { id: 'asc' } });
+  const rows = await db.member.findMany({ where: { role: { in: [...roles] }, removedAt: null }, orderBy: { id: 'asc' } });
   return rows.map(toMemberInfo);
 }
 
-/** The member behind a platform identity, if known (no registration). */
+/** The current member behind a platform identity, if known (no registration; a removed member is nobody). */
 export async function memberByIdentity(db: Tx, platform: Platform, userId: string): Promise<MemberInfo | null> {
   const identity = await db.platformIdentity.findUnique({
     where: { platform_externalId: { platform, externalId: userId } },
     include: { member: true },
   });
-  return identity ? toMemberInfo(identity.member) : null;
+  return identity && identity.member.removedAt === null ? toMemberInfo(identity.member) : null;
 }
 
 /** Changes a member's role (the caller checks who may do it). */
@@ -241,4 +268,66 @@ export async function privateChatsOfMembers(db: Tx, memberIds: readonly number[]
 /** Writes an audit entry: who did what. */
 export async function writeAudit(db: Tx, memberId: number | null, action: string, detail: string): Promise<void> {
   await db.auditLog.create({ data: { memberId, action, detail: detail.slice(0, 2000) } });
+}
+
+/** A current (not removed) member by id, or null: whom commands may name. */
+export async function activeMember(db: Tx, id: number): Promise<MemberInfo | null> {
+  const m = await db.member.findUnique({ where: { id } });
+  return m && m.removedAt === null ? toMemberInfo(m) : null;
+}
+
+/** Moves a member to another unit (the caller checks who may). History stays with the items' own units. */
+export async function moveMember(db: Tx, memberId: number, unitId: number): Promise<MemberInfo> {
+  const moved = toMemberInfo(await db.member.update({ where: { id: memberId }, data: { unitId } }));
+  await bumpRosterVersion(db);
+  return moved;
+}
+
+/** Deactivates a member at `at`: nothing is deleted; their later messages are a stranger's. */
+export async function removeMember(db: Tx, memberId: number, at: Date): Promise<void> {
+  await db.member.update({ where: { id: memberId }, data: { removedAt: at } });
+  await bumpRosterVersion(db);
+}
+
+/** A row of an imported roster, as the roster stores it. */
+export interface RosterEntry {
+  readonly name: string;
+  readonly unitId: number;
+  readonly role: Role;
+  readonly joinedPartyOn: Date | null;
+}
+
+/** The current member of `unitId` named exactly `name` (an import updates them rather than adding a twin). */
+export async function activeMemberNamed(db: Tx, unitId: number, name: string): Promise<{ member: MemberInfo; linked: boolean } | null> {
+  const m = await db.member.findFirst({ where: { unitId, name, removedAt: null }, include: { identities: { select: { id: true } } }, orderBy: { id: 'asc' } });
+  return m ? { member: toMemberInfo(m), linked: m.identities.length > 0 } : null;
+}
+
+/** Adds a pre-registered member (no platform account yet: `/join` links one). */
+export async function addRosterMember(db: Tx, entry: RosterEntry): Promise<MemberInfo> {
+  return toMemberInfo(await db.member.create({ data: { name: entry.name, unitId: entry.unitId, role: entry.role, joinedPartyOn: entry.joinedPartyOn } }));
+}
+
+/** Updates a member's role and 入党日期 from an imported row. */
+export async function updateRosterMember(db: Tx, memberId: number, entry: RosterEntry): Promise<MemberInfo> {
+  const updated = toMemberInfo(await db.member.update({ where: { id: memberId }, data: { role: entry.role, joinedPartyOn: entry.joinedPartyOn } }));
+  await bumpRosterVersion(db);
+  return updated;
+}
+
+/**
+ * Links a platform account to a roster row (`/join`): a new identity, or the account of a removed
+ * member moved over to the row. Refuses (returns the member) when the account already belongs to
+ * a current member.
+ */
+export async function linkIdentity(db: Tx, memberId: number, actor: Actor): Promise<{ linked: true } | { linked: false; current: MemberInfo }> {
+  const displayName = cleanDisplayName(actor.displayName) || '?';
+  const username = actor.username ? actor.username.toLowerCase().slice(0, 64) : null;
+  const where = { platform_externalId: { platform: actor.platform, externalId: actor.userId } };
+  const identity = await db.platformIdentity.findUnique({ where, include: { member: true } });
+  if (identity && identity.member.removedAt === null) return { linked: false, current: toMemberInfo(identity.member) };
+  if (identity) await db.platformIdentity.update({ where: { id: identity.id }, data: { memberId, displayName, username } });
+  else await db.platformIdentity.create({ data: { platform: actor.platform, externalId: actor.userId, displayName, username, memberId } });
+  await bumpRosterVersion(db);
+  return { linked: true };
 }

@@ -118,7 +118,7 @@ export class Router {
     await this.roster.sync(tx, rosterVersion); // before any roster read (roster-cache.ts)
     const chat = await resolveChat(tx, chatRef, this.roster);
     const { member } = await resolveMember(tx, incoming.actor, chat, this.deps.policy, this.roster);
-    const ctx = this.context(tx, incoming, chat, member, outgoing, eventKey, marks);
+    const ctx = this.context(tx, incoming, chat, member ?? guestOf(incoming), outgoing, eventKey, marks);
 
     const username = this.deps.usernameOf(chatRef.platform);
     const parsed = parseMessage(text, {
@@ -130,6 +130,7 @@ export class Router {
       resolve: this.deps.registry.resolve,
     });
     if (parsed.kind !== 'text' && !this.withinFloodLimit(ctx)) return { outgoing, ignored: outgoing.length === 0 };
+    if (member === null || isUnboundGroup(chat)) return this.outsider(ctx, member !== null, parsed, outgoing);
     if (parsed.kind === 'unknown_command') {
       ctx.reply(ctx.t('core.error.unknown', { word: parsed.word }));
       return { outgoing, ignored: false };
@@ -148,6 +149,31 @@ export class Router {
     }
     const spec = this.deps.registry.get(parsed.name)!;
     await this.runCommand(ctx, spec, parsed.argText, parsed.rawArgText);
+    return { outgoing, ignored: false };
+  }
+
+  /**
+   * An outsider's message (see `CommandSpec.outsiders`): in a group not bound to a unit only the
+   * outsiders' commands a known member's role admits run (an admin's /bindchat, /help with its
+   * bind line), and a stranger's /help gets the bind hint;
+   * in a private chat a stranger may run /join and gets the join hint for anything else; a removed
+   * member in a bound group is told they are not on the roster, for commands only.
+   */
+  private async outsider(ctx: Context, known: boolean, parsed: ReturnType<typeof parseMessage>, outgoing: OutboxItem[]): Promise<RouteResult> {
+    const spec = parsed.kind === 'command' ? this.deps.registry.get(parsed.name) : undefined;
+    const unbound = isUnboundGroup(ctx.chat);
+    const runs = unbound ? known && hasRole(ctx.member, spec?.minRole ?? 'admin') : spec?.outsiders === 'run' && ctx.chat.ref.kind === 'private';
+    if (spec?.outsiders && parsed.kind === 'command' && runs) {
+      await this.runCommand(ctx, spec, parsed.argText, parsed.rawArgText);
+    } else if (spec?.outsiders === 'hint') {
+      ctx.reply(ctx.t(unbound ? 'core.outsider.unboundHelp' : ctx.chat.ref.kind === 'private' ? 'core.outsider.joinHint' : 'core.outsider.notOnRoster'));
+    } else if (ctx.chat.ref.kind === 'private') {
+      ctx.reply(ctx.t('core.outsider.joinHint'));
+    } else if (!unbound && parsed.kind !== 'text') {
+      ctx.reply(ctx.t('core.outsider.notOnRoster'));
+    } else {
+      return { outgoing, ignored: true };
+    }
     return { outgoing, ignored: false };
   }
 
@@ -243,7 +269,7 @@ export class Router {
       reply: (m) => push(chat.ref, m),
       send: (target, m) => push(target, m),
       scheduleTask: async (spec) => void (await (d.scheduleTask ?? scheduleTask)(tx, spec)),
-      audit: (action, detail) => writeAudit(tx, member.id, action, detail),
+      audit: (action, detail) => writeAudit(tx, member.id === GUEST_ID ? null : member.id, action, detail),
       redactEvent: () => {
         marks.redact = true;
       },
@@ -258,6 +284,19 @@ export class Router {
     };
   }
 }
+
+/** A group chat no admin has bound to a unit yet. */
+function isUnboundGroup(chat: ChatInfo): boolean {
+  return chat.ref.kind === 'group' && chat.unitId === null;
+}
+
+/** Who an outsider is while their message is answered: nobody on the roster (id 0, no unit, the lowest role). */
+function guestOf(incoming: Incoming): MemberInfo {
+  return { id: GUEST_ID, name: incoming.actor.displayName.slice(0, 40), role: 'masses', unitId: null };
+}
+
+/** The member id of an outsider's context: no roster row has it (audit rows of an outsider name nobody). */
+export const GUEST_ID = 0;
 
 /** The refusal of a command or sub-command to someone below `min`: `refusalKey`, or the roles it needs. */
 function forbidden(ctx: Context, min: Role, refusalKey: PromptKey = 'core.error.forbidden'): string {

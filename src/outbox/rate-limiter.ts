@@ -35,6 +35,7 @@ export class RateLimiter {
    * Does not record anything: call `record` once the message is actually sent.
    */
   waitMs(chatId: string, isGroup: boolean, now: number): number {
+    this.forgetFuture(chatId, now);
     let wait = 0;
     const g = this.globalTimes;
     prune(g, now - this.globalWindow);
@@ -51,6 +52,19 @@ export class RateLimiter {
       }
     }
     return Math.max(0, Math.ceil(wait));
+  }
+
+  /**
+   * Forgets sends recorded after `now`: the clock stepped back (NTP, a test's clock). Kept, they
+   * would hold every chat for as long as the step (months after a test moves the clock back a year).
+   */
+  private forgetFuture(chatId: string, now: number): void {
+    const g = this.globalTimes;
+    while (g.length && g[g.length - 1]! > now) g.pop();
+    const last = this.lastPerChat.get(chatId);
+    if (last !== undefined && last > now) this.lastPerChat.delete(chatId);
+    const times = this.groupTimes.get(chatId);
+    while (times?.length && times[times.length - 1]! > now) times.pop();
   }
 
   /** Records a message sent to `chatId` at `now`. */

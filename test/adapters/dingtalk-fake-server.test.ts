@@ -77,4 +77,35 @@ describe('fake DingTalk against the official dingtalk-stream SDK', () => {
     expect((await send(tok.accessToken)).status).toBe(401);
     expect(fake.sent).toEqual([expect.objectContaining({ route: 'group', target: 'cid1', content: 'hi' })]);
   });
+
+  it('delivers pictures with a downloadCode to the SDK and serves messageFiles/download as DingTalk does: token, robotCode and code checked, then the URL', async () => {
+    vi.spyOn(console, 'info').mockImplementation(() => {});
+    let now = Date.parse('2026-03-02T12:00:00Z');
+    fake = new FakeDingTalk({ now: () => now });
+    await fake.start();
+    const sdk = new SdkAgainstFake(fake.root, fake.clientId, fake.clientSecret);
+    client = sdk;
+    const frames: DWClientDownStream[] = [];
+    sdk.registerCallbackListener(TOPIC_ROBOT, (frame) => (frames.push(frame), sdk.socketCallBackResponse(frame.headers.messageId, {})));
+    await sdk.connect();
+    await fake.until(() => fake!.connected === 1, 'connection');
+    fake.addFile('dl-1', Buffer.from('照片'));
+    fake.say({ conversationId: 'staff01', group: false, staffId: 'staff01', nick: '张伟', text: '', picture: 'dl-1' });
+    fake.say({ conversationId: 'cidGroup1', group: true, staffId: 'staff01', nick: '张伟', text: '会场', picture: 'dl-1' });
+    await fake.until(() => frames.length === 2, 'the two picture callbacks');
+    expect(JSON.parse(frames[0]!.data)).toMatchObject({ msgtype: 'picture', content: { downloadCode: 'dl-1' } });
+    expect(JSON.parse(frames[1]!.data)).toMatchObject({ msgtype: 'richText', content: { richText: [{ text: '会场' }, { type: 'picture', downloadCode: 'dl-1' }] } });
+
+    const tok = (await (await fetch(`${fake.root}/v1.0/oauth2/accessToken`, { method: 'POST', body: JSON.stringify({ appKey: fake.clientId, appSecret: fake.clientSecret }) })).json()) as { accessToken: string };
+    const ask = (token: string, body: Record<string, unknown>) => fetch(`${fake!.root}/v1.0/robot/messageFiles/download`, { method: 'POST', headers: { 'x-acs-dingtalk-access-token': token }, body: JSON.stringify(body) });
+    expect((await ask('not-a-token', { downloadCode: 'dl-1', robotCode: fake.clientId })).status).toBe(401);
+    expect((await ask(tok.accessToken, { downloadCode: 'dl-1', robotCode: 'another-robot' })).status).toBe(400);
+    expect((await ask(tok.accessToken, { downloadCode: 'dl-unknown', robotCode: fake.clientId })).status).toBe(400);
+    const ok = (await (await ask(tok.accessToken, { downloadCode: 'dl-1', robotCode: fake.clientId })).json()) as { downloadUrl: string };
+    const file = await fetch(ok.downloadUrl);
+    expect(file.headers.get('content-length')).toBe(String(Buffer.byteLength('照片')));
+    expect(await file.text()).toBe('照片');
+    now += 2 * 3_600_000; // the temporary URL has expired
+    expect((await fetch(ok.downloadUrl)).status).toBe(403);
+  });
 });

@@ -159,6 +159,10 @@ describe('Telegram end to end: people are named by account, not by a copied name
     expect(bare).toContain(`M${real.memberId}`);
     expect(bare).toContain(`M${fakeOne.memberId}`);
     expect((await db.member.findUniqueOrThrow({ where: { id: real.memberId } })).role).toBe('secretary');
+
+    // The admin spoke in the village chat but is not its member.
+    const adminRow = await db.platformIdentity.findFirstOrThrow({ where: { externalId: String(admin.id) }, include: { member: true } });
+    expect(adminRow.member.unitId).toBeNull();
   });
 });
 

@@ -125,4 +125,23 @@ describe('fake WeCom server against the official SDK client', () => {
     await expect(c.sendMediaMessage('wrGROUP1', 'image', file.media_id)).rejects.toMatchObject({ errcode: 40007 });
     await expect(c.uploadMedia(Buffer.alloc(0), { type: 'file', filename: 'empty.csv' })).rejects.toBeDefined();
   });
+
+  it("pushes image and mixed callbacks with url and aeskey, and serves the encrypted file the SDK's own downloadFile decrypts", async () => {
+    const c = connect();
+    await next(c, 'authenticated');
+    const photo = Buffer.from('会场照片 '.repeat(40));
+    const ref = fake.addFile(photo, { name: '会场.jpg' });
+    const image = next<WsFrame>(c, 'message.image');
+    fake.say('zhangsan', '', { image: ref });
+    expect((await image).body).toMatchObject({ msgtype: 'image', image: { url: ref.url, aeskey: ref.aeskey } });
+    const mixed = next<WsFrame>(c, 'message.mixed');
+    fake.say('zhangsan', '@先锋 会场', { chatId: 'wrGROUP1', image: ref });
+    expect((await mixed).body).toMatchObject({ msgtype: 'mixed', mixed: { msg_item: [{ msgtype: 'text', text: { content: '@先锋 会场' } }, { msgtype: 'image', image: { url: ref.url } }] } });
+    const got = await c.downloadFile(ref.url, ref.aeskey);
+    expect(got.buffer.equals(photo)).toBe(true);
+    expect(got.filename).toBe('会场.jpg');
+    // Another key does not give the photo (the padding check almost always throws; if not, the bytes differ).
+    const wrongKey = fake.addFile(Buffer.from('x')).aeskey;
+    expect(await c.downloadFile(ref.url, wrongKey).then((r) => r.buffer.equals(photo), () => false)).toBe(false);
+  });
 });

@@ -38,6 +38,7 @@ const faulty: Feature = {
   ],
 };
 
+// The admin speaks privately: a group no admin has bound answers only /bindchat and /help.
 function inboxSuite(name: string, open: () => Promise<Database & { close(): Promise<void> }>) {
   describe(`inbox on ${name}`, () => {
     let db: Database | undefined;
@@ -57,7 +58,7 @@ function inboxSuite(name: string, open: () => Promise<Database & { close(): Prom
 
     it('processes the same event delivered twice only once', async () => {
       const b = await start();
-      const ev = b.adapter.message('管理员', '/whoami', { eventId: 'same-1', sentAt: b.clock.now() });
+      const ev = b.adapter.message('管理员', '/whoami', { private: true, eventId: 'same-1', sentAt: b.clock.now() });
       await b.adapter.deliver(ev);
       await b.adapter.deliver(ev);
       await Promise.all([b.adapter.deliver(ev), b.adapter.deliver(ev)]);
@@ -71,21 +72,21 @@ function inboxSuite(name: string, open: () => Promise<Database & { close(): Prom
 
     it('a throwing handler: apology, event failed with the error, nothing half-written, next message works', async () => {
       const b = await start();
-      const replies = await b.say('管理员', '/boom now', { eventId: 'boom-1' });
+      const replies = await b.say('管理员', '/boom now', { private: true, eventId: 'boom-1' });
       expect(replies).toEqual([b.app.translate('core.error.apology')]);
       const row = await db!.db.inboundEvent.findFirstOrThrow({ where: { eventId: 'boom-1' } });
       expect(row.status).toBe('failed');
       expect(row.error).toContain('kaboom in handler');
       expect(await db!.db.auditLog.count({ where: { action: 'boom' } })).toBe(0);
       // The speaker's registration was part of the failed transaction too; the next message registers and works.
-      const next = await b.say('管理员', '/whoami');
+      const next = await b.say('管理员', '/whoami', { private: true });
       expect(next).toHaveLength(1);
       expect(next[0]).toContain('管理员');
     });
 
     it('a refusal replies with its text and rolls back the handler writes', async () => {
       const b = await start();
-      const replies = await b.say('管理员', '/refuse please', { eventId: 'refuse-1' });
+      const replies = await b.say('管理员', '/refuse please', { private: true, eventId: 'refuse-1' });
       expect(replies).toEqual([b.app.translate('core.setrole.notFound', { name: 'X' })]);
       expect(await db!.db.auditLog.count({ where: { action: 'refuse' } })).toBe(0);
       expect((await db!.db.inboundEvent.findFirstOrThrow({ where: { eventId: 'refuse-1' } })).status).toBe('done');
@@ -93,9 +94,9 @@ function inboxSuite(name: string, open: () => Promise<Database & { close(): Prom
 
     it('a malformed command gets the usage and records nothing', async () => {
       const b = await start();
-      await b.say('管理员', '/whoami');
+      await b.say('管理员', '/whoami', { private: true });
       const audits = await db!.db.auditLog.count();
-      const replies = await b.say('管理员', '/refuse');
+      const replies = await b.say('管理员', '/refuse', { private: true });
       expect(replies).toEqual(['格式不对。\n例如：/help 打卡\n完整用法：/help refuse']);
       expect(await db!.db.auditLog.count()).toBe(audits);
     });
@@ -110,7 +111,7 @@ function inboxSuite(name: string, open: () => Promise<Database & { close(): Prom
 
     it('keeps a chat row and its title current: created once, renamed when the title changes, kept when none is given', async () => {
       const b = await start();
-      const first = b.adapter.message('管理员', '/whoami', { eventId: 'title-1', sentAt: b.clock.now() });
+      const first = b.adapter.message('管理员', '/whoami', { private: true, eventId: 'title-1', sentAt: b.clock.now() });
       // The sink resolves once an event is recorded; its chat's lane processes it: wait for that.
       const deliver = async (ev: typeof first) => {
         await b.adapter.deliver(ev);
@@ -129,7 +130,7 @@ function inboxSuite(name: string, open: () => Promise<Database & { close(): Prom
 
     it('recovers an event recorded before a crash', async () => {
       const b = await start();
-      const ev = b.adapter.message('管理员', '/whoami', { eventId: 'crash-1', sentAt: b.clock.now() });
+      const ev = b.adapter.message('管理员', '/whoami', { private: true, eventId: 'crash-1', sentAt: b.clock.now() });
       await db!.db.inboundEvent.create({ data: { platform: 'console', eventId: 'crash-1', payload: JSON.stringify(ev), receivedAt: b.clock.now() } });
       expect(await b.app.inbox.recover()).toBe(1);
       await b.app.idle();

@@ -2,7 +2,7 @@
 // secretary manages their own unit and the units directly under it, never a sibling or the
 // parent), what members see, owners, and the unit someone acts for.
 import { describe, expect, it } from 'vitest';
-import { actingUnit, belongsTo, hasAnyRole, hasRole, isOwner, managesUnit, mayManage, rolesFrom, seesUnit, visibleUnits, type Actor } from '../../src/bot/policy.ts';
+import { actingUnit, belongsTo, hasAnyRole, hasRole, isOwner, isPartyMember, PARTY_MEMBER, partyRoles, managesUnit, mayManage, rolesFrom, seesUnit, visibleUnits, type Actor } from '../../src/bot/policy.ts';
 
 // 1 township; 2 and 3 villages under it; 4 a village of another township 5.
 const UNITS = [
@@ -27,6 +27,10 @@ describe('policy', () => {
     expect(hasRole(masses, 'member')).toBe(false);
     expect(rolesFrom('secretary')).toEqual(['admin', 'secretary']);
     expect(rolesFrom('masses')).toEqual(['admin', 'secretary', 'member', 'probationary', 'masses']);
+    expect(hasRole({ role: 'probationary' }, 'member')).toBe(false);
+    expect(hasRole({ role: 'probationary' }, PARTY_MEMBER)).toBe(true);
+    expect(partyRoles()).toEqual(['admin', 'secretary', 'member', 'probationary']);
+    expect(isPartyMember(masses)).toBe(false);
     expect(hasAnyRole(masses, ['masses'])).toBe(true);
     expect(hasAnyRole(member, ['masses'])).toBe(false);
   });

@@ -52,12 +52,11 @@ describe('the console adapter, piped', () => {
     const expected = [
       '管理员@控制台> /help',
       '先锋: 你的身份是管理员，可以用这些命令：',
+      // A group no admin has bound: /help says how to bind it; a stranger's commands get nothing.
+      '本群还没有绑定单位，机器人暂不在这里服务。',
       '李四@控制台> :in 东北流村党支部',
       '现在在群“东北流村党支部”。',
-      '李四@东北流村党支部> /whoami',
-      '先锋: 姓名：李四\n    身份：党员\n    单位：未加入单位',
-      '李四@东北流村党支部> /bindchat 东北流村党支部',
-      '先锋: 这个命令需要管理员身份才能用。',
+      '李四@东北流村党支部> /whoami\n李四@东北流村党支部> /bindchat 东北流村党支部\n李四@东北流村党支部> :as 管理员',
       '管理员@东北流村党支部> ＃绑定群 东北流村党支部',
       '先锋: 本群已绑定到“东北流村党支部”。（新建了这个单位）',
       '李四@东北流村党支部> #我',

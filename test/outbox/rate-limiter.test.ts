@@ -32,6 +32,16 @@ describe('RateLimiter', () => {
     expect(all.length).toBe(150);
   });
 
+  it('a clock stepped back does not hold chats until it catches up with the sends recorded ahead of it', () => {
+    const limiter = new RateLimiter(telegram);
+    const year = 365 * 24 * 3600_000;
+    for (let i = 0; i < 30; i++) limiter.record(`c${i}`, true, year + i);
+    expect(limiter.waitMs('c0', true, year + 30)).toBeGreaterThan(0);
+    expect(limiter.waitMs('c0', true, 0)).toBe(0);
+    limiter.record('c0', true, 0);
+    expect(limiter.waitMs('c0', true, 1)).toBe(999);
+  });
+
   it('private chats are not held to the per-group minute limit', () => {
     const sent = simulate(new RateLimiter(telegram), ['p1'], 60_000, false).get('p1')!;
     expect(sent.length).toBe(60);

@@ -80,6 +80,10 @@ const MINIMUM_ROLE: Record<string, Role> = {
   ledger: 'probationary',
   members: 'secretary',
   audit: 'admin',
+  move: 'secretary',
+  remove: 'secretary',
+  roster: 'secretary',
+  join: 'masses',
   settings: 'secretary',
 };
 
@@ -122,6 +126,10 @@ const SAMPLE_ARGS: Record<string, string> = {
   attendance: '#1',
   report: '',
   export: '#1',
+  move: '@没有这个人 授权测试支部',
+  remove: '@没有这个人',
+  roster: 'import\n没有这个人,没有这个单位,党员,2020-01-01',
+  join: 'AAAAAAAA',
 };
 
 /** The roles, most powerful first, as spec/commands.md ranks them (this test's own order). */

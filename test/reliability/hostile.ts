@@ -39,6 +39,7 @@ const ORACLE_MIN_ROLE: Record<string, Role> = {
   suggest: 'masses', suggestions: 'secretary', report: 'secretary', export: 'secretary',
   assign: 'admin', duty: 'masses', task: 'secretary', progress: 'probationary', tasks: 'probationary', weekly: 'secretary',
   polls: 'masses', minutes: 'probationary', ledger: 'probationary', members: 'secretary', audit: 'admin', settings: 'secretary',
+  move: 'secretary', remove: 'secretary', roster: 'secretary', join: 'masses',
 };
 /** ASCII words that are aliases rather than names (the model makes no prediction for them). */
 const ORACLE_ASCII_ALIASES = new Set<string>();

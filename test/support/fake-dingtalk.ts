@@ -3,13 +3,16 @@
  * (`/v1.0/gateway/connections/open` → endpoint + ticket), the Stream WebSocket (SYSTEM ping and
  * CALLBACK frames; a callback not acknowledged is pushed again by `redeliverUnacknowledged`),
  * the OpenAPI token (`/v1.0/oauth2/accessToken`) and robot send endpoints (group and 1:1), and
- * session webhooks. Its notion of time is the injected `now`, so token and webhook expiry follow
+ * session webhooks, and received pictures and files (`addFile`, `say({ picture })`: the
+ * `messageFiles/download` exchange of a downloadCode for a temporary URL, then the URL itself).
+ * Its notion of time is the injected `now`, so token and webhook expiry follow
  * a test's manual clock. Every metered OpenAPI call is logged in `calls`.
  */
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { writeInChunks } from './serve-bytes.ts';
 
 /** The part of the `ws` package the fake uses (ws ships no types; @types/ws is not installed). */
 interface WsSocket {
@@ -56,6 +59,17 @@ export interface FakeSay {
   readonly msgId?: string;
   /** Default: true in groups. */
   readonly atBot?: boolean;
+  /** A picture with this downloadCode: 1:1 a `picture` message (the text ignored), in a group `richText` (the text, then the picture). */
+  readonly picture?: string;
+  /** A file message (msgtype `file`) instead of the text. */
+  readonly file?: { readonly downloadCode: string; readonly fileName: string };
+}
+
+/** A received file the fake serves. */
+interface FakeFile {
+  readonly bytes: Buffer;
+  /** Sent without a content-length (chunked), so only reading it tells its size. */
+  readonly chunked: boolean;
 }
 
 /** The fake's configuration. */
@@ -91,6 +105,10 @@ export class FakeDingTalk {
   readonly unknownStaffIds = new Set<string>();
   /** Every access token issued (the secrets test looks for them in the logs). */
   readonly issuedTokens: string[] = [];
+  /** Temporary download URLs fetched, and the bytes the fake wrote for each before the client stopped. */
+  readonly fileFetches: { downloadCode: string; bytesWritten: number }[] = [];
+  private readonly files = new Map<string, FakeFile>();
+  private readonly fileUrls = new Map<string, { downloadCode: string; expiresAt: number }>();
   private readonly server = http.createServer((req, res) => void this.route(req, res));
   private readonly wss = new WebSocketServer({ noServer: true });
   private readonly sockets = new Set<WsSocket>();
@@ -145,6 +163,11 @@ export class FakeDingTalk {
     }
   }
 
+  /** A picture or file members can send by `downloadCode` (`say({ picture })`); `chunked` leaves out its content-length. */
+  addFile(downloadCode: string, bytes: Buffer, opts: { chunked?: boolean } = {}): void {
+    this.files.set(downloadCode, { bytes, chunked: opts.chunked ?? false });
+  }
+
   /** Pushes a member's message as a CALLBACK frame; returns the frame's messageId and the msgId. */
   say(s: FakeSay): { messageId: string; msgId: string } {
     const session = randomUUID();
@@ -166,8 +189,7 @@ export class FakeDingTalk {
       createAt: this.now(),
       sessionWebhook: `${this.root}/robot/sendBySession?session=${session}`,
       robotCode: this.clientId,
-      msgtype: 'text',
-      text: { content: s.group ? ` ${s.text}` : s.text },
+      ...messageOf(s),
     });
     const messageId = randomUUID();
     this.unacked.set(messageId, data);
@@ -255,12 +277,14 @@ export class FakeDingTalk {
     };
     if (url.pathname === '/v1.0/gateway/connections/open') return this.gateway(body, reply);
     if (url.pathname === '/robot/sendBySession') return this.sessionWebhook(url, body, reply);
+    if (url.pathname.startsWith('/files/')) return this.serveFile(url, res);
     const call = (status: number, json: unknown, headers?: Record<string, string>) => {
       const userIds = url.pathname.endsWith('/batchSend') && Array.isArray(body.userIds) ? { userIds: body.userIds as string[] } : {};
       this.calls.push({ path: url.pathname, at: this.now(), status, ...userIds });
       reply(status, json, headers);
     };
     if (url.pathname === '/v1.0/oauth2/accessToken') return this.accessToken(body, call);
+    if (url.pathname === '/v1.0/robot/messageFiles/download') return this.downloadUrl(req, body, call);
     if (url.pathname === '/v1.0/robot/groupMessages/send' || url.pathname === '/v1.0/robot/oToMessages/batchSend') return this.robotSend(req, url.pathname, body, call);
     reply(404, { code: 'NotFound', message: url.pathname });
   }
@@ -285,9 +309,7 @@ export class FakeDingTalk {
   }
 
   private robotSend(req: IncomingMessage, path: string, body: Record<string, unknown>, reply: (s: number, j: unknown, h?: Record<string, string>) => void): void {
-    const token = String(req.headers['x-acs-dingtalk-access-token'] ?? '');
-    const expires = this.tokens.get(token);
-    if (expires === undefined || expires <= this.now()) return reply(401, { code: 'InvalidAuthentication', message: '不合法的access_token' });
+    if (!this.tokenValid(req)) return reply(401, { code: 'InvalidAuthentication', message: '不合法的access_token' });
     const fail = this.failNext.shift();
     if (fail) return reply(fail.status, fail.body, fail.headers);
     const invalid = invalidSendBody(path, body, this.clientId);
@@ -303,6 +325,34 @@ export class FakeDingTalk {
     reply(200, { processQueryKey: randomUUID(), invalidStaffIdList, flowControlledStaffIdList: [] });
   }
 
+  private tokenValid(req: IncomingMessage): boolean {
+    const expires = this.tokens.get(String(req.headers['x-acs-dingtalk-access-token'] ?? ''));
+    return expires !== undefined && expires > this.now();
+  }
+
+  /** `messageFiles/download`: a known downloadCode of this robot becomes a temporary URL (an hour). */
+  private downloadUrl(req: IncomingMessage, body: Record<string, unknown>, reply: (s: number, j: unknown) => void): void {
+    if (!this.tokenValid(req)) return reply(401, { code: 'InvalidAuthentication', message: '不合法的access_token' });
+    if (body.robotCode !== this.clientId) return reply(400, { code: 'InvalidParameter', message: 'robotCode' });
+    const code = typeof body.downloadCode === 'string' ? body.downloadCode : '';
+    if (!this.files.has(code)) return reply(400, { code: 'InvalidParameter', message: 'downloadCode 无效' });
+    const id = randomUUID();
+    this.fileUrls.set(id, { downloadCode: code, expiresAt: this.now() + 3_600_000 });
+    reply(200, { downloadUrl: `${this.root}/files/${id}.file` });
+  }
+
+  /** The temporary URL: the file's bytes, with their content-length unless the file is chunked. */
+  private serveFile(url: URL, res: ServerResponse): void {
+    const entry = this.fileUrls.get(url.pathname.slice('/files/'.length).replace(/\.file$/, ''));
+    const file = entry && entry.expiresAt > this.now() ? this.files.get(entry.downloadCode) : undefined;
+    if (!entry || !file) return void res.writeHead(403, { 'content-type': 'text/plain' }).end('expired');
+    const fetchRecord = { downloadCode: entry.downloadCode, bytesWritten: 0 };
+    this.fileFetches.push(fetchRecord);
+    res.writeHead(200, { 'content-type': 'application/octet-stream', ...(file.chunked ? {} : { 'content-length': String(file.bytes.length) }) });
+    res.on('close', () => this.notify());
+    writeInChunks(res, file.bytes, fetchRecord);
+  }
+
   private sessionWebhook(url: URL, body: Record<string, unknown>, reply: (s: number, j: unknown) => void): void {
     const hook = this.webhooks.get(url.searchParams.get('session') ?? '');
     if (!hook || hook.expiresAt <= this.now()) return reply(200, { errcode: 300001, errmsg: 'session 过期' });
@@ -310,6 +360,15 @@ export class FakeDingTalk {
     this.sent.push({ route: 'webhook', target: hook.conversationId, content: text?.content ?? '', at: this.now() });
     reply(200, { errcode: 0, errmsg: 'ok' });
   }
+}
+
+/** The message fields of a callback: a picture, a file, or the text (a group's after the robot's stripped @). */
+function messageOf(s: FakeSay): Record<string, unknown> {
+  // A group robot hears only @-messages: a picture there comes as rich text (the @ stripped, any text before it).
+  if (s.picture && s.group) return { msgtype: 'richText', content: { richText: [...(s.text ? [{ text: s.text }] : []), { type: 'picture', downloadCode: s.picture, pictureDownloadCode: s.picture }] } };
+  if (s.picture) return { msgtype: 'picture', content: { downloadCode: s.picture, pictureDownloadCode: s.picture } };
+  if (s.file) return { msgtype: 'file', content: { downloadCode: s.file.downloadCode, fileName: s.file.fileName } };
+  return { msgtype: 'text', text: { content: s.group ? ` ${s.text}` : s.text } };
 }
 
 /**

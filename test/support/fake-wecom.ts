@@ -9,11 +9,16 @@
 // `aibot_upload_media_chunk` × N, base64, at most 512 KB each, 0-based `chunk_index` as the SDK
 // sends it → `aibot_upload_media_finish` → media_id), checked against the declared size, chunk
 // count and MD5; an image or file message must name a media_id it issued, of its type.
+// Pictures and files people send (`addFile`, then `say(…, { image | file })`) are served over HTTP
+// from a temporary url, AES-256-CBC encrypted with the callback's aeskey (IV its first 16 bytes,
+// PKCS#7 padded to 32 bytes, as the SDK's decryptFile expects).
 // test/adapters/wecom-fake-server.test.ts drives the SDK's own client against it.
 import crypto from 'node:crypto';
 import { EventEmitter } from 'node:events';
+import http, { type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { writeInChunks } from './serve-bytes.ts';
 
 /** A frame as the SDK writes and reads it. */
 export interface Frame {
@@ -64,6 +69,21 @@ interface Callback {
   kind: 'message' | 'enter_chat' | 'click';
 }
 
+/** A file the fake serves: its url and key as a callback names them. */
+export interface FakeFileRef {
+  readonly url: string;
+  readonly aeskey: string;
+}
+
+/** AES-256-CBC with the key's first 16 bytes as IV, PKCS#7 padding to a multiple of 32 bytes (WeCom's file encryption). */
+export function encryptWecomFile(plain: Buffer, aeskey: string): Buffer {
+  const key = Buffer.from(aeskey, 'base64');
+  const pad = 32 - (plain.length % 32);
+  const cipher = crypto.createCipheriv('aes-256-cbc', key, key.subarray(0, 16));
+  cipher.setAutoPadding(false);
+  return Buffer.concat([cipher.update(Buffer.concat([plain, Buffer.alloc(pad, pad)])), cipher.final()]);
+}
+
 /** What a test can tell the fake. */
 export interface FakeWecomOptions {
   readonly botId?: string;
@@ -97,6 +117,10 @@ export class FakeWecom extends EventEmitter {
   readonly media = new Map<string, FakeMedia>();
   /** Violations of the per-chat limit the bot caused (should stay 0). */
   rateViolations = 0;
+  /** Each fetch of a file url, with the encrypted bytes the fake wrote before the client stopped. */
+  readonly fileFetches: { url: string; bytesWritten: number }[] = [];
+  private readonly files = new Map<string, { encrypted: Buffer; name?: string; chunked: boolean }>();
+  private fileServer: http.Server | undefined;
 
   constructor(private readonly opts: FakeWecomOptions = {}) {
     super();
@@ -120,9 +144,37 @@ export class FakeWecom extends EventEmitter {
     this.server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
     this.server.on('connection', (ws) => this.accept(ws));
     await new Promise<void>((resolve) => this.server!.once('listening', () => resolve()));
+    const files = http.createServer((req, res) => this.serveFile(req.url ?? '/', res));
+    this.fileServer = files;
+    await new Promise<void>((resolve) => files.listen(0, '127.0.0.1', resolve));
+  }
+
+  /** A picture or file people can send: encrypted with a fresh key, served at a fresh url; `chunked` leaves out its content-length. */
+  addFile(bytes: Buffer, opts: { name?: string; chunked?: boolean } = {}): FakeFileRef {
+    const aeskey = crypto.randomBytes(32).toString('base64');
+    const port = (this.fileServer!.address() as AddressInfo).port;
+    const url = `http://127.0.0.1:${port}/cgi-bin/download?id=${crypto.randomBytes(8).toString('hex')}`;
+    this.files.set(new URL(url).search, { encrypted: encryptWecomFile(bytes, aeskey), chunked: opts.chunked ?? false, ...(opts.name ? { name: opts.name } : {}) });
+    return { url, aeskey };
+  }
+
+  private serveFile(path: string, res: ServerResponse): void {
+    const file = this.files.get(new URL(path, 'http://x').search);
+    if (!file) return void res.writeHead(404).end();
+    const record = { url: path, bytesWritten: 0 };
+    this.fileFetches.push(record);
+    res.writeHead(200, {
+      'content-type': 'application/octet-stream',
+      ...(file.chunked ? {} : { 'content-length': String(file.encrypted.length) }),
+      ...(file.name ? { 'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(file.name)}` } : {}),
+    });
+    writeInChunks(res, file.encrypted, record);
   }
 
   async stop(): Promise<void> {
+    this.fileServer?.closeAllConnections();
+    await new Promise<void>((resolve) => (this.fileServer ? this.fileServer.close(() => resolve()) : resolve()));
+    this.fileServer = undefined;
     for (const ws of this.server?.clients ?? []) ws.terminate();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
     this.server = undefined;
@@ -157,7 +209,7 @@ export class FakeWecom extends EventEmitter {
   }
 
   /** A person writes to the bot: in a group (`chatId`) it is an @-mention; without, a 1:1 message. Returns the msgid. */
-  say(userId: string, text: string, opts: { chatId?: string; msgid?: string; msgtype?: 'text' | 'voice' } = {}): string {
+  say(userId: string, text: string, opts: { chatId?: string; msgid?: string; msgtype?: 'text' | 'voice'; image?: FakeFileRef; file?: FakeFileRef } = {}): string {
     const msgid = opts.msgid ?? `msg_${++this.seq}_${crypto.randomBytes(3).toString('hex')}`;
     const msgtype = opts.msgtype ?? 'text';
     this.push('aibot_msg_callback', { chatId: opts.chatId ?? userId, userId, kind: 'message', answered: false }, {
@@ -166,8 +218,7 @@ export class FakeWecom extends EventEmitter {
       ...(opts.chatId ? { chatid: opts.chatId, chattype: 'group' } : { chattype: 'single' }),
       from: { userid: userId },
       create_time: Math.floor(this.clock() / 1000),
-      msgtype,
-      [msgtype]: { content: text },
+      ...messageOf(msgtype, text, opts),
     });
     return msgid;
   }
@@ -386,4 +437,15 @@ function textOf(body: Record<string, unknown>): string {
   if (b.text?.content !== undefined) return b.text.content;
   const card = b.template_card;
   return card ? [card.main_title?.title, card.sub_title_text].filter(Boolean).join('\n') : '';
+}
+
+/**
+ * The message fields of a callback: text or voice; an image (1:1 `image`, in a group `mixed`: the
+ * @-text, then the picture, since a group bot hears only @-messages); or a file.
+ */
+function messageOf(msgtype: string, text: string, opts: { chatId?: string; image?: FakeFileRef; file?: FakeFileRef }): Record<string, unknown> {
+  if (opts.image && opts.chatId) return { msgtype: 'mixed', mixed: { msg_item: [{ msgtype: 'text', text: { content: text } }, { msgtype: 'image', image: { ...opts.image } }] } };
+  if (opts.image) return { msgtype: 'image', image: { ...opts.image } };
+  if (opts.file) return { msgtype: 'file', file: { ...opts.file } };
+  return { msgtype, [msgtype]: { content: text } };
 }

@@ -3,10 +3,11 @@
  * webhook or OpenAPI out (`openapi.ts`). A callback is acknowledged only after the sink (the
  * inbox) has recorded and processed it, so DingTalk pushes an unacknowledged one again and the
  * inbox answers it once. Each send reports the metered OpenAPI calls it spent; one message to
- * many members' 1:1 chats (`sendToMany`) costs one call per 20 members.
+ * many members' 1:1 chats (`sendToMany`) costs one call per 20 members. Pictures and files
+ * people sent are fetched on demand by their download code (`download`).
  */
-import type { Adapter, BatchSendResult, Capabilities, IncomingSink, SendResult } from '../../bot/adapter.ts';
-import { DeliveryError } from '../../bot/adapter.ts';
+import type { Adapter, BatchSendResult, Capabilities, Downloaded, IncomingSink, SendResult } from '../../bot/adapter.ts';
+import { DeliveryError, DownloadTooBigError, readAtMost } from '../../bot/adapter.ts';
 import type { ChatRef, OutgoingMessage } from '../../bot/types.ts';
 import type { Clock } from '../../clock.ts';
 import type { Logger } from '../../logger.ts';
@@ -25,6 +26,9 @@ export interface DingTalkAdapterOptions {
   readonly clock: Clock;
   readonly backoffMs?: { readonly initial: number; readonly max: number };
 }
+
+/** How long fetching one received picture or file may take. */
+const DOWNLOAD_TIMEOUT_MS = 60_000;
 
 /** A session webhook is not used in its last minute (a send could outlive it). */
 const WEBHOOK_MARGIN_MS = 60_000;
@@ -147,6 +151,27 @@ export class DingTalkAdapter implements Adapter {
       }
     }
     return { meteredCalls: spend.calls, ...(messageId ? { messageId } : {}), failed };
+  }
+
+  /**
+   * Fetches a picture or file people sent, by its `downloadCode`: the OpenAPI gives a temporary
+   * URL (one call from the monthly budget), whose body is refused when its content-length is over
+   * `maxBytes` and read no further than `maxBytes` otherwise. The URL is never logged or thrown.
+   */
+  async download(ref: string, maxBytes: number): Promise<Downloaded> {
+    const url = await this.api.downloadUrl(ref, { calls: 0 });
+    // A network failure's error names the host, never the URL's signed query.
+    const res = await fetch(url, { signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS) });
+    if (!res.ok) {
+      await res.body?.cancel();
+      throw new Error(`DingTalk file download answered HTTP ${res.status}`);
+    }
+    const length = Number(res.headers.get('content-length') ?? NaN);
+    if (length > maxBytes) {
+      await res.body?.cancel();
+      throw new DownloadTooBigError(length);
+    }
+    return { bytes: await readAtMost(res.body, maxBytes) };
   }
 
   private async sendByWebhook(url: string, robot: RobotMessage): Promise<void> {

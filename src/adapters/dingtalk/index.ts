@@ -57,6 +57,8 @@ export function dingtalkCapabilities(env: Pick<DingTalkEnv, 'DINGTALK_MONTHLY_CA
     mentions: 'text',
     metered: true,
     monthlyCallBudget: env.DINGTALK_MONTHLY_CALL_BUDGET,
+    // Received pictures and files: messageFiles/download gives a temporary URL for a downloadCode.
+    downloads: true,
   };
 }
 

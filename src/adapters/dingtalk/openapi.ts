@@ -1,7 +1,7 @@
 /**
  * DingTalk's OpenAPI as the robot uses it: the access token (cached, refreshed before it expires
  * and once on a 401) and the two metered send endpoints, group (`groupMessages/send`) and 1:1
- * (`oToMessages/batchSend`, up to 20 members a call). Each send counts the HTTP calls it made (its token request included)
+ * (`oToMessages/batchSend`, up to 20 members a call), and the download URL of a received file. Each send counts the HTTP calls it made (its token request included)
  * in the `Spend` it is given, so the adapter can report what it cost from the monthly budget, even
  * with many sends in flight at once. Errors become `DeliveryError` kinds.
  */
@@ -75,6 +75,17 @@ export class DingTalkOpenApi {
     for (const id of listOf(res.invalidStaffIdList)) failed.set(id, new DeliveryError('permanent', 'DingTalk does not know this staffId (invalidStaffIdList)'));
     for (const id of listOf(res.flowControlledStaffIdList)) failed.set(id, new DeliveryError('rate_limited', 'DingTalk flow-controlled this member (flowControlledStaffIdList)', 60_000));
     return { ...(typeof res.processQueryKey === 'string' ? { processQueryKey: res.processQueryKey } : {}), failed };
+  }
+
+  /**
+   * Exchanges a received picture's or file's `downloadCode` for its temporary download URL
+   * (`/v1.0/robot/messageFiles/download`, 下载机器人接收消息的文件内容,
+   * https://open.dingtalk.com/document/orgapp/download-the-file-content-of-the-robot-receiving-message).
+   */
+  async downloadUrl(downloadCode: string, spend: Spend): Promise<string> {
+    const res = await this.authorized('/v1.0/robot/messageFiles/download', { downloadCode, robotCode: this.opts.robotCode }, spend);
+    if (typeof res.downloadUrl !== 'string' || !res.downloadUrl) throw new DeliveryError('transient', 'DingTalk returned no downloadUrl');
+    return res.downloadUrl;
   }
 
   /** The cached token, or a new one (one request however many sends wait for it; it is charged to the send that made it). */

@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { WsFrame } from '@wecom/aibot-node-sdk';
-import { DeliveryError, type Adapter, type Capabilities, type IncomingSink, type RateLimits, type SendResult } from '../../bot/adapter.ts';
+import { DeliveryError, type Adapter, type Capabilities, type Downloaded, type IncomingSink, type RateLimits, type SendResult } from '../../bot/adapter.ts';
 import type { ChatRef, Incoming, OutgoingMessage } from '../../bot/types.ts';
 import type { Clock } from '../../clock.ts';
 import type { Logger } from '../../logger.ts';
@@ -18,7 +18,8 @@ import type { Db } from '../../db/client.ts';
 import { firstReplyOf } from './replies.ts';
 import { WecomConnection, type ConnectionState } from './connection.ts';
 import { OpenExchanges, type ExchangeLimits } from './exchanges.ts';
-import { cardClickOf, incomingClick, incomingEnterChat, incomingMessage, WECOM, type CallbackBody } from './inbound.ts';
+import { cardClickOf, fileKeysOf, incomingClick, incomingEnterChat, incomingMessage, WECOM, type CallbackBody } from './inbound.ts';
+import { downloadEncrypted, FileKeys } from './download.ts';
 import { CardMemory } from './card-memory.ts';
 import { toDeliveryError, safeMessage } from './errors.ts';
 import { sendOutgoing } from './outbound.ts';
@@ -66,6 +67,8 @@ export function wecomCapabilities(rateLimits: RateLimits): Capabilities {
     groupMessages: 'mentions',
     mentions: 'text',
     metered: false,
+    // Received pictures and files: fetched by their url, decrypted with the callback's aeskey (download.ts).
+    downloads: true,
   };
 }
 
@@ -78,6 +81,7 @@ export class WecomAdapter implements Adapter {
   private readonly exchanges: OpenExchanges;
   private readonly cards = new CardMemory(2000);
   private readonly media = new MediaProgress();
+  private readonly fileKeys = new FileKeys();
   private readonly keeper: LeaseKeeper | undefined;
   private sink: IncomingSink | undefined;
   private readonly log: Logger;
@@ -181,9 +185,20 @@ export class WecomAdapter implements Adapter {
     const body = (frame.body ?? {}) as CallbackBody;
     const incoming = incomingMessage(body, this.opts.botName, this.opts.clock.now());
     if (!incoming) return;
+    for (const [url, key] of fileKeysOf(body)) this.fileKeys.remember(url, key);
     const userId = incoming.actor.userId;
     this.exchanges.open(incoming.chat.chatId, { frame: { headers: frame.headers }, userId, kind: 'message', openedAt: this.opts.clock.now().getTime() });
     await this.settle(incoming, frame);
+  }
+
+  /**
+   * Fetches a picture or file people sent, by its url, decrypted with the key its callback gave
+   * (kept in memory: after a restart the file cannot be read, and WeCom's url expires anyway).
+   */
+  async download(ref: string, maxBytes: number): Promise<Downloaded> {
+    const key = this.fileKeys.keyOf(ref);
+    if (!key) throw new Error('the key of this WeCom file is not known (received before the bot restarted)');
+    return downloadEncrypted(ref, key, maxBytes);
   }
 
   /** Hands an event to the bot, then tells its exchange which reply (if any) answers it. */

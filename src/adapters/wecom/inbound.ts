@@ -20,10 +20,16 @@ export interface CallbackBody {
   msgtype?: string;
   text?: { content?: string };
   voice?: { content?: string };
-  mixed?: { msg_item?: { msgtype?: string; text?: { content?: string }; image?: { url?: string } }[] };
-  image?: { url?: string };
-  file?: { url?: string };
+  mixed?: { msg_item?: { msgtype?: string; text?: { content?: string }; image?: EncryptedFile }[] };
+  image?: EncryptedFile;
+  file?: EncryptedFile;
   event?: Record<string, unknown> & { eventtype?: string };
+}
+
+/** A received picture or file: its temporary download url and the key its body is encrypted with. */
+export interface EncryptedFile {
+  url?: string;
+  aeskey?: string;
 }
 
 /** The chat a callback came from: its group, or the 1:1 chat with the sender. */
@@ -55,6 +61,12 @@ function attachmentsOf(body: CallbackBody): Attachment[] {
   if (body.msgtype === 'file' && body.file?.url) out.push({ kind: 'file', ref: body.file.url });
   for (const i of body.mixed?.msg_item ?? []) if (i.msgtype === 'image' && i.image?.url) out.push({ kind: 'photo', ref: i.image.url });
   return out;
+}
+
+/** The [url, aeskey] of each picture and file a message carries (the adapter keeps the keys until the download). */
+export function fileKeysOf(body: CallbackBody): [string, string][] {
+  const files = [body.msgtype === 'image' ? body.image : undefined, body.msgtype === 'file' ? body.file : undefined, ...(body.mixed?.msg_item ?? []).map((i) => (i.msgtype === 'image' ? i.image : undefined))];
+  return files.filter((f): f is Required<EncryptedFile> => !!f?.url && !!f.aeskey).map((f) => [f.url, f.aeskey]);
 }
 
 /**

@@ -1,6 +1,7 @@
 /**
  * The members slice: `/members [单位]` lists a unit's people with the `M<n>` ids every command
- * that names someone accepts (a manager's read of the list is audited); `/audit` shows the log.
+ * that names someone accepts (a manager's read of the list is audited); `/audit` shows the log;
+ * `/move`, `/remove`, `/roster import` and `/join` keep the roster.
  */
 import { argInput } from '../../bot/args.ts';
 import { command, UserError, type Context, type Feature } from '../../bot/feature.ts';
@@ -8,6 +9,9 @@ import { findUnitByName, membersOfUnit, unitName } from '../../bot/roster.ts';
 import { hasRole, managesUnitIn } from '../../bot/policy.ts';
 import { exemptIds } from '../care/api.ts';
 import { auditCommand } from './audit.ts';
+import { joinCommand } from './join.ts';
+import { moveCommand, removeCommand } from './move.ts';
+import { rosterCommand } from './roster-import.ts';
 
 const membersArgs = argInput.transform((a) => ({ unit: a.text.trim().slice(0, 60) }));
 
@@ -54,6 +58,10 @@ export function membersFeature(): Feature {
         handler: listMembers,
       }),
       auditCommand,
+      moveCommand,
+      removeCommand,
+      rosterCommand,
+      joinCommand,
     ],
   };
 }

@@ -27,10 +27,10 @@ beforeEach(async () => {
   db = await freshSqlite();
   bot = await startTestBot(db, { clock: new ManualClock('2026-03-02T02:00:00Z') });
   await bot.say('管理员', `/bindchat ${TOWN}`, { chat: TOWN });
-  await bot.say('管理员', '大家好', { chat: TOWN });
   await bot.say('管理员', `/bindchat ${VILLAGE}`);
   await bot.say('镇干部', '大家好', { chat: TOWN });
   for (const name of ['张三', '王书记', '\u202E赵六\u200B', '先锋']) await bot.say(name, '大家好');
+  await bot.say('管理员', '大家好', { chat: TOWN }); // the admin joins the township by speaking there once it is bound
   await bot.say('管理员', '大家好');
 });
 
@@ -40,7 +40,7 @@ afterEach(async () => {
 });
 
 describe('members by id', () => {
-  it('lists M numbers per unit (the admin, bound to the township first, stays there); names are cleaned', async () => {
+  it('lists M numbers; the admin is in the township, not the village; names are cleaned', async () => {
     const wang = await idOf('王书记');
     expect(await one('管理员', `/setrole M${wang} 书记`)).toBe(`已把王书记（M${wang}，${VILLAGE}）的身份改为书记。`);
     const list = await one('王书记', '/members');
@@ -71,8 +71,12 @@ describe('members by id', () => {
     const wang = await idOf('王书记');
     await one('管理员', `/setrole M${wang} 书记`);
     await one('王书记', '/members');
-    const all = await one('管理员', '/audit 5');
-    expect(all.split('\n')[0]).toBe('最近 4 条审计记录：');
+    // Newest first: the read, the role change, then the two bindings and the automatic registrations.
+    const all = await one('管理员', '/audit 30');
+    const automatic = await db.db.auditLog.count({ where: { action: { in: ['member.auto', 'unit.auto'] } } });
+    expect(automatic).toBe(7); // six people registered by speaking, and the admin joining the township
+    expect(all.split('\n')[0]).toBe(`最近 ${4 + automatic} 条审计记录：`);
+    expect(all).toContain(`系统 unit.auto member ${await idOf('管理员')} unit - -> `);
     expect(all).toContain(`王书记（M${wang}） members.list`);
     expect(all).toContain(`setrole member ${wang} member -> secretary`);
     const his = await one('管理员', `/audit M${wang}`);

@@ -104,6 +104,8 @@ describe('/ledger over a year', () => {
       党课: '1✗ 2✗ 3✓ 4✓',
       主题党日: '1✓ 2✓ 3△ 4✓ 5✓ 6✓ 7✓ 8✓ 9✓ 10✓ 11✗ 12✗',
       组织生活会: '✗',
+      // The yearly review is its own slice's line: none was opened in this year.
+      民主评议党员: '未开展',
     });
     const lines = reply!.split('\n');
     expect(lines[0]).toBe('东北流村党支部 2026年台账：按期开会并有记录 23/31（74%）');
@@ -178,7 +180,7 @@ describe('/ledger 说明 (an admin excuses a gap)', () => {
     expect(lines[0]).toBe('东北流村党支部 2026年台账：按期开会并有记录 1/2（50%）');
     expect(lines).toContain('开了没记录：主题党日 3月');
     expect(lines).toContain('已说明：主题党日 2月：春节期间集中学习');
-    expect(rows(reply!)).toEqual({ 主题党日: '1✓ 2○ 3△ 4· 5· 6· 7· 8· 9· 10· 11· 12·' });
+    expect(rows(reply!)).toEqual({ 主题党日: '1✓ 2○ 3△ 4· 5· 6· 7· 8· 9· 10· 11· 12·', 民主评议党员: '未开展' });
     const audit = await b.database.db.auditLog.findMany({ where: { action: 'ledger.excuse' } });
     expect(audit).toHaveLength(2);
     expect(await b.database.db.ledgerExcuse.count()).toBe(1);

@@ -107,9 +107,10 @@ describe('suggestions', () => {
     ]);
   });
 
-  it('a chat bound to no unit cannot take suggestions', async () => {
+  it('a chat bound to no unit cannot take suggestions (a stranger there gets nothing; /help says how to bind)', async () => {
     const b = await branch();
-    expect(await b.ask('路人', '/suggest 你好', { chat: '闲聊群' })).toEqual(['本群还没有绑定单位，建议无处可送。请管理员先发送：/bindchat 单位名称']);
+    expect(await b.ask('路人', '/suggest 你好', { chat: '闲聊群' })).toEqual([]);
+    expect((await b.ask('路人', '/help', { chat: '闲聊群' }))[0]).toContain('/bindchat');
     expect(await b.database.db.suggestion.count()).toBe(0);
   });
 });

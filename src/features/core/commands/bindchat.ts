@@ -27,6 +27,7 @@ export const bindchatCommand = command({
   summaryKey: 'core.bindchat.summary',
   usageKey: 'core.bindchat.usage',
   args: bindchatArgs,
+  outsiders: 'run',
   handler: async (ctx, { name, masses }) => {
     if (ctx.chat.ref.kind !== 'group') throw new UserError('core.bindchat.notGroup');
     const { unit, created } = await bindChat(ctx.db, ctx.chat.id, name, masses);

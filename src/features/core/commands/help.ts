@@ -52,6 +52,7 @@ function helpText(ctx: Context, registry: CommandRegistry, topic: string | undef
   const shown = all ? mine : everyday.flatMap((name) => mine.filter((e) => !e.sub && e.command.name === name));
   const lines = [ctx.t('core.help.header', { role: ctx.t(`core.role.${ctx.member.role}`) }), ...shown.map((e) => helpLine(ctx, e))];
   lines.push(ctx.t(all || shown.length === mine.length ? 'core.help.footerAll' : 'core.help.footer', { more: mine.length - shown.length }));
+  if (ctx.chat.ref.kind === 'group' && ctx.chat.unitId === null) lines.push(ctx.t('core.outsider.unboundHelp'));
   return lines.join('\n');
 }
 
@@ -65,5 +66,6 @@ export function helpCommand(registry: () => CommandRegistry) {
     usageKey: 'core.help.usage',
     args: helpArgs,
     handler: async (ctx, { topic, sub }) => ctx.reply(helpText(ctx, registry(), topic, sub)),
+    outsiders: 'hint',
   });
 }
