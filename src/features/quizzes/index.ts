@@ -49,8 +49,6 @@ import {
 } from './store.ts';
 import { localDay } from './util.ts';
 
-/** For other features (`/report`): quiz participation of a unit over a period. */
-export { quizParticipation } from './store.ts';
 import { quizQuestion, type QuizRow } from './store.ts';
 
 
