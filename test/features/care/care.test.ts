@@ -10,7 +10,7 @@ import type { Database } from '../../../src/db/client.ts';
 import { exemptIds, isExempt } from '../../../src/features/care/api.ts';
 import { attendanceRate } from '../../../src/features/meetings/store.ts';
 import { checkinRate } from '../../../src/features/pledges/report.ts';
-import { quizParticipation } from '../../../src/features/quizzes/store.ts';
+import { quizParticipation } from '../../../src/features/quizzes/api.ts';
 import { freshSqlite } from '../../support/db.ts';
 import { startTestBot, type TestBot } from '../../support/app.ts';
 
