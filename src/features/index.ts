@@ -18,6 +18,7 @@ import { newPollsRuntime, satisfactionPart } from './polls/api.ts';
 import { duesPart } from './dues/api.ts';
 import { reviewPart } from './review/api.ts';
 import { reviewFeature } from './review/index.ts';
+import { reviewOfPoll } from './review/api.ts';
 import { ledgerPart } from './records/api.ts';
 import { tasksPart } from './tasks/api.ts';
 import { evaluationFeature } from './evaluation/index.ts';
@@ -44,7 +45,7 @@ export interface FeatureServices {
 /** Builds every feature. */
 export function createFeatures(services: FeatureServices): Feature[] {
   // One store of staged anonymous ballots: the review's 民主测评 votes through the polls slice.
-  const pollsRuntime = newPollsRuntime(services.logger);
+  const pollsRuntime = newPollsRuntime(services.logger, reviewOfPoll);
   return [
     coreFeature(services.registry),
     pledgesFeature(),

@@ -5,8 +5,8 @@
  * `isExempt`) before sending; rate code leaves `exemptIds` out of both the count and the whole.
  */
 import type { Tx } from '../../bot/feature.ts';
-import { localDateKey } from '../../bot/time.ts';
-import { exemptionsInForce, exemptSometimeIn, holdNotice } from './store.ts';
+import { localDateKey, localMidnight } from '../../bot/time.ts';
+import { exemptionsInForce, exemptSometimeIn, holdNotice, holdNoticeOnce } from './store.ts';
 
 /** True when `memberId` is exempt at `now` (reminders, attendance, study and check-in rates). */
 export async function isExempt(db: Tx, memberId: number, now: Date, timeZone: string): Promise<boolean> {
@@ -44,6 +44,22 @@ export async function remindableAmong(db: Tx, memberIds: readonly number[], now:
     else if (noticeFor && e.away && e.contactId !== null) await holdNotice(db, id, e.contactId, noticeFor(id), now);
   }
   return out;
+}
+
+/**
+ * For a daily reminder job: of `memberIds` (all exempt or not), each exempt 流动党员 with a named
+ * contact has `noticeFor(id)` — the reminder they would have had — held for the contact's morning
+ * digest, at most once per member, text and local day (a job run twice holds it once). Returns the
+ * ids held for.
+ */
+export async function holdDailyReminders(db: Tx, memberIds: readonly number[], now: Date, timeZone: string, noticeFor: (memberId: number) => string): Promise<number[]> {
+  const today = localDateKey(now, timeZone);
+  const since = localMidnight(today, timeZone);
+  const held: number[] = [];
+  for (const e of (await exemptionsInForce(db, { memberIds }, now, today)).values()) {
+    if (e.away && e.contactId !== null && (await holdNoticeOnce(db, e.memberId, e.contactId, noticeFor(e.memberId), now, since))) held.push(e.memberId);
+  }
+  return held;
 }
 
 /** The ids among `memberIds` exempt on local day `day` (rates computed for a day, not an instant). */

@@ -52,6 +52,14 @@ export async function holdNotice(db: Tx, memberId: number, contactId: number, te
   await db.careHeldNotice.create({ data: { memberId, contactId, text: text.slice(0, 1000), createdAt: now } });
 }
 
+/** Holds a notice unless the same one was already held for this member since `since` (false then). */
+export async function holdNoticeOnce(db: Tx, memberId: number, contactId: number, text: string, now: Date, since: Date): Promise<boolean> {
+  const body = text.slice(0, 1000);
+  if (await db.careHeldNotice.findFirst({ where: { memberId, contactId, text: body, createdAt: { gte: since } }, select: { id: true } })) return false;
+  await holdNotice(db, memberId, contactId, body, now);
+  return true;
+}
+
 /** Takes (reads and deletes) every held notice, grouped by contact, oldest first. */
 export async function takeHeldNotices(db: Tx): Promise<Map<number, { memberId: number; text: string; createdAt: Date }[]>> {
   const rows = await db.careHeldNotice.findMany({ orderBy: { id: 'asc' }, take: 5000 });

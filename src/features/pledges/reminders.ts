@@ -19,7 +19,7 @@ import { chatsOfUnit, membersByIds, membersOfUnit, privateChatsOfMembers } from 
 import { daysBetween, localDate, localYear, type IsoDate } from './dates.ts';
 import { outcomeOf, type PledgeView } from './model.ts';
 import { dayOf, progressLine, titleLine, type Names } from './render.ts';
-import { exemptOnDay } from '../care/api.ts';
+import { exemptOnDay, holdDailyReminders } from '../care/api.ts';
 import {
   activeExemptions,
   listPledges,
@@ -72,6 +72,15 @@ async function pledgeOwners(db: Tx, year: number) {
   return { members, byOwner };
 }
 
+/**
+ * For idle members exempt under the care slice: the check-in reminder they would have had goes to
+ * the digest of their contact (a 流动党员's 联系人), once a day while the pledge stays idle.
+ */
+async function holdForContacts(job: ReminderJob, idle: readonly Idle[], today: IsoDate): Promise<void> {
+  const texts = new Map(idle.map((i) => [i.memberId, job.t('pledges.remind.heldForContact', { days: daysBetween(localDate(i.lastActivity, job.timeZone), today), count: i.pledges.length, example: `/checkin #${i.pledges[0]!.id} +1` })]));
+  await holdDailyReminders(job.db, [...texts.keys()], job.now(), job.timeZone, (id) => texts.get(id)!);
+}
+
 /** The first stage: a private message to each idle member listing their pledges. */
 async function sendNudges(job: ReminderJob, nudges: readonly Idle[], names: Names, today: IsoDate): Promise<void> {
   const { t, timeZone } = job;
@@ -111,14 +120,15 @@ export async function runPledgeReminders(
   // Invite, do not force: the group stage and names in the group only where the unit chose them.
   const inGroup = await unitsWithSetting(db, unitIds, 'groupReminders');
   const namesInGroup = await unitsWithSetting(db, unitIds, 'missingList');
+  const isIdle = (i: Idle) => daysBetween(localDate(i.lastActivity, timeZone), today) >= (settings.get(i.unitId) ?? defaults).staleDays;
   const idle = [...byOwner.values()].filter((i) => {
     if (exemptions.has(i.memberId) || cared.has(i.memberId)) {
       result.exempt.push(i.memberId);
       return false;
     }
-    const s = settings.get(i.unitId) ?? defaults;
-    return daysBetween(localDate(i.lastActivity, timeZone), today) >= s.staleDays;
+    return isIdle(i);
   });
+  await holdForContacts(job, [...byOwner.values()].filter((i) => cared.has(i.memberId) && !exemptions.has(i.memberId) && isIdle(i)), today);
   if (idle.length === 0) return result;
 
   const episodes = new Map(idle.map((i) => [i.memberId, i.lastActivity.toISOString()]));

@@ -5,6 +5,7 @@ import { canManage } from './access.ts';
 import { hiddenByMin, minBallotsOf, tallyPoll, turnoutOf } from './lifecycle.ts';
 import { exportRows } from './render.ts';
 import { getPoll, namedBallots } from './store.ts';
+import { isGrading } from './grading.ts';
 
 /**
  * The CSV rows of a poll, or null when there is no poll #id. Refused while a hidden or anonymous
@@ -15,6 +16,7 @@ export async function exportPoll(ctx: Context, id: number): Promise<{ fileName: 
   const poll = await getPoll(ctx.db, id);
   if (!poll) return null;
   if (!(await canManage(ctx, poll.unitId))) throw new UserError('polls.error.notManager');
+  if (isGrading(poll)) throw new UserError('polls.error.exportGrading', { id });
   if (poll.status === 'open' && (poll.hideResults || poll.anonymous)) throw new UserError('polls.error.exportOpen', { id });
   const tally = await tallyPoll(ctx.db, poll);
   if (hiddenByMin(poll, tally)) throw new UserError('polls.results.tooFewClosed', { id, min: minBallotsOf(poll), count: tally.ballots });

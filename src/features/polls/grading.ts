@@ -12,12 +12,28 @@ import { newSalt } from './codes.ts';
 import { landAll } from './landing.ts';
 import { ANON_MIN_BALLOTS, type PollsRuntime } from './lifecycle.ts';
 import { voteCommand } from './render.ts';
-import { ballotGroups, createPoll, eligibleMembers, getPoll, markClosed } from './store.ts';
+import { ballotGroups, createPoll, eligibleMembers, getPoll, markClosed, type Poll } from './store.ts';
+import { UserError } from '../../bot/feature.ts';
 import type { Logger } from '../../logger.ts';
 
 /** The polls slice's process state, made once and given to both the polls and review slices. */
-export function newPollsRuntime(logger?: Logger): PollsRuntime {
-  return { stager: new BallotStager(), logger };
+export function newPollsRuntime(logger?: Logger, reviewOfGrading?: PollsRuntime['reviewOfGrading']): PollsRuntime {
+  return { stager: new BallotStager(), logger, reviewOfGrading };
+}
+
+/** True when the poll is a secret grading of the review slice (a 民主测评), not an ordinary poll. */
+export function isGrading(poll: Pick<Poll, 'excludedMemberId'>): boolean {
+  return poll.excludedMemberId !== null;
+}
+
+/**
+ * Refuses a command that would show or close a grading on its own (`key` names the reply; its
+ * `{review}` is the review's id): a grading closes, and its figures go out, only through its review.
+ */
+export async function refuseGrading(ctx: Pick<BaseContext, 'db'>, poll: Pick<Poll, 'id' | 'excludedMemberId'>, runtime: PollsRuntime, key: 'polls.results.grading' | 'polls.close.grading'): Promise<void> {
+  if (!isGrading(poll)) return;
+  const review = (await runtime.reviewOfGrading?.(ctx.db, poll.id)) ?? null;
+  throw new UserError(key, { id: poll.id, review: review === null ? 'N' : String(review) });
 }
 
 /** What a secret grading is opened with: the chat it belongs to comes from `chat`. */

@@ -31,6 +31,8 @@ const MAX_NUDGES = 300;
 export interface PollsRuntime {
   readonly stager: BallotStager;
   readonly logger?: Logger;
+  /** The review a secret grading belongs to (the review slice's lookup), for replies that point to it. */
+  readonly reviewOfGrading?: (db: Tx, pollId: number) => Promise<number | null>;
 }
 
 /** The chat a poll was announced in. */

@@ -20,7 +20,7 @@ import type { BaseContext } from '../../bot/context.ts';
 import type { ChatRef } from '../../bot/types.ts';
 import type { Translate } from '../../bot/feature.ts';
 import { getMember, privateChatsOf } from '../../bot/roster.ts';
-import { exemptAmong } from '../care/api.ts';
+import { exemptAmong, holdDailyReminders } from '../care/api.ts';
 import type { Question } from './banks.ts';
 import type { Catalog } from './catalog.ts';
 import { optionOrderFor, readAnswer, type QuizSettings } from './engine.ts';
@@ -115,6 +115,8 @@ export async function sendDailyQuestions(env: BaseContext, catalog: Catalog): Pr
   let sent = 0;
   const subscribers = await dailySubscribers(env.db, await unitsWithSettingOn(env.db, 'dailyQuestion'));
   const exempt = await exemptAmong(env.db, subscribers, env.now(), env.timeZone);
+  // An exempt 流动党员's contact hears of the question in the morning digest instead (once a day).
+  await holdDailyReminders(env.db, [...exempt], env.now(), env.timeZone, () => env.t('quizzes.daily.heldForContact'));
   for (const memberId of subscribers) {
     if (exempt.has(memberId) || (await dailySentOn(env.db, memberId, today))) continue;
     const chats = (await privateChatsOf(env.db, memberId)).filter((c) => env.capabilitiesOf(c.platform)?.privateMessages === true);

@@ -4,7 +4,8 @@
  * care slice); each is asked privately for a self-assessment (`/selfreview`, a correction adds a
  * version); `/review #N 测评` opens the anonymous 民主测评 on the polls slice's secret-ballot
  * machinery (one anonymous grading per member; nobody sees a figure before close; per member
- * only with at least 5 ballots); `/review #N 结束` posts the results; `/review #N 结果 @x 合格`
+ * only with at least 5 ballots; the gradings close only here, not by `/close`); `/review #N 结束` sends the
+ * results to the secretary privately (for the 支委会, never a group); `/review #N 结果 @x 合格`
  * records the 支委会's decision, which the 台账 and /report show.
  */
 import { command, UserError, type CommandSpec, type Context, type Feature } from '../../bot/feature.ts';

@@ -116,15 +116,38 @@ function ballot(ctx: Context, review: Review, m: MemberInfo, pollId: number, opt
 }
 
 /**
+ * Where the close sends the per-member results: the secretary's own private chat (民主测评 results are
+ * for the 支委会, never a group). Null when the secretary has none the bot can write to.
+ */
+async function resultsChat(ctx: Context): Promise<ChatRef | null> {
+  if (ctx.chat.ref.kind === 'private') return ctx.chat.ref;
+  const chats = (await privateChatsOfMembers(ctx.db, [ctx.member.id])).get(ctx.member.id) ?? [];
+  return reachable(ctx, chats.filter((c) => c.platform === ctx.chat.ref.platform)) ?? reachable(ctx, chats) ?? null;
+}
+
+/**
  * Closes the review: each grading is closed (its ballots land now), and the counts are kept and
- * shown only for subjects with at least 5 ballots; the others read 不足5票.
+ * shown only for subjects with at least 5 ballots (the others read 不足5票), to the secretary
+ * privately; a group hears only that the review closed.
  */
 export async function closeReview(ctx: Context, review: Review, runtime: PollsRuntime): Promise<void> {
   if (review.status === 'self') throw new UserError('review.review.notRating', { id: review.id });
+  const target = await resultsChat(ctx);
+  if (!target) throw new UserError('review.review.closeNeedsPrivate', { id: review.id });
   if (!(await setStatus(ctx.db, review.id, 'rating', 'closed', ctx.now()))) throw new UserError('review.review.closed', { id: review.id });
+  const lines = [ctx.t('review.review.resultsHeader', { id: review.id, year: review.year }), ...(await closeGradings(ctx, review, runtime))];
+  lines.push(ctx.t('review.review.resultsFoot', { id: review.id }));
+  await ctx.audit('review.close', `#${review.id}`);
+  if (target === ctx.chat.ref) return ctx.reply(lines.join('\n'));
+  ctx.send(target, lines.join('\n'));
+  ctx.reply(ctx.t('review.review.closedPrivately', { id: review.id }));
+}
+
+/** Closes each subject's grading and keeps its result; returns one line per subject. */
+async function closeGradings(ctx: Context, review: Review, runtime: PollsRuntime): Promise<string[]> {
   const subjects = await subjectsOf(ctx.db, review.id);
   const found = await membersByIds(ctx.db, subjects.map((s) => s.memberId));
-  const lines = [ctx.t('review.review.resultsHeader', { id: review.id, year: review.year })];
+  const lines: string[] = [];
   for (const s of subjects) {
     const result = s.pollId === null ? null : await closeSecretGrading(ctx, s.pollId, runtime);
     const ballots = result?.ballots ?? 0;
@@ -135,7 +158,5 @@ export async function closeReview(ctx: Context, review: Review, runtime: PollsRu
     if (!counts) lines.push(ctx.t('review.review.resultTooFew', { who, ballots }));
     else lines.push(ctx.t('review.review.resultLine', { who, ballots, excellent: counts[0]!, qualified: counts[1]!, basic: counts[2]!, unqualified: counts[3]! }));
   }
-  lines.push(ctx.t('review.review.resultsFoot', { id: review.id }));
-  await ctx.audit('review.close', `#${review.id}`);
-  ctx.reply(lines.join('\n'));
+  return lines;
 }

@@ -77,6 +77,11 @@ export async function subjectsOf(tx: Tx, reviewId: number): Promise<Subject[]> {
   return rows.map((r) => ({ memberId: r.memberId, pollId: r.pollId, ballots: r.ballots, counts: r.counts === null ? null : Counts.parse(JSON.parse(r.counts)) }));
 }
 
+/** The review whose 民主测评 grading is poll #pollId, or null for any other poll. */
+export async function reviewOfPoll(tx: Tx, pollId: number): Promise<number | null> {
+  return (await tx.reviewSubject.findFirst({ where: { pollId }, select: { reviewId: true } }))?.reviewId ?? null;
+}
+
 /** Links a subject to its grading poll. */
 export async function setSubjectPoll(tx: Tx, reviewId: number, memberId: number, pollId: number): Promise<void> {
   await tx.reviewSubject.update({ where: { reviewId_memberId: { reviewId, memberId } }, data: { pollId } });

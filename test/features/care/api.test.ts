@@ -2,7 +2,7 @@
 // last day (org time zone), ended early; `remindable` holds a notice for a 流动党员's contact only.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Tx } from '../../../src/bot/feature.ts';
-import { exemptDuring, exemptIds, isExempt, remindable, remindableAmong } from '../../../src/features/care/api.ts';
+import { exemptDuring, exemptIds, holdDailyReminders, isExempt, remindable, remindableAmong } from '../../../src/features/care/api.ts';
 import { createExemption, endExemptions } from '../../../src/features/care/store.ts';
 import { freshSqlite } from '../../support/db.ts';
 
@@ -46,5 +46,22 @@ describe('care api', () => {
     expect([...(await exemptDuring(tx, ids, new Date('2026-03-01T00:00:00Z'), new Date('2026-04-01T00:00:00Z'), TZ))].sort()).toEqual([old, away].sort());
     expect(await endExemptions(tx, away, new Date('2026-03-06T00:00:00Z'))).toBe(1);
     expect(await isExempt(tx, away, new Date('2026-03-07T00:00:00Z'), TZ)).toBe(false);
+  });
+
+  it('holds a daily reminder for an away member\'s contact at most once a local day, for nobody else', async () => {
+    const [old, away, contact, plain] = ids as [number, number, number, number];
+    const made = new Date('2026-03-01T02:00:00Z');
+    await createExemption(tx, { memberId: old, unitId, reason: '年老体弱', away: false, contactId: null, untilDay: null, createdById: plain, createdAt: made });
+    await createExemption(tx, { memberId: away, unitId, reason: '外出务工', away: true, contactId: contact, untilDay: null, createdById: plain, createdAt: made });
+    const text = (id: number) => `每日提醒 ${id}`;
+    // 09:00 and 23:30 of 5 March in Shanghai are the same local day; 00:30 of the 6th is the next.
+    expect(await holdDailyReminders(tx, [old, away, plain], new Date('2026-03-05T01:00:00Z'), TZ, text)).toEqual([away]);
+    expect(await holdDailyReminders(tx, [old, away, plain], new Date('2026-03-05T15:30:00Z'), TZ, text)).toEqual([]);
+    expect(await holdDailyReminders(tx, [away], new Date('2026-03-05T16:30:00Z'), TZ, text)).toEqual([away]);
+    const held = await tx.careHeldNotice.findMany({ orderBy: { id: 'asc' } });
+    expect(held.map((h) => [h.memberId, h.contactId, h.text])).toEqual([
+      [away, contact, `每日提醒 ${away}`],
+      [away, contact, `每日提醒 ${away}`],
+    ]);
   });
 });

@@ -10,7 +10,7 @@ import type { Database } from '../../../src/db/client.ts';
 import { exemptIds, isExempt } from '../../../src/features/care/api.ts';
 import { attendanceRate } from '../../../src/features/meetings/store.ts';
 import { checkinRate } from '../../../src/features/pledges/report.ts';
-import { quizParticipation } from '../../../src/features/quizzes/store.ts';
+import { quizParticipation } from '../../../src/features/quizzes/api.ts';
 import { freshSqlite } from '../../support/db.ts';
 import { startTestBot, type TestBot } from '../../support/app.ts';
 
@@ -81,7 +81,7 @@ describe('care: exemptions, the contact digest, 政治生日', () => {
     expect(li.filter((t) => t.includes('每日一题')).length).toBeGreaterThanOrEqual(29);
     expect(li.some((t) => t.includes('没有打卡'))).toBe(true);
     // 王五 got the meeting notices (Mondays 9, 16, 23, 30) in the digest of the next morning.
-    const digests = privateTo('王五').filter((t) => t.startsWith('你联系的流动党员'));
+    const digests = privateTo('王五').filter((t) => t.startsWith('你联系的流动党员') && t.includes('支部党员大会'));
     expect(digests).toHaveLength(4); // on the 10th, 17th, 24th and 31st
     expect(digests[0]).toContain('张三：');
     expect(digests[0]).toContain('支部党员大会');
@@ -118,6 +118,54 @@ describe('care: exemptions, the contact digest, 政治生日', () => {
     // Ended: 张三 is counted again.
     expect((await bot.say('王书记', '/exempt 结束 @张三')).join('\n')).toContain('已结束张三');
     expect(await isExempt(tx, zhang, clock.now(), TZ)).toBe(false);
+  });
+
+  it("the contact's digest lists the pledge and daily-question reminders held back, once a day each, and nothing when there is none", async () => {
+    await bot.say('王书记', '/exempt @张三 外出务工 联系人 @王五');
+    await bot.say('王书记', '/exempt @李四 病');
+    const digestOn = new Map<number, string>();
+    const runDay = async (d: number) => {
+      const before = privateTo('王五').length;
+      clock.set(nine(d));
+      await bot.app.scheduler.runDue(clock.now());
+      await bot.app.idle('console');
+      const got = privateTo('王五').slice(before).filter((t) => t.startsWith('你联系的流动党员'));
+      expect(got.length).toBeLessThanOrEqual(1);
+      if (got[0]) digestOn.set(d, got[0]);
+    };
+    for (let d = 3; d <= 8; d++) await runDay(d);
+    // The daily question is held from the 3rd (digest the next morning); the pledge, idle since the
+    // 2nd with a 3-day threshold, from the 5th. One line of each a day, and only 张三's (李四 has no contact).
+    const quizLine = '张三：今天的每日一题没有私信本人（免提醒期间），本人方便时可私聊机器人学习。';
+    const pledgeLine = (days: number) => `张三：承诺已${days}天没有打卡（1项），有进展请本人发：`;
+    for (let d = 4; d <= 8; d++) {
+      const digest = digestOn.get(d)!;
+      expect(digest.split('\n').filter((l) => l === quizLine)).toHaveLength(1);
+      expect(digest.split('\n').filter((l) => l.startsWith('张三：承诺已'))).toHaveLength(d >= 6 ? 1 : 0);
+      if (d >= 6) expect(digest).toContain(pledgeLine(d - 3));
+      expect(digest).not.toContain('李四');
+    }
+    expect(privateTo('王五').join('\n')).not.toContain('李四：');
+    // Running the day's jobs again holds nothing twice.
+    const heldToday = await db.db.careHeldNotice.findMany({ select: { text: true } });
+    expect(heldToday.length).toBeGreaterThan(0);
+    await bot.app.scheduler.runDue(clock.now());
+    expect(await db.db.careHeldNotice.count()).toBe(heldToday.length);
+
+    // On the 8th 张三 checks in and turns the daily question off: no quiz line any more, and no pledge
+    // line until the pledge is idle 3 days again (held on the 11th, in the 12th's digest). The meeting
+    // of Monday 9th is all of the 10th's digest; on the 11th there is nothing, so no digest.
+    const zhangId = (await db.db.member.findFirstOrThrow({ where: { name: '张三' } })).id;
+    const pledgeId = (await db.db.pledge.findFirstOrThrow({ where: { ownerId: zhangId } })).id;
+    await bot.say('张三', `/checkin #${pledgeId} +1 走访一户`);
+    await bot.say('张三', '/quiz daily off');
+    for (let d = 9; d <= 13; d++) await runDay(d);
+    expect(digestOn.get(9)).toContain(pledgeLine(6)); // held on the 8th, before the check-in
+    const tenth = digestOn.get(10)!;
+    expect(tenth.split('\n').filter((l) => l.startsWith('张三：'))).toEqual([expect.stringContaining('支部党员大会')]);
+    expect(digestOn.has(11)).toBe(false);
+    expect(digestOn.get(12)!.split('\n').filter((l) => l.startsWith('张三：'))).toEqual([expect.stringContaining(pledgeLine(3))]);
+    expect(digestOn.get(13)!.split('\n').filter((l) => l.startsWith('张三：'))).toEqual([expect.stringContaining(pledgeLine(4))]);
   });
 
   it('refuses bad input with a short reason', async () => {

@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../../src/db/client.ts';
 import { ManualClock } from '../../../src/clock.ts';
-import { quizParticipation } from '../../../src/features/quizzes/index.ts';
+import { quizParticipation } from '../../../src/features/quizzes/api.ts';
 import { describePg, freshPostgres, freshSqlite } from '../../support/db.ts';
 import { startTestBot, type TestBot } from '../../support/app.ts';
 import { lastQuestion, readShownQuestion } from './support.ts';

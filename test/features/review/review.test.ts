@@ -16,7 +16,8 @@ afterEach(async () => {
 });
 
 const SEC = '书记王芳';
-const MEMBERS = Array.from({ length: 10 }, (_, i) => `党员${String(i + 1).padStart(2, '0')}`);
+// The secretary and 11 members make the branch of 12 (the admin belongs to no unit).
+const MEMBERS = Array.from({ length: 11 }, (_, i) => `党员${String(i + 1).padStart(2, '0')}`);
 
 /** The ballots delivered privately to `user`: subject label → poll id. */
 function ballotsOf(b: PollsBot, user: string): Map<string, number> {
@@ -55,10 +56,10 @@ it('a review of a branch of 12: self-assessments, anonymous ratings, results onl
 
   const rating = (await bot.say(SEC, '/review #1 测评')).filter((d) => d.chat.kind === 'group').map((d) => textOf(d.message)).join('\n');
   expect(rating).toContain('每人对其他 10 名党员评');
-  const voters = ['管理员', SEC, ...MEMBERS.filter((_, i) => i !== 8)];
+  const voters = [SEC, ...MEMBERS.filter((_, i) => i !== 8)];
   const ballots = new Map(voters.map((v) => [v, ballotsOf(bot!, v)]));
   for (const v of voters) expect(ballots.get(v)!.size).toBe(10);
-  const label = (name: string) => [...ballots.get('管理员')!.keys(), ...ballots.get(SEC)!.keys()].find((k) => k.startsWith(`${name}（`))!;
+  const label = (name: string) => [...ballots.get(MEMBERS[10]!)!.keys(), ...ballots.get(SEC)!.keys()].find((k) => k.startsWith(`${name}（`))!;
   const poll01 = ballots.get(SEC)!.get(label(MEMBERS[0]!))!;
   const poll02 = ballots.get(SEC)!.get(label(MEMBERS[1]!))!;
   // Nobody rates themself, and the exempt member is not rated.
@@ -70,7 +71,7 @@ it('a review of a branch of 12: self-assessments, anonymous ratings, results onl
   for (const [i, v] of raters01.entries()) {
     const got = await bot.texts(v, `/vote #${poll01} ${i < 7 ? 1 : 2}`, { private: true });
     expect(got[0]).toBe(`已收到你在 #${poll01} 的匿名票。`);
-    expect(await bot.texts(SEC, `/results #${poll01}`)).toEqual([`#${poll01} 是匿名投票，截止后才公布结果，谁都不能提前看（以免推算出个人的票）。`]);
+    expect(await bot.texts(SEC, `/results #${poll01}`)).toEqual([`#${poll01} 是民主评议 #1 的测评票，结果只在 /review #1 结束 时私下发给书记。`]);
   }
   for (const v of voters.filter((x) => x !== MEMBERS[1]).slice(0, 4)) await bot.texts(v, `/vote #${poll02} 3`, { private: true });
   expect((await bot.texts(MEMBERS[2]!, `/vote #${poll01} 4`, { private: true }))[0]).toContain('匿名票投出后不能更改');
@@ -95,7 +96,22 @@ it('a review of a branch of 12: self-assessments, anonymous ratings, results onl
     expect(fs.readFileSync(file + ext).toString('utf8')).not.toMatch(/\/vote #\d+ [1-4]/);
   }
 
-  const [results] = await bot.texts(SEC, '/review #1 结束');
+  // The gradings belong to the review: no /close, /results or /export of one on its own; /polls marks them.
+  expect(await bot.texts(SEC, `/close #${poll01}`)).toEqual([`#${poll01} 是民主评议 #1 的测评票，不能单独结束。请用 /review #1 结束，结果私下发给书记。`]);
+  expect(await bot.texts(SEC, `/results #${poll01}`, { private: true })).toEqual([`#${poll01} 是民主评议 #1 的测评票，结果只在 /review #1 结束 时私下发给书记。`]);
+  expect((await bot.texts(SEC, `/export #${poll01}`))[0]).toContain('不能导出');
+  const [listed] = await bot.texts(MEMBERS[1]!, '/polls');
+  expect(listed).toContain(`#${poll01} 民主测评（评议 #1）：请评价 ${label(MEMBERS[0]!)}。（你已投）`);
+  expect(listed).not.toContain(`#${poll01} 投票`);
+
+  // The close posts no member's figures in the group: they go to the secretary privately.
+  const closing = await bot.say(SEC, '/review #1 结束');
+  const inGroup = closing.filter((d) => d.chat.kind === 'group').map((d) => textOf(d.message));
+  expect(inGroup).toEqual(['评议 #1 的民主测评已结束，结果已私聊发给你，供支委会评定，不在群里公布。']);
+  const toSecretary = closing.filter((d) => d.chat.kind === 'private');
+  expect(toSecretary.map((d) => d.chat.chatId)).toEqual([SEC]);
+  const results = textOf(toSecretary[0]!.message);
+  expect(await bot.texts(SEC, `/results #${poll01}`)).toEqual([expect.stringContaining('私下发给书记')]);
   expect(results).toContain('评议 #1 民主测评结果（2026 年）：');
   expect(results).toMatch(/党员01（M\d+）：优秀 7，合格 3，基本合格 0，不合格 0（10 票）/);
   expect(results).toMatch(/党员02（M\d+）：不足5票（4 票），不公布/);

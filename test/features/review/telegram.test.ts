@@ -13,7 +13,8 @@ import { FakeTelegram, type CallRecord, type FakeUser } from '../../support/fake
 import { freshSqlite } from '../../support/db.ts';
 
 const admin: FakeUser = { id: 1001, first_name: '王', last_name: '芳' };
-const people: FakeUser[] = Array.from({ length: 6 }, (_, i) => ({ id: 2001 + i, first_name: '党员', last_name: String(i + 1) }));
+// Seven members of the branch; the admin (王 芳) opens and closes the review and belongs to no unit.
+const people: FakeUser[] = Array.from({ length: 7 }, (_, i) => ({ id: 2001 + i, first_name: '党员', last_name: String(i + 1) }));
 const village = { id: -1009001, title: '东北流村' };
 
 let h: { fake: FakeTelegram; app: App; db: Database } | undefined;
@@ -71,14 +72,18 @@ it('ratings by inline buttons in private chats; results only at close, per membe
     await fake.waitForConfirmed(updateId);
     await app.idle('telegram');
   };
-  // 王 芳 is rated by all 6 others (4 优秀, 2 合格); 党员 1 only by 4.
-  for (const [i, p] of people.entries()) await press(p, '王 芳', i < 4 ? 0 : 1);
+  // 党员 7 is rated by all 6 others (4 优秀, 2 合格); 党员 1 only by 4.
+  for (const [i, p] of people.slice(0, 6).entries()) await press(p, '党员 7', i < 4 ? 0 : 1);
   for (const p of people.slice(1, 5)) await press(p, '党员 1', 2);
   const privateTexts = everyone.flatMap((u) => fake.sent(u.id).map((c) => String(c.payload.text ?? '')));
   expect(privateTexts.filter((t) => t.includes('已收到你在'))).toHaveLength(10);
   expect(privateTexts.join('\n')).not.toMatch(/优秀 \d|不足5票/);
 
-  const [results] = await group(admin, '/review #1 结束');
-  expect(results).toMatch(/王 芳（M1）：优秀 4，合格 2，基本合格 0，不合格 0（6 票）/);
+  // The group hears only that the rating closed; the per-member figures go to the secretary privately.
+  const before = fake.sent(admin.id).length;
+  expect(await group(admin, '/review #1 结束')).toEqual(['评议 #1 的民主测评已结束，结果已私聊发给你，供支委会评定，不在群里公布。']);
+  expect(fake.sent(village.id).map((c) => String(c.payload.text ?? '')).join('\n')).not.toMatch(/优秀 \d|不足5票/);
+  const results = fake.sent(admin.id).slice(before).map((c) => String(c.payload.text ?? '')).find((t) => t.includes('民主测评结果'))!;
+  expect(results).toMatch(/党员 7（M\d+）：优秀 4，合格 2，基本合格 0，不合格 0（6 票）/);
   expect(results).toMatch(/党员 1（M\d+）：不足5票（4 票），不公布/);
 });

@@ -38,7 +38,8 @@ it('ratings answered by text in private chats on WeChat; results only at close, 
   database = await freshSqlite();
   const db = database.db;
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'xianfeng-wechat-review-'));
-  const names = ['王书记', '党员一', '党员二', '党员三', '党员四', '党员五', '党员六'];
+  // 王书记 is the admin (belongs to no unit); the seven 党员 are the branch.
+  const names = ['王书记', '党员一', '党员二', '党员三', '党员四', '党员五', '党员六', '党员七'];
   const wx = createMockedWechat({ members: names });
   const sec = wx.members['王书记']!;
   const config = loadConfig({ DATABASE_URL: database.url, BOT_ADMINS: `wechat:${sec.id}` });
@@ -63,17 +64,20 @@ it('ratings answered by text in private chats on WeChat; results only at close, 
   await send('王书记', '/review');
   await until(() => roomTexts().some((t) => t.includes('7 名党员参加')));
   await send('王书记', '/review #1 测评');
-  await until(() => names.every((n) => privateTo(n).filter((t) => t.startsWith('民主测评')).length === 6));
+  await until(() => names.slice(1).every((n) => privateTo(n).filter((t) => t.startsWith('民主测评')).length === 6));
   const pollFor = (voter: string, subject: string) => Number(/\/vote #(\d+)/.exec(privateTo(voter).find((t) => t.includes(`请评价 ${subject}（`))!)![1]);
-  // 王书记 is rated by all 6 (5 合格, 1 优秀); 党员一 only by 4.
-  for (const [i, n] of names.slice(1).entries()) await send(n, `/vote #${pollFor(n, '王书记')} ${i === 0 ? 1 : 2}`, true);
+  // 党员七 is rated by all 6 others (5 合格, 1 优秀); 党员一 only by 4.
+  for (const [i, n] of names.slice(1, 7).entries()) await send(n, `/vote #${pollFor(n, '党员七')} ${i === 0 ? 1 : 2}`, true);
   for (const n of names.slice(2, 6)) await send(n, `/vote #${pollFor(n, '党员一')} 4`, true);
-  await until(() => names.slice(1).every((n) => privateTo(n).some((t) => t.includes('的匿名票'))));
+  await until(() => names.slice(1, 7).every((n) => privateTo(n).some((t) => t.includes('的匿名票'))));
   expect(roomTexts().join('\n')).not.toMatch(/合格 \d|不足5票/);
 
   await send('王书记', '/review #1 结束');
-  await until(() => roomTexts().some((t) => t.includes('民主测评结果')));
-  const results = roomTexts().find((t) => t.includes('民主测评结果'))!;
-  expect(results).toMatch(/王书记（M1）：优秀 1，合格 5，基本合格 0，不合格 0（6 票）/);
+  await until(() => privateTo('王书记').some((t) => t.includes('民主测评结果')));
+  const results = privateTo('王书记').find((t) => t.includes('民主测评结果'))!;
+  // The room hears only that the rating closed, never a member's figures.
+  await until(() => roomTexts().some((t) => t.includes('结果已私聊发给你')));
+  expect(roomTexts().join('\n')).not.toMatch(/民主测评结果|合格 \d|不足5票/);
+  expect(results).toMatch(/党员七（M\d+）：优秀 1，合格 5，基本合格 0，不合格 0（6 票）/);
   expect(results).toMatch(/党员一（M\d+）：不足5票（4 票），不公布/);
 });

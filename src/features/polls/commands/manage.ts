@@ -7,6 +7,7 @@ import { SECRET_TABLES } from '../landing.ts';
 import { closePoll, pollChat, resultsMessages, type PollsRuntime } from '../lifecycle.ts';
 import { eligibleMembers, voterIds, type Poll } from '../store.ts';
 import { formatStamp } from '../time.ts';
+import { refuseGrading } from '../grading.ts';
 import { seesUnitIn } from '../../../bot/policy.ts';
 
 /** The "until close" note of a refusal. */
@@ -21,6 +22,7 @@ function untilWhen(ctx: Context, poll: Poll): string {
  */
 async function showResults(ctx: Context, id: number, chart: boolean, runtime: PollsRuntime): Promise<void> {
   let poll = await requirePoll(ctx, id);
+  await refuseGrading(ctx, poll, runtime, 'polls.results.grading');
   const manager = await canManage(ctx, poll.unitId);
   if (!manager && !(await seesUnitIn(ctx.db, ctx.member, poll.unitId))) throw new UserError('polls.error.otherUnit', { id });
   const wasOpen = poll.status === 'open';
@@ -68,6 +70,7 @@ export function closeCommand(runtime: PollsRuntime): CommandSpec {
     handler: async (ctx, { id }) => {
       const poll = await requirePoll(ctx, id);
       if (!(await canManage(ctx, poll.unitId))) throw new UserError('polls.error.notManager');
+      await refuseGrading(ctx, poll, runtime, 'polls.close.grading');
       const deliveries = await closePoll(ctx, id, runtime);
       if (!deliveries) throw new UserError('polls.close.already', { id });
       // The batch structure was erased in this transaction: truncate the WAL / vacuum its dead versions.

@@ -7,6 +7,7 @@ import { noArgs } from '../../../bot/args.ts';
 import { command, UserError, type CommandSpec, type Context } from '../../../bot/feature.ts';
 import { isEligible, openPollsOfUnit, votedPollIds } from '../store.ts';
 import { formatStamp } from '../time.ts';
+import { isGrading } from '../grading.ts';
 
 /** Lists the unit's open polls and ratings the asker may vote in. */
 async function listOpen(ctx: Context): Promise<void> {
@@ -16,7 +17,8 @@ async function listOpen(ctx: Context): Promise<void> {
   if (open.length === 0) return ctx.reply(ctx.t('polls.list.none'));
   const voted = await votedPollIds(ctx.db, ctx.member.id, open.map((p) => p.id));
   const lines = open.map((p) =>
-    ctx.t('polls.list.line', {
+    // A 民主测评 grading's question names its review ("民主测评（评议 #N）：请评价 …"); it has no deadline of its own.
+    isGrading(p) ? ctx.t('polls.list.gradingLine', { id: p.id, question: p.question, mine: ctx.t(voted.has(p.id) ? 'polls.list.voted' : 'polls.list.notVoted') }) : ctx.t('polls.list.line', {
       id: p.id,
       kind: ctx.t(p.kind === 'rating' ? 'polls.list.rating' : 'polls.list.choice'),
       question: p.question,

@@ -1,0 +1,74 @@
+/** The 错题本: a member's wrong answers and their spaced reviews. */
+import type { Tx } from '../../../bot/feature.ts';
+import { addDays } from '../util.ts';
+import type { MistakeRow } from './rows.ts';
+
+// 错题本
+
+/** Days after the mistake at which reviews fall due: 1, 3, 7, then every 7 days. */
+export const REVIEW_OFFSETS: readonly number[] = [1, 3, 7];
+
+/** Right answers in reviews that resolve a mistake. */
+export const RIGHTS_TO_RESOLVE = 2;
+
+/** Days after the base day at which review number `stage` (0-based) is due. */
+export function reviewOffset(stage: number): number {
+  return REVIEW_OFFSETS[stage] ?? REVIEW_OFFSETS[REVIEW_OFFSETS.length - 1]! + 7 * (stage - REVIEW_OFFSETS.length + 1);
+}
+
+function toMistake(r: { id: number; memberId: number; questionKey: string; baseDay: string; stage: number; dueDay: string; rights: number; resolvedAt: Date | null }): MistakeRow {
+  return { id: r.id, memberId: r.memberId, questionKey: r.questionKey, baseDay: r.baseDay, stage: r.stage, dueDay: r.dueDay, rights: r.rights, resolved: r.resolvedAt !== null };
+}
+
+/**
+ * Records a wrong answer (outside a review): the question enters the 错题本, or its schedule starts
+ * again from today (a resolved one is reopened with its count of right answers back at 0).
+ */
+export async function recordWrong(tx: Tx, memberId: number, questionKey: string, today: string, now: Date): Promise<MistakeRow> {
+  const existing = await tx.quizMistake.findUnique({ where: { memberId_questionKey: { memberId, questionKey } } });
+  const schedule = { baseDay: today, stage: 0, dueDay: addDays(today, reviewOffset(0)) };
+  const r = existing
+    ? await tx.quizMistake.update({
+        where: { id: existing.id },
+        data: { ...schedule, ...(existing.resolvedAt ? { rights: 0, resolvedAt: null } : {}) },
+      })
+    : await tx.quizMistake.create({ data: { memberId, questionKey, ...schedule, createdAt: now } });
+  return toMistake(r);
+}
+
+/**
+ * Records a review answer of an open mistake: a right one counts toward the two that resolve it;
+ * either way the next review is due at the next step of the schedule (1, 3, 7 days after the
+ * mistake, then weekly), never earlier than tomorrow. Returns the updated row (null if none open).
+ */
+export async function recordReview(tx: Tx, memberId: number, questionKey: string, correct: boolean, today: string, now: Date): Promise<MistakeRow | null> {
+  const m = await tx.quizMistake.findUnique({ where: { memberId_questionKey: { memberId, questionKey } } });
+  if (!m || m.resolvedAt) return null;
+  const rights = m.rights + (correct ? 1 : 0);
+  const stage = m.stage + 1;
+  const scheduled = addDays(m.baseDay, reviewOffset(stage));
+  const tomorrow = addDays(today, 1);
+  const r = await tx.quizMistake.update({
+    where: { id: m.id },
+    data: { rights, stage, dueDay: scheduled > tomorrow ? scheduled : tomorrow, resolvedAt: rights >= RIGHTS_TO_RESOLVE ? now : null },
+  });
+  return toMistake(r);
+}
+
+/** The open mistake of a member for a question, or null. */
+export async function openMistake(tx: Tx, memberId: number, questionKey: string): Promise<MistakeRow | null> {
+  const r = await tx.quizMistake.findUnique({ where: { memberId_questionKey: { memberId, questionKey } } });
+  return r && !r.resolvedAt ? toMistake(r) : null;
+}
+
+/** Open mistakes due on or before `today`, the longest waiting first. */
+export async function dueMistakes(tx: Tx, memberId: number, today: string): Promise<MistakeRow[]> {
+  const rows = await tx.quizMistake.findMany({ where: { memberId, resolvedAt: null, dueDay: { lte: today } }, orderBy: [{ dueDay: 'asc' }, { id: 'asc' }] });
+  return rows.map(toMistake);
+}
+
+/** All open mistakes of a member, next due first. */
+export async function openMistakes(tx: Tx, memberId: number): Promise<MistakeRow[]> {
+  const rows = await tx.quizMistake.findMany({ where: { memberId, resolvedAt: null }, orderBy: [{ dueDay: 'asc' }, { id: 'asc' }] });
+  return rows.map(toMistake);
+}
