@@ -4,6 +4,7 @@
  * adapters do the downloading.
  */
 import type { Attachment } from './types.ts';
+import { DownloadTooBigError } from './adapter.ts';
 
 /** The largest text document an adapter reads into an event (the inbox stores it with the event). */
 export const TEXT_ATTACHMENT_MAX_BYTES = 256_000;
@@ -28,7 +29,8 @@ export function decodeTextDocument(bytes: Uint8Array): string {
 /**
  * Reads a text document into an attachment with `fetchBytes` (the adapter's download), keeping
  * the attachment as it was when it is not a text document. Never throws: a failed or oversized
- * download is recorded as `textError`, so the feature can say what went wrong.
+ * download is recorded as `textError` (a DownloadTooBigError from a capped read is `tooBig`), so
+ * the feature can say what went wrong.
  */
 export async function withText(
   attachment: Attachment,
@@ -43,6 +45,8 @@ export async function withText(
     if (bytes.length > TEXT_ATTACHMENT_MAX_BYTES) return { ...attachment, textError: 'tooBig' };
     return { ...attachment, text: decodeTextDocument(bytes) };
   } catch (err) {
+    // A capped read (readAtMost) stops at the limit: that is a file too big, not an unreadable one.
+    if (err instanceof DownloadTooBigError) return { ...attachment, textError: 'tooBig' };
     onError(err);
     return { ...attachment, textError: 'unreadable' };
   }

@@ -8,7 +8,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Readable } from 'node:stream';
+import { FileBox } from 'file-box';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createApp, type App } from '../../src/app.ts';
 import { WechatAdapter } from '../../src/adapters/wechat/adapter.ts';
 import type { Adapter, IncomingSink, SendResult } from '../../src/bot/adapter.ts';
@@ -228,6 +230,43 @@ describe('WeChat end to end', () => {
       ['题库“党章补充”导入完成：接受1行，拒绝1行。', '第3行：答案“D”超出范围，只有3个选项', '发送“/quiz 党章补充”开始答题。'].join('\n'),
     ]);
     expect((await say(secretary, '/quiz 党章补充 1')).join('\n')).toContain('党的最高领导机关是什么？');
+  });
+
+  it('a 64 MB CSV is refused by its size: never read past the limit, never read at all when the size is known', async () => {
+    const { say, secretary, wx, adapter } = await startBot();
+    await say(secretary, '/bindchat 东北流村党支部');
+    const SIXTY_FOUR_MB = 64 * 1024 * 1024;
+    const CHUNK = 64 * 1024;
+    let pulled = 0;
+    // A stream of unknown size that makes its 64 MB lazily, counting what the adapter pulls.
+    const endless = Readable.from(
+      (function* () {
+        for (let sent = 0; sent < SIXTY_FOUR_MB; sent += CHUNK) {
+          pulled += CHUNK;
+          yield Buffer.alloc(CHUNK, 0x41);
+        }
+      })(),
+    );
+    // A box whose size the puppet knows: reading it at all is a failure.
+    const sized = FileBox.fromUrl('http://127.0.0.1:9/never-fetched.csv', { name: '名册.csv', size: SIXTY_FOUR_MB });
+    const sizedRead = vi.spyOn(sized, 'toStream');
+    const sizedBuffer = vi.spyOn(sized, 'toBuffer');
+    const boxes = new Map<string, FileBox>();
+    const original = wx.puppet.messageFile.bind(wx.puppet);
+    wx.puppet.messageFile = async (id: string) => boxes.get(id) ?? original(id);
+
+    const streamed = wx.sendFile(secretary, '题库.csv', Buffer.from('x'));
+    boxes.set(streamed, FileBox.fromStream(endless, '题库.csv'));
+    await adapter.processed.find((e) => e === streamed, 'the bot to process the file');
+    expect(await say(secretary, '/quiz import 大题库')).toEqual(['CSV太大了，最多200 kB。']);
+    expect(pulled).toBeLessThanOrEqual(256_000 + CHUNK);
+
+    const known = wx.sendFile(secretary, '名册.csv', Buffer.from('x'), wx.botContact);
+    boxes.set(known, sized);
+    await adapter.processed.find((e) => e === known, 'the bot to process the roster file');
+    expect(await say(secretary, '/roster import', { to: wx.botContact })).toEqual(['CSV太大了，最多200 kB。']);
+    expect(sizedRead).not.toHaveBeenCalled();
+    expect(sizedBuffer).not.toHaveBeenCalled();
   });
 
   it('the binding survives a rename of the group', async () => {

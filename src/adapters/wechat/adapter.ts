@@ -45,7 +45,7 @@ import { DEFAULT_PACING, Pacer, dayOf, type PacingLimits } from './pacing.ts';
 import { Relinker } from './relinker.ts';
 import { ensurePrivateDir, ensurePrivateFile } from './private-files.ts';
 import { routeWechatyLog } from './wechaty-log.ts';
-import { isTextDocument, withText } from '../../bot/text-attachments.ts';
+import { isTextDocument, TEXT_ATTACHMENT_MAX_BYTES, withText } from '../../bot/text-attachments.ts';
 import { toIncoming } from './incoming.ts';
 import { ProcessListenerGuard } from './process-guard.ts';
 
@@ -537,10 +537,13 @@ export class WechatAdapter implements Adapter {
       this.recentFiles.delete(key);
       return incoming;
     }
+    // The FileBox's size (when the puppet knows it) is checked before any byte is read, and the
+    // stream is read no further than the limit: a 64 MB file never lands in memory.
+    const box = await recent.msg.toFileBox().catch(() => null);
     const attachment = await withText(
       recent.attachment,
-      {},
-      async () => (await recent.msg.toFileBox()).toBuffer(),
+      box && box.size > 0 ? { size: box.size } : {},
+      async () => readAtMost(await (box ?? (await recent.msg.toFileBox())).toStream(), TEXT_ATTACHMENT_MAX_BYTES),
       (err) => this.logger.warn({ err, messageId: recent.msg.id }, 'WeChat file not read; the feature is told it is unreadable'),
     );
     return { ...incoming, content: { ...content, attachments: [attachment] } };

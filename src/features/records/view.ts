@@ -175,6 +175,7 @@ export async function ledgerHandler(ctx: Context, args: LedgerArgs, kinds: reado
   const ledger = await unitLedger(ctx.db, unitId, year, kinds, ctx.timeZone, ctx.now());
   if (args.action === 'export') {
     const csv = await ledgerCsv(ctx, unit, ledger);
+    await ctx.audit('ledger.export', `unit ${unitId} ${year} (${csv.rows.length - 1} rows)`);
     ctx.reply(csv.message);
     replyPages(ctx, (kind) => ctx.t('records.ledger.pageTitle', { unit, year, kind }), csv.rows);
     return;

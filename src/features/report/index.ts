@@ -92,6 +92,7 @@ export function reportFeature(registry: () => CommandRegistry, options: { dataDi
           if (sections.length === 0) throw new UserError('report.error.empty', { unit: scope.unitName, year: shownYear });
           const text = [ctx.t('report.report.header', { unit: scope.unitName, year: shownYear })];
           for (const s of sections) text.push('', ctx.t('report.report.sectionTitle', { title: s.title }), ...s.lines);
+          await ctx.audit('report.read', `unit ${scope.unitId} ${shownYear} (${sections.length} sections)`);
           ctx.reply(text.join('\n'));
         },
       }),
@@ -122,6 +123,8 @@ export function reportFeature(registry: () => CommandRegistry, options: { dataDi
             if (word) throw new UserError('report.error.unknownSection', { word: sectionWord!, sections: tables.map(({ table }) => table.aliases[0] ?? table.key).join('、') || '—' });
             throw new UserError('report.error.empty', { unit: scope.unitName, year: localParts(scope.from, ctx.timeZone).year });
           }
+          const keys = chosen.map(({ table }) => table.key).join(',');
+          await ctx.audit('report.export', `unit ${scope.unitId} ${localParts(scope.from, ctx.timeZone).year} ${keys}`);
           for (const { title, table } of chosen) ctx.reply(csvFile(table, ctx.t('report.export.caption', { name: title })));
         },
       }),

@@ -91,6 +91,7 @@ async function listHandler(ctx: Context, onlyOpen: boolean): Promise<void> {
       : ctx.t('suggestions.suggestions.header', { unit, total, open }),
   ];
   const names = await membersByIds(ctx.db, rows.map((s) => s.memberId));
+  await ctx.audit('suggestion.list', `unit ${ctx.unitId}${onlyOpen ? ' open' : ''} (${rows.length}/${total})`);
   for (const s of rows) {
     lines.push(
       ctx.t('suggestions.suggestions.line', {

@@ -52,9 +52,12 @@ async function runScript(lines: readonly string[]): Promise<string> {
 }
 
 const BRANCH = '东北流村党支部';
-const MEMBERS = ['张三', '李四', '赵五', '钱六', '孙七', '周八'];
+const MEMBERS = ['张三', '李四', '赵五', '钱六', '孙七', '周八', '陈一'];
 
-/** Branch with 管理员, secretary 王芳, six members, 预备党员 吴九, and a masses chat with resident 郑十. */
+/**
+ * Branch with secretary 王芳, seven members, 预备党员 吴九, and a masses chat with resident 郑十; the
+ * admin (管理员) binds the chats but belongs to the township, so he has no vote here.
+ */
 const SETUP = [
   `:in ${BRANCH}`,
   `/bindchat ${BRANCH}`,
@@ -99,7 +102,7 @@ describe('formal votes through the console', () => {
     expect(transcript).toContain('#1 是表决：预备党员没有表决权，可以参加讨论，不能投票。');
     expect(transcript).toContain('#1 是党员表决，群众不投票。');
     expect(transcript).toContain('#1 还没截止，截止后才能公开结果。');
-    // 8 with a vote (管理员, 王芳, six members); 6 took part; 5 in favour of 8 due: passed.
+    // 8 with a vote (王芳, seven members; not the admin); 6 took part; 5 in favour of 8 due: passed.
     expect(transcript).toContain('应到 8 人（有表决权）；须过半数参加（至少 5 人）；赞成须超过应到人数的一半（至少 5 票）。');
     expect(transcript).toContain('实到 6 人，赞成 5 票。');
     expect(transcript).toContain('结果：通过');

@@ -74,7 +74,8 @@ export async function startPollsBot(
 
 /**
  * Binds the branch chat, makes `secretary` its secretary and registers `voters` as members (each
- * says hello once). The admin (管理员, the first console user) also belongs to the unit then.
+ * says hello once). The admin (管理员, the first console user) binds and sets roles but belongs to
+ * the township unit only, so he is not one of the branch's voters.
  */
 export async function setUpBranch(bot: PollsBot, secretary: string, voters: readonly string[]): Promise<void> {
   await bot.say('管理员', `/bindchat ${BRANCH}`);

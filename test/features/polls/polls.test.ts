@@ -54,8 +54,8 @@ describe('choice polls', () => {
     const [res] = await bot.texts('党员30', `/results #${id}`);
     expect(counts(res!)).toEqual({ '1. 东线': expected[0], '2. 西线': expected[1], '3. 都不修': expected[2] });
     expect(expected.reduce((a, b) => a + b, 0)).toBe(30);
-    // Eligible: 30 members, the secretary and the admin of the branch.
-    expect(res).toContain('参与：30 / 32 人（94%）');
+    // Eligible: 30 members and the secretary; the admin belongs to the township, not the branch.
+    expect(res).toContain('参与：30 / 31 人（97%）');
     const rows = await bot.db.db.pollBallot.count({ where: { pollId: id } });
     const receipts = await bot.db.db.pollReceipt.count({ where: { pollId: id } });
     expect([rows, receipts]).toEqual([30, 30]);
@@ -72,7 +72,7 @@ describe('choice polls', () => {
     expect(await bot.texts('乙', `/vote #${id} 2`)).toEqual([`已记录：你在 #${id} 选了 2. 义诊。`]);
     expect(await bot.texts('甲', `/close #${id}`)).toEqual(['这个命令需要管理员、书记身份才能用。']);
     const closed = await bot.texts(SEC, `/close #${id}`);
-    expect(closed[0]).toMatch(new RegExp(`^#${id} 已结束。\\n#${id} 投票结果（已结束）：活动选哪几项\\n1\\. 植树：1 票\\n2\\. 义诊：1 票\\n3\\. '; DROP TABLE Poll;--：1 票\\n参与：2 / 4 人（50%）$`));
+    expect(closed[0]).toMatch(new RegExp(`^#${id} 已结束。\\n#${id} 投票结果（已结束）：活动选哪几项\\n1\\. 植树：1 票\\n2\\. 义诊：1 票\\n3\\. '; DROP TABLE Poll;--：1 票\\n参与：2 / 3 人（67%）$`));
     expect(await bot.texts('甲', `/vote #${id} 2`)).toEqual([`#${id} 已经结束，不能再投票了。`]);
     expect(await bot.texts('乙', '1')).toEqual([]);
     expect(await bot.texts(SEC, `/close #${id}`)).toEqual([`#${id} 已经结束了。`]);
@@ -144,7 +144,7 @@ describe('ratings', () => {
         '80-89 分：1 人',
         '60-79 分：0 人',
         '60 分以下：1 人',
-        '参与：5 / 8 人（63%）',
+        '参与：5 / 7 人（71%）',
       ].join('\n'),
     );
   });
@@ -211,7 +211,8 @@ describe('hidden results, chart and export', () => {
     const get = (k: string) => rows.find((r) => r[0] === k)?.[1];
     expect(get('编号')).toBe(`#${id}`);
     expect(get('类型')).toBe('多选');
-    expect(get('应投人数')).toBe('5');
+    // 甲, 乙, 丙 and the secretary (the admin is no branch member).
+    expect(get('应投人数')).toBe('4');
     expect(get('已投人数')).toBe('3');
     expect(get('1. 植树')).toBe('1');
     expect(get("'2. =HYPERLINK(\"x\")") ?? get('2. =HYPERLINK("x")')).toBe('3');

@@ -18,6 +18,8 @@ const people: FakeUser[] = [
   { id: 2001, first_name: '张', last_name: '三' },
   { id: 2002, first_name: '李', last_name: '四' },
   { id: 2003, first_name: '赵', last_name: '五' },
+  // 钱六 is a member who does not vote (the admin is no village member, so he is not counted).
+  { id: 2004, first_name: '钱', last_name: '六' },
 ];
 const village = { id: -1009001, title: '东北流村' };
 

@@ -93,7 +93,7 @@ it('photos after /minutes and /progress on Telegram: 9 minutes attaches, 11 minu
   skipped += 11 * 60_000; // so that it is not evidence sent BEFORE the minutes either
 
   await say(admin, '/meeting 支委会 | 0 20 * * 1 | 村委会议室 --kind 支委会');
-  await say(admin, '/attendance #1 到:1,2');
+  await say(admin, '/attendance #1 到:1');
   expect(await say(admin, '/minutes #1 议题：春耕安排\n决议：下周一开始')).toContain('已记录 #1 支委会');
   expect(await minutesList()).toEqual([]);
 

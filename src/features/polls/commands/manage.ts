@@ -40,6 +40,7 @@ async function showResults(ctx: Context, id: number, chart: boolean, runtime: Po
   }
   const prefix = early ? `${ctx.t('polls.results.earlyNote')}\n` : '';
   const messages = await resultsMessages(ctx, poll, target.platform, { prefix, chart });
+  if (early) await ctx.audit('poll.results.read', `#${id} before close`);
   if (!sameChat(target, ctx.chat.ref)) ctx.reply(ctx.t('polls.results.sentPrivately', { id }));
   for (const m of messages) deliver(ctx, target, m);
 }
@@ -97,6 +98,7 @@ export function turnoutCommand(): CommandSpec {
       const eligible = await eligibleMembers(ctx.db, poll);
       const missing = eligible.filter((m) => !voters.has(m.id));
       const head = { id, eligible: eligible.length, voted: eligible.length - missing.length, missing: missing.length };
+      await ctx.audit('poll.turnout.read', `#${id} unit ${poll.unitId} (${head.voted}/${head.eligible})`);
       if (missing.length === 0) {
         ctx.reply(ctx.t('polls.turnout.all', head));
         return;
