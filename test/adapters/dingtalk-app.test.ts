@@ -123,6 +123,8 @@ describe('DingTalk end to end', () => {
   it('reconnects after the connection drops and keeps answering', async () => {
     vi.spyOn(console, 'info').mockImplementation(() => {});
     bot = await startDingTalkBot();
+    // Bound first: in an unbound group only the admin's /bindchat and /help are answered.
+    await bot.say(admin('/bindchat 东北流村党支部'));
     const ping = bot.fake.ping();
     await bot.fake.until(() => bot!.fake.pongs.has(ping), 'the pong');
     bot.fake.dropConnections();
@@ -139,9 +141,12 @@ describe('DingTalk end to end', () => {
     expect(bot.adapter.isOnline()).toBe(false);
     expect(bot.fake.connections).toBe(0);
     const before = other.sent.length;
-    await other.deliver(other.message('李四', '/whoami', { sentAt: bot.clock.now() }));
+    // The other platform still answers: its admin 李四 asks privately (an unbound group would answer
+    // an admin only /bindchat and /help).
+    await other.deliver(other.message('李四', '/whoami', { private: true, sentAt: bot.clock.now() }));
     await bot.app.idle(other.platform);
     expect(other.sent.length).toBe(before + 1);
+    expect(JSON.stringify(other.sent.at(-1))).toContain('姓名：李四');
   });
 
   it('writes neither the client secret nor any access token to a log line', async () => {

@@ -73,6 +73,7 @@ interface Bot {
   secretary: MockContact;
   zhang: MockContact;
   li: MockContact;
+  wang: MockContact;
   /** A member says something (in the group unless `to` says otherwise); resolves with the bot's replies. */
   say(member: MockContact, text: string, options?: SayOptions): Promise<string[]>;
   /** Waits until the adapter is online after a further `wx.login()`. */
@@ -96,13 +97,13 @@ afterEach(async () => {
 });
 
 /**
- * Starts the bot with the admin `王书记` (from BOT_ADMINS) and members `张三`, `李四` in the group
+ * Starts the bot with the admin `王书记` (from BOT_ADMINS) and members `张三`, `李四`, `王五` in the group
  * `东北流村党支部`, logged in. With the system clock, WeChat's pace is scaled down 100× (2 s → 20 ms)
  * so the conversation runs quickly; with a ManualClock, the pace is WeChat's own.
  */
 async function startBot(clock: Clock = systemClock): Promise<Bot> {
   const database = await freshSqlite();
-  const wx = createMockedWechat({ members: ['王书记', '张三', '李四'] });
+  const wx = createMockedWechat({ members: ['王书记', '张三', '李四', '王五'] });
   const secretary = wx.members['王书记']!;
   const config = loadConfig({
     DATABASE_URL: database.url,
@@ -134,6 +135,7 @@ async function startBot(clock: Clock = systemClock): Promise<Bot> {
     secretary,
     zhang: wx.members['张三']!,
     li: wx.members['李四']!,
+    wang: wx.members['王五']!,
     async say(member, text, options = {}) {
       const before = wx.sent.items.length;
       const id = wx.say(member, text, { timestamp: clock.now().getTime(), ...options });
@@ -151,8 +153,10 @@ describe('WeChat end to end', () => {
   it('a mocked group binds the room, registers members, answers help, whoami and a mention command', async () => {
     const { say, secretary, zhang, li, wx } = await startBot();
 
-    // Before the binding, help still answers (the chat is known, the unit is not yet).
-    expect((await say(zhang, '/help')).join('\n')).toContain('可以用这些命令');
+    // Before the binding, the admin's help still answers (the chat is known, the unit is not yet);
+    // anyone else is told the group is not bound yet and is not registered.
+    expect((await say(secretary, '/help')).join('\n')).toContain('可以用这些命令');
+    expect((await say(zhang, '/help')).join('\n')).toContain('本群还没有绑定单位');
     expect(await say(secretary, '/bindchat 东北流村党支部')).toEqual(['本群已绑定到“东北流村党支部”。（新建了这个单位）']);
 
     const help = await say(zhang, '@先锋 帮助', { mentions: [wx.botContact] });
@@ -164,23 +168,27 @@ describe('WeChat end to end', () => {
     // Everything went to the group, as the group's messages.
     expect(new Set(wx.sent.items.map((s) => s.roomId))).toEqual(new Set([wx.room.id]));
 
-    // A private message is answered privately.
+    // A member registered by speaking in the bound group; their private message is answered privately.
+    await say(li, '我来了');
     const before = wx.sent.items.length;
     await say(li, '/whoami', { to: wx.botContact });
-    expect(wx.sent.items.slice(before)).toEqual([expect.objectContaining({ listenerId: li.id })]);
+    expect(wx.sent.items.slice(before)).toEqual([expect.objectContaining({ listenerId: li.id, text: expect.stringContaining('姓名：李四') })]);
   });
 
   it('members answer a text poll with 1, Ａ and 选B and a rating with 95分 and 九十五, bare, in the group', async () => {
-    const { say, secretary, zhang, li } = await startBot();
+    const { say, secretary, zhang, li, wang } = await startBot();
     await say(secretary, '/bindchat 东北流村党支部');
     await say(zhang, '我来了');
     await say(li, '我也来了');
+    await say(wang, '到');
     const launched = (await say(secretary, '/poll 哪天开会 | 周六 | 周日 | 周一')).join('\n');
     const pollId = Number(/#(\d+)/.exec(launched)?.[1]);
     expect(launched).toContain('周日');
     await say(zhang, '1');
     await say(li, 'Ａ');
-    await say(secretary, '选B');
+    // The admin belongs to the township only: their bare answer is not a village member's vote.
+    await say(secretary, '选C');
+    await say(wang, '选B');
     // A bare answer counts only while the bot waits for that person; a change of mind is a command.
     await say(zhang, `/vote #${pollId} 3`);
     const results = (await say(secretary, `/results #${pollId}`)).join('\n');

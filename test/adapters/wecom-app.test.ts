@@ -84,8 +84,9 @@ describe('WeCom adapter end to end', () => {
     await processed(db!, firstClick);
     await vote('wangwu', '2');
     await say('zhaoliu', '/vote #1 2');
+    // The admin (张伟) belongs to the township only: the village's voters are its 3 members.
     const results = await say('zhangwei', '/results #1');
-    expect(results[0]).toBe(['#1 投票结果（进行中）：村道先修哪条', '1. 东线：0 票', '2. 西线：2 票', '3. 都不修：1 票', '参与：3 / 4 人（75%）'].join('\n'));
+    expect(results[0]).toBe(['#1 投票结果（进行中）：村道先修哪条', '1. 东线：0 票', '2. 西线：2 票', '3. 都不修：1 票', '参与：3 / 3 人（100%）'].join('\n'));
     await fake!.until(() => fake!.deliveries.filter((d) => d.cmd === 'aibot_respond_update_msg').length === 3, 'three card updates');
     const updates = fake!.deliveries.filter((d) => d.cmd === 'aibot_respond_update_msg');
     expect(updates[1]!.body).toMatchObject({ userids: ['lisi'], template_card: { task_id: card.task_id, submit_button: { text: '已投' } } });
@@ -142,8 +143,22 @@ describe('WeCom adapter end to end', () => {
     expect(fake!.to(GROUP).filter((d) => d.cmd === 'aibot_send_msg')[0]!.body).toMatchObject({ chatid: GROUP, msgtype: 'markdown' });
   });
 
-  it('greets a person who opens the 1:1 chat once, on the enter_chat req_id', async () => {
+  it('greets a person who opens the 1:1 chat once, on the enter_chat req_id: a stranger with how to join, a member with /help', async () => {
     await build();
+    // A stranger (on no roster) is told how to join, once; a repeated enter_chat is not answered
+    // again, and their next message is answered on its own req_id, not on the old welcome's.
+    fake!.enterChat('sunqi');
+    await processed(db!, 'enter_chat:sunqi');
+    await flush(bot!);
+    fake!.enterChat('sunqi');
+    await say('sunqi', '/whoami', { dm: true });
+    const hints = fake!.to('sunqi').filter((d) => d.cmd === 'aibot_respond_welcome_msg');
+    expect(hints).toHaveLength(1);
+    expect(hints[0]!.text).toContain('/join 加入码');
+    expect(fake!.to('sunqi').at(-1)).toMatchObject({ cmd: 'aibot_respond_msg', text: expect.stringContaining('/join 加入码') });
+
+    // A member on the roster (registered by speaking in the bound group) gets the welcome.
+    await bindVillage();
     fake!.enterChat('lisi');
     await processed(db!, 'enter_chat:lisi');
     await flush(bot!);

@@ -16,14 +16,18 @@ function firstReplyKeys(eventRowId: number): string[] {
   return keys;
 }
 
-/** The payload of the first outbox message the event produced for `chatId`, or undefined when it produced none. */
+/**
+ * The payload of the first outbox message the event produced for `chatId`, or undefined when it
+ * produced none or that reply is already sent or given up (a redelivered callback, e.g. a second
+ * enter_chat: its reply is gone, so its exchange must not take a later message with the same text).
+ */
 export async function firstReplyOf(db: Db, eventId: string, chatId: string): Promise<string | undefined> {
   const event = await db.inboundEvent.findUnique({ where: { platform_eventId: { platform: WECOM, eventId } }, select: { id: true } });
   if (!event) return undefined;
   const row = await db.outboxMessage.findFirst({
     where: { platform: WECOM, chatId, idempotencyKey: { in: firstReplyKeys(event.id) } },
     orderBy: { id: 'asc' },
-    select: { payload: true },
+    select: { payload: true, status: true },
   });
-  return row?.payload;
+  return row && row.status !== 'sent' && row.status !== 'failed' ? row.payload : undefined;
 }

@@ -43,7 +43,8 @@ async function setUp(env: Record<string, string> = {}, fresh: () => Promise<Db> 
   bot = await startTestBot(db, { clock, env });
   await bot.app.scheduler.stop(); // the test runs what is due itself, at the times it chooses
   await bot.say('管理员', '/bindchat 东北流村党支部');
-  for (const name of ['管理员', '张三', '李四', '王五']) await bot.say(name, '大家好');
+  // Four members; 孙七 never answers. The admin belongs to the township only, never to the village.
+  for (const name of ['张三', '李四', '王五', '孙七']) await bot.say(name, '大家好');
   return { b: bot, clock };
 }
 
@@ -113,11 +114,13 @@ async function fullQuiz(fresh: () => Promise<Db>): Promise<void> {
 
   // Nothing more is scheduled; the ranking and the profile show the credited points.
   expect(await advance(b, clock, 60_000)).toEqual([]);
-  await b.say('管理员', '/settings 公开积分榜 开'); // a public board is the unit's choice (off at first); the admin is a member here already
+  await b.say('管理员', '/settings 公开积分榜 开'); // a public board is the unit's choice (off at first)
   expect(await b.say('李四', '/rank')).toEqual([
     ['东北流村党支部 学习积分榜：', '1. 张三 28分', '2. 王五 10分', '3. 李四 9分', '本单位4人，3人有积分。'].join('\n'),
   ]);
-  expect((await b.say('管理员', '/rank'))[0]).toContain('你还没有积分。发送 /quiz 开始答题。');
+  expect((await b.say('孙七', '/rank'))[0]).toContain('你还没有积分。发送 /quiz 开始答题。');
+  // The admin is no member of the village: asked in its group, they see its board, not a place on it.
+  expect((await b.say('管理员', '/rank'))[0]).toContain('本单位4人，3人有积分。');
   // The township view (admins): branches by average points per member, then the top members.
   await b.say('管理员', '/bindchat 西岭村党支部', { chat: '西岭村' });
   await b.say('赵六', '大家好', { chat: '西岭村' });
@@ -154,7 +157,7 @@ expect((await b.say('管理员', '/report 城关镇'))[0]).toContain(
 );
 // Text platforms get the CSV as text (the recording adapter has no files).
 expect(await b.say('管理员', '/export 答题 东北流村党支部')).toEqual([
-  '导出：2026年理论学习答题\n单位,姓名,积分,答题数,答对数\r\n东北流村党支部,张三,28,3,3\r\n东北流村党支部,王五,10,2,1\r\n东北流村党支部,李四,9,2,1\r\n东北流村党支部,管理员,0,0,0\r\n',
+  '导出：2026年理论学习答题\n单位,姓名,积分,答题数,答对数\r\n东北流村党支部,张三,28,3,3\r\n东北流村党支部,王五,10,2,1\r\n东北流村党支部,李四,9,2,1\r\n东北流村党支部,孙七,0,0,0\r\n',
 ]);
 
 const unitId = (await db!.db.orgUnit.findUniqueOrThrow({ where: { name: '东北流村党支部' } })).id;

@@ -32,7 +32,9 @@ async function reviewSchedule(fresh: () => Promise<Db>): Promise<void> {
   db = await fresh();
   const b = (bot = await startTestBot(db, { clock }));
   await b.app.scheduler.stop(); // the test runs what is due itself
-  await b.say('管理员', '/help');
+  // 张三 is on the roster: he spoke in the bound village group (a stranger's private chat gets the join hint).
+  await b.say('管理员', '/bindchat 东北流村党支部');
+  await b.say('张三', '到');
 
   // Day 0: a one-person quiz in the private chat closes at the answer; 张三 answers wrong.
   const shown = await b.say('张三', '/quiz 党章 1', dm);
