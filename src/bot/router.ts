@@ -155,7 +155,7 @@ export class Router {
   /**
    * An outsider's message (see `CommandSpec.outsiders`): in a group not bound to a unit only the
    * outsiders' commands a known member's role admits run (an admin's /bindchat, /help with its
-   * bind line), a known member's other commands get the bind hint, a stranger's /help gets it too;
+   * bind line), the admin's other commands and anyone's /help get the bind hint, the rest is silence;
    * in a private chat a stranger may run /join and gets the join hint for anything else; a removed
    * member in a bound group is told they are not on the roster, for commands only.
    */
@@ -169,8 +169,8 @@ export class Router {
       ctx.reply(ctx.t(unbound ? 'core.outsider.unboundHelp' : ctx.chat.ref.kind === 'private' ? 'core.outsider.joinHint' : 'core.outsider.notOnRoster'));
     } else if (ctx.chat.ref.kind === 'private') {
       ctx.reply(ctx.t('core.outsider.joinHint'));
-    } else if (unbound && known && parsed.kind !== 'text') {
-      ctx.reply(ctx.t('core.outsider.unboundHelp')); // someone on the roster learns why nothing runs here
+    } else if (unbound && known && parsed.kind !== 'text' && hasRole(ctx.member, 'admin')) {
+      ctx.reply(ctx.t('core.outsider.unboundHelp')); // the one who can bind it learns why nothing runs here
     } else if (!unbound && parsed.kind !== 'text') {
       ctx.reply(ctx.t('core.outsider.notOnRoster'));
     } else {

@@ -28,14 +28,14 @@ it('npm run build compiles to dist/, and node dist/main.js runs a piped console 
   try {
     const run = spawnSync(process.execPath, ['dist/main.js'], {
       cwd: ROOT,
-      input: '/whoami\n/help 打卡\n',
+      input: '/help 打卡\n:dm\n/whoami\n',
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DATABASE_URL: `file:${path.join(dir, 'bot.db')}`, BOT_DATA_DIR: dir, BOT_LOCALE: 'zh-CN' },
       encoding: 'utf8',
       timeout: 60_000,
     });
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
-    expect(run.stdout).toContain('管理员@控制台> /whoami');
+    expect(run.stdout).toContain('管理员@私聊> /whoami');
     expect(run.stdout).toMatch(/先锋: 姓名：管理员\n\s+身份：管理员/);
     expect(run.stdout).toContain('管理员@控制台> /help 打卡');
     expect(run.stdout).toContain("用法：/checkin");

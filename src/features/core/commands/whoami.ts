@@ -13,7 +13,6 @@ export function whoamiCommand(registry: () => CommandRegistry) {
     summaryKey: 'core.whoami.summary',
     usageKey: 'core.whoami.usage',
     args: noArgs,
-    outsiders: 'hint',
     handler: async (ctx) => {
       const unit = await unitName(ctx.db, ctx.member.unitId);
       const lines = [
