@@ -10,7 +10,7 @@
  */
 import { command, UserError, type CommandSpec, type Context, type Feature } from '../../bot/feature.ts';
 import { personLabel, targetPerson } from '../../bot/people.ts';
-import { actingUnitIn, managesUnitIn, PARTY_MEMBER } from '../../bot/policy.ts';
+import { actingUnitIn, managesUnitIn } from '../../bot/policy.ts';
 import type { PollsRuntime } from '../polls/api.ts';
 import { reviewArgs, type ReviewArgs } from './args.ts';
 import { reportSections } from './report.ts';
@@ -85,6 +85,3 @@ export function reviewFeature(runtime: PollsRuntime): Feature {
     reportSections: (ctx, scope) => reportSections(ctx, scope),
   };
 }
-
-/** The role that writes a self-assessment (预备党员 included). */
-export const SELF_REVIEW_ROLE = PARTY_MEMBER;
