@@ -123,6 +123,19 @@ export function seesUnit(actor: Actor, unitId: number | null, units: readonly Un
   return managesUnit(actor, unitId, units) || belongsTo(actor, unitId);
 }
 
+/**
+ * May `actor` read unit `unitId`'s public items (pledges on show)? Whoever sees the unit, and the
+ * people of the units under it (a village sees the township committee's pledges, not a neighbour's).
+ */
+export function seesPublicItemsOf(actor: Actor, unitId: number | null, units: readonly UnitNode[]): boolean {
+  if (seesUnit(actor, unitId, units)) return true;
+  for (let u = actor.unitId, hops = 0; u !== null && hops < units.length; hops++) {
+    u = parentOf(units, u);
+    if (u !== null && u === unitId) return true;
+  }
+  return false;
+}
+
 /** The units `actor` sees, in the order of `units`: all for admins, own and child units for secretaries, own for others. */
 export function visibleUnits<U extends UnitNode>(actor: Actor, units: readonly U[]): U[] {
   return units.filter((u) => seesUnit(actor, u.id, units));

@@ -61,7 +61,7 @@ async function runOrderCheck(open: () => Promise<Database>): Promise<void> {
   const stats = { active: 0, max: 0 };
   const random = seededRandom(18);
   app = createApp({
-    config: loadConfig({ DATABASE_URL: database.url, BOT_MAX_EVENT_AGE_SECONDS: "86400", BOT_COMMANDS_PER_MINUTE: "0" }),
+    config: loadConfig({ DATABASE_URL: database.url, BOT_ADMINS: 'console:admin', BOT_MAX_EVENT_AGE_SECONDS: "86400", BOT_COMMANDS_PER_MINUTE: "0" }),
     database,
     adapters: [adapter],
     logger: pino({ level: 'silent' }),
@@ -69,13 +69,16 @@ async function runOrderCheck(open: () => Promise<Database>): Promise<void> {
     features: (defaults) => [...defaults.filter((f) => f.name === 'core'), probe(random, stats)],
   });
   await app.start();
+  // Each chat is bound first (an unbound group answers only an admin's /bindchat); its one reply is left out below.
+  for (let c = 0; c < CHATS; c++) await adapter.deliver(adapter.message('admin', `/bindchat 单位${c}`, { chat: `chat-${c}`, eventId: `bind-${c}` }));
+  await app.idle();
   // Interleaved across chats, handed over one after another as a polling adapter does.
   for (let n = 1; n <= PER_CHAT; n++) {
     for (let c = 0; c < CHATS; c++) await adapter.deliver(adapter.message(`p${c}`, `/seq ${n}`, { chat: `chat-${c}`, eventId: `e-${c}-${n}` }));
   }
   await app.idle();
   const expected = Array.from({ length: PER_CHAT }, (_, i) => `seq ${i + 1}`);
-  const wrong = Array.from({ length: CHATS }, (_, c) => `chat-${c}`).filter((chat) => JSON.stringify(adapter.textsTo(chat)) !== JSON.stringify(expected));
+  const wrong = Array.from({ length: CHATS }, (_, c) => `chat-${c}`).filter((chat) => JSON.stringify(adapter.textsTo(chat).slice(1)) !== JSON.stringify(expected));
   expect(wrong, 'chats whose replies are missing, repeated or out of order').toEqual([]);
   expect(stats.max, 'after-commit work of different chats overlapped').toBeGreaterThan(1);
 }

@@ -180,7 +180,7 @@ export function hostileInputSuite(shard: number, shards: number): void {
     const m = /^\/([a-z]{1,32})(?:[ \n]|$)/.exec(text);
     if (m) {
       const word = m[1]!;
-      const min = ORACLE_MIN_ROLE[word];
+      const min = Object.hasOwn(ORACLE_MIN_ROLE, word) ? ORACLE_MIN_ROLE[word] : undefined; // `/constructor` is no command
       if (min === undefined) return ORACLE_ASCII_ALIASES.has(word) ? { kind: 'any' } : { kind: 'unknown', word };
       if (ORACLE_RANK.indexOf(role) > ORACLE_RANK.indexOf(min)) return { kind: 'forbidden', command: word };
       if (MALFORMED.has(text)) return { kind: 'usage', command: word };

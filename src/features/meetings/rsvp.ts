@@ -8,7 +8,7 @@
  *   start. Anything else, `到了` or `请假的人多吗`, is ordinary chat.
  * An RSVP is not attendance: the secretary records who came with /attendance.
  */
-import { isPartyMember } from '../../bot/policy.ts';
+import { belongsTo, isPartyMember } from '../../bot/policy.ts';
 import { z } from 'zod';
 import { argInput, idToken } from '../../bot/args.ts';
 import { UserError, type Context } from '../../bot/feature.ts';
@@ -85,7 +85,8 @@ async function record(ctx: Context, m: MeetingInfo, startsAt: Date, answer: Rsvp
 export async function rsvpHandler(ctx: Context, args: RsvpArgs): Promise<void> {
   if (args.id !== null) {
     const m = await getMeeting(ctx.db, args.id);
-    if (!m) throw new UserError('meetings.error.notFound', { id: args.id });
+    // Only the meeting's own unit answers its roll call; another unit's meeting is as good as absent.
+    if (!m || !belongsTo(ctx.member, m.unitId)) throw new UserError('meetings.error.notFound', { id: args.id });
     if (m.status !== 'active') throw new UserError('meetings.rsvp.cancelled', { id: m.id, title: m.title });
     const start = await answerableStart(ctx, m);
     if (!start) throw new UserError('meetings.rsvp.noUpcoming', { id: m.id, title: m.title });

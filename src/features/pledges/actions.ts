@@ -7,7 +7,7 @@
 import { UserError, type Context } from '../../bot/feature.ts';
 import type { Attachment } from '../../bot/types.ts';
 import { listUnits, membersByIds } from '../../bot/roster.ts';
-import { actingUnit, unitTree } from '../../bot/policy.ts';
+import { actingUnit, seesPublicItemsOf, unitTree } from '../../bot/policy.ts';
 import { isRealDate, localDate, localYear, type IsoDate } from './dates.ts';
 import { isOpen, mayCheckIn, mayManagePledge, outcomeOf, type PledgeView } from './model.ts';
 import type { CheckinCommand, DueInput, PledgeCommand, PledgeFields } from './parse.ts';
@@ -237,6 +237,7 @@ export async function runCheckin(ctx: Context, parsed: CheckinCommand, pending?:
   }
   // One read of the units serves the check and the reply (a unit is an id and a parent to the policy).
   const units = await listUnits(ctx.db);
+  if (!seesPublicItemsOf(ctx.member, p.unitId, units)) throw new UserError('pledges.error.checkinNotFound', { id: p.id });
   if (!mayCheckIn(p, ctx.member, units)) {
     const names = await namesFor(ctx, [p], units);
     if (p.scope === 'member') throw new UserError('pledges.error.notYours', { id: p.id, owner: names.members.get(p.ownerId)?.name ?? '?' });

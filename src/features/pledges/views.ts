@@ -6,7 +6,7 @@
 import { UserError, type Context } from '../../bot/feature.ts';
 import { listUnits, membersByIds } from '../../bot/roster.ts';
 import { resolvePerson } from '../../bot/people.ts';
-import { actingUnitIn, hasRole, managesUnit, unitTree } from '../../bot/policy.ts';
+import { actingUnitIn, hasRole, managesUnit, seesPublicItemsOf, unitTree } from '../../bot/policy.ts';
 import { localDate } from './dates.ts';
 import { isOnTrack, isOpen, outcomeOf, type PledgeView } from './model.ts';
 import type { PledgesCommand } from './parse.ts';
@@ -130,7 +130,7 @@ async function mineView(ctx: Context): Promise<void> {
 async function detailView(ctx: Context, cmd: PledgesCommand & { action: 'detail' }): Promise<void> {
   const { today } = todayOf(ctx);
   const p = (await listPledges(ctx.db, { ids: [cmd.id] }))[0];
-  if (!p) throw new UserError('pledges.error.notFound', { id: cmd.id });
+  if (!p || !seesPublicItemsOf(ctx.member, p.unitId, await unitTree(ctx.db))) throw new UserError('pledges.error.notFound', { id: cmd.id });
   const names = await namesFor(ctx, [p]);
   const lines = [titleLine(ctx.t, p, names, true), `  ${progressLine(ctx.t, p, today)}`];
   lines.push(ctx.t('pledges.detail.made', { date: localDate(p.createdAt, ctx.timeZone), unit: names.units.get(p.unitId)?.name ?? '?', year: p.year }));

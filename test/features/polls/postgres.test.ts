@@ -26,7 +26,7 @@ describePg('polls on PostgreSQL', () => {
     expect(receiptTx).toHaveLength(8);
     expect(receiptTx.some((r) => r.x === ballotTx[0]!.x)).toBe(false);
     const [res] = await bot.texts('书记', `/close #${id}`);
-    expect(res).toContain('1. 同意：5 票\n2. 不同意：3 票\n参与：8 / 10 人（80%）');
+    expect(res).toContain('1. 同意：5 票\n2. 不同意：3 票\n参与：8 / 9 人（89%）');
     const cols = await db.$queryRawUnsafe<{ column_name: string }[]>(
       `SELECT column_name FROM information_schema.columns WHERE table_name = 'PollAnonBallot' ORDER BY column_name`,
     );
