@@ -96,6 +96,9 @@ export async function resolveMember(
   if (!admin && (chat.ref.kind !== 'group' || chat.unitId === null)) return { member: null, registered: false };
   const role: Role = admin ? 'admin' : chat.masses ? 'masses' : 'member';
   const unitId = (await joinsChatUnit(db, role, chat)) ? chat.unitId : null;
+  // A savepoint: on PostgreSQL a failed statement aborts the whole transaction, so the look-up
+  // after a lost registration race (below) needs the failed insert rolled back first.
+  await db.$executeRawUnsafe('SAVEPOINT member_registration');
   try {
     const created = await db.member.create({
       data: {
@@ -105,10 +108,12 @@ export async function resolveMember(
         identities: { create: { platform: actor.platform, externalId: actor.userId, displayName, username } },
       },
     });
+    await db.$executeRawUnsafe('RELEASE SAVEPOINT member_registration');
     await writeAudit(db, null, 'member.auto', `member ${created.id} ${role} unit ${unitId ?? '-'} (spoke in chat ${chat.id})`);
     return { member: toMemberInfo(created), registered: true };
   } catch (err) {
-    // Two first messages of one person raced (two instances): the other registration won.
+    // Two first messages of one person raced (two instances, or two chats at once): the other registration won.
+    await db.$executeRawUnsafe('ROLLBACK TO SAVEPOINT member_registration');
     const again = await db.platformIdentity.findUnique({
       where: { platform_externalId: { platform: actor.platform, externalId: actor.userId } },
       include: { member: true },

@@ -64,7 +64,7 @@ async function twoBots(clock: Clock, tickChat: ChatRef): Promise<{ first: Databa
 }
 
 describePg('two bot instances on one PostgreSQL database', () => {
-  it('the outbox delivers every message once, in order per chat, and both instances take part', async () => {
+  it('the outbox delivers every message once, in order per chat, whichever instance sends', async () => {
     const { first, bots, log } = await twoBots(systemClock, { platform: 'console', chatId: 'ticks', kind: 'group' });
     const chats: ChatRef[] = Array.from({ length: 100 }, (_, i) => ({ platform: 'console', chatId: `village-${i}`, kind: 'group' }));
     const items = chats.flatMap((chat, i) => [1, 2, 3, 4].map((n) => ({ chat, message: { kind: 'text' as const, text: `notice ${n}` }, key: `two:${i}:${n}` })));
@@ -79,7 +79,10 @@ describePg('two bot instances on one PostgreSQL database', () => {
     expect([...seen].filter(([, by]) => by.length > 1), 'messages delivered more than once (and by which instances)').toEqual([]);
     expect(notices).toHaveLength(400);
     for (const chat of chats) expect(notices.filter((l) => l.chat === chat.chatId).map((l) => l.text)).toEqual(['notice 1', 'notice 2', 'notice 3', 'notice 4']);
-    expect(new Set(notices.map((l) => l.instance))).toEqual(new Set(['a', 'b']));
+    // Both instances used to share this backlog. Since sent marks are written once per pass (#18),
+    // the instance that leased first holds every chat's head until its pass ends, and on a loaded
+    // machine it can send all of it: sharing is not guaranteed, so it is not asserted (see #18's note).
+    expect(notices.every((l) => l.instance === 'a' || l.instance === 'b')).toBe(true);
     // (Only the villages: on the system clock the ticker may post a tick if a minute turns meanwhile.)
     expect(await first.db.outboxMessage.count({ where: { status: 'sent', chatId: { startsWith: 'village-' } } })).toBe(400);
   }, 120_000);
@@ -113,7 +116,7 @@ describePg('two bot instances on one PostgreSQL database', () => {
     expect(outcomes.filter((o) => o === 'done')).toHaveLength(60);
     expect(outcomes.filter((o) => o === 'duplicate')).toHaveLength(60);
     expect(await first.db.inboundEvent.count()).toBe(60);
-    expect(await first.db.member.count()).toBe(0); // strangers in a private chat are told how to join, not registered
+    expect(await first.db.member.count()).toBe(1); // the first console speaker (the local admin) only: strangers in a private chat are told how to join, not registered
     const replies = bots.flatMap((b) => b.adapter.sent).filter((d) => d.chat.kind === 'private');
     expect(replies).toHaveLength(60);
   }, 120_000);
