@@ -81,8 +81,7 @@ describePg('two bot instances on one PostgreSQL database', () => {
     for (const chat of chats) expect(notices.filter((l) => l.chat === chat.chatId).map((l) => l.text)).toEqual(['notice 1', 'notice 2', 'notice 3', 'notice 4']);
     // Both instances used to share this backlog. Since sent marks are written once per pass (#18),
     // the instance that leased first holds every chat's head until its pass ends, and on a loaded
-    // machine it can send all of it: sharing is not guaranteed, so it is not asserted (see #18's note).
-    expect(notices.every((l) => l.instance === 'a' || l.instance === 'b')).toBe(true);
+    // machine it can send all of it: sharing is not guaranteed, so it is not asserted (open in #18).
     // (Only the villages: on the system clock the ticker may post a tick if a minute turns meanwhile.)
     expect(await first.db.outboxMessage.count({ where: { status: 'sent', chatId: { startsWith: 'village-' } } })).toBe(400);
   }, 120_000);
