@@ -10,6 +10,7 @@ import type { CallMeter } from './meter.ts';
 import { renderNow, type Renderers } from './deferred.ts';
 import { planPrivateBatches } from './batch.ts';
 import { markSentMany, type SentMark } from './marks.ts';
+import { OutboxPeers } from './peers.ts';
 
 /** Tuning of the dispatcher; the defaults suit one township on one instance. */
 export interface DispatcherOptions {
@@ -32,9 +33,9 @@ export interface DispatcherOptions {
   /** The features' renderers, for `render` messages (pictures and files made at send time). */
   readonly renderers?: Renderers;
   /**
-   * The fewest sends one pass may start (default 32). A pass starts at most half of the sends that
-   * are free to start, but never fewer than this: the other half stays free for another instance's
-   * pass on the same database, so two instances share one backlog.
+   * The fewest sends one pass may start (default 32). With n instances delivering from one
+   * database (src/outbox/peers.ts), a pass starts at most 1/n of the sends free to start, but never
+   * fewer than this: the rest stay free for the other instances' passes, so they share one backlog.
    */
   readonly minSendsPerPass?: number;
   /** Sent marks are written as soon as this many are waiting (default 200, one statement's worth)… */
@@ -92,6 +93,8 @@ export class OutboxDispatcher {
   private readonly minSendsPerPass: number;
   private readonly marksPerWrite: number;
   private readonly markWriteMs: number;
+  /** This instance's presence among those delivering from the database. */
+  private readonly peers: OutboxPeers;
 
   constructor(private readonly opts: DispatcherOptions) {
     for (const a of opts.adapters) {
@@ -104,6 +107,7 @@ export class OutboxDispatcher {
     this.minSendsPerPass = Math.max(1, opts.minSendsPerPass ?? 32);
     this.marksPerWrite = Math.max(1, opts.marksPerWrite ?? 200);
     this.markWriteMs = opts.markWriteMs ?? 200;
+    this.peers = new OutboxPeers(opts.db, opts.clock, opts.instanceId, this.leaseMs);
   }
 
   /** Starts delivering in the background; takes back leases this instance id held before a restart. */
@@ -113,6 +117,7 @@ export class OutboxDispatcher {
       where: { status: 'sending', lockedBy: this.opts.instanceId },
       data: { status: 'pending', lockedBy: null, lockedUntil: null },
     });
+    await this.peers.join();
     this.running = true;
     this.loop = this.run();
   }
@@ -123,6 +128,7 @@ export class OutboxDispatcher {
     this.notify();
     await this.loop;
     this.loop = undefined;
+    await this.peers.leave().catch((err: unknown) => this.opts.logger.warn({ err }, 'outbox presence not given up (it lapses)'));
   }
 
   /** Wakes the dispatcher now (called after an enqueue). */
@@ -186,8 +192,8 @@ export class OutboxDispatcher {
 
   /**
    * One pass: finds the head message of every chat with something due, sends those the rate
-   * limits allow, in parallel across chats, up to half of what is free to send (at least
-   * `minSendsPerPass`), so another instance's pass finds the rest free. Returns ms until
+   * limits allow, in parallel across chats; with other instances on the database, only this one's
+   * share of what is free to send (`shareOf`), so their passes find the rest free. Returns ms until
    * something may become sendable. Heads compete for an account's sends by priority (notices,
    * results and questions before individual replies), then round robin (the chat served longest
    * ago first), so one chat's backlog never holds back another chat. Sent marks are written as
@@ -200,10 +206,12 @@ export class OutboxDispatcher {
       this.lastDue = new Map();
       return this.idleMs;
     }
+    await this.peers.keepAlive();
     const now = this.opts.clock.now();
     const { heads, queued } = await this.readHeads(online);
     const batches = planPrivateBatches(heads, now.getTime(), (p) => this.adapters.get(p as Platform)?.capabilities.privateBatch ?? 1);
-    const plan = this.choose(heads, batches.absorbed, now.getTime());
+    const open = this.openHeads(heads, batches.absorbed, now.getTime());
+    const plan = await this.choose(open.free, now.getTime(), open.wait);
     // Whether the next pass should start at once: heads were left for a later pass, a chat just sent
     // to has more waiting, another instance leased some first, or a send failed (its retry time is
     // known only after the pass).
@@ -232,17 +240,16 @@ export class OutboxDispatcher {
     } finally {
       await this.writeMarks();
     }
-    this.lastDue = plan.due;
+    this.lastDue = open.due;
     // Nothing else known to be sendable: sleep until `wait` or until an enqueue wakes the loop.
     return again ? 0 : plan.wait;
   }
 
   /**
-   * The heads this pass sends, in the order given, each recorded in its platform's rate limiter
-   * (with a function to take the record back); what is due per platform; ms until a held head may
-   * go; and whether due heads were left for a later pass (or another instance) by the pass's bound.
+   * Of the heads read: those free to send now (not held for later, not riding in another head's
+   * batch, not leased by a live sender), what is due per platform, and ms until a held head may go.
    */
-  private choose(heads: readonly Row[], absorbed: ReadonlySet<number>, t: number): { chosen: { head: Row; undo: () => void }[]; due: Map<Platform, number>; wait: number; leftOver: boolean } {
+  private openHeads(heads: readonly Row[], absorbed: ReadonlySet<number>, t: number): { free: Row[]; due: Map<Platform, number>; wait: number } {
     const due = new Map<Platform, number>();
     let wait = this.idleMs;
     const free: Row[] = [];
@@ -256,9 +263,24 @@ export class OutboxDispatcher {
       if (head.status === 'sending' && head.lockedUntil && head.lockedUntil.getTime() > t) continue; // someone is on it
       free.push(head);
     }
-    const bound = Math.max(this.minSendsPerPass, Math.ceil(free.length / 2));
+    return { free, due, wait };
+  }
+
+  /** How many of `free` sends this pass may start: all when alone, else its share (at least `minSendsPerPass`). */
+  private async shareOf(free: number): Promise<number> {
+    const instances = await this.peers.count();
+    return instances > 1 ? Math.max(this.minSendsPerPass, Math.ceil(free / instances)) : free;
+  }
+
+  /**
+   * The free heads the rate limits allow now, up to this pass's share (`shareOf`, asked only once
+   * `minSendsPerPass` are chosen, so a pass a platform's limits keep small costs no statement), each
+   * recorded in its platform's limiter (with a function to take the record back); ms until a held
+   * one may go; and whether allowed heads were left for a later pass (or another instance).
+   */
+  private async choose(free: readonly Row[], t: number, wait: number): Promise<{ chosen: { head: Row; undo: () => void }[]; wait: number; leftOver: boolean }> {
     const chosen: { head: Row; undo: () => void }[] = [];
-    let leftOver = false;
+    let bound: number | undefined;
     for (const head of free) {
       const limiter = this.limiters.get(head.platform as Platform)!;
       const isGroup = head.chatKind === 'group';
@@ -267,13 +289,11 @@ export class OutboxDispatcher {
         wait = Math.min(wait, w);
         continue;
       }
-      if (chosen.length >= bound) {
-        leftOver = true;
-        break;
-      }
+      if (chosen.length >= this.minSendsPerPass) bound ??= await this.shareOf(free.length);
+      if (bound !== undefined && chosen.length >= bound) return { chosen, wait, leftOver: true };
       chosen.push({ head, undo: limiter.record(head.chatId, isGroup, t) });
     }
-    return { chosen, due, wait, leftOver };
+    return { chosen, wait, leftOver: false };
   }
 
   /**
