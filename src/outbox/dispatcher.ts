@@ -241,17 +241,21 @@ export class OutboxDispatcher {
       await this.writeMarks();
     }
     this.lastDue = open.due;
-    // Nothing else known to be sendable: sleep until `wait` or until an enqueue wakes the loop.
-    return again ? 0 : plan.wait;
+    // Nothing else known to be sendable: sleep until `wait` or until an enqueue wakes the loop; while
+    // another instance holds heads, look again soon (its marks free their chats' next messages).
+    if (again) return 0;
+    return open.othersBusy ? Math.min(plan.wait, PEER_POLL_MS) : plan.wait;
   }
 
   /**
    * Of the heads read: those free to send now (not held for later, not riding in another head's
-   * batch, not leased by a live sender), what is due per platform, and ms until a held head may go.
+   * batch, not leased by a live sender), what is due per platform, ms until a held head may go, and
+   * whether another instance is sending some.
    */
-  private openHeads(heads: readonly Row[], absorbed: ReadonlySet<number>, t: number): { free: Row[]; due: Map<Platform, number>; wait: number } {
+  private openHeads(heads: readonly Row[], absorbed: ReadonlySet<number>, t: number): { free: Row[]; due: Map<Platform, number>; wait: number; othersBusy: boolean } {
     const due = new Map<Platform, number>();
     let wait = this.idleMs;
+    let othersBusy = false;
     const free: Row[] = [];
     for (const head of heads) {
       if (head.notBefore.getTime() > t && head.status === 'pending') {
@@ -260,10 +264,13 @@ export class OutboxDispatcher {
       }
       due.set(head.platform as Platform, (due.get(head.platform as Platform) ?? 0) + 1);
       if (absorbed.has(head.id)) continue; // goes out in an earlier head's batch
-      if (head.status === 'sending' && head.lockedUntil && head.lockedUntil.getTime() > t) continue; // someone is on it
+      if (head.status === 'sending' && head.lockedUntil && head.lockedUntil.getTime() > t) {
+        othersBusy ||= head.lockedBy !== this.opts.instanceId; // someone else is on it
+        continue;
+      }
       free.push(head);
     }
-    return { free, due, wait };
+    return { free, due, wait, othersBusy };
   }
 
   /** How many of `free` sends this pass may start: all when alone, else its share (at least `minSendsPerPass`). */
@@ -508,6 +515,9 @@ export class OutboxDispatcher {
     });
   }
 }
+
+/** How soon a pass looks again while another instance is sending some chats' heads (ms, at most). */
+const PEER_POLL_MS = 50;
 
 /** Ids per `IN (…)` list (SQLite allows 32,766 bound values; PostgreSQL 65,535). */
 const HEADS_PER_READ = 500;
