@@ -20,6 +20,7 @@ export default defineConfig({
       'test/features/polls/pure.test.ts',
       'test/features/quizzes/banks.test.ts',
       'test/features/quizzes/csv.test.ts',
+      'test/features/quizzes/decisions.test.ts',
       'test/features/quizzes/rules.test.ts',
       'test/features/report/csv.test.ts',
       'test/outbox/rate-limiter.test.ts',

@@ -2,7 +2,8 @@
 import type { AnswerClaim, Context } from '../../bot/feature.ts';
 import { isPartyMember } from '../../bot/policy.ts';
 import { answerInGroup } from './commands/answer.ts';
-import { previewAnswer, readAnswer } from './engine.ts';
+import { previewAnswer } from './engine/answer.ts';
+import { readAnswer } from './rules/questions.ts';
 import { answerPersonal } from './personal.ts';
 import type { QuizSlice } from './slice.ts';
 import { openPromptIn, runningQuizInChat } from './store.ts';

@@ -22,7 +22,7 @@ import {
   MAX_QUESTION_LENGTH,
   MAX_SOURCE_LENGTH,
   MIN_OPTIONS,
-} from './banks.ts';
+} from './rules/banks.ts';
 import type { ImportItem } from './store.ts';
 import type { KeySuffix } from '../../bot/prompt-key.ts';
 

@@ -21,9 +21,11 @@ import type { ChatRef } from '../../bot/types.ts';
 import type { Translate } from '../../bot/feature.ts';
 import { getMember, privateChatsOf } from '../../bot/roster.ts';
 import { exemptAmong, holdDailyReminders } from '../care/api.ts';
-import type { Question } from './banks.ts';
+import type { Question } from './banks/model.ts';
 import type { Catalog } from './catalog.ts';
-import { optionOrderFor, readAnswer, type QuizSettings } from './engine.ts';
+import { optionOrderFor, readAnswer } from './rules/questions.ts';
+import type { QuizSettings } from './rules/quiz.ts';
+import { RIGHTS_TO_RESOLVE } from './rules/reviews.ts';
 import { personalQuestionText, revealLines } from './render.ts';
 import {
   answeredKeys,
@@ -37,7 +39,6 @@ import {
   openMistake,
   recordReview,
   recordWrong,
-  RIGHTS_TO_RESOLVE,
   setPromptCredited,
   type PromptRow,
 } from './store.ts';

@@ -3,7 +3,7 @@ import { command, UsageError, UserError, type Context } from '../../../bot/featu
 import { PARTY_MEMBER } from '../../../bot/policy.ts';
 import { privateChatsOf } from '../../../bot/roster.ts';
 import { answerArgs, type AnswerArgs } from '../args.ts';
-import { answerQuiz } from '../engine.ts';
+import { answerQuiz } from '../engine/answer.ts';
 import { answerPersonal } from '../personal.ts';
 import type { QuizSlice } from '../slice.ts';
 import { getQuiz, openPromptIn, quizQuestion, runningQuizInChat, type QuizRow } from '../store.ts';

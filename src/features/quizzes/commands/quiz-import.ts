@@ -4,7 +4,7 @@ import path from 'node:path';
 import { UsageError, UserError, type Context } from '../../../bot/feature.ts';
 import { decodeTextDocument } from '../../../bot/text-attachments.ts';
 import { isStartableBankName } from '../args.ts';
-import { foldName } from '../banks.ts';
+import { foldName } from '../rules/banks.ts';
 import { CsvFormatError, MAX_IMPORT_BYTES, parseQuizCsv, type CsvImport } from '../csv.ts';
 import type { QuizSlice } from '../slice.ts';
 import { createImportedBank } from '../store.ts';
