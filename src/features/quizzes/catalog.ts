@@ -7,7 +7,7 @@ import type { Tx } from '../../bot/feature.ts';
 import type { Bank, Question } from './banks/model.ts';
 import { foldName } from './rules/banks.ts';
 import { listUnits } from '../../bot/roster.ts';
-import { importedBankByName, importedBanks, importedQuestion, importedQuestionsFor } from './store.ts';
+import { importedBankByName, importedBanks, importedQuestion, importedQuestionsFor } from './store/banks.ts';
 
 /** A bank as listed by `/quiz banks`. */
 export interface BankListing {

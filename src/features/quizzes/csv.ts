@@ -23,7 +23,7 @@ import {
   MAX_SOURCE_LENGTH,
   MIN_OPTIONS,
 } from './rules/banks.ts';
-import type { ImportItem } from './store.ts';
+import type { ImportItem } from './store/banks.ts';
 import type { KeySuffix } from '../../bot/prompt-key.ts';
 
 /** Most questions in one import. */

@@ -27,21 +27,11 @@ import { optionOrderFor, readAnswer } from './rules/questions.ts';
 import type { QuizSettings } from './rules/quiz.ts';
 import { RIGHTS_TO_RESOLVE } from './rules/reviews.ts';
 import { personalQuestionText, revealLines } from './render.ts';
-import {
-  answeredKeys,
-  answerPromptRow,
-  createPrompt,
-  creditAnswer,
-  dailyHistory,
-  dailySentOn,
-  dailySubscribers,
-  dueMistakes,
-  openMistake,
-  recordReview,
-  recordWrong,
-  setPromptCredited,
-  type PromptRow,
-} from './store.ts';
+import { dailySubscribers } from './store/daily.ts';
+import { dueMistakes, openMistake, recordReview, recordWrong } from './store/mistakes.ts';
+import { creditAnswer } from './store/points.ts';
+import { answeredKeys, answerPromptRow, createPrompt, dailyHistory, dailySentOn, setPromptCredited } from './store/prompts.ts';
+import type { PromptRow } from './store/rows.ts';
 import { localDay, seededRandom, seededShuffle } from './util.ts';
 import { unitsWithSettingOn } from '../settings/api.ts';
 

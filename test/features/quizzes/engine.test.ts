@@ -12,7 +12,7 @@ import { answerQuiz } from '../../../src/features/quizzes/engine/answer.ts';
 import { startQuiz } from '../../../src/features/quizzes/engine/start.ts';
 import { openNextQuestion, questionTimeUp, TASK_OPEN, TASK_TIME_UP } from '../../../src/features/quizzes/engine/steps.ts';
 import type { QuizSettings } from '../../../src/features/quizzes/rules/quiz.ts';
-import { getQuiz } from '../../../src/features/quizzes/store.ts';
+import { getQuiz } from '../../../src/features/quizzes/store/quizzes.ts';
 import { freshSqlite } from '../../support/db.ts';
 import { baseContext } from '../../support/base-context.ts';
 

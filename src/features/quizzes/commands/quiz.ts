@@ -5,7 +5,7 @@ import { quizArgs, type QuizArgs } from '../args.ts';
 import { startQuiz } from '../engine/start.ts';
 import { stopQuiz } from '../engine/steps.ts';
 import type { QuizSlice } from '../slice.ts';
-import { getQuiz, runningQuizInChat } from '../store.ts';
+import { getQuiz, runningQuizInChat } from '../store/quizzes.ts';
 import { quizDaily } from './quiz-daily.ts';
 import { quizImport } from './quiz-import.ts';
 
