@@ -14,6 +14,8 @@ export default defineConfig({
       'test/bot/policy.test.ts',
       'test/bot/policy-scan.test.ts',
       'test/bot/text-attachments.test.ts',
+      'test/features/care/rules.test.ts',
+      'test/features/dues/rules.test.ts',
       'test/features/pledges/parse.test.ts',
       'test/features/polls/chart.test.ts',
       'test/features/polls/evaluation.test.ts',
