@@ -20,6 +20,7 @@
  * answer of the bot process and of the PostgreSQL server. `tsx bench/county.ts [--quick]
  * [--scale N] [--groups N] [--members N]` prints one JSON line.
  */
+import os from 'node:os';
 import pg from 'pg';
 import { pino } from 'pino';
 import { TELEGRAM_DEFAULT_RATE_LIMITS } from '../src/adapters/telegram/adapter.ts';
@@ -87,7 +88,7 @@ const bots: BenchBot[] = [];
 for (const instance of [0, 1]) {
   const adapter = new CountingAdapter('console', capabilities);
   adapter.onSend = (chat, message) => void seen.push({ at: now(), instance, chat, text: textOf(message) });
-  bots.push(await startBenchBot({ url, migrate: instance === 0, adapters: [adapter], clock, logger, instanceId: `county-${instance}`, env: { BOT_ADMINS: `console:${ADMIN}` }, outbox: { idleMs: 20 } }));
+  bots.push(await startBenchBot({ url, migrate: instance === 0, adapters: [adapter], clock, logger, instanceId: `county-${instance}`, env: { BOT_ADMINS: `console:${ADMIN}` }, outbox: { idleMs: 500 } })); // the production idle poll (an enqueue wakes it at once)
 }
 const appOf = (k: number) => bots[k % 2]!.app;
 const db = new pg.Client({ connectionString: url });
@@ -216,6 +217,21 @@ const answerToProcessed = summarize(processedMs);
 const botCpuPerAnswer = (cpu.user + cpu.system) / 1000 / MEMBERS;
 const pgCpuPerAnswer = pgCpuMs / MEMBERS;
 const limits = TELEGRAM_DEFAULT_RATE_LIMITS;
+const firstMinutePerS = (offsets.filter((t) => t < 60).length / 60) * SCALE;
+const capacity = 2000 / (botCpuPerAnswer + pgCpuPerAnswer);
+const cpuShare = (cpu.user + cpu.system) / 1000 / (answersDoneS * 1000);
+const poolTimeouts = [...errorLines].filter(([k]) => k.includes('Unable to start a transaction')).reduce((a, [, n]) => a + n, 0);
+const limitedBy = [
+  ...(capacity < firstMinutePerS
+    ? [`CPU per answer: ${round(botCpuPerAnswer, 1)} ms in the bot + ${round(pgCpuPerAnswer, 1)} ms in PostgreSQL allows at most ${round(capacity, 0)} answers/s on 2 free cores; the first minute offers ${round(firstMinutePerS, 0)}/s`]
+    : []),
+  `the machine: the bot process got ${round(cpuShare, 2)} of one core (load average ${String(machineBefore.loadavg_1m)} before, ${round(os.loadavg()[0]!, 1)} after)`,
+  ...(processedAfterClose > 0 ? [`${processedAfterClose} answers that arrived before the close were processed after it and ignored (the quiz judges an answer by when it is processed)`] : []),
+  ...(poolTimeouts > 0 ? [`the pool: ${poolTimeouts} event transactions waited over 2 s for one of 10 connections (recording each event is not bounded by the lanes)`] : []),
+  ...(closeToResults.max_ms / 1000 > 2 * (resultMessages / (limits.globalPerSecond * SCALE))
+    ? [`the close: the last results took ${round(closeToResults.max_ms / 1000, 1)} s against the platform's floor of ${round(resultMessages / (limits.globalPerSecond * SCALE), 1)} s (each instance runs the time-ups one at a time, both try the same task first so one waits on the other's row lock, and ${processedAfterClose} answers were still queued)`]
+    : []),
+];
 
 emit({
   benchmark: 'county',
@@ -260,6 +276,7 @@ emit({
   },
   lost,
   twice,
+  limited_by: limitedBy,
   failed_events: failures.rows.map((r) => ({ status: r.status, error: r.error, count: Number(r.n) })),
   warnings_logged: Object.fromEntries([...errorLines].sort((a, b) => b[1] - a[1]).slice(0, 6)),
   outbox_by_status: Object.fromEntries(outbox.rows.map((r) => [r.status, Number(r.n)])),
