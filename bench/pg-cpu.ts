@@ -1,20 +1,20 @@
 /**
  * CPU time spent by a PostgreSQL server on this machine: the postmaster and every backend it
  * forked, read from /proc (Linux). Lets a benchmark say how much of a message's cost is the
- * database's. Backends that exited between two readings are not counted (the benchmark's pools
- * keep theirs open), so the figure is a lower bound.
+ * database's. A backend that exited (a pool closes idle connections) is counted through the
+ * postmaster's reaped-children times.
  */
 import fs from 'node:fs';
 import type pg from 'pg';
 
 const TICKS_PER_S = 100; // USER_HZ on Linux
 
-/** Parent pid and user + system CPU ticks of a process, from /proc/<pid>/stat. */
-function statOf(pid: number): { ppid: number; ticks: number } | undefined {
+/** Parent pid, user + system CPU ticks of a process and of its reaped children, from /proc/<pid>/stat. */
+function statOf(pid: number): { ppid: number; ticks: number; reapedTicks: number } | undefined {
   try {
     const text = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-    return { ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) };
+    return { ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]), reapedTicks: Number(fields[13]) + Number(fields[14]) };
   } catch {
     return undefined;
   }
@@ -26,9 +26,10 @@ export async function postmasterPid(client: pg.Client): Promise<number | undefin
   return statOf(rows[0]!.pid)?.ppid;
 }
 
-/** CPU ms used so far by the postmaster and its live children. */
+/** CPU ms used so far by the postmaster, its live children and those it has reaped. */
 export function serverCpuMs(postmaster: number): number {
-  let ticks = statOf(postmaster)?.ticks ?? 0;
+  const own = statOf(postmaster);
+  let ticks = (own?.ticks ?? 0) + (own?.reapedTicks ?? 0);
   for (const entry of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     const s = statOf(Number(entry));
