@@ -5,6 +5,7 @@ import type { Prisma } from '../db/generated/sqlite/client.ts';
 import type { Scheduler } from '../scheduler/contract.ts';
 import type { Db } from '../db/client.ts';
 import type { BaseContext } from './context.ts';
+import type { UnitRow } from './roster-cache.ts';
 import type { PromptKey } from './prompt-keys.ts';
 
 /**
@@ -72,6 +73,12 @@ export interface Context extends BaseContext {
   readonly botNames?: readonly string[];
   /** Replies in this chat (through the outbox). */
   reply(message: QueuedMessage | string): void;
+  /**
+   * Every org unit (id, name, kind, parent), as at the start of this event: served from the
+   * roster cache (roster-cache.ts), so a hot path pays no statement for it. A handler that writes
+   * units itself reads them again with `listUnits` (roster.ts).
+   */
+  units(): Promise<readonly UnitRow[]>;
   /**
    * Marks the event being handled as sensitive (a secret ballot, a receipt code): the inbox then
    * stores it without its text (`[redacted]`), in the same transaction as the handler's writes,

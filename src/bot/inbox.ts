@@ -139,10 +139,12 @@ export class Inbox {
         if (!claim) return 'duplicate' as const;
         const result = await this.deps.router.route(tx, incoming, eventKey, marks, claim.rosterVersion);
         // One more write of the row, and only when routing asked for it (ignored, or to be redacted).
-        if (result.ignored || marks.redact) {
+        // An event recorded redacted already (a /vote, anything private) needs no second redaction.
+        const redact = marks.redact && secrecy === 'open';
+        if (result.ignored || redact) {
           await tx.inboundEvent.updateMany({
             where: { id },
-            data: { ...(result.ignored ? { status: 'ignored' } : {}), ...(marks.redact ? { payload: redactedPayload(incoming) } : {}) },
+            data: { ...(result.ignored ? { status: 'ignored' } : {}), ...(redact ? { payload: redactedPayload(incoming) } : {}) },
           });
         }
         // The claim above is this event's, once: no reply keyed `evt:<id>:<n>` can exist yet.
@@ -152,6 +154,7 @@ export class Inbox {
       await this.runAfterCommit(marks);
       return outcome;
     } catch (err) {
+      this.deps.router.forgetRoster();
       const refused = err instanceof RefusalError;
       if (!refused) {
         logger.error({ err, eventId: incoming.eventId, platform: incoming.chat.platform, chatId: incoming.chat.chatId }, 'handler failed');
@@ -163,7 +166,7 @@ export class Inbox {
           where: { id, status: 'received' },
           data: {
             ...(refused ? { status: 'done', processedAt: now } : { status: 'failed', error: message, processedAt: now }),
-            ...(marks.redact ? { payload: redactedPayload(incoming) } : {}),
+            ...(marks.redact && secrecy === 'open' ? { payload: redactedPayload(incoming) } : {}),
           },
         });
         await enqueueMessages(tx, [{ chat: incoming.chat, message: { kind: 'text', text }, key: `${eventKey}:${refused ? 'refusal' : 'apology'}`, reply: true }], this.deps.capabilitiesOf, now);

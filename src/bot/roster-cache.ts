@@ -48,6 +48,14 @@ export interface CachedChat {
   readonly masses: boolean;
 }
 
+/** An org unit as handlers and the policy read it (a unit is an id and a parent to the policy). */
+export interface UnitRow {
+  readonly id: number;
+  readonly name: string;
+  readonly kind: string;
+  readonly parentId: number | null;
+}
+
 /** A platform identity and its member, as the router needs them. */
 export interface CachedSpeaker {
   readonly identityId: number;
@@ -89,6 +97,8 @@ export class RosterCache {
   private version: number | undefined;
   private readonly chats: Lru<CachedChat>;
   private readonly speakers: Lru<CachedSpeaker>;
+  /** Every unit, once read under the current version. */
+  private unitList: readonly UnitRow[] | undefined;
 
   constructor(limit = ROSTER_CACHE_LIMIT) {
     this.chats = new Lru(limit);
@@ -104,6 +114,7 @@ export class RosterCache {
     if (version !== this.version) {
       this.chats.clear();
       this.speakers.clear();
+      this.unitList = undefined;
       this.version = version;
     }
   }
@@ -126,6 +137,22 @@ export class RosterCache {
   /** Caches a speaker read (not written) in the current event's transaction. */
   rememberSpeaker(platform: string, userId: string, speaker: CachedSpeaker): void {
     this.speakers.set(`${platform}\u0000${userId}`, speaker);
+  }
+
+  /** Every unit: cached, or read with `read` in the current event's transaction and cached. */
+  async units(read: () => Promise<readonly UnitRow[]>): Promise<readonly UnitRow[]> {
+    return (this.unitList ??= await read());
+  }
+
+  /**
+   * Drops everything (a transaction that read into the cache rolled back: what it read may
+   * never have been committed, while the version it was read under may be reached again).
+   */
+  clear(): void {
+    this.chats.clear();
+    this.speakers.clear();
+    this.unitList = undefined;
+    this.version = undefined;
   }
 
   /** Forgets a speaker (its row is about to change in this transaction). */

@@ -10,7 +10,7 @@ import type { Actor, ChatRef, Platform, Role } from './types.ts';
 import { ROLES } from './types.ts';
 import { cleanDisplayName } from './names.ts';
 import { hasRole } from './policy.ts';
-import { bumpRosterVersion, type CachedSpeaker, type RosterCache } from './roster-cache.ts';
+import { bumpRosterVersion, type CachedSpeaker, type RosterCache, type UnitRow } from './roster-cache.ts';
 
 /** How unknown speakers are registered. */
 export interface RegistrationPolicy {
@@ -208,7 +208,7 @@ export async function unitName(db: Tx, unitId: number | null): Promise<string | 
 }
 
 /** All units, township first, then branches by name. */
-export async function listUnits(db: Tx): Promise<{ id: number; name: string; kind: string; parentId: number | null }[]> {
+export async function listUnits(db: Tx): Promise<UnitRow[]> {
   const rows = await db.orgUnit.findMany({ orderBy: [{ kind: 'desc' }, { name: 'asc' }] });
   return rows.map((u) => ({ id: u.id, name: u.name, kind: u.kind, parentId: u.parentId }));
 }

@@ -70,6 +70,15 @@ export class Router {
   constructor(private readonly deps: RouterDeps) {}
 
   /**
+   * Drops this instance's roster cache: call it when an event's transaction rolled back, since
+   * what was read into the cache in it (after an earlier write of the same transaction) may never
+   * have been committed.
+   */
+  forgetRoster(): void {
+    this.roster.clear();
+  }
+
+  /**
    * How secret an event's text is, decided before the inbox first writes it (secrecy.ts): the
    * grammar's reading of it, with the command's `secret` mark.
    */
@@ -269,6 +278,7 @@ export class Router {
       botNames: d.botNames,
       botName: d.botNames[0] ?? DEFAULT_BOT_NAME,
       reply: (m) => push(chat.ref, m),
+      units: () => this.roster.units(() => listUnits(tx)),
       send: (target, m) => push(target, m),
       scheduleTask: async (spec) => void (await (d.scheduleTask ?? scheduleTask)(tx, spec)),
       audit: (action, detail) => writeAudit(tx, member.id === GUEST_ID ? null : member.id, action, detail),

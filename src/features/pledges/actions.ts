@@ -7,9 +7,10 @@
 import { UserError, type Context } from '../../bot/feature.ts';
 import type { Attachment } from '../../bot/types.ts';
 import { listUnits, membersByIds } from '../../bot/roster.ts';
+import type { UnitRow } from '../../bot/roster-cache.ts';
 import { actingUnit, seesPublicItemsOf, unitTree } from '../../bot/policy.ts';
 import { isRealDate, localDate, localYear, type IsoDate } from './dates.ts';
-import { isOpen, mayCheckIn, mayManagePledge, outcomeOf, type PledgeView } from './model.ts';
+import { isOpen, mayCheckIn, mayManagePledge, outcomeOf, withCheckin, type PledgeView } from './model.ts';
 import type { CheckinCommand, DueInput, PledgeCommand, PledgeFields } from './parse.ts';
 import { CONFIRM_WORDS, isFarBeyond, type PendingCheckins } from './confirm.ts';
 import { progressLine, titleLine, type Names } from './render.ts';
@@ -28,14 +29,14 @@ export function todayOf(ctx: Context): { today: IsoDate; year: number } {
  * The names needed to show these pledges; `units` when the caller has just read them. The speaker
  * is known already (no look-up when every pledge is their own: the check-in's hot path).
  */
-export async function namesFor(ctx: Context, pledges: readonly PledgeView[], units?: Awaited<ReturnType<typeof listUnits>>): Promise<Names> {
+export async function namesFor(ctx: Context, pledges: readonly PledgeView[], units?: readonly UnitRow[]): Promise<Names> {
   const ownerIds = pledges.map((p) => p.ownerId);
   const members = ownerIds.every((id) => id === ctx.member.id) ? new Map([[ctx.member.id, ctx.member]]) : await membersByIds(ctx.db, ownerIds);
   return { members, units: new Map((units ?? (await listUnits(ctx.db))).map((u) => [u.id, u])) };
 }
 
 /** Title and progress of one pledge, two lines. */
-async function describe(ctx: Context, p: PledgeView, today: IsoDate, units?: Awaited<ReturnType<typeof listUnits>>): Promise<string> {
+async function describe(ctx: Context, p: PledgeView, today: IsoDate, units?: readonly UnitRow[]): Promise<string> {
   const names = await namesFor(ctx, [p], units);
   return `${titleLine(ctx.t, p, names)}\n  ${progressLine(ctx.t, p, today)}`;
 }
@@ -235,8 +236,8 @@ export async function runCheckin(ctx: Context, parsed: CheckinCommand, pending?:
   } else {
     p = await onlyOpenPledge(ctx, today);
   }
-  // One read of the units serves the check and the reply (a unit is an id and a parent to the policy).
-  const units = await listUnits(ctx.db);
+  // One read of the units (cached per roster version) serves the check and the reply.
+  const units = await ctx.units();
   if (!seesPublicItemsOf(ctx.member, p.unitId, units)) throw new UserError('pledges.error.checkinNotFound', { id: p.id });
   if (!mayCheckIn(p, ctx.member, units)) {
     const names = await namesFor(ctx, [p], units);
@@ -257,7 +258,7 @@ export async function runCheckin(ctx: Context, parsed: CheckinCommand, pending?:
   const evidence = attachmentsOf(ctx);
   const before = outcomeOf(p);
   await addCheckin(ctx.db, { pledgeId: p.id, memberId: ctx.member.id, amount: cmd.amount, note: cmd.note, evidence, localDay: today }, now);
-  const after = (await getPledge(ctx.db, p.id))!;
+  const after = withCheckin(p, cmd.amount, now);
   const lines = [
     ctx.t('pledges.checkin.done', { id: p.id, amount: cmd.amount, note: cmd.note ? ctx.t('pledges.common.note', { note: cmd.note }) : '' }),
     await describe(ctx, after, today, units),

@@ -54,6 +54,15 @@ export function outcomeOf(p: Pick<PledgeView, 'target' | 'progress' | 'status' |
   return p.checkins > 0 ? 'partly' : 'not';
 }
 
+/**
+ * The pledge as it stands once a check-in of `amount` made at `at` is added: what the store would
+ * read back (its progress is the sum of the check-ins not undone), computed instead of read again.
+ * The event's transaction holds the rows read, so nothing else can have moved them in between.
+ */
+export function withCheckin<P extends Pick<PledgeView, 'progress' | 'checkins' | 'lastCheckinAt'>>(p: P, amount: number, at: Date): P {
+  return { ...p, progress: p.progress + amount, checkins: p.checkins + 1, lastCheckinAt: at };
+}
+
 /** True when the pledge still takes check-ins on `today` (open, and its year is not over). */
 export function isOpen(p: Pick<PledgeView, 'status' | 'year'>, today: IsoDate): boolean {
   return p.status === 'open' && p.year >= Number(today.slice(0, 4));
