@@ -133,7 +133,7 @@ export class Inbox {
     const eventKey = `evt:${id}`;
     const marks: EventMarks = { redact: false };
     try {
-      const outcome = await this.transact(async (tx) => {
+      const outcome = await this.transact(this.forgetRosterOnThrow(async (tx) => {
         // Claim first: a concurrent processor of the same row (another instance's recovery) waits here and then finds it taken.
         const claim = await claimEvent(tx, id, now);
         if (!claim) return 'duplicate' as const;
@@ -150,7 +150,7 @@ export class Inbox {
         // The claim above is this event's, once: no reply keyed `evt:<id>:<n>` can exist yet.
         if (result.outgoing.length) await enqueueMessages(tx, asReplies(result.outgoing, incoming.chat), this.deps.capabilitiesOf, now, { freshKeys: true });
         return result.ignored ? ('ignored' as const) : ('done' as const);
-      });
+      }));
       await this.runAfterCommit(marks);
       return outcome;
     } catch (err) {
@@ -175,6 +175,22 @@ export class Inbox {
     } finally {
       this.deps.onEnqueued();
     }
+  }
+
+  /**
+   * Drops the roster cache the moment an event's work throws, before its rollback: in a group
+   * commit (db/group-commit.ts) the next event of the batch runs right after this one is rolled
+   * back to its savepoint, and must not read what this one cached from its own uncommitted writes.
+   */
+  private forgetRosterOnThrow<T>(work: (tx: Tx) => Promise<T>): (tx: Tx) => Promise<T> {
+    return async (tx) => {
+      try {
+        return await work(tx);
+      } catch (err) {
+        this.deps.router.forgetRoster();
+        throw err;
+      }
+    };
   }
 
   /** Runs the handler's after-commit work (its own transactions); a failure is logged, not shown. */
