@@ -239,13 +239,17 @@ function violatedConstraint(err: Prisma.PrismaClientKnownRequestError): Violated
 }
 
 /**
- * True when `err` is a unique-constraint violation (Prisma P2002), on SQLite or PostgreSQL.
+ * True when `err` is a unique-constraint violation (Prisma P2002, or a raw query's P2010 whose
+ * driver error is one), on SQLite or PostgreSQL.
  * With `fields`, true only if the violated constraint is the one on exactly those fields (in
  * schema order, e.g. `['platform', 'eventId']`): SQLite names the fields, PostgreSQL the index,
  * which Prisma names `<Model>_<field>_<field>_key`.
  */
 export function isUniqueViolation(err: unknown, fields?: readonly string[]): boolean {
-  if (!(err instanceof Prisma.PrismaClientKnownRequestError) || err.code !== 'P2002') return false;
+  if (!(err instanceof Prisma.PrismaClientKnownRequestError)) return false;
+  // P2010: a typed raw query failed; the driver adapter's error says why.
+  const raw = err.code === 'P2010' && (err.meta as { driverAdapterError?: { cause?: { kind?: unknown } } } | undefined)?.driverAdapterError?.cause?.kind === 'UniqueConstraintViolation';
+  if (err.code !== 'P2002' && !raw) return false;
   if (fields === undefined) return true;
   const constraint = violatedConstraint(err);
   if (constraint?.fields) return constraint.fields.join('\0') === fields.join('\0');
