@@ -2,7 +2,9 @@
 // over together share transactions; one handler failing after it wrote rolls back alone and its
 // member gets the apology; the others' rows and replies are there once; one chat keeps its order.
 import { afterEach, expect, it } from 'vitest';
-import type { Feature } from '../../src/bot/feature.ts';
+import { argInput } from '../../src/bot/args.ts';
+import { command, type Feature } from '../../src/bot/feature.ts';
+import { bumpRosterVersion } from '../../src/bot/roster-cache.ts';
 import type { Database } from '../../src/db/client.ts';
 import { startTrace, stopTrace } from '../../bench/sqltrace.ts';
 import { freshSqlite } from '../support/db.ts';
@@ -43,10 +45,43 @@ function failingCheckin(features: readonly Feature[]): Feature[] {
   );
 }
 
+/**
+ * `/ghostunit` creates a unit, bumps the roster version, reads every unit into the roster cache and
+ * then fails; `/unitcount` replies with the number of units the cache (or the database) gives.
+ */
+const unitProbe: Feature = {
+  name: 'unit-probe',
+  commands: [
+    command({
+      name: 'ghostunit',
+      aliases: [],
+      minRole: 'member',
+      summaryKey: 'core.help.summary',
+      usageKey: 'core.help.usage',
+      args: argInput,
+      handler: async (ctx) => {
+        await ctx.db.orgUnit.create({ data: { name: '未提交的支部' } });
+        await bumpRosterVersion(ctx.db);
+        await ctx.units();
+        throw new Error('failed after reading the units');
+      },
+    }),
+    command({
+      name: 'unitcount',
+      aliases: [],
+      minRole: 'member',
+      summaryKey: 'core.help.summary',
+      usageKey: 'core.help.usage',
+      args: argInput,
+      handler: async (ctx) => ctx.reply(`units: ${(await ctx.units()).length}`),
+    }),
+  ],
+};
+
 /** A bot with `chats` bound village chats and one member with a pledge in each. */
 async function township(chats: number): Promise<TestBot> {
   database = await freshSqlite();
-  bot = await startTestBot(database, { env: { BOT_ADMINS: 'console:管理员' }, features: failingCheckin });
+  bot = await startTestBot(database, { env: { BOT_ADMINS: 'console:管理员' }, features: (d) => [...failingCheckin(d), unitProbe] });
   await submitAll(Array.from({ length: chats }, (_, i) => ['管理员', `/bindchat 第${i + 1}村党支部`, chat(i + 1)] as const));
   // The members' first messages, all at once: each registers under its own savepoint inside a shared batch.
   await submitAll(Array.from({ length: chats }, (_, i) => [member(i + 1), '/pledge 走访困难群众 目标100000', chat(i + 1)] as const));
@@ -115,4 +150,19 @@ it('keeps each chat’s events in order while chats share batches', async () => 
   for (const r of rows) byMember.set(r.memberId, [...(byMember.get(r.memberId) ?? []), r]);
   expect(byMember.size).toBe(5);
   for (const list of byMember.values()) expect(list.map((r) => r.note)).toEqual(['第1次', '第2次', '第3次', '第4次', '第5次', '第6次']);
+});
+
+it('an event of the same batch does not see what a rolled-back one read into the roster cache', async () => {
+  const b = await township(2);
+  const units = await database!.db.orgUnit.count();
+  startTrace();
+  const outcomes = await submitAll([
+    [member(1), '/ghostunit', chat(1)],
+    [member(2), '/unitcount', chat(2)],
+  ]);
+  // Both in one transaction: the second ran right after the first was rolled back to its savepoint.
+  expect(begins()).toBe(2); // the batch, and the failed event's apology
+  expect(outcomes).toEqual(['failed', 'done']);
+  expect(b.adapter.textsTo(chat(2))).toContain(`units: ${units}`);
+  expect(await database!.db.orgUnit.count()).toBe(units);
 });
