@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
-import type { SqlDriverAdapter, SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import type { SqlDriverAdapter, SqlDriverAdapterFactory, Transaction } from '@prisma/driver-adapter-utils';
 import { Prisma, PrismaClient } from './generated/sqlite/client.ts';
 import { PrismaClient as PgPrismaClient } from './generated/postgresql/client.ts';
 import { cacheStatements } from './statement-cache.ts';
@@ -120,6 +120,18 @@ function serialized(adapter: SqlDriverAdapter): SqlDriverAdapter {
       }
       const inner = tx;
       let ended = false;
+      // SQLite keeps a transaction open when its COMMIT fails (a deferred foreign key, SQLITE_BUSY),
+      // and Prisma then only calls rollback(), which in adapter-better-sqlite3 runs no SQL: the
+      // connection would stay inside that transaction for every statement after it. Rolled back
+      // here, before the connection is handed on.
+      let commitFailed = false;
+      const executeRaw: typeof inner.executeRaw = (q) => {
+        if (q.sql !== 'COMMIT') return inner.executeRaw(q);
+        return inner.executeRaw(q).catch((e: unknown) => {
+          commitFailed = true;
+          throw e;
+        });
+      };
       const end = async (how: () => Promise<void>) => {
         try {
           await how();
@@ -135,15 +147,21 @@ function serialized(adapter: SqlDriverAdapter): SqlDriverAdapter {
         adapterName: inner.adapterName,
         options: inner.options,
         queryRaw: (q) => inner.queryRaw(q),
-        executeRaw: (q) => inner.executeRaw(q),
+        executeRaw,
         commit: () => end(() => inner.commit()),
-        rollback: () => end(() => inner.rollback()),
+        rollback: () => end(() => (commitFailed ? rollbackAfterFailedCommit(inner) : inner.rollback())),
         createSavepoint: inner.createSavepoint ? (name) => inner.createSavepoint!(name) : undefined,
         rollbackToSavepoint: inner.rollbackToSavepoint ? (name) => inner.rollbackToSavepoint!(name) : undefined,
         releaseSavepoint: inner.releaseSavepoint ? (name) => inner.releaseSavepoint!(name) : undefined,
       };
     },
   };
+}
+
+/** Ends what a failed COMMIT left open (when SQLite already ended it, its refusal is ignored). */
+async function rollbackAfterFailedCommit(tx: Transaction): Promise<void> {
+  await tx.executeRaw({ sql: 'ROLLBACK', args: [], argTypes: [] }).catch(() => undefined);
+  await tx.rollback();
 }
 
 /**

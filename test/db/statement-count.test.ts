@@ -53,6 +53,8 @@ it('a check-in and a vote stay within their statement budgets', async () => {
   await bot.say('党员1', '/checkin +1 走访李大爷', { chat });
   await bot.say('党员1', '/vote #1 1', { chat });
   await bot.app.outbox.stop();
+  // The scheduler's look at what is due (woken by every enqueue) is not the message's either.
+  await bot.app.scheduler.stop();
 
   const measure = async (text: string) => {
     startTrace();
