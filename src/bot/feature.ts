@@ -63,6 +63,12 @@ export type TextTranslate = TranslateOf<string>;
  */
 export interface Context extends BaseContext {
   readonly incoming: Incoming;
+  /**
+   * When the inbox recorded this event, on the bot's clock: when the member said it, however long
+   * it then waited in its chat's lane. Judge a deadline by it (an answer to a quiz question that
+   * arrived before the close counts), not by `now()`, the time it is processed.
+   */
+  readonly receivedAt: Date;
   readonly chat: ChatInfo;
   readonly member: MemberInfo;
   /** The unit this message speaks for: the chat's unit, or in a private chat the member's own. */

@@ -36,6 +36,8 @@ export interface RecordedEvent {
   readonly id: number;
   readonly incoming: Incoming;
   readonly secrecy: Secrecy;
+  /** When it was recorded (the bot's clock): when the member said it, as the bot judges deadlines. */
+  readonly receivedAt: Date;
 }
 
 /** How one delivery of an event ended. */
@@ -70,12 +72,13 @@ export class Inbox {
     // Decided before the first write: a secret's text must never reach a row (secrecy.ts).
     const secrecy = this.deps.router.secrecy(incoming);
     const payload = secrecy === 'open' ? JSON.stringify(incoming) : redactedPayload(incoming, secrecy);
-    const id = await insertEvent(this.deps.db, incoming, payload, this.deps.clock.now());
-    return id === null ? 'duplicate' : { id, incoming, secrecy };
+    const receivedAt = this.deps.clock.now();
+    const id = await insertEvent(this.deps.db, incoming, payload, receivedAt);
+    return id === null ? 'duplicate' : { id, incoming, secrecy, receivedAt };
   };
 
   /** Processes an event `record` stored; never throws for a handler error. */
-  processRecorded = (event: RecordedEvent): Promise<ReceiveOutcome> => this.process(event.id, event.incoming, event.secrecy);
+  processRecorded = (event: RecordedEvent): Promise<ReceiveOutcome> => this.process(event.id, event.incoming, event.secrecy, event.receivedAt);
 
   /**
    * Processes events recorded but never finished (the process died mid-way), oldest first.
@@ -86,14 +89,14 @@ export class Inbox {
     const rows = await this.deps.db.inboundEvent.findMany({
       where: { status: 'received', receivedAt: { lte: cutoff } },
       orderBy: { id: 'asc' },
-      select: { id: true, payload: true },
+      select: { id: true, payload: true, receivedAt: true },
     });
     for (const r of rows) {
       const incoming = reviveIncoming(r.payload);
       const secrecy = redactedKind(r.payload);
       // A secret's text was never stored: its sender is asked to send it again.
       if (secrecy) await this.dropLate(r.id, incoming, secrecy, 'redacted before a restart');
-      else await this.process(r.id, incoming, 'open');
+      else await this.process(r.id, incoming, 'open', r.receivedAt);
     }
     return rows.length;
   }
@@ -113,7 +116,7 @@ export class Inbox {
     if (secrecy === 'secret') this.deps.onEnqueued();
   }
 
-  private async process(id: number, incoming: Incoming, secrecy: Secrecy): Promise<ReceiveOutcome> {
+  private async process(id: number, incoming: Incoming, secrecy: Secrecy, receivedAt: Date): Promise<ReceiveOutcome> {
     const { clock, logger } = this.deps;
     const now = clock.now();
     const age = now.getTime() - new Date(incoming.sentAt).getTime();
@@ -128,7 +131,7 @@ export class Inbox {
         // Claim first: a concurrent processor of the same row (another instance's recovery) waits here and then finds it taken.
         const claim = await claimEvent(tx, id, now);
         if (!claim) return 'duplicate' as const;
-        const result = await this.deps.router.route(tx, incoming, eventKey, marks, claim.rosterVersion);
+        const result = await this.deps.router.route(tx, incoming, eventKey, marks, { rosterVersion: claim.rosterVersion, receivedAt });
         // One more write of the row, and only when routing asked for it (ignored, or to be redacted).
         // An event recorded redacted already (a /vote, anything private) needs no second redaction.
         const redact = marks.redact && secrecy === 'open';

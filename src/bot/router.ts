@@ -99,10 +99,10 @@ export class Router {
 
   /**
    * Routes an event; `eventKey` prefixes the idempotency keys of the replies; `marks` receives
-   * what the handler asked for (redaction), also when it throws; `rosterVersion`, when the caller
-   * read it in this transaction already (the inbox's claim), saves reading it again.
+   * what the handler asked for (redaction), also when it throws; `event` what the inbox knows
+   * already (the roster version its claim read, when it recorded the event).
    */
-  async route(tx: Tx, incoming: Incoming, eventKey: string, marks: EventMarks = { redact: false }, rosterVersion?: number): Promise<RouteResult> {
+  async route(tx: Tx, incoming: Incoming, eventKey: string, marks: EventMarks = { redact: false }, event: EventFacts = {}): Promise<RouteResult> {
     const outgoing: OutboxItem[] = [];
     let chatRef: ChatRef = incoming.chat;
     let text: string;
@@ -124,10 +124,10 @@ export class Router {
       textWithoutMention = content.textWithoutMention;
     }
 
-    await this.roster.sync(tx, rosterVersion); // before any roster read (roster-cache.ts)
+    await this.roster.sync(tx, event.rosterVersion); // before any roster read (roster-cache.ts)
     const chat = await resolveChat(tx, chatRef, this.roster);
     const { member } = await resolveMember(tx, incoming.actor, chat, this.deps.policy, this.roster);
-    const ctx = this.context(tx, incoming, chat, member ?? guestOf(incoming), outgoing, eventKey, marks);
+    const ctx = this.context(tx, incoming, chat, member ?? guestOf(incoming), outgoing, eventKey, marks, event.receivedAt ?? this.deps.clock.now());
 
     const username = this.deps.usernameOf(chatRef.platform);
     const parsed = parseMessage(text, {
@@ -256,7 +256,7 @@ export class Router {
     }
   }
 
-  private context(tx: Tx, incoming: Incoming, chat: ChatInfo, member: MemberInfo, outgoing: OutboxItem[], eventKey: string, marks: EventMarks): Context {
+  private context(tx: Tx, incoming: Incoming, chat: ChatInfo, member: MemberInfo, outgoing: OutboxItem[], eventKey: string, marks: EventMarks, receivedAt: Date): Context {
     const d = this.deps;
     const caps = (p: Platform) => d.capabilitiesOf(p) ?? TEXT_ONLY_CAPABILITIES;
     const push = (target: ChatRef, message: QueuedMessage | string) => {
@@ -265,6 +265,7 @@ export class Router {
     };
     return {
       incoming,
+      receivedAt,
       chat,
       member,
       unitId: chat.unitId ?? member.unitId,
@@ -295,6 +296,14 @@ export class Router {
       },
     };
   }
+}
+
+/** What the inbox knows of an event beyond its content (each defaults to reading it now). */
+export interface EventFacts {
+  /** The roster version, read by the inbox's claim (roster-cache.ts). */
+  readonly rosterVersion?: number;
+  /** When the inbox recorded the event (`Context.receivedAt`). */
+  readonly receivedAt?: Date;
 }
 
 /** A group chat no admin has bound to a unit yet. */

@@ -33,13 +33,15 @@ afterEach(async () => {
 function env(database: Db, clock: ManualClock) {
   const sent: QueuedMessage[] = [];
   const tasks: TaskSpec[] = [];
-  const e = baseContext({
+  const base = baseContext({
     db: database.db,
     now: () => clock.now(),
     t,
     send: (_c, m) => void sent.push(typeof m === 'string' ? { kind: 'text', text: m } : m),
     scheduleTask: async (s) => void tasks.push(s),
   });
+  // An answer in these tests arrives when it is processed (the inbox's receivedAt).
+  const e = Object.defineProperty(base, 'receivedAt', { get: () => clock.now() }) as typeof base & { readonly receivedAt: Date };
   return { e, sent, tasks };
 }
 

@@ -6,7 +6,7 @@
  * personal.ts for reviews). Scoring and the early close are the pure `rules/quiz.ts`.
  */
 import type { BaseContext } from '../../../bot/context.ts';
-import type { Tx } from '../../../bot/feature.ts';
+import type { Context, Tx } from '../../../bot/feature.ts';
 import type { Question } from '../banks/model.ts';
 import type { Catalog } from '../catalog.ts';
 import { readAnswer } from '../rules/questions.ts';
@@ -29,6 +29,9 @@ export type QuizAnswerOutcome =
   /** The text is not an answer to this question. */
   | 'unparsed';
 
+/** What answering needs: the context, and when the answer arrived (`Context.receivedAt`). */
+type AnswerEnv = BaseContext & Pick<Context, 'receivedAt'>;
+
 /** What an answer to a quiz's open question would meet, before anything is recorded. */
 type AnswerPreview =
   | { readonly kind: 'closed' | 'unparsed' | 'already' }
@@ -38,11 +41,12 @@ type AnswerPreview =
  * Checks an answer without recording it: the question is closed, the text is no answer to it,
  * the member already answered, or it is open to them (with the shown option picked).
  */
-export async function previewAnswer(env: BaseContext, catalog: Catalog, quiz: QuizRow, memberId: number, text: string, position?: number): Promise<AnswerPreview> {
+export async function previewAnswer(env: AnswerEnv, catalog: Catalog, quiz: QuizRow, memberId: number, text: string, position?: number): Promise<AnswerPreview> {
   if (quiz.status !== 'running' || quiz.current < 0) return { kind: 'closed' };
   if (position !== undefined && position !== quiz.current) return { kind: 'closed' };
   const row = await quizQuestion(env.db, quiz.id, quiz.current);
-  if (!row || !row.openedAt || !row.closesAt || row.closedAt || env.now() > row.closesAt) return { kind: 'closed' };
+  // Judged by when the answer arrived: under a backlog it may be processed after the close.
+  if (!row || !row.openedAt || !row.closesAt || row.closedAt || env.receivedAt > row.closesAt) return { kind: 'closed' };
   const q = await catalog.question(env.db, row.questionKey);
   if (!q) return { kind: 'closed' };
   const shown = readAnswer(q, text);
@@ -57,7 +61,7 @@ export async function previewAnswer(env: BaseContext, catalog: Catalog, quiz: Qu
  * question than the open one is `closed`. May close the question early (`closesEarly`).
  */
 export async function answerQuiz(
-  env: BaseContext,
+  env: AnswerEnv,
   catalog: Catalog,
   settings: QuizSettings,
   quiz: QuizRow,
@@ -69,7 +73,7 @@ export async function answerQuiz(
   if (preview.kind !== 'open') return preview.kind;
   const { row, q, shown } = preview;
   if (!row.openedAt || !row.closesAt) return 'closed';
-  const now = env.now();
+  const now = env.receivedAt;
   const scored = scoreAnswer({ optionOrder: row.optionOrder, shown, answer: q.answer, openedAt: row.openedAt, closesAt: row.closesAt, openSeconds: quiz.openSeconds, now });
   const day = localDay(now, env.timeZone);
   const credited = await creditAnswer(env.db, memberId, day, scored.points, scored.correct, settings.dailyCap);
