@@ -10,14 +10,14 @@
  *
  * `runPledgeReminders` is what the scheduler's daily job calls; it runs inside the job's
  * transaction, records each stage once in the reminder ledger (so a second run the same day sends
- * nothing twice) and sends through the job's outbox.
+ * nothing twice) and sends through the job's outbox; `pledgesJobs` registers it daily.
  */
 import type { BaseContext } from '../../bot/context.ts';
 import { replyHint } from '../../bot/reply-hint.ts';
 import type { Tx } from '../../bot/feature.ts';
 import { chatsOfUnit, membersByIds, membersOfUnit, privateChatsOfMembers } from '../../bot/roster.ts';
 import { daysBetween, localDate, localYear, type IsoDate } from './dates.ts';
-import { outcomeOf, type PledgeView } from './model.ts';
+import { outcomeOf, type PledgeView } from './rules.ts';
 import { dayOf, progressLine, titleLine, type Names } from './render.ts';
 import { exemptOnDay, holdDailyReminders } from '../care/api.ts';
 import {
@@ -30,6 +30,7 @@ import {
   type ReminderStage,
 } from './store.ts';
 import { unitsWithSetting } from '../settings/api.ts';
+import type { Scheduler } from '../../scheduler/contract.ts';
 
 /** What the reminder run uses of the job's context (tests pass just these). */
 type ReminderJob = Pick<BaseContext, 'db' | 'now' | 't' | 'timeZone' | 'capabilitiesOf' | 'send' | 'botName'>;
@@ -213,4 +214,16 @@ function latest(pledges: readonly PledgeView[]): Date | null {
   let best: Date | null = null;
   for (const p of pledges) if (p.lastCheckinAt && (!best || p.lastCheckinAt > best)) best = p.lastCheckinAt;
   return best;
+}
+
+/** The job name of the daily reminders in the scheduler. */
+export const REMINDER_JOB = 'pledges.reminders';
+
+/** Registers the daily reminders (`cron`: 5 fields in the org time zone; default 09:00). */
+export function pledgesJobs(defaults: ReminderSettings, cron = '0 9 * * *'): (scheduler: Scheduler) => void {
+  return (scheduler) => {
+    scheduler.cron(REMINDER_JOB, cron, async (job) => {
+      await runPledgeReminders(job, defaults);
+    }, { reportMissed: false });
+  };
 }
