@@ -23,6 +23,7 @@ export default defineConfig({
       'test/features/quizzes/csv.test.ts',
       'test/features/quizzes/rules.test.ts',
       'test/features/report/csv.test.ts',
+      'test/features/report/rules.test.ts',
       'test/features/suggestions/rules.test.ts',
       'test/outbox/rate-limiter.test.ts',
       'test/outbox/render.test.ts',
