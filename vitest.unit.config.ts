@@ -18,6 +18,7 @@ export default defineConfig({
       'test/features/pledges/rules.test.ts',
       'test/features/meetings/rules.test.ts',
       'test/features/records/rules.test.ts',
+      'test/features/review/rules.test.ts',
       'test/features/polls/chart.test.ts',
       'test/features/polls/evaluation.test.ts',
       'test/features/polls/pure.test.ts',
