@@ -17,7 +17,7 @@ import { replyHint } from '../../bot/reply-hint.ts';
 import type { Tx } from '../../bot/feature.ts';
 import { chatsOfUnit, membersByIds, membersOfUnit, privateChatsOfMembers } from '../../bot/roster.ts';
 import { daysBetween, localDate, localYear, type IsoDate } from './dates.ts';
-import { outcomeOf, type PledgeView } from './rules.ts';
+import { nextReminderStage, outcomeOf, type PledgeView } from './rules.ts';
 import { dayOf, progressLine, titleLine, type Names } from './render.ts';
 import { exemptOnDay, holdDailyReminders } from '../care/api.ts';
 import {
@@ -142,15 +142,12 @@ export async function runPledgeReminders(
   const nudges: Idle[] = [];
   const records: Parameters<typeof recordReminders>[1][number][] = [];
   for (const i of idle) {
-    const s = settings.get(i.unitId) ?? defaults;
-    const nudge = stageOf(i.memberId, 'nudge');
-    const group = stageOf(i.memberId, 'group');
-    const secretary = stageOf(i.memberId, 'secretary');
-    const due = (prev: { sentAt: Date }) => daysBetween(localDate(prev.sentAt, timeZone), today) >= s.escalateDays;
-    let stage: ReminderStage | undefined;
-    if (!nudge) stage = 'nudge';
-    else if (!group && !secretary && due(nudge)) stage = inGroup.has(i.unitId) ? 'group' : 'secretary';
-    else if (group && !secretary && due(group)) stage = 'secretary';
+    const sentOn = (stage: ReminderStage) => {
+      const r = stageOf(i.memberId, stage);
+      return r ? localDate(r.sentAt, timeZone) : null;
+    };
+    const escalateDays = (settings.get(i.unitId) ?? defaults).escalateDays;
+    const stage = nextReminderStage({ nudge: sentOn('nudge'), group: sentOn('group'), secretary: sentOn('secretary') }, today, escalateDays, inGroup.has(i.unitId));
     if (!stage) continue;
     records.push({ memberId: i.memberId, unitId: i.unitId, stage, episode: episodes.get(i.memberId)!, sentAt: now });
     if (stage === 'nudge') {
@@ -166,16 +163,25 @@ export async function runPledgeReminders(
 
   await sendNudges(job, nudges, names, today);
 
+  await remindInGroups(job, groupByUnit, { members, settings, defaults, namesInGroup });
+  await tellSecretaries(job, secretaryByUnit, { members, settings, defaults, inGroup, namesInGroup, today });
+  return result;
+}
+
+/** The group stage: each unit's group names the idle members (with 公开未打卡名单 on) or counts them. */
+async function remindInGroups(
+  job: ReminderJob,
+  groupByUnit: ReadonlyMap<number, readonly Idle[]>,
+  o: { members: Names['members']; settings: ReadonlyMap<number, ReminderSettings>; defaults: ReminderSettings; namesInGroup: ReadonlySet<number> },
+): Promise<void> {
   for (const [unitId, list] of groupByUnit) {
-    const days = (settings.get(unitId) ?? defaults).staleDays;
-    const mentions = list.map((i) => `@${members.get(i.memberId)?.name ?? '?'}`).join(' ');
-    for (const chat of await chatsOfUnit(db, unitId)) {
-      const text = namesInGroup.has(unitId) ? replyHint(job, chat, 'pledges.remind.group', { mentions, days }) : replyHint(job, chat, 'pledges.remind.groupCount', { count: list.length, days });
+    const days = (o.settings.get(unitId) ?? o.defaults).staleDays;
+    const mentions = list.map((i) => `@${o.members.get(i.memberId)?.name ?? '?'}`).join(' ');
+    for (const chat of await chatsOfUnit(job.db, unitId)) {
+      const text = o.namesInGroup.has(unitId) ? replyHint(job, chat, 'pledges.remind.group', { mentions, days }) : replyHint(job, chat, 'pledges.remind.groupCount', { count: list.length, days });
       job.send(chat, text);
     }
   }
-  await tellSecretaries(job, secretaryByUnit, { members, settings, defaults, inGroup, namesInGroup, today });
-  return result;
 }
 
 /**

@@ -145,3 +145,23 @@ export function progressBar(progress: number, target: number, unitWord = ''): st
   const filled = Math.min(width, Math.floor((Math.max(0, progress) * width) / target));
   return `${'▓'.repeat(filled)}${'░'.repeat(width - filled)} ${progress}/${target}${unitWord}`;
 }
+
+/** The local days each reminder stage of an idle spell was sent (null: not yet). */
+export interface StagesSent {
+  readonly nudge: IsoDate | null;
+  readonly group: IsoDate | null;
+  readonly secretary: IsoDate | null;
+}
+
+/**
+ * The reminder stage due `today` for an idle spell, or undefined: first a private nudge; then,
+ * `escalateDays` after it, the group (where the unit chose `groupStage`) or else the secretary;
+ * then, `escalateDays` after the group, the secretary. Each stage once.
+ */
+export function nextReminderStage(sent: StagesSent, today: IsoDate, escalateDays: number, groupStage: boolean): 'nudge' | 'group' | 'secretary' | undefined {
+  const due = (day: IsoDate) => daysBetween(day, today) >= escalateDays;
+  if (!sent.nudge) return 'nudge';
+  if (!sent.group && !sent.secretary && due(sent.nudge)) return groupStage ? 'group' : 'secretary';
+  if (sent.group && !sent.secretary && due(sent.group)) return 'secretary';
+  return undefined;
+}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Actor, UnitNode } from '../../../src/bot/policy.ts';
 import { UserError } from '../../../src/bot/feature.ts';
-import { isOpen, mayCheckIn, mayManagePledge, resolveDue, withCheckin } from '../../../src/features/pledges/rules.ts';
+import { isOpen, mayCheckIn, mayManagePledge, nextReminderStage, resolveDue, withCheckin } from '../../../src/features/pledges/rules.ts';
 
 const units: UnitNode[] = [
   { id: 1, parentId: null },
@@ -65,5 +65,19 @@ describe('pledges rules', () => {
     expect(mayManagePledge(mine, secretary(14, 3), units)).toBe(false);
     const township = { scope: 'township' as const, ownerId: 13, unitId: 1 };
     expect(mayManagePledge(township, member(13, 1), units)).toBe(false);
+  });
+
+  it('escalates reminders nudge → group (or secretary) → secretary, each after escalateDays, each once', () => {
+    const none = { nudge: null, group: null, secretary: null };
+    expect(nextReminderStage(none, '2026-03-10', 2, true)).toBe('nudge');
+    const nudged = { ...none, nudge: '2026-03-10' };
+    expect(nextReminderStage(nudged, '2026-03-11', 2, true)).toBeUndefined();
+    expect(nextReminderStage(nudged, '2026-03-12', 2, true)).toBe('group');
+    expect(nextReminderStage(nudged, '2026-03-12', 2, false)).toBe('secretary');
+    const grouped = { ...nudged, group: '2026-03-12' };
+    expect(nextReminderStage(grouped, '2026-03-13', 2, true)).toBeUndefined();
+    expect(nextReminderStage(grouped, '2026-03-14', 2, true)).toBe('secretary');
+    expect(nextReminderStage({ ...grouped, secretary: '2026-03-14' }, '2026-04-30', 2, true)).toBeUndefined();
+    expect(nextReminderStage({ ...nudged, secretary: '2026-03-12' }, '2026-04-30', 2, true)).toBeUndefined();
   });
 });
