@@ -84,41 +84,32 @@ const MARK_KEY: Readonly<Record<AttendanceStatus, PromptKey>> = {
   excused: 'meetings.attendance.mark.excused',
 };
 
-/** /attendance: summary, roll call, or record marks. */
-async function attendanceHandler(ctx: Context, args: AttendanceArgs): Promise<void> {
-  if (args.action === 'summary') return summary(ctx);
-  const m = await getMeeting(ctx.db, args.id);
-  if (!m) throw new UserError('meetings.error.notFound', { id: args.id });
-  await requireManager(ctx, m.unitId);
-  const startsAt = await targetStart(ctx, m, args.date);
-  const people = await rollCall(ctx, m, startsAt);
-  const head = { id: m.id, title: m.title, time: when(ctx, startsAt) };
+/** The roll call of an occurrence: each person numbered, with their RSVP and any mark. */
+async function showRollCall(ctx: Context, m: MeetingInfo, startsAt: Date, people: readonly MemberInfo[], head: Record<string, string | number>): Promise<void> {
+  const rsvps = await rsvpsOf(ctx.db, m.id, startsAt);
+  const marks = await attendanceOf(ctx.db, m.id, startsAt);
+  const lines = [ctx.t('meetings.attendance.rollHead', head)];
+  people.forEach((p, i) => {
+    const r = rsvps.get(p.id);
+    const answer = r ? (r.answer === 'yes' ? ctx.t('meetings.attendance.rsvpYes') : ctx.t('meetings.attendance.rsvpNo', { reason: r.reason ?? '' }).trim()) : ctx.t('meetings.attendance.rsvpNone');
+    const mark = marks.get(p.id);
+    lines.push(ctx.t(mark ? 'meetings.attendance.rollLineMarked' : 'meetings.attendance.rollLine', {
+      n: i + 1,
+      name: p.name,
+      answer,
+      mark: mark ? ctx.t(MARK_KEY[mark]) : '',
+    }));
+  });
+  if (!people.length) lines.push(ctx.t('meetings.attendance.rollEmpty'));
+  lines.push(ctx.t('meetings.attendance.rollFooter', { id: m.id }));
+  ctx.reply(lines.join('\n'));
+}
 
-  if (args.action === 'rollcall') {
-    const rsvps = await rsvpsOf(ctx.db, m.id, startsAt);
-    const marks = await attendanceOf(ctx.db, m.id, startsAt);
-    const lines = [ctx.t('meetings.attendance.rollHead', head)];
-    people.forEach((p, i) => {
-      const r = rsvps.get(p.id);
-      const answer = r ? (r.answer === 'yes' ? ctx.t('meetings.attendance.rsvpYes') : ctx.t('meetings.attendance.rsvpNo', { reason: r.reason ?? '' }).trim()) : ctx.t('meetings.attendance.rsvpNone');
-      const mark = marks.get(p.id);
-      lines.push(ctx.t(mark ? 'meetings.attendance.rollLineMarked' : 'meetings.attendance.rollLine', {
-        n: i + 1,
-        name: p.name,
-        answer,
-        mark: mark ? ctx.t(MARK_KEY[mark]) : '',
-      }));
-    });
-    if (!people.length) lines.push(ctx.t('meetings.attendance.rollEmpty'));
-    lines.push(ctx.t('meetings.attendance.rollFooter', { id: m.id }));
-    ctx.reply(lines.join('\n'));
-    return;
-  }
-
-  // Resolve every name or number first: one bad name refuses the whole command.
+/** Resolves every name or roll-call number first: one bad name refuses the whole command. */
+async function chosenMarks(ctx: Context, m: MeetingInfo, people: readonly MemberInfo[], marks: Extract<AttendanceArgs, { action: 'record' }>['marks']): Promise<Map<number, { status: AttendanceStatus; who: string }>> {
   const chosen = new Map<number, { status: AttendanceStatus; who: string }>();
   const unknown: string[] = [];
-  for (const mark of args.marks) {
+  for (const mark of marks) {
     let person: MemberInfo | undefined;
     if (/^\d{1,4}$/.test(mark.who)) {
       person = people[Number(mark.who) - 1];
@@ -137,6 +128,21 @@ async function attendanceHandler(ctx: Context, args: AttendanceArgs): Promise<vo
     chosen.set(person.id, mark);
   }
   if (unknown.length) throw new UserError('meetings.attendance.unknown', { names: unknown.join('、') });
+  return chosen;
+}
+
+/** /attendance: summary, roll call, or record marks. */
+async function attendanceHandler(ctx: Context, args: AttendanceArgs): Promise<void> {
+  if (args.action === 'summary') return summary(ctx);
+  const m = await getMeeting(ctx.db, args.id);
+  if (!m) throw new UserError('meetings.error.notFound', { id: args.id });
+  await requireManager(ctx, m.unitId);
+  const startsAt = await targetStart(ctx, m, args.date);
+  const people = await rollCall(ctx, m, startsAt);
+  const head = { id: m.id, title: m.title, time: when(ctx, startsAt) };
+  if (args.action === 'rollcall') return showRollCall(ctx, m, startsAt, people, head);
+
+  const chosen = await chosenMarks(ctx, m, people, args.marks);
   await recordAttendance(ctx.db, {
     meetingId: m.id,
     unitId: m.unitId,
