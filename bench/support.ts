@@ -102,6 +102,8 @@ export async function startBenchBot(options: {
   dir?: string;
   features?: AppOptions['features'];
   eventConcurrency?: number;
+  /** Where the bot logs (default silent). */
+  logger?: AppOptions['logger'];
 }): Promise<BenchBot> {
   const dir = options.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'xianfeng-bench-'));
   const file = path.join(dir, 'bench.db');
@@ -113,7 +115,7 @@ export async function startBenchBot(options: {
     config,
     database,
     adapters: options.adapters,
-    logger: pino({ level: 'silent' }),
+    logger: options.logger ?? pino({ level: 'silent' }),
     clock: options.clock ?? systemClock,
     instanceId: options.instanceId ?? `bench-${process.pid}`,
     outbox: { idleMs: 50, ...options.outbox },

@@ -10,6 +10,7 @@ import type { Feature, TextTranslate } from './bot/feature.ts';
 import type { ScheduleFn } from './bot/context.ts';
 import type { Incoming, Platform } from './bot/types.ts';
 import { Inbox, type ReceiveOutcome } from './bot/inbox.ts';
+import { eventTransactions } from './db/group-commit.ts';
 import { CommandRegistry } from './bot/registry.ts';
 import { Router } from './bot/router.ts';
 import { CommandFlood } from './bot/flood.ts';
@@ -38,7 +39,7 @@ export interface AppOptions {
   /** Names this process in outbox leases and schedule claims (default host name + data dir). */
   readonly instanceId?: string;
   /** Outbox tuning (lease, idle period, rate-limit time scale). */
-  readonly outbox?: Partial<Pick<DispatcherOptions, 'leaseMs' | 'idleMs' | 'rateTimeScale' | 'maxAttempts'>>;
+  readonly outbox?: Partial<Pick<DispatcherOptions, 'leaseMs' | 'idleMs' | 'rateTimeScale' | 'maxAttempts' | 'minSendsPerPass' | 'marksPerWrite' | 'markWriteMs'>>;
   /** Told about every event the adapters hand over (the metrics). */
   readonly observer?: EventObserver;
   /** Events processed at once across chats (default DEFAULT_EVENT_CONCURRENCY); one chat's are always in order. */
@@ -147,6 +148,8 @@ export function createApp(options: AppOptions): App {
     translate,
     capabilitiesOf,
     maxEventAgeMs: config.BOT_MAX_EVENT_AGE_SECONDS * 1000,
+    // SQLite: events of different chats share one transaction (group commit); PostgreSQL: one each.
+    transact: eventTransactions(database.db, database.provider),
     onEnqueued: () => {
       outbox.notify();
       scheduler.notify();

@@ -5,7 +5,7 @@ import { RefusalError, type EventMarks, type Router } from './router.ts';
 import { enqueueMessages, type OutboxItem } from '../outbox/enqueue.ts';
 import { EVENT_TX_OPTIONS } from '../db/transactions.ts';
 import type { Db } from '../db/client.ts';
-import { isUniqueViolation } from '../db/client.ts';
+import type { Transact } from '../db/group-commit.ts';
 import { Prisma } from '../db/generated/sqlite/client.ts';
 import type { Secrecy } from './secrecy.ts';
 import type { Clock } from '../clock.ts';
@@ -23,6 +23,12 @@ export interface InboxDeps {
   readonly maxEventAgeMs: number;
   /** Called after messages were enqueued (wakes the outbox). */
   readonly onEnqueued: () => void;
+  /**
+   * Runs one event's transaction and resolves once it has committed: on SQLite a group commit
+   * (db/group-commit.ts), on PostgreSQL one transaction each (`eventTransactions`). Default: one
+   * transaction each, EVENT_TX_OPTIONS.
+   */
+  readonly transact?: Transact;
 }
 
 /** An event `Inbox.record` stored, to be processed by `Inbox.processRecorded`. */
@@ -37,13 +43,18 @@ export type ReceiveOutcome = 'done' | 'ignored' | 'refused' | 'failed' | 'duplic
 
 /**
  * The durable front door. Each event is first recorded (unique platform + event id, so a second
- * delivery does nothing), then processed in one transaction: the router's handler writes, the
- * replies into the outbox, and the event's status change commit together or not at all. A handler
+ * delivery does nothing), then processed in one transaction (`InboxDeps.transact`; on SQLite a
+ * savepoint inside a transaction shared with other chats' events): the router's handler writes,
+ * the replies into the outbox, and the event's status change commit together or not at all. A handler
  * that throws leaves nothing half-written: the event is marked failed with the error, the user
  * gets a short apology, and the next event is handled normally.
  */
 export class Inbox {
-  constructor(private readonly deps: InboxDeps) {}
+  private readonly transact: Transact;
+
+  constructor(private readonly deps: InboxDeps) {
+    this.transact = deps.transact ?? ((work) => deps.db.$transaction(work, EVENT_TX_OPTIONS));
+  }
 
   /** Records and processes one event (tests, benchmarks, the intake without lanes). Never throws for a handler error. */
   receive = async (incoming: Incoming): Promise<ReceiveOutcome> => {
@@ -59,16 +70,8 @@ export class Inbox {
     // Decided before the first write: a secret's text must never reach a row (secrecy.ts).
     const secrecy = this.deps.router.secrecy(incoming);
     const payload = secrecy === 'open' ? JSON.stringify(incoming) : redactedPayload(incoming, secrecy);
-    try {
-      const row = await this.deps.db.inboundEvent.create({
-        data: { platform: incoming.chat.platform, eventId: incoming.eventId, payload, receivedAt: this.deps.clock.now() },
-        select: { id: true },
-      });
-      return { id: row.id, incoming, secrecy };
-    } catch (err) {
-      if (isUniqueViolation(err)) return 'duplicate';
-      throw err;
-    }
+    const id = await insertEvent(this.deps.db, incoming, payload, this.deps.clock.now());
+    return id === null ? 'duplicate' : { id, incoming, secrecy };
   };
 
   /** Processes an event `record` stored; never throws for a handler error. */
@@ -101,17 +104,17 @@ export class Inbox {
    */
   private async dropLate(id: number, incoming: Incoming, secrecy: Secrecy, reason: string): Promise<void> {
     const now = this.deps.clock.now();
-    await this.deps.db.$transaction(async (tx) => {
+    await this.transact(async (tx) => {
       const { count } = await tx.inboundEvent.updateMany({ where: { id, status: 'received' }, data: { status: 'ignored', error: reason, processedAt: now } });
       if (count !== 1 || secrecy !== 'secret') return;
       const text = this.deps.translate('core.error.lateSecret');
       await enqueueMessages(tx, [{ chat: incoming.chat, message: { kind: 'text', text }, key: `evt:${id}:late`, reply: true }], this.deps.capabilitiesOf, now);
-    }, EVENT_TX_OPTIONS);
+    });
     if (secrecy === 'secret') this.deps.onEnqueued();
   }
 
   private async process(id: number, incoming: Incoming, secrecy: Secrecy): Promise<ReceiveOutcome> {
-    const { db, clock, logger } = this.deps;
+    const { clock, logger } = this.deps;
     const now = clock.now();
     const age = now.getTime() - new Date(incoming.sentAt).getTime();
     if (age > this.deps.maxEventAgeMs) {
@@ -121,7 +124,7 @@ export class Inbox {
     const eventKey = `evt:${id}`;
     const marks: EventMarks = { redact: false };
     try {
-      const outcome = await db.$transaction(async (tx) => {
+      const outcome = await this.transact(this.forgetRosterOnThrow(async (tx) => {
         // Claim first: a concurrent processor of the same row (another instance's recovery) waits here and then finds it taken.
         const claim = await claimEvent(tx, id, now);
         if (!claim) return 'duplicate' as const;
@@ -138,7 +141,7 @@ export class Inbox {
         // The claim above is this event's, once: no reply keyed `evt:<id>:<n>` can exist yet.
         if (result.outgoing.length) await enqueueMessages(tx, asReplies(result.outgoing, incoming.chat), this.deps.capabilitiesOf, now, { freshKeys: true });
         return result.ignored ? ('ignored' as const) : ('done' as const);
-      }, EVENT_TX_OPTIONS);
+      }));
       await this.runAfterCommit(marks);
       return outcome;
     } catch (err) {
@@ -149,7 +152,7 @@ export class Inbox {
       }
       const text = refused ? err.text : this.deps.translate('core.error.apology');
       const message = errorText(err);
-      await db.$transaction(async (tx) => {
+      await this.transact(async (tx) => {
         await tx.inboundEvent.updateMany({
           where: { id, status: 'received' },
           data: {
@@ -158,11 +161,27 @@ export class Inbox {
           },
         });
         await enqueueMessages(tx, [{ chat: incoming.chat, message: { kind: 'text', text }, key: `${eventKey}:${refused ? 'refusal' : 'apology'}`, reply: true }], this.deps.capabilitiesOf, now);
-      }, EVENT_TX_OPTIONS);
+      });
       return refused ? 'refused' : 'failed';
     } finally {
       this.deps.onEnqueued();
     }
+  }
+
+  /**
+   * Drops the roster cache the moment an event's work throws, before its rollback: in a group
+   * commit (db/group-commit.ts) the next event of the batch runs right after this one is rolled
+   * back to its savepoint, and must not read what this one cached from its own uncommitted writes.
+   */
+  private forgetRosterOnThrow<T>(work: (tx: Tx) => Promise<T>): (tx: Tx) => Promise<T> {
+    return async (tx) => {
+      try {
+        return await work(tx);
+      } catch (err) {
+        this.deps.router.forgetRoster();
+        throw err;
+      }
+    };
   }
 
   /** Runs the handler's after-commit work (its own transactions); a failure is logged, not shown. */
@@ -175,6 +194,23 @@ export class Inbox {
       }
     }
   }
+}
+
+/**
+ * Stores one inbound event, once per platform and event id: its row id, or null when it was
+ * stored before (a redelivery). One typed raw statement on every message: `ON CONFLICT DO
+ * NOTHING` tells a duplicate without an error (on PostgreSQL an error would abort a transaction),
+ * and costs a third of Prisma's `create` (bench/inbound.ts `per_query_cost`). The SQL is the same
+ * on SQLite and PostgreSQL (test/bot/inbox-record.test.ts runs it on both).
+ */
+export async function insertEvent(db: Tx, incoming: Incoming, payload: string, now: Date): Promise<number | null> {
+  const rows = await db.$queryRaw<{ id: number | bigint }[]>(Prisma.sql`
+    INSERT INTO "InboundEvent" ("platform", "eventId", "status", "payload", "receivedAt")
+    VALUES (${incoming.chat.platform}, ${incoming.eventId}, 'received', ${payload}, ${now})
+    ON CONFLICT ("platform", "eventId") DO NOTHING
+    RETURNING "id"`);
+  const row = rows[0];
+  return row ? Number(row.id) : null;
 }
 
 /**

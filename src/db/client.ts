@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
-import type { SqlDriverAdapter, SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import type { SqlDriverAdapter, SqlDriverAdapterFactory, Transaction } from '@prisma/driver-adapter-utils';
 import { Prisma, PrismaClient } from './generated/sqlite/client.ts';
 import { PrismaClient as PgPrismaClient } from './generated/postgresql/client.ts';
 import { cacheStatements } from './statement-cache.ts';
@@ -120,6 +120,18 @@ function serialized(adapter: SqlDriverAdapter): SqlDriverAdapter {
       }
       const inner = tx;
       let ended = false;
+      // SQLite keeps a transaction open when its COMMIT fails (a deferred foreign key, SQLITE_BUSY),
+      // and Prisma then only calls rollback(), which in adapter-better-sqlite3 runs no SQL: the
+      // connection would stay inside that transaction for every statement after it. Rolled back
+      // here, before the connection is handed on.
+      let commitFailed = false;
+      const executeRaw: typeof inner.executeRaw = (q) => {
+        if (q.sql !== 'COMMIT') return inner.executeRaw(q);
+        return inner.executeRaw(q).catch((e: unknown) => {
+          commitFailed = true;
+          throw e;
+        });
+      };
       const end = async (how: () => Promise<void>) => {
         try {
           await how();
@@ -135,15 +147,21 @@ function serialized(adapter: SqlDriverAdapter): SqlDriverAdapter {
         adapterName: inner.adapterName,
         options: inner.options,
         queryRaw: (q) => inner.queryRaw(q),
-        executeRaw: (q) => inner.executeRaw(q),
+        executeRaw,
         commit: () => end(() => inner.commit()),
-        rollback: () => end(() => inner.rollback()),
+        rollback: () => end(() => (commitFailed ? rollbackAfterFailedCommit(inner) : inner.rollback())),
         createSavepoint: inner.createSavepoint ? (name) => inner.createSavepoint!(name) : undefined,
         rollbackToSavepoint: inner.rollbackToSavepoint ? (name) => inner.rollbackToSavepoint!(name) : undefined,
         releaseSavepoint: inner.releaseSavepoint ? (name) => inner.releaseSavepoint!(name) : undefined,
       };
     },
   };
+}
+
+/** Ends what a failed COMMIT left open (when SQLite already ended it, its refusal is ignored). */
+async function rollbackAfterFailedCommit(tx: Transaction): Promise<void> {
+  await tx.executeRaw({ sql: 'ROLLBACK', args: [], argTypes: [] }).catch(() => undefined);
+  await tx.rollback();
 }
 
 /**
@@ -221,13 +239,17 @@ function violatedConstraint(err: Prisma.PrismaClientKnownRequestError): Violated
 }
 
 /**
- * True when `err` is a unique-constraint violation (Prisma P2002), on SQLite or PostgreSQL.
+ * True when `err` is a unique-constraint violation (Prisma P2002, or a raw query's P2010 whose
+ * driver error is one), on SQLite or PostgreSQL.
  * With `fields`, true only if the violated constraint is the one on exactly those fields (in
  * schema order, e.g. `['platform', 'eventId']`): SQLite names the fields, PostgreSQL the index,
  * which Prisma names `<Model>_<field>_<field>_key`.
  */
 export function isUniqueViolation(err: unknown, fields?: readonly string[]): boolean {
-  if (!(err instanceof Prisma.PrismaClientKnownRequestError) || err.code !== 'P2002') return false;
+  if (!(err instanceof Prisma.PrismaClientKnownRequestError)) return false;
+  // P2010: a typed raw query failed; the driver adapter's error says why.
+  const raw = err.code === 'P2010' && (err.meta as { driverAdapterError?: { cause?: { kind?: unknown } } } | undefined)?.driverAdapterError?.cause?.kind === 'UniqueConstraintViolation';
+  if (err.code !== 'P2002' && !raw) return false;
   if (fields === undefined) return true;
   const constraint = violatedConstraint(err);
   if (constraint?.fields) return constraint.fields.join('\0') === fields.join('\0');

@@ -10,6 +10,7 @@ import type { CallMeter } from './meter.ts';
 import { renderNow, type Renderers } from './deferred.ts';
 import { planPrivateBatches } from './batch.ts';
 import { markSentMany, type SentMark } from './marks.ts';
+import { OutboxPeers } from './peers.ts';
 
 /** Tuning of the dispatcher; the defaults suit one township on one instance. */
 export interface DispatcherOptions {
@@ -31,6 +32,16 @@ export interface DispatcherOptions {
   readonly meter?: CallMeter;
   /** The features' renderers, for `render` messages (pictures and files made at send time). */
   readonly renderers?: Renderers;
+  /**
+   * The fewest sends one pass may start (default 32). With n instances delivering from one
+   * database (src/outbox/peers.ts), a pass starts at most 1/n of the sends free to start, but never
+   * fewer than this: the rest stay free for the other instances' passes, so they share one backlog.
+   */
+  readonly minSendsPerPass?: number;
+  /** Sent marks are written as soon as this many are waiting (default 200, one statement's worth)… */
+  readonly marksPerWrite?: number;
+  /** …or once the oldest has waited this long (default 200 ms), and at the end of every pass. */
+  readonly markWriteMs?: number;
 }
 
 interface Row {
@@ -73,8 +84,17 @@ export class OutboxDispatcher {
   private lastDue = new Map<Platform, number>();
   /** The pass in which each chat was last sent to (round robin among chats of equal priority). */
   private readonly served = new Map<string, number>();
-  /** Rows delivered in the current pass, marked sent together at its end. */
+  /** Rows delivered in the current pass and not yet marked sent (`writeMarks`). */
   private readonly sentMarks: SentMark[] = [];
+  /** Writes the waiting marks once the oldest has waited `markWriteMs`. */
+  private markTimer: NodeJS.Timeout | undefined;
+  /** The mark writes under way, one after another (a chat's next head is due once its mark is written). */
+  private markWrites: Promise<void> = Promise.resolve();
+  private readonly minSendsPerPass: number;
+  private readonly marksPerWrite: number;
+  private readonly markWriteMs: number;
+  /** This instance's presence among those delivering from the database. */
+  private readonly peers: OutboxPeers;
 
   constructor(private readonly opts: DispatcherOptions) {
     for (const a of opts.adapters) {
@@ -84,6 +104,10 @@ export class OutboxDispatcher {
     this.leaseMs = opts.leaseMs ?? 30_000;
     this.idleMs = opts.idleMs ?? 500;
     this.maxAttempts = opts.maxAttempts ?? 8;
+    this.minSendsPerPass = Math.max(1, opts.minSendsPerPass ?? 32);
+    this.marksPerWrite = Math.max(1, opts.marksPerWrite ?? 200);
+    this.markWriteMs = opts.markWriteMs ?? 200;
+    this.peers = new OutboxPeers(opts.db, opts.clock, opts.instanceId, this.leaseMs);
   }
 
   /** Starts delivering in the background; takes back leases this instance id held before a restart. */
@@ -93,6 +117,7 @@ export class OutboxDispatcher {
       where: { status: 'sending', lockedBy: this.opts.instanceId },
       data: { status: 'pending', lockedBy: null, lockedUntil: null },
     });
+    await this.peers.join();
     this.running = true;
     this.loop = this.run();
   }
@@ -103,6 +128,7 @@ export class OutboxDispatcher {
     this.notify();
     await this.loop;
     this.loop = undefined;
+    await this.peers.leave().catch((err: unknown) => this.opts.logger.warn({ err }, 'outbox presence not given up (it lapses)'));
   }
 
   /** Wakes the dispatcher now (called after an enqueue). */
@@ -166,48 +192,39 @@ export class OutboxDispatcher {
 
   /**
    * One pass: finds the head message of every chat with something due, sends those the rate
-   * limits allow, in parallel across chats. Returns ms until something may become sendable.
-   * Heads compete for an account's sends by priority (notices, results and questions before
-   * individual replies), then round robin (the chat served longest ago first), so one chat's
-   * backlog never holds back another chat.
+   * limits allow, in parallel across chats; with other instances on the database, only this one's
+   * share of what is free to send (`shareOf`), so their passes find the rest free. Returns ms until
+   * something may become sendable. Heads compete for an account's sends by priority (notices,
+   * results and questions before individual replies), then round robin (the chat served longest
+   * ago first), so one chat's backlog never holds back another chat. Sent marks are written as
+   * groups of sends complete (`markSent`); a chat's next message is due only once its head is marked.
    */
   async tick(): Promise<number> {
     this.ticksStarted++;
-    const due = new Map<Platform, number>();
     const online = [...this.adapters.values()].filter((a) => a.isOnline()).map((a) => a.platform);
     if (!online.length) {
-      this.lastDue = due;
+      this.lastDue = new Map();
       return this.idleMs;
     }
+    await this.peers.keepAlive();
     const now = this.opts.clock.now();
     const { heads, queued } = await this.readHeads(online);
-    let wait = this.idleMs;
-    // Whether the next pass should start at once: a chat just sent to has more waiting, or a send
-    // failed (its retry time is known only after the pass).
-    let again = false;
-    const chosen: Row[] = [];
     const batches = planPrivateBatches(heads, now.getTime(), (p) => this.adapters.get(p as Platform)?.capabilities.privateBatch ?? 1);
-    for (const head of heads) {
-      const t = now.getTime();
-      if (head.notBefore.getTime() > t && head.status === 'pending') {
-        wait = Math.min(wait, head.notBefore.getTime() - t);
-        continue;
-      }
-      due.set(head.platform as Platform, (due.get(head.platform as Platform) ?? 0) + 1);
-      if (batches.absorbed.has(head.id)) continue; // goes out in an earlier head's batch
-      if (head.status === 'sending' && head.lockedUntil && head.lockedUntil.getTime() > t) continue; // someone is on it
-      const limiter = this.limiters.get(head.platform as Platform)!;
-      const isGroup = head.chatKind === 'group';
-      const w = limiter.waitMs(head.chatId, isGroup, t);
-      if (w > 0) {
-        wait = Math.min(wait, w);
-        continue;
-      }
-      limiter.record(head.chatId, isGroup, t);
-      chosen.push(head);
-    }
+    const open = this.openHeads(heads, batches.absorbed, now.getTime());
+    const plan = await this.choose(open.free, now.getTime(), open.wait);
+    // Whether the next pass should start at once: heads were left for a later pass, a chat just sent
+    // to has more waiting, another instance leased some first, or a send failed (its retry time is
+    // known only after the pass).
+    let again = plan.leftOver;
     const sends: Promise<void>[] = [];
-    for (const head of await this.claim(chosen, now)) {
+    const claimed = await this.claim(plan.chosen.map((c) => c.head), now);
+    const got = new Set(claimed);
+    for (const { head, undo } of plan.chosen) {
+      if (got.has(head)) continue;
+      undo(); // another instance was first: this pass did not send it
+      again = true;
+    }
+    for (const head of claimed) {
       this.served.set(chatKey(head), this.ticksStarted);
       if ((queued.get(chatKey(head)) ?? 0) > 1) again = true;
       const companions = await this.claim(batches.companions.get(head.id) ?? [], now);
@@ -221,11 +238,69 @@ export class OutboxDispatcher {
     try {
       await Promise.all(sends);
     } finally {
-      await this.flushSent();
+      await this.writeMarks();
     }
-    this.lastDue = due;
-    // Nothing else known to be sendable: sleep until `wait` or until an enqueue wakes the loop.
-    return sends.length && again ? 0 : wait;
+    this.lastDue = open.due;
+    // Nothing else known to be sendable: sleep until `wait` or until an enqueue wakes the loop; while
+    // another instance holds heads, look again soon (its marks free their chats' next messages).
+    if (again) return 0;
+    return open.othersBusy ? Math.min(plan.wait, PEER_POLL_MS) : plan.wait;
+  }
+
+  /**
+   * Of the heads read: those free to send now (not held for later, not riding in another head's
+   * batch, not leased by a live sender), what is due per platform, ms until a held head may go, and
+   * whether another instance is sending some.
+   */
+  private openHeads(heads: readonly Row[], absorbed: ReadonlySet<number>, t: number): { free: Row[]; due: Map<Platform, number>; wait: number; othersBusy: boolean } {
+    const due = new Map<Platform, number>();
+    let wait = this.idleMs;
+    let othersBusy = false;
+    const free: Row[] = [];
+    for (const head of heads) {
+      if (head.notBefore.getTime() > t && head.status === 'pending') {
+        wait = Math.min(wait, head.notBefore.getTime() - t);
+        continue;
+      }
+      due.set(head.platform as Platform, (due.get(head.platform as Platform) ?? 0) + 1);
+      if (absorbed.has(head.id)) continue; // goes out in an earlier head's batch
+      if (head.status === 'sending' && head.lockedUntil && head.lockedUntil.getTime() > t) {
+        othersBusy ||= head.lockedBy !== this.opts.instanceId; // someone else is on it
+        continue;
+      }
+      free.push(head);
+    }
+    return { free, due, wait, othersBusy };
+  }
+
+  /** How many of `free` sends this pass may start: all when alone, else its share (at least `minSendsPerPass`). */
+  private async shareOf(free: number): Promise<number> {
+    const instances = await this.peers.count();
+    return instances > 1 ? Math.max(this.minSendsPerPass, Math.ceil(free / instances)) : free;
+  }
+
+  /**
+   * The free heads the rate limits allow now, up to this pass's share (`shareOf`, asked only once
+   * `minSendsPerPass` are chosen, so a pass a platform's limits keep small costs no statement), each
+   * recorded in its platform's limiter (with a function to take the record back); ms until a held
+   * one may go; and whether allowed heads were left for a later pass (or another instance).
+   */
+  private async choose(free: readonly Row[], t: number, wait: number): Promise<{ chosen: { head: Row; undo: () => void }[]; wait: number; leftOver: boolean }> {
+    const chosen: { head: Row; undo: () => void }[] = [];
+    let bound: number | undefined;
+    for (const head of free) {
+      const limiter = this.limiters.get(head.platform as Platform)!;
+      const isGroup = head.chatKind === 'group';
+      const w = limiter.waitMs(head.chatId, isGroup, t);
+      if (w > 0) {
+        wait = Math.min(wait, w);
+        continue;
+      }
+      if (chosen.length >= this.minSendsPerPass) bound ??= await this.shareOf(free.length);
+      if (bound !== undefined && chosen.length >= bound) return { chosen, wait, leftOver: true };
+      chosen.push({ head, undo: limiter.record(head.chatId, isGroup, t) });
+    }
+    return { chosen, wait, leftOver: false };
   }
 
   /**
@@ -391,15 +466,30 @@ export class OutboxDispatcher {
     return true;
   }
 
-  /** Queues a delivered row's mark; the pass writes them all in one statement (`flushSent`). */
+  /**
+   * Queues a delivered row's mark. Marks are written together (marks.ts: one UPDATE for up to 200
+   * rows): once `marksPerWrite` wait, once the oldest has waited `markWriteMs`, and at the end of
+   * the pass; until then the row stays leased, so its chat's next message waits, on every instance.
+   */
   private markSent(row: Row, messageId: string | undefined, erase: { payload?: string } = {}): void {
     this.sentMarks.push({ id: row.id, messageId, ...erase });
+    if (this.sentMarks.length >= this.marksPerWrite) void this.writeMarks().catch(() => {}); // logged in writeMarks
+    else this.markTimer ??= setTimeout(() => void this.writeMarks().catch(() => {}), this.markWriteMs);
   }
 
-  /** Writes the sent marks queued so far (marks.ts): one UPDATE per pass, not one per row. */
-  private async flushSent(): Promise<void> {
+  /**
+   * Writes the marks queued so far, after the writes already under way; resolves when they are
+   * written (rejects if this write failed: its rows stay leased and are sent again after the lease).
+   */
+  private writeMarks(): Promise<void> {
+    clearTimeout(this.markTimer);
+    this.markTimer = undefined;
     const marks = this.sentMarks.splice(0);
-    if (marks.length) await markSentMany(this.opts.db, marks, this.opts.clock.now());
+    const write = this.markWrites.then(async () => {
+      if (marks.length) await markSentMany(this.opts.db, marks, this.opts.clock.now());
+    });
+    this.markWrites = write.catch((err: unknown) => this.opts.logger.error({ err, rows: marks.length }, 'outbox sent marks not written'));
+    return write;
   }
 
   private async markFailedAttempt(row: Row, err: unknown, erase: { payload?: string } = {}): Promise<void> {
@@ -425,6 +515,9 @@ export class OutboxDispatcher {
     });
   }
 }
+
+/** How soon a pass looks again while another instance is sending some chats' heads (ms, at most). */
+const PEER_POLL_MS = 50;
 
 /** Ids per `IN (…)` list (SQLite allows 32,766 bound values; PostgreSQL 65,535). */
 const HEADS_PER_READ = 500;

@@ -67,8 +67,12 @@ export class RateLimiter {
     while (times?.length && times[times.length - 1]! > now) times.pop();
   }
 
-  /** Records a message sent to `chatId` at `now`. */
-  record(chatId: string, isGroup: boolean, now: number): void {
+  /**
+   * Records a message sent to `chatId` at `now`. Returns a function that takes the record back, for
+   * a send that did not happen after all (another instance leased the message first).
+   */
+  record(chatId: string, isGroup: boolean, now: number): () => void {
+    const previous = this.lastPerChat.get(chatId);
     this.globalTimes.push(now);
     this.lastPerChat.set(chatId, now);
     if (isGroup) {
@@ -76,7 +80,19 @@ export class RateLimiter {
       if (!times) this.groupTimes.set(chatId, (times = []));
       times.push(now);
     }
-    // Forget idle chats so memory stays bounded over a long run.
+    this.forgetIdle(now);
+    return () => {
+      removeLast(this.globalTimes, now);
+      const times = this.groupTimes.get(chatId);
+      if (times) removeLast(times, now);
+      if (this.lastPerChat.get(chatId) !== now) return;
+      if (previous === undefined) this.lastPerChat.delete(chatId);
+      else this.lastPerChat.set(chatId, previous);
+    };
+  }
+
+  /** Forgets idle chats so memory stays bounded over a long run. */
+  private forgetIdle(now: number): void {
     if (this.lastPerChat.size > 10_000) {
       for (const [id, t] of this.lastPerChat) {
         if (t < now - this.minute) {
@@ -93,4 +109,10 @@ function prune(times: number[], cutoff: number): void {
   let i = 0;
   while (i < times.length && times[i]! <= cutoff) i++;
   if (i) times.splice(0, i);
+}
+
+/** Removes the last occurrence of `time` from `times` (kept sorted), if any. */
+function removeLast(times: number[], time: number): void {
+  const i = times.lastIndexOf(time);
+  if (i >= 0) times.splice(i, 1);
 }

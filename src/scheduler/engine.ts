@@ -34,10 +34,10 @@ import type { Db } from '../db/client.ts';
 import { isUniqueViolation } from '../db/client.ts';
 import type { Clock } from '../clock.ts';
 import type { Logger } from '../logger.ts';
-import type { JobContext, JobRunner } from './contract.ts';
+import type { JobContext, JobRunner, TaskSpec } from './contract.ts';
 import type { JobRegistry } from './registry.ts';
 import { checkCron, CronSchedule } from './cron.ts';
-import { parsePayload, scheduleTask } from './tasks.ts';
+import { parsePayload, rearmTask, scheduleTask } from './tasks.ts';
 import { formatLocal } from '../bot/time.ts';
 
 /** Default grace period: occurrences missed by at most this long are still sent (late). */
@@ -367,8 +367,14 @@ export class SchedulerEngine {
   }
 
   /** The context a job or task runs with; `send` collects outbox items keyed by `keyPrefix`. */
-  private context(tx: Tx, scheduledAt: Date, late: boolean, now: Date, items: OutboxItem[], keyPrefix: string): JobContext {
+  private context(tx: Tx, scheduledAt: Date, late: boolean, now: Date, items: OutboxItem[], keyPrefix: string, ownTask?: { id: number; key: string }): JobContext {
     const o = this.opts;
+    const schedule = async (spec: TaskSpec): Promise<void> => {
+      // A runner re-arming its own task (it ran early, or waits for something): claimed `done` a
+      // moment ago in this transaction, it is made pending again instead of being left done.
+      if (ownTask && spec.key === ownTask.key) await rearmTask(tx, ownTask.id, spec);
+      else await (o.scheduleTask ?? scheduleTask)(tx, spec);
+    };
     return {
       db: tx,
       scheduledAt,
@@ -382,7 +388,7 @@ export class SchedulerEngine {
         const m: QueuedMessage = typeof message === 'string' ? { kind: 'text', text: message } : message;
         items.push({ chat, message: m, key: `${keyPrefix}:${items.length}` });
       },
-      scheduleTask: async (spec) => void (await (o.scheduleTask ?? scheduleTask)(tx, spec)),
+      scheduleTask: schedule,
       audit: (action, detail) => writeAudit(tx, null, action, detail),
       botName: o.botName ?? DEFAULT_BOT_NAME,
     };
@@ -495,7 +501,7 @@ export class SchedulerEngine {
         }
         const { attempts } = await tx.scheduledTask.findUniqueOrThrow({ where: { id: row.id }, select: { attempts: true } });
         const items: OutboxItem[] = [];
-        await runner(this.context(tx, row.dueAt, late, now, items, `task:${row.id}:${attempts}`), parsePayload(row.payload));
+        await runner(this.context(tx, row.dueAt, late, now, items, `task:${row.id}:${attempts}`, { id: row.id, key: row.key }), parsePayload(row.payload));
         if (await enqueueMessages(tx, items, this.opts.capabilitiesOf, now)) this.opts.onEnqueued?.();
         return 'done' as const;
       }, TX_OPTIONS);

@@ -54,6 +54,18 @@ export async function scheduleTask(tx: Tx, spec: TaskSpec): Promise<ScheduleOutc
   return existing ? 'replaced' : 'scheduled';
 }
 
+/**
+ * Makes task `id` pending again at `spec`'s time, kind and payload: what a runner's
+ * `scheduleTask` of its OWN key does (the engine claimed it `done` at the start of the run, in the
+ * same transaction, and `scheduleTask` leaves a done key alone). The attempts count stays.
+ */
+export async function rearmTask(tx: Tx, id: number, spec: TaskSpec): Promise<void> {
+  const s = taskSpecSchema.parse(spec);
+  const payload = JSON.stringify(s.payload);
+  if (payload.length > MAX_TASK_PAYLOAD) throw new Error(`task ${s.key}: payload of ${payload.length} characters is too large`);
+  await tx.scheduledTask.update({ where: { id }, data: { kind: s.kind, dueAt: s.dueAt, payload, status: 'pending', doneAt: null, error: null, retryAt: null } });
+}
+
 /** Cancels a pending task; true when there was one to cancel (done or unknown keys: false). */
 export async function cancelTask(tx: Tx, key: string): Promise<boolean> {
   const r = await tx.scheduledTask.updateMany({ where: { key, status: 'pending' }, data: { status: 'cancelled' } });

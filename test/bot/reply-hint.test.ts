@@ -9,7 +9,7 @@ import type { Db } from '../../src/db/client.ts';
 import { announcementText } from '../../src/features/polls/render.ts';
 import type { Poll } from '../../src/features/polls/store.ts';
 import { quizQuestionMessage } from '../../src/features/quizzes/render.ts';
-import type { Question } from '../../src/features/quizzes/banks.ts';
+import type { Question } from '../../src/features/quizzes/banks/model.ts';
 import { noticeText } from '../../src/features/meetings/render.ts';
 import type { MeetingInfo } from '../../src/features/meetings/store.ts';
 import { baseContext } from '../support/base-context.ts';

@@ -18,6 +18,19 @@ function simulate(limiter: RateLimiter, chats: string[], ms: number, isGroup = t
 }
 
 describe('RateLimiter', () => {
+  it('a record taken back (another instance leased the message first) frees its share of every window', () => {
+    const limiter = new RateLimiter(telegram);
+    limiter.record('g1', true, 0);
+    const undo = limiter.record('g1', true, 1000);
+    for (let i = 0; i < 29; i++) limiter.record(`c${i}`, false, 1000);
+    expect(limiter.waitMs('g1', true, 1500)).toBe(500); // one second after its last send
+    expect(limiter.waitMs('c99', false, 1500)).toBe(500); // the overall 30 a second are used up
+    undo();
+    expect(limiter.waitMs('c99', false, 1500)).toBe(0);
+    expect(limiter.waitMs('g1', true, 1500)).toBe(0);
+    expect(limiter.waitMs('g1', true, 500)).toBe(500); // its previous send (at 0) counts again
+  });
+
   it('keeps one chat at one message a second and 20 a minute', () => {
     const sent = simulate(new RateLimiter(telegram), ['g1'], 120_000).get('g1')!;
     for (let i = 1; i < sent.length; i++) expect(sent[i]! - sent[i - 1]!).toBeGreaterThanOrEqual(1000);

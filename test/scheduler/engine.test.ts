@@ -329,4 +329,30 @@ describe('one-off tasks', () => {
     await engine.runDue();
     expect(order).toEqual(['chain 1', 'chain 2', 'chain 3']);
   });
+
+  it('a runner that re-arms its own task (it ran early, or waits) runs again at the new time, then is done', async () => {
+    const database = await fresh();
+    const jobs = new JobRegistry();
+    const runs: string[] = [];
+    jobs.handle('wait', async (job) => {
+      runs.push(job.now().toISOString());
+      if (runs.length < 3) await job.scheduleTask({ kind: 'wait', key: 'wait:1', dueAt: new Date(job.now().getTime() + 2_000), payload: { n: runs.length } });
+    });
+    await scheduleTask(database.db, { kind: 'wait', key: 'wait:1', dueAt: new Date('2026-12-01T00:00:00Z'), payload: { n: 0 } });
+    const clock = new ManualClock('2026-12-01T00:00:00Z');
+    const engine = makeEngine(database, jobs, clock);
+    await engine.runDue();
+    expect(await findTask(database.db, 'wait:1')).toMatchObject({ status: 'pending', dueAt: new Date('2026-12-01T00:00:02Z'), payload: { n: 1 } });
+    clock.advance(1_000);
+    await engine.runDue();
+    expect(runs).toHaveLength(1);
+    clock.advance(1_000);
+    await engine.runDue();
+    clock.advance(2_000);
+    await engine.runDue();
+    clock.advance(2_000);
+    await engine.runDue();
+    expect(runs).toEqual(['2026-12-01T00:00:00.000Z', '2026-12-01T00:00:02.000Z', '2026-12-01T00:00:04.000Z']);
+    expect(await findTask(database.db, 'wait:1')).toMatchObject({ status: 'done' });
+  });
 });

@@ -6,7 +6,7 @@
  */
 import type { Feature } from '../../bot/feature.ts';
 import type { Scheduler } from '../../scheduler/contract.ts';
-import { exemptCommand } from './exempt.ts';
+import { exemptCommand } from './commands/exempt.ts';
 import { morningPass, MORNING_CRON } from './jobs.ts';
 
 /** The recurring job name of the morning pass. */

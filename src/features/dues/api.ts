@@ -7,8 +7,7 @@ import type { Tx } from '../../bot/feature.ts';
 import { membersOfUnit } from '../../bot/roster.ts';
 import { localDateKey } from '../../bot/time.ts';
 import type { EvaluationPart } from '../evaluation/api.ts';
-import { monthsBetween, previousMonth, regularity } from './rules.ts';
-import { partyMemberRoles } from './roles.ts';
+import { monthsBetween, partyMemberRoles, previousMonth, regularity } from './rules.ts';
 import { ledgerStart, paidByMember } from './store.ts';
 
 /** Dues regularity of a unit in `year`, 0-100, or null (no ledger); `thisMonth` bounds the current year. */

@@ -6,7 +6,7 @@
  */
 import type { Feature } from '../../bot/feature.ts';
 import type { Scheduler } from '../../scheduler/contract.ts';
-import { duesCommand } from './commands.ts';
+import { duesCommand } from './commands/dues.ts';
 import { DUES_CRON, runDuesCheck } from './jobs.ts';
 
 /** The recurring job name of the daily check. */

@@ -4,10 +4,9 @@
  * privately, once each per run (DuesWarning). Counting starts at the unit's first recorded month.
  */
 import { membersOfUnit, privateChatsOfMembers } from '../../bot/roster.ts';
-import { partyMemberRoles } from './roles.ts';
 import type { JobContext } from '../../scheduler/contract.ts';
-import { thisMonth } from './commands.ts';
-import { previousMonth, thresholdsReached, unpaidRun } from './rules.ts';
+import { thisMonth } from './month.ts';
+import { partyMemberRoles, previousMonth, thresholdsReached, unpaidRun } from './rules.ts';
 import { claimWarning, ledgerStart, paidByMember, unitsWithLedger } from './store.ts';
 
 /** When the check runs (org time zone). */

@@ -1,8 +1,10 @@
 /**
- * Dues months, pure: reading typed months (`2026-11`, `2026-09..2026-11`, `2026-09,2026-11`,
- * `2026年11月`), walking months, and the run of unpaid months that warns the secretary at 3 and
- * at 6 (党员教育管理工作条例第三十一条: six months without paying may lead to removal).
+ * Dues rules, pure: who owes dues, reading typed months (`2026-11`, `2026-09..2026-11`,
+ * `2026-09,2026-11`, `2026年11月`), walking months, how far ahead a month may be recorded, and the
+ * run of unpaid months that warns the secretary at 3 and at 6 (党员教育管理工作条例第三十一条: six
+ * months without paying may lead to removal).
  */
+import type { Role } from '../../bot/types.ts';
 
 /** The run lengths at which the secretary is told, once each per run. */
 export const WARN_AT: readonly number[] = [3, 6];
@@ -92,4 +94,15 @@ export function thresholdsReached(run: UnpaidRun): number[] {
 /** Share of months paid among `due` months, 0-100, or null without any month due. */
 export function regularity(paidCount: number, dueCount: number): number | null {
   return dueCount > 0 ? Math.round((100 * paidCount) / dueCount) : null;
+}
+
+/** The roles that pay dues: the Party members of a unit (预备党员 too: 党章第八条), not residents. */
+export function partyMemberRoles(): Role[] {
+  return ['secretary', 'member', 'probationary'];
+}
+
+/** The first of `months` more than a year after `thisMonth` (a typo like 2062-11), or undefined. */
+export function farAheadMonth(months: readonly string[], thisMonth: string): string | undefined {
+  const limit = monthsBetween(thisMonth, '9999-12').slice(0, 13).at(-1)!;
+  return months.find((m) => m > limit);
 }

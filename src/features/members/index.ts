@@ -1,67 +1,21 @@
 /**
  * The members slice: `/members [单位]` lists a unit's people with the `M<n>` ids every command
  * that names someone accepts (a manager's read of the list is audited); `/audit` shows the log;
- * `/move`, `/remove`, `/roster import` and `/join` keep the roster.
+ * `/move`, `/remove`, `/roster import` and `/join` keep the roster (join codes: `join-codes.ts`;
+ * the roster CSV: the pure `roster-csv.ts`).
  */
-import { argInput } from '../../bot/args.ts';
-import { command, UserError, type Context, type Feature } from '../../bot/feature.ts';
-import { findUnitByName, membersOfUnit, unitName } from '../../bot/roster.ts';
-import { hasRole, managesUnitIn } from '../../bot/policy.ts';
-import { exemptIds } from '../care/api.ts';
-import { auditCommand } from './audit.ts';
-import { joinCommand } from './join.ts';
-import { moveCommand, removeCommand } from './move.ts';
-import { rosterCommand } from './roster-import.ts';
-
-const membersArgs = argInput.transform((a) => ({ unit: a.text.trim().slice(0, 60) }));
-
-/** The unit a /members asks for: the named one (only one the speaker manages, per the policy), else this chat's. */
-async function unitAsked(ctx: Context, name: string): Promise<{ id: number; name: string }> {
-  if (name) {
-    const unit = await findUnitByName(ctx.db, name);
-    if (!unit) throw new UserError('members.list.noSuchUnit', { unit: name });
-    if (!(await managesUnitIn(ctx.db, ctx.member, unit.id))) throw new UserError('members.list.otherUnit', { unit: unit.name });
-    return unit;
-  }
-  const unitId = hasRole(ctx.member, 'admin') ? ctx.unitId : ctx.member.unitId;
-  if (unitId === null) throw new UserError('members.list.noUnit');
-  return { id: unitId, name: (await unitName(ctx.db, unitId)) ?? '' };
-}
-
-async function listMembers(ctx: Context, { unit: name }: { unit: string }): Promise<void> {
-  const unit = await unitAsked(ctx, name);
-  const people = await membersOfUnit(ctx.db, unit.id);
-  await ctx.audit('members.list', `unit ${unit.id} (${people.length})`);
-  const lines = [ctx.t('members.list.header', { unit: unit.name, count: people.length })];
-  const exempt = await exemptIds(ctx.db, unit.id, ctx.now(), ctx.timeZone);
-  for (const m of people) {
-    const role = ctx.t(`core.role.${m.role}`) + (exempt.has(m.id) ? ctx.t('care.list.mark') : '');
-    lines.push(ctx.t('members.list.line', { id: m.id, name: m.name, role }));
-  }
-  if (people.length === 0) lines.push(ctx.t('members.list.empty'));
-  else lines.push(ctx.t('members.list.footer'));
-  ctx.reply(lines.join('\n'));
-}
+import type { Feature } from '../../bot/feature.ts';
+import { auditCommand } from './commands/audit.ts';
+import { joinCommand } from './commands/join.ts';
+import { membersCommand } from './commands/members.ts';
+import { moveCommand } from './commands/move.ts';
+import { removeCommand } from './commands/remove.ts';
+import { rosterCommand } from './commands/roster.ts';
 
 /** Builds the members feature. */
 export function membersFeature(): Feature {
   return {
     name: 'members',
-    commands: [
-      command({
-        name: 'members',
-        aliases: ['成员'],
-        minRole: 'secretary',
-        summaryKey: 'members.list.summary',
-        usageKey: 'members.list.usage',
-        args: membersArgs,
-        handler: listMembers,
-      }),
-      auditCommand,
-      moveCommand,
-      removeCommand,
-      rosterCommand,
-      joinCommand,
-    ],
+    commands: [membersCommand, auditCommand, moveCommand, removeCommand, rosterCommand, joinCommand],
   };
 }

@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { argInput, idToken } from '../../bot/args.ts';
 import { parseInteger } from '../../bot/answers.ts';
-import { MAX_OPEN_SECONDS, MIN_OPEN_SECONDS } from './engine.ts';
+import { MAX_OPEN_SECONDS, MIN_OPEN_SECONDS } from './rules/quiz.ts';
 
 /** Most questions one quiz may have. */
 export const MAX_QUIZ_QUESTIONS = 20;

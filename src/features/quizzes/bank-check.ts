@@ -1,6 +1,6 @@
 /**
  * The bank check behind `npm run banks:check`: rules a question bank must meet beyond what the
- * loader (`banks.ts`) refuses at start-up. The loader already checks the schema, unique ids and
+ * loader (`banks/`) refuses at start-up. The loader already checks the schema, unique ids and
  * answer letters; this adds what makes a bank fair and traceable:
  * - every question quotes its source, and every quote is found in `docs/sources/<document>.md`
  *   (compared without whitespace and punctuation, width folded);
@@ -9,7 +9,7 @@
  * - no two questions ask the same thing (normalised text, across banks).
  * It reports problems and counts; it never changes a bank.
  */
-import type { Bank, Question } from './banks.ts';
+import type { Bank, Question } from './banks/model.ts';
 
 /** Share of 正确 among a bank's true/false questions that is accepted. */
 export const TRUE_SHARE_MIN = 0.4;

@@ -4,9 +4,10 @@
  * answers, the 错题本), so a question is looked up the same way whichever bank holds it.
  */
 import type { Tx } from '../../bot/feature.ts';
-import { foldName, type Bank, type Question } from './banks.ts';
+import type { Bank, Question } from './banks/model.ts';
+import { foldName } from './rules/banks.ts';
 import { listUnits } from '../../bot/roster.ts';
-import { importedBankByName, importedBanks, importedQuestion, importedQuestionsFor } from './store.ts';
+import { importedBankByName, importedBanks, importedQuestion, importedQuestionsFor } from './store/banks.ts';
 
 /** A bank as listed by `/quiz banks`. */
 export interface BankListing {

@@ -5,7 +5,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { BankError, loadBanks } from './banks.ts';
+import { loadBanks } from './banks/load.ts';
+import { BankError } from './banks/problems.ts';
 import { checkBanks, formatReport } from './bank-check.ts';
 
 const root = path.resolve(import.meta.dirname, '../../..');

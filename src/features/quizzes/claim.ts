@@ -2,10 +2,12 @@
 import type { AnswerClaim, Context } from '../../bot/feature.ts';
 import { isPartyMember } from '../../bot/policy.ts';
 import { answerInGroup } from './commands/answer.ts';
-import { previewAnswer, readAnswer } from './engine.ts';
+import { previewAnswer } from './engine/answer.ts';
+import { readAnswer } from './rules/questions.ts';
 import { answerPersonal } from './personal.ts';
 import type { QuizSlice } from './slice.ts';
-import { openPromptIn, runningQuizInChat } from './store.ts';
+import { openPromptIn } from './store/prompts.ts';
+import { runningQuizInChat } from './store/quizzes.ts';
 
 /** Claims on a bare answer: the chat's quiz question, or this member's personal question. */
 export async function claimAnswer(q: QuizSlice, ctx: Context, text: string): Promise<AnswerClaim[]> {

@@ -22,8 +22,8 @@ import {
   MAX_QUESTION_LENGTH,
   MAX_SOURCE_LENGTH,
   MIN_OPTIONS,
-} from './banks.ts';
-import type { ImportItem } from './store.ts';
+} from './rules/banks.ts';
+import type { ImportItem } from './store/banks.ts';
 import type { KeySuffix } from '../../bot/prompt-key.ts';
 
 /** Most questions in one import. */

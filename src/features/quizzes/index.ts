@@ -7,14 +7,14 @@
 import path from 'node:path';
 import type { Feature } from '../../bot/feature.ts';
 import type { FeatureServices } from '../index.ts';
-import { loadBanks } from './banks.ts';
+import { loadBanks } from './banks/load.ts';
 import { Catalog } from './catalog.ts';
 import { claimAnswer } from './claim.ts';
 import { answerCommand } from './commands/answer.ts';
 import { mistakesCommand } from './commands/mistakes.ts';
 import { quizCommand } from './commands/quiz.ts';
 import { rankCommand } from './commands/rank.ts';
-import type { QuizSettings } from './engine.ts';
+import type { QuizSettings } from './rules/quiz.ts';
 import { quizJobs } from './jobs.ts';
 import { quizProfileLines } from './profile.ts';
 import { quizReportSections } from './report.ts';

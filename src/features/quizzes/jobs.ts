@@ -1,7 +1,7 @@
 /** The quiz slice's timed work: question time-ups, next questions and the daily question. */
 import { z } from 'zod';
 import type { Scheduler } from '../../scheduler/contract.ts';
-import { openNextQuestion, questionTimeUp, TASK_OPEN, TASK_TIME_UP } from './engine.ts';
+import { openNextQuestion, questionTimeUp, TASK_OPEN, TASK_TIME_UP } from './engine/steps.ts';
 import { sendDailyQuestions } from './personal.ts';
 import type { QuizSlice } from './slice.ts';
 

@@ -6,7 +6,7 @@
 import type { Translate, Tx } from '../../bot/feature.ts';
 import { listUnits, membersOfUnit, unitName } from '../../bot/roster.ts';
 import type { MemberInfo } from '../../bot/feature.ts';
-import { answerDays, totalPoints } from './store.ts';
+import { answerDays, totalPoints } from './store/points.ts';
 import { addDays } from './util.ts';
 import { partyRoles } from '../../bot/policy.ts';
 

@@ -21,26 +21,17 @@ import type { ChatRef } from '../../bot/types.ts';
 import type { Translate } from '../../bot/feature.ts';
 import { getMember, privateChatsOf } from '../../bot/roster.ts';
 import { exemptAmong, holdDailyReminders } from '../care/api.ts';
-import type { Question } from './banks.ts';
+import type { Question } from './banks/model.ts';
 import type { Catalog } from './catalog.ts';
-import { optionOrderFor, readAnswer, type QuizSettings } from './engine.ts';
+import { optionOrderFor, readAnswer } from './rules/questions.ts';
+import type { QuizSettings } from './rules/quiz.ts';
+import { RIGHTS_TO_RESOLVE } from './rules/reviews.ts';
 import { personalQuestionText, revealLines } from './render.ts';
-import {
-  answeredKeys,
-  answerPromptRow,
-  createPrompt,
-  creditAnswer,
-  dailyHistory,
-  dailySentOn,
-  dailySubscribers,
-  dueMistakes,
-  openMistake,
-  recordReview,
-  recordWrong,
-  RIGHTS_TO_RESOLVE,
-  setPromptCredited,
-  type PromptRow,
-} from './store.ts';
+import { dailySubscribers } from './store/daily.ts';
+import { dueMistakes, openMistake, recordReview, recordWrong } from './store/mistakes.ts';
+import { creditAnswer } from './store/points.ts';
+import { answeredKeys, answerPromptRow, createPrompt, dailyHistory, dailySentOn, setPromptCredited } from './store/prompts.ts';
+import type { PromptRow } from './store/rows.ts';
 import { localDay, seededRandom, seededShuffle } from './util.ts';
 import { unitsWithSettingOn } from '../settings/api.ts';
 

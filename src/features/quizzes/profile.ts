@@ -3,7 +3,8 @@ import type { Context } from '../../bot/feature.ts';
 import { isPartyMember } from '../../bot/policy.ts';
 import { streakOf } from './leaderboard.ts';
 import type { QuizSlice } from './slice.ts';
-import { answerDays, dayRecord, openMistakes, totalPoints } from './store.ts';
+import { openMistakes } from './store/mistakes.ts';
+import { answerDays, dayRecord, totalPoints } from './store/points.ts';
 import { localDay } from './util.ts';
 
 /** Points, streak and open mistakes for /whoami (none for non-members). */

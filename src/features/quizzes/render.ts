@@ -7,7 +7,7 @@ import type { Translate } from '../../bot/feature.ts';
 import type { ChatRef, OutgoingMessage } from '../../bot/types.ts';
 import type { BaseContext } from '../../bot/context.ts';
 import { replyHint } from '../../bot/reply-hint.ts';
-import type { Question } from './banks.ts';
+import type { Question } from './banks/model.ts';
 
 /** The letter shown before option `i` (0 → A). */
 export function letter(i: number): string {

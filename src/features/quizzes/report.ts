@@ -7,7 +7,7 @@
 import type { Context, ReportScope, ReportSection } from '../../bot/feature.ts';
 import { listUnits, membersOfUnit } from '../../bot/roster.ts';
 import { localParts } from '../../bot/time.ts';
-import { memberQuizStats, quizParticipation, type QuizParticipation } from './store.ts';
+import { memberQuizStats, quizParticipation, type QuizParticipation } from './store/stats.ts';
 import { partyRoles } from '../../bot/policy.ts';
 
 /** A whole-number percentage (0 when the base is 0). */

@@ -3,7 +3,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BankError, loadBanks, parseBanks } from '../../../src/features/quizzes/banks.ts';
+import { loadBanks } from '../../../src/features/quizzes/banks/load.ts';
+import { parseBanks } from '../../../src/features/quizzes/banks/parse.ts';
+import { BankError } from '../../../src/features/quizzes/banks/problems.ts';
 import { checkBanks, formatReport, normaliseText } from '../../../src/features/quizzes/bank-check.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');

@@ -2,7 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BankError, loadBanks, parseBanks } from '../../../src/features/quizzes/banks.ts';
+import { loadBanks } from '../../../src/features/quizzes/banks/load.ts';
+import { parseBanks } from '../../../src/features/quizzes/banks/parse.ts';
+import { BankError } from '../../../src/features/quizzes/banks/problems.ts';
 const PROJECT_ROOT = path.resolve(import.meta.dirname, '../../..');
 
 const GOOD = `id: demo

@@ -9,8 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadBanks } from '../../../src/features/quizzes/banks.ts';
-import { optionOrderFor, pickQuestions } from '../../../src/features/quizzes/engine.ts';
+import { loadBanks } from '../../../src/features/quizzes/banks/load.ts';
+import { optionOrderFor, pickQuestions } from '../../../src/features/quizzes/rules/questions.ts';
 
 const root = path.resolve(import.meta.dirname, '../../..');
 const tsx = pathToFileURL(createRequire(path.join(root, 'package.json')).resolve('tsx')).href;

@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Tx } from '../../../src/bot/feature.ts';
 import { loadPrompts, translator } from '../../../src/bot/i18n.ts';
 import { ManualClock } from '../../../src/clock.ts';
-import { loadBanks } from '../../../src/features/quizzes/banks.ts';
+import { loadBanks } from '../../../src/features/quizzes/banks/load.ts';
 import { Catalog } from '../../../src/features/quizzes/catalog.ts';
 import { sendDailyQuestions } from '../../../src/features/quizzes/personal.ts';
 import { TEXT_ONLY_CAPABILITIES } from '../../../src/bot/adapter.ts';

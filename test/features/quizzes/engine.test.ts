@@ -6,10 +6,13 @@ import { ManualClock } from '../../../src/clock.ts';
 import { loadPrompts, translator } from '../../../src/bot/i18n.ts';
 import type { ChatRef, QueuedMessage } from '../../../src/bot/types.ts';
 import type { TaskSpec } from '../../../src/scheduler/contract.ts';
-import { loadBanks } from '../../../src/features/quizzes/banks.ts';
+import { loadBanks } from '../../../src/features/quizzes/banks/load.ts';
 import { Catalog } from '../../../src/features/quizzes/catalog.ts';
-import { answerQuiz, openNextQuestion, questionTimeUp, startQuiz, TASK_OPEN, TASK_TIME_UP, type QuizSettings } from '../../../src/features/quizzes/engine.ts';
-import { getQuiz } from '../../../src/features/quizzes/store.ts';
+import { answerQuiz } from '../../../src/features/quizzes/engine/answer.ts';
+import { startQuiz } from '../../../src/features/quizzes/engine/start.ts';
+import { openNextQuestion, questionTimeUp, TASK_OPEN, TASK_TIME_UP } from '../../../src/features/quizzes/engine/steps.ts';
+import type { QuizSettings } from '../../../src/features/quizzes/rules/quiz.ts';
+import { getQuiz } from '../../../src/features/quizzes/store/quizzes.ts';
 import { freshSqlite } from '../../support/db.ts';
 import { baseContext } from '../../support/base-context.ts';
 

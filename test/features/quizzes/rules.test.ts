@@ -3,13 +3,13 @@ import path from 'node:path';
 import { loadConfig } from '../../../src/config.ts';
 import { loadPrompts, translator } from '../../../src/bot/i18n.ts';
 import { quizRankingText } from '../../../src/features/quizzes/render.ts';
-import { rankAnswers } from '../../../src/features/quizzes/engine.ts';
+import { rankAnswers, speedPoints } from '../../../src/features/quizzes/rules/quiz.ts';
 import { answerArgs, isStartableBankName, quizArgs, rankArgs } from '../../../src/features/quizzes/args.ts';
-import { optionOrderFor, pickQuestions, readAnswer, speedPoints } from '../../../src/features/quizzes/engine.ts';
+import { optionOrderFor, pickQuestions, readAnswer } from '../../../src/features/quizzes/rules/questions.ts';
 import { streakOf } from '../../../src/features/quizzes/leaderboard.ts';
-import { reviewOffset } from '../../../src/features/quizzes/store.ts';
+import { reviewOffset } from '../../../src/features/quizzes/rules/reviews.ts';
 import { addDays, localDay } from '../../../src/features/quizzes/util.ts';
-import type { Question } from '../../../src/features/quizzes/banks.ts';
+import type { Question } from '../../../src/features/quizzes/banks/model.ts';
 
 const input = (text: string, raw = text) => ({ text, tokens: text ? text.split(/[ \n]+/) : [], raw });
 

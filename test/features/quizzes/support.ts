@@ -3,7 +3,8 @@
  * option is right (or wrong), so a test can answer exactly as a member would.
  */
 import path from 'node:path';
-import { loadBanks, type Question } from '../../../src/features/quizzes/banks.ts';
+import { loadBanks } from '../../../src/features/quizzes/banks/load.ts';
+import type { Question } from '../../../src/features/quizzes/banks/model.ts';
 
 /** The shipped banks' questions. */
 export const QUESTIONS: readonly Question[] = loadBanks(path.resolve(import.meta.dirname, '../../../prompts/quizzes')).flatMap((b) => b.questions);

@@ -3,10 +3,12 @@ import { command, UsageError, UserError, type Context } from '../../../bot/featu
 import { PARTY_MEMBER } from '../../../bot/policy.ts';
 import { privateChatsOf } from '../../../bot/roster.ts';
 import { answerArgs, type AnswerArgs } from '../args.ts';
-import { answerQuiz } from '../engine.ts';
+import { answerQuiz } from '../engine/answer.ts';
 import { answerPersonal } from '../personal.ts';
 import type { QuizSlice } from '../slice.ts';
-import { getQuiz, openPromptIn, quizQuestion, runningQuizInChat, type QuizRow } from '../store.ts';
+import { openPromptIn } from '../store/prompts.ts';
+import { getQuiz, quizQuestion, runningQuizInChat } from '../store/quizzes.ts';
+import type { QuizRow } from '../store/rows.ts';
 
 /** The /answer command. */
 export function answerCommand(q: QuizSlice) {

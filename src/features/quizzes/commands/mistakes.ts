@@ -5,7 +5,8 @@ import { PARTY_MEMBER } from '../../../bot/policy.ts';
 import { privateChatsOf } from '../../../bot/roster.ts';
 import { presentNextReview, showDay } from '../personal.ts';
 import type { QuizSlice } from '../slice.ts';
-import { dueMistakes, openMistakes, runningQuizInChat } from '../store.ts';
+import { dueMistakes, openMistakes } from '../store/mistakes.ts';
+import { runningQuizInChat } from '../store/quizzes.ts';
 import { localDay } from '../util.ts';
 
 /** The /mistakes command. */

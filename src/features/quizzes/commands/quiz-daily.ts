@@ -3,7 +3,7 @@ import type { Context } from '../../../bot/feature.ts';
 import { privateChatsOf } from '../../../bot/roster.ts';
 import { settingOn } from '../../settings/api.ts';
 import type { QuizSlice } from '../slice.ts';
-import { dailyEnabled, setDaily } from '../store.ts';
+import { dailyEnabled, setDaily } from '../store/daily.ts';
 
 /** `HH:MM` of a daily cron `M H * * *`, or undefined for other schedules. */
 function dailyTime(cron: string): string | undefined {

@@ -4,10 +4,10 @@ import path from 'node:path';
 import { UsageError, UserError, type Context } from '../../../bot/feature.ts';
 import { decodeTextDocument } from '../../../bot/text-attachments.ts';
 import { isStartableBankName } from '../args.ts';
-import { foldName } from '../banks.ts';
+import { foldName } from '../rules/banks.ts';
 import { CsvFormatError, MAX_IMPORT_BYTES, parseQuizCsv, type CsvImport } from '../csv.ts';
 import type { QuizSlice } from '../slice.ts';
-import { createImportedBank } from '../store.ts';
+import { createImportedBank } from '../store/banks.ts';
 
 /** Imports a bank under a free name; refused rows are listed, nothing is stored when none is accepted. */
 export async function quizImport(q: QuizSlice, ctx: Context, args: { name: string; csv?: string; file?: string }): Promise<void> {

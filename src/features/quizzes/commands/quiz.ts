@@ -2,9 +2,10 @@
 import { command, UserError, type Context } from '../../../bot/feature.ts';
 import { mayManageIn, PARTY_MEMBER } from '../../../bot/policy.ts';
 import { quizArgs, type QuizArgs } from '../args.ts';
-import { startQuiz, stopQuiz } from '../engine.ts';
+import { startQuiz } from '../engine/start.ts';
+import { stopQuiz } from '../engine/steps.ts';
 import type { QuizSlice } from '../slice.ts';
-import { getQuiz, runningQuizInChat } from '../store.ts';
+import { getQuiz, runningQuizInChat } from '../store/quizzes.ts';
 import { quizDaily } from './quiz-daily.ts';
 import { quizImport } from './quiz-import.ts';
 

@@ -1,9 +1,9 @@
 /** Banks a secretary imported from CSV, and their questions. */
 import { z } from 'zod';
 import type { Tx } from '../../../bot/feature.ts';
-import type { Bank, Question, QuestionType } from '../banks.ts';
+import { QUESTION_TYPES, type Bank, type Question, type QuestionType } from '../banks/model.ts';
 
-const QuestionTypeSchema = z.enum(['single', 'truefalse']);
+const QuestionTypeSchema = z.enum(QUESTION_TYPES);
 const Options = z.array(z.string());
 
 // Imported banks

@@ -1,20 +1,8 @@
 /** The 错题本: a member's wrong answers and their spaced reviews. */
 import type { Tx } from '../../../bot/feature.ts';
 import { addDays } from '../util.ts';
+import { afterReview, reviewOffset } from '../rules/reviews.ts';
 import type { MistakeRow } from './rows.ts';
-
-// 错题本
-
-/** Days after the mistake at which reviews fall due: 1, 3, 7, then every 7 days. */
-export const REVIEW_OFFSETS: readonly number[] = [1, 3, 7];
-
-/** Right answers in reviews that resolve a mistake. */
-export const RIGHTS_TO_RESOLVE = 2;
-
-/** Days after the base day at which review number `stage` (0-based) is due. */
-export function reviewOffset(stage: number): number {
-  return REVIEW_OFFSETS[stage] ?? REVIEW_OFFSETS[REVIEW_OFFSETS.length - 1]! + 7 * (stage - REVIEW_OFFSETS.length + 1);
-}
 
 function toMistake(r: { id: number; memberId: number; questionKey: string; baseDay: string; stage: number; dueDay: string; rights: number; resolvedAt: Date | null }): MistakeRow {
   return { id: r.id, memberId: r.memberId, questionKey: r.questionKey, baseDay: r.baseDay, stage: r.stage, dueDay: r.dueDay, rights: r.rights, resolved: r.resolvedAt !== null };
@@ -44,13 +32,10 @@ export async function recordWrong(tx: Tx, memberId: number, questionKey: string,
 export async function recordReview(tx: Tx, memberId: number, questionKey: string, correct: boolean, today: string, now: Date): Promise<MistakeRow | null> {
   const m = await tx.quizMistake.findUnique({ where: { memberId_questionKey: { memberId, questionKey } } });
   if (!m || m.resolvedAt) return null;
-  const rights = m.rights + (correct ? 1 : 0);
-  const stage = m.stage + 1;
-  const scheduled = addDays(m.baseDay, reviewOffset(stage));
-  const tomorrow = addDays(today, 1);
+  const next = afterReview(m, correct, today);
   const r = await tx.quizMistake.update({
     where: { id: m.id },
-    data: { rights, stage, dueDay: scheduled > tomorrow ? scheduled : tomorrow, resolvedAt: rights >= RIGHTS_TO_RESOLVE ? now : null },
+    data: { rights: next.rights, stage: next.stage, dueDay: next.dueDay, resolvedAt: next.resolved ? now : null },
   });
   return toMistake(r);
 }

@@ -1,5 +1,4 @@
 /** Personal questions (每日一题, reviews of the 错题本) sent to one member, and what they have answered. */
-import type { z } from 'zod';
 import type { Tx } from '../../../bot/feature.ts';
 import type { ChatRef, Platform } from '../../../bot/types.ts';
 import { OptionOrder, PromptKind, PromptStatus, type PromptRow } from './rows.ts';
@@ -21,16 +20,8 @@ function toPrompt(r: RawPrompt): PromptRow {
   };
 }
 
-/** What `createPrompt` stores. */
-export interface NewPrompt {
-  readonly memberId: number;
-  readonly kind: z.infer<typeof PromptKind>;
-  readonly questionKey: string;
-  readonly optionOrder: readonly number[];
-  readonly day: string;
-  readonly chat: ChatRef;
-  readonly now: Date;
-}
+/** What `createPrompt` stores: the prompt's fields but its id and status (it starts open), and when. */
+export type NewPrompt = Omit<PromptRow, 'id' | 'status'> & { readonly now: Date };
 
 /**
  * Stores a personal question sent to a member in a chat. Any other open personal question of that

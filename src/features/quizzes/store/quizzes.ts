@@ -1,6 +1,6 @@
 /** Group quizzes in the database: quiz #N, its questions (open, closed) and the members' answers. */
 import type { Tx } from '../../../bot/feature.ts';
-import type { ChatRef, Platform } from '../../../bot/types.ts';
+import type { Platform } from '../../../bot/types.ts';
 import { OptionOrder, QuizStatus, type QuizAnswerRow, type QuizQuestionRow, type QuizRow } from './rows.ts';
 
 type RawQuiz = {
@@ -32,17 +32,8 @@ function toQuestionRow(r: { id: number; quizId: number; position: number; questi
 
 // Quizzes
 
-/** What `createQuiz` stores. */
-export interface NewQuiz {
-  readonly chatId: number;
-  readonly chat: ChatRef;
-  readonly unitId: number | null;
-  readonly startedById: number;
-  readonly bankId: string;
-  readonly bankName: string;
-  readonly openSeconds: number;
-  readonly now: Date;
-}
+/** What `createQuiz` stores: the quiz's own fields (the rest follow from its questions) and when. */
+export type NewQuiz = Pick<QuizRow, 'chatId' | 'chat' | 'unitId' | 'startedById' | 'bankId' | 'bankName' | 'openSeconds'> & { readonly now: Date };
 
 /**
  * Creates quiz #N with its questions. `pick(id)` chooses the questions once the id is known (the

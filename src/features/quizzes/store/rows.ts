@@ -1,4 +1,9 @@
-/** The quiz slice's row shapes as the engine reads them, and the schemas of their stored strings. */
+/**
+ * The quiz slice's row shapes as the engine reads them, and the schemas of their stored strings.
+ * The files of `store/` (one idea each) are the ONLY code that touches the slice's tables (Quiz,
+ * QuizQuestion, QuizAnswer, QuizPrompt, QuizDay, QuizMistake, QuizDailySub, QuizBank,
+ * QuizBankItem); every function runs in the caller's transaction. Other slices use `api.ts`.
+ */
 import { z } from 'zod';
 import type { ChatRef } from '../../../bot/types.ts';
 

@@ -6,13 +6,13 @@
  * privately to the importer, as a message the outbox forgets once delivered; the chat gets the
  * row report. Nothing is written when no row is good.
  */
-import { argInput } from '../../bot/args.ts';
-import { command, UsageError, UserError, type Context } from '../../bot/feature.ts';
-import { mayEnrol, unitTree } from '../../bot/policy.ts';
-import { activeMemberNamed, addRosterMember, listUnits, privateChatsOf, updateRosterMember } from '../../bot/roster.ts';
-import type { ChatRef } from '../../bot/types.ts';
-import { issueJoinCode, JOIN_CODE_DAYS } from './join-codes.ts';
-import { parseRosterCsv, RosterFormatError, type RefusedRosterRow, type RosterRow } from './roster-csv.ts';
+import { argInput } from '../../../bot/args.ts';
+import { command, UsageError, UserError, type Context } from '../../../bot/feature.ts';
+import { mayEnrol, unitTree } from '../../../bot/policy.ts';
+import { activeMemberNamed, addRosterMember, listUnits, privateChatsOf, updateRosterMember } from '../../../bot/roster.ts';
+import type { ChatRef } from '../../../bot/types.ts';
+import { issueJoinCode, JOIN_CODE_DAYS } from '../join-codes.ts';
+import { parseRosterCsv, RosterFormatError, type RefusedRosterRow, type RosterRow } from '../roster-csv.ts';
 
 /** Refused rows shown in the report. */
 const SHOWN_REFUSED = 30;

@@ -3,10 +3,10 @@
  * first, optionally of one person. Admins only; reading the log is itself audited. Entries are
  * only ever created (src/bot/roster.ts writeAudit): nothing updates or deletes them.
  */
-import { argInput } from '../../bot/args.ts';
-import { command, type Context } from '../../bot/feature.ts';
-import { resolvePerson, shortLabel } from '../../bot/people.ts';
-import { formatStamp } from '../../bot/time.ts';
+import { argInput } from '../../../bot/args.ts';
+import { command, type Context } from '../../../bot/feature.ts';
+import { resolvePerson, shortLabel } from '../../../bot/people.ts';
+import { formatStamp } from '../../../bot/time.ts';
 
 /** Entries shown when no count is given, and the most one /audit shows. */
 export const AUDIT_DEFAULT = 10;

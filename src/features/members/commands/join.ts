@@ -3,11 +3,11 @@
  * issued for (see join-codes.ts). Runs for strangers (`outsiders: 'run'`). A wrong code is
  * counted, and its reply is sent without throwing so the count is kept.
  */
-import { argInput } from '../../bot/args.ts';
-import { command, type Context } from '../../bot/feature.ts';
-import { activeMember, linkIdentity, writeAudit } from '../../bot/roster.ts';
-import { personLabel } from '../../bot/people.ts';
-import { JOIN_MAX_FAILURES, lookUpJoinCode, recentFailures, recordFailure, useJoinCode } from './join-codes.ts';
+import { argInput } from '../../../bot/args.ts';
+import { command, type Context } from '../../../bot/feature.ts';
+import { activeMember, linkIdentity, writeAudit } from '../../../bot/roster.ts';
+import { personLabel } from '../../../bot/people.ts';
+import { JOIN_MAX_FAILURES, lookUpJoinCode, recentFailures, recordFailure, useJoinCode } from '../join-codes.ts';
 
 const joinArgs = argInput.transform((a) => ({ code: a.text.trim().slice(0, 40) })).refine((a) => a.code.length > 0);
 

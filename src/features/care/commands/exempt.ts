@@ -4,16 +4,14 @@
  * named contact (第三十三条) gets their notices' digest. `/exempt` lists who is exempt, shown as
  * 免; `/exempt 结束 @x` ends it.
  */
-import { command, UsageError, UserError, type CommandSpec, type Context, type MemberInfo } from '../../bot/feature.ts';
-import { personLabel, resolvePerson, shortLabel, targetPerson } from '../../bot/people.ts';
-import { actingUnitIn, belongsTo, managesUnitIn } from '../../bot/policy.ts';
-import { membersByIds, unitName } from '../../bot/roster.ts';
-import { localDateKey, parseLocalDate } from '../../bot/time.ts';
-import { exemptArgs, type ExemptArgs } from './args.ts';
-import { createExemption, endExemptions, exemptionsInForce } from './store.ts';
-
-/** Words of a reason that make the member a 流动党员 (away) even without a contact. */
-const AWAY_WORDS = /外出|务工|流动|在外|away/i;
+import { command, UsageError, UserError, type CommandSpec, type Context, type MemberInfo } from '../../../bot/feature.ts';
+import { personLabel, resolvePerson, shortLabel, targetPerson } from '../../../bot/people.ts';
+import { actingUnitIn, belongsTo, managesUnitIn } from '../../../bot/policy.ts';
+import { membersByIds, unitName } from '../../../bot/roster.ts';
+import { localDateKey, parseLocalDate } from '../../../bot/time.ts';
+import { exemptArgs, type ExemptArgs } from '../args.ts';
+import { createExemption, endExemptions, exemptionsInForce } from '../store.ts';
+import { isAway } from '../rules.ts';
 
 /** The unit /exempt acts for, refusing when the speaker manages none here. */
 async function unitFor(ctx: Context): Promise<number> {
@@ -44,7 +42,7 @@ async function setExemption(ctx: Context, unitId: number, a: Extract<ExemptArgs,
   const contact = a.contact ? (await resolvePerson(ctx, a.contact, null)).member : null;
   if (contact && contact.id === member.id) throw new UserError('care.exempt.selfContact');
   const day = untilDay(ctx, a.until);
-  const away = contact !== null || AWAY_WORDS.test(a.reason);
+  const away = isAway(a.reason, contact !== null);
   await createExemption(ctx.db, { memberId: member.id, unitId, reason: a.reason, away, contactId: contact?.id ?? null, untilDay: day, createdById: ctx.member.id, createdAt: ctx.now() });
   await ctx.audit('care.exempt', `M${member.id}${contact ? ` contact M${contact.id}` : ''}${day ? ` until ${day}` : ''}`);
   const who = await personLabel(ctx, member);
