@@ -5,7 +5,7 @@
  * minutes; nothing of it is in the database, so a restart only means sending the check-in again.
  */
 import type { CheckinCommand } from './parse.ts';
-import type { PledgeView } from './model.ts';
+import type { PledgeView } from './rules.ts';
 
 /** How long a question about a far check-in waits for its answer. */
 const PENDING_MS = 10 * 60_000;

@@ -1,9 +1,10 @@
 /**
  * Calendar dates of the organisation's time zone, for pledges: due dates are calendar days
  * (`YYYY-MM-DD`, no time), "today" and "the day of a check-in" are read in the org time zone, and
- * "days without a check-in" counts calendar days. Pure functions; no `new Date()` here.
+ * "days without a check-in" counts calendar days. Pure functions; no `new Date()` here (`todayOf` reads the context's clock it is given).
  */
 
+import type { BaseContext } from '../../bot/context.ts';
 import { daysBetween, localDateKey, type IsoDate } from '../../bot/time.ts';
 
 export { daysBetween, type IsoDate } from '../../bot/time.ts';
@@ -52,4 +53,10 @@ export function elapsedShare(start: IsoDate, end: IsoDate, today: IsoDate): numb
   if (total <= 0) return 1;
   const done = daysBetween(start, today) + 1;
   return Math.min(1, Math.max(0, done / total));
+}
+
+/** Today's calendar date and year in the org time zone, by the context's clock. */
+export function todayOf(ctx: Pick<BaseContext, 'now' | 'timeZone'>): { today: IsoDate; year: number } {
+  const now = ctx.now();
+  return { today: localDate(now, ctx.timeZone), year: localYear(now, ctx.timeZone) };
 }

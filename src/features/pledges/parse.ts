@@ -2,7 +2,8 @@
  * Reading what people type after /pledge, /checkin and /pledges. Forgiving on purpose (older
  * members, Chinese keyboards): `目标5`, `目标:5`, `目标５户`, `目标五户`, `目标 5 户`; `截止2026-12-31`,
  * `截止2026/12/31`, `截止 2026年12月31日`, `截止12月31日`; `+3`, `+三`, `+2户`. Pure functions over
- * the normalised argument text; the zod schemas in `index.ts` wrap them.
+ * the normalised argument text; the zod schemas of `args.ts` wrap them. This file reads /pledge and
+ * holds the readers the others share; `parse-checkin.ts` reads /checkin, `parse-pledges.ts` /pledges.
  *
  * A parse either succeeds, fails as a usage mistake (the router shows the usage), or fails with a
  * specific refusal (`problem`: a prompt key and its variables), e.g. an impossible date, so the
@@ -73,13 +74,14 @@ export const MAX_STEP = 1000;
 export const MAX_REASON = 20;
 
 /** Measure words that may stand as their own token after the target number (`目标 5 户`). */
-const MEASURE_WORDS = new Set([
+export const MEASURE_WORDS = new Set([
   '户', '个', '次', '项', '人', '人次', '件', '场', '家', '名', '篇', '期', '条', '处', '公里', '米', '亩',
   '元', '万元', '小时', '天', '本', '座', '所', '台', '套', '棵', '株', '批', '村', '组', '课', '堂',
 ]);
 
 const ID = /^#?(\d{1,9})$/;
-const CN_NUMERAL = '零〇一二两三四五六七八九十百千万壹贰叁肆伍陆柒捌玖拾佰仟';
+/** Chinese numerals a number may be written in (`三`, `十二`, `贰拾`). */
+export const CN_NUMERAL = '零〇一二两三四五六七八九十百千万壹贰叁肆伍陆柒捌玖拾佰仟';
 const NUMBER_THEN_UNIT = new RegExp(`^(\\d{1,9}|[${CN_NUMERAL}]{1,12})([^\\d${CN_NUMERAL}].{0,5})?$`, 'u');
 const TARGET_WORD = /^(?:目标|指标|target)(?:是|为)?[:=]?(.*)$/iu;
 const DUE_WORD_CN = /^(?:截止|截至|截止日期|截止时间|期限|到期|完成时间)(?:到|于|日期|为)?[:=]?(.*)$/u;
@@ -123,7 +125,8 @@ function readAmount(text: string): { n: number; unit: string } | undefined {
   return { n, unit };
 }
 
-function problem(key: KeySuffix<'pledges.error.'>, vars: Record<string, string | number> = {}): Problem {
+/** A specific refusal: the prompt key `pledges.error.<key>` and its variables. */
+export function problem(key: KeySuffix<'pledges.error.'>, vars: Record<string, string | number> = {}): Problem {
   return { problem: { key: promptKey('pledges.error.', key), vars } };
 }
 
@@ -269,118 +272,6 @@ export function parsePledgeArgs(words: readonly string[], raw?: string): PledgeC
   if ('problem' in fields) return fields;
   if (!fields.text) return undefined;
   return { action: 'create', scope, fields };
-}
-
-const UNDO_WORDS = /^(?:undo|撤销|撤回|撤销打卡|取消|取消打卡)$/iu;
-const STEP = new RegExp(`^\\+(\\d{1,9}|[${CN_NUMERAL}]{1,12})(.*)$`, 'u');
-
-/**
- * Reads the tail glued to a step (`+2户走访`): an optional measure word, then the start of the
- * note. Undefined when the tail makes the number unreadable (`+1.5`, `+1/2`).
- */
-function stepTail(tail: string): { unit: string; note: string } | undefined {
-  if (/^[\d.,/%]/u.test(tail)) return undefined;
-  let unit = '';
-  for (const w of MEASURE_WORDS) if (tail.startsWith(w) && w.length > unit.length) unit = w;
-  return { unit, note: tail.slice(unit.length) };
-}
-
-/**
- * Reads /checkin arguments: `[#N] [+K] [说明]` in either order of the first two, or `undo [#N]`.
- * A leading plain number is an id (the spec takes `N` or `#N`).
- */
-export function parseCheckinArgs(tokens: readonly string[], raw?: string): CheckinCommand | Problem | undefined {
-  const [first, second] = tokens;
-  if (first !== undefined && UNDO_WORDS.test(first) && tokens.length <= 2) {
-    if (second === undefined) return { action: 'undo' };
-    const id = readId(second);
-    return id === undefined ? undefined : { action: 'undo', id };
-  }
-  let id: number | undefined;
-  let amount: number | undefined;
-  let glued = '';
-  let i = 0;
-  for (; i < Math.min(2, tokens.length); i++) {
-    const token = tokens[i]!;
-    const asId = id === undefined && amount === undefined ? readId(token) : id === undefined && token.startsWith('#') ? readId(token) : undefined;
-    if (asId !== undefined) {
-      id = asId;
-      continue;
-    }
-    const step = amount === undefined ? STEP.exec(token) : null;
-    const tail = step ? stepTail(step[2]!) : undefined;
-    if (step && tail) {
-      const n = parseInteger(step[1]!);
-      if (n === undefined) return undefined;
-      if (tail.note !== '') glued = tail.note;
-      if (n < 1 || n > MAX_STEP) return problem('stepRange', { max: MAX_STEP });
-      amount = n;
-      continue;
-    }
-    if (/^[+-]/.test(token) && /\d/.test(token)) return problem('stepFormat', { text: token.slice(0, 20) });
-    if (/^#/.test(token) && i === 0) return undefined;
-    break;
-  }
-  const note = [glued, ...typedTokens(tokens, raw).slice(i)].join(' ').trim();
-  if (charLength(note) > MAX_NOTE) return problem('textTooLong', { max: MAX_NOTE });
-  return { action: 'add', ...(id !== undefined ? { id } : {}), amount: amount ?? 1, note };
-}
-
-const MINE = /^(?:mine|my|我的|自己|本人)$/iu;
-const BRANCHES = /^(?:branches|rollup|各支部|汇总|支部汇总)$/iu;
-const EXEMPT = /^(?:exempt|免提醒|免打卡|请假)$/iu;
-const UNEXEMPT = /^(?:unexempt|恢复提醒|取消免提醒)$/iu;
-const REMIND = /^(?:remind|提醒|提醒天数)$/iu;
-const UNTIL_WORD = /^(?:至|到|截止|截至|until|till)[:=]?(.*)$/iu;
-
-/** Reads /pledges arguments; undefined for a usage mistake. */
-export function parsePledgesArgs(tokens: readonly string[]): PledgesCommand | Problem | undefined {
-  const [first, ...rest] = tokens;
-  if (first === undefined) return { action: 'list' };
-  if (MINE.test(first) && rest.length === 0) return { action: 'mine' };
-  if (BRANCHES.test(first) && rest.length === 0) return { action: 'branches' };
-  const id = readId(first);
-  if (id !== undefined && rest.length === 0) return { action: 'detail', id };
-  if (EXEMPT.test(first)) {
-    if (rest.length === 0) return { action: 'exemptions' };
-    const [who, ...more] = rest;
-    const name = who!.replace(/^@/, '').trim();
-    if (!name || charLength(name) > 64) return undefined;
-    const reasonWords: string[] = [];
-    let until: IsoDate | undefined;
-    for (let i = 0; i < more.length; i++) {
-      const u = UNTIL_WORD.exec(more[i]!);
-      if (u && reasonWords.length > 0) {
-        let d = u[1]!;
-        if (d === '' && i + 1 < more.length) d = more[++i]!;
-        const r = readDate(d);
-        if (!r.ok) return problem(r.reason === 'impossible' ? 'dateImpossible' : 'dateFormat', { date: d || more[i]! });
-        if (i !== more.length - 1) return undefined;
-        until = r.date;
-        continue;
-      }
-      reasonWords.push(more[i]!);
-    }
-    const reason = reasonWords.join(' ');
-    if (!reason) return undefined;
-    if (charLength(reason) > MAX_REASON) return problem('reasonTooLong', { max: MAX_REASON });
-    return { action: 'exempt', name, reason, ...(until ? { until } : {}) };
-  }
-  if (UNEXEMPT.test(first)) {
-    const name = rest.join(' ').replace(/^@/, '').trim();
-    if (!name || charLength(name) > 64) return undefined;
-    return { action: 'unexempt', name };
-  }
-  if (REMIND.test(first)) {
-    if (rest.length === 0) return { action: 'remindSettings' };
-    if (rest.length > 2) return undefined;
-    const nums = rest.map((r) => parseInteger(r.replace(/天$/, '')));
-    if (nums.some((n) => n === undefined)) return undefined;
-    const [stale, escalate] = nums as number[];
-    if (stale! < 1 || stale! > 60 || (escalate !== undefined && (escalate < 1 || escalate > 30))) return problem('remindRange');
-    return { action: 'remind', staleDays: stale!, ...(escalate !== undefined ? { escalateDays: escalate } : {}) };
-  }
-  return undefined;
 }
 
 /** True when a parse result is a specific refusal. */

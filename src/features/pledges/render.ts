@@ -5,7 +5,7 @@
  */
 import type { Translate } from '../../bot/feature.ts';
 import { localDate, type IsoDate } from './dates.ts';
-import { isOverdue, outcomeOf, progressBar, type PledgeView } from './model.ts';
+import { isOverdue, outcomeOf, progressBar, type PledgeView } from './rules.ts';
 
 /** Names needed to show pledges: owners and units by id. */
 export interface Names {

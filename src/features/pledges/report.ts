@@ -1,18 +1,16 @@
 /**
  * The year-end public report (公示) of pledges, and the figures other features read: per unit
  * (the township committee, then each branch under it), each pledge of the year with its outcome,
- * grouped done / partly done / not done, as chat text and as CSV rows; the completion share for the
- * annual evaluation; the check-in rate for /report. Withdrawn pledges are counted apart and
- * listed in neither group.
+ * grouped done / partly done / not done, as chat text and as CSV rows; the check-in rate; and the
+ * slice's /report section. Withdrawn pledges are counted apart and listed in neither group.
  */
-import { partFromRate, type EvaluationPart } from '../evaluation/api.ts';
-import type { Translate, Tx } from '../../bot/feature.ts';
+import type { Context, ReportScope, ReportSection, Translate, Tx } from '../../bot/feature.ts';
 import { listUnits, membersByIds } from '../../bot/roster.ts';
-import { daysBetween, localDate, type IsoDate } from './dates.ts';
-import { isOverdue, outcomeOf, type Outcome, type PledgeView } from './model.ts';
+import { daysBetween, localDate, localYear, todayOf, type IsoDate } from './dates.ts';
+import { isOverdue, outcomeOf, type Outcome, type PledgeView } from './rules.ts';
 import { ownerLabel, type Names } from './render.ts';
 import { exemptOnDay } from '../care/api.ts';
-import { activeExemptions, listPledges } from './store.ts';
+import { activeExemptions, listPledges, reminderSettings, type ReminderSettings } from './store.ts';
 
 /** Counts of outcomes. */
 export interface OutcomeCounts {
@@ -167,25 +165,6 @@ export function pledgeReportRows(t: Translate, report: PledgeReport): string[][]
   return [header, ...rows];
 }
 
-/** Completion of a unit's pledges in a year, for the annual evaluation (双考评). */
-export interface PledgeCompletion {
-  /** Pledges of the year in the unit (its own and its members'), withdrawn ones left out. */
-  readonly total: number;
-  /** Of those, the ones whose outcome is done. */
-  readonly completed: number;
-  /** completed / total, between 0 and 1; 0 when there are none. */
-  readonly share: number;
-  /** False when the unit pledged nothing that year: the evaluation should not score it as 0%. */
-  readonly hasData: boolean;
-}
-
-/** The share of a unit's pledges of `year` that were completed (withdrawn ones left out). */
-export async function pledgeCompletion(tx: Tx, unitId: number, year: number): Promise<PledgeCompletion> {
-  const pledges = await listPledges(tx, { unitIds: [unitId], year, statuses: ['open', 'done'] });
-  const completed = pledges.filter((p) => outcomeOf(p) === 'done').length;
-  return { total: pledges.length, completed, share: pledges.length ? completed / pledges.length : 0, hasData: pledges.length > 0 };
-}
-
 /** How many pledging members checked in lately. */
 export interface CheckinRate {
   /** Members with open pledges of the year still short of their target, not exempt. */
@@ -218,8 +197,24 @@ export async function checkinRate(
   return { members: owners.size, active: [...owners.values()].filter(Boolean).length, days: opts.days };
 }
 
-/** The pledges part of the annual evaluation: pledge completion of the year (units without pledges left out). */
-export const pledgesPart: EvaluationPart = partFromRate('pledges', 'evaluation.part.pledges', async (db, unitId, period) => {
-  const c = await pledgeCompletion(db, unitId, period.year);
-  return c.hasData ? c.share : null;
-});
+/** This feature's /report section (text with the check-in rate and the 公示; CSV of every pledge). */
+export async function pledgesReport(ctx: Context, scope: ReportScope, defaults: ReminderSettings): Promise<ReportSection[]> {
+  const { today } = todayOf(ctx);
+  const year = localYear(scope.from, ctx.timeZone);
+  const report = await buildPledgeReport(ctx.db, { unitId: scope.unitId, year, today, t: ctx.t });
+  const unitIds = (await reportUnits(ctx.db, scope.unitId)).map((u) => u.id);
+  const days = (await reminderSettings(ctx.db, [scope.unitId], defaults)).get(scope.unitId)!.staleDays;
+  const lines: string[] = [];
+  if (year === localYear(ctx.now(), ctx.timeZone)) {
+    const rate = await checkinRate(ctx.db, { unitIds, year, today, timeZone: ctx.timeZone, days });
+    if (rate.members > 0) lines.push(ctx.t('pledges.report.rate', { active: rate.active, members: rate.members, days: rate.days, percent: Math.floor((rate.active * 100) / rate.members) }));
+  }
+  lines.push(...pledgeReportLines(ctx.t, report));
+  return [
+    {
+      title: ctx.t('pledges.report.section', { year }),
+      lines,
+      export: { key: 'pledges', aliases: ['承诺', '承诺践诺', '公示', 'pledge'], fileName: `pledges-${year}-${scope.unitName}`, rows: pledgeReportRows(ctx.t, report) },
+    },
+  ];
+}

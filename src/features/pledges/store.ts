@@ -7,7 +7,7 @@
 import type { Tx } from '../../bot/feature.ts';
 import type { Attachment } from '../../bot/types.ts';
 import type { IsoDate } from './dates.ts';
-import { pledgeScope, pledgeStatus, type PledgeStatus, type PledgeView } from './model.ts';
+import { pledgeScope, pledgeStatus, type PledgeStatus, type PledgeView } from './rules.ts';
 import type { PledgeScope } from './parse.ts';
 
 /** A pledge to create. */

@@ -2,7 +2,8 @@
  * The 台账: for one unit and year, every required meeting kind period by period (month, quarter or
  * year, as prompts/meeting-kinds.yaml or the unit's own rule says) with what happened: held with
  * minutes, held without minutes (an occurrence passed, nothing recorded), excused (every occurrence
- * of the period called off), missing, or not yet due. Pure computation over the meetings slice's rows.
+ * of the period called off), missing, or not yet due, computed over the meetings slice's rows
+ * (the rule of a period is `cellStatus`, rules.ts).
  */
 import type { Tx } from '../../bot/feature.ts';
 import { localDateKey, localMidnight, localParts, zonedToUtc } from '../../bot/time.ts';
@@ -11,10 +12,8 @@ import { unitFrequencies, type Frequency, type MeetingKind } from '../meetings/a
 import { skippedStarts } from '../meetings/api.ts';
 import { skippedForHoliday } from '../meetings/api.ts';
 import { heldAt } from '../meetings/api.ts';
+import { cellStatus, periodBounds, PERIODS, type PeriodStatus } from './rules.ts';
 import { unitExcuses, unitMinutes, type LedgerExcuse, type MinutesRecord } from './store.ts';
-
-/** What one period of one kind shows. */
-export type PeriodStatus = 'held' | 'noMinutes' | 'excused' | 'missing' | 'pending';
 
 /** One period: `index` is the month (1-12), the quarter (1-4) or 1 for the year. */
 export interface LedgerCell {
@@ -46,18 +45,6 @@ export interface Ledger {
   readonly completeness: number | null;
 }
 
-const PERIODS: Readonly<Record<Exclude<Frequency, 'none'>, number>> = { monthly: 12, quarterly: 4, yearly: 1 };
-
-/** Start and end (exclusive) of period `index` of `year` at `frequency`, in the org time zone. */
-export function periodBounds(year: number, frequency: Exclude<Frequency, 'none'>, index: number, timeZone: string): [Date, Date] {
-  const months = 12 / PERIODS[frequency];
-  const first = (index - 1) * months + 1;
-  const start = zonedToUtc(year, first, 1, 0, 0, timeZone);
-  const endMonth = first + months;
-  const end = endMonth > 12 ? zonedToUtc(year + 1, 1, 1, 0, 0, timeZone) : zonedToUtc(year, endMonth, 1, 0, 0, timeZone);
-  return [start, end];
-}
-
 interface KindMeeting {
   id: number;
   cron: string;
@@ -83,14 +70,6 @@ function startsIn(m: KindMeeting, timeZone: string, from: Date, to: Date): Date[
     after = batch[batch.length - 1]!;
   }
   return out;
-}
-
-function cellStatus(starts: readonly Date[], skips: ReadonlySet<number>, minutes: readonly MinutesRecord[], due: boolean, now: Date): PeriodStatus {
-  if (minutes.length) return 'held';
-  const passed = starts.filter((t) => t <= now);
-  if (passed.some((t) => !skips.has(t.getTime()))) return 'noMinutes';
-  if (passed.length && passed.every((t) => skips.has(t.getTime())) && due) return 'excused';
-  return due ? 'missing' : 'pending';
 }
 
 /** The reason of the first note of `kind` overlapping the months of [from, to), or null. */

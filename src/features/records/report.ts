@@ -1,23 +1,16 @@
-/** The records slice's part of the annual evaluation: completeness of the 三会一课 ledger. */
+/** The records section of /report: the ledger's completeness (held with minutes ÷ required so far). */
+import type { Context, ReportScope, ReportSection } from '../../bot/feature.ts';
 import type { MeetingKind } from '../meetings/api.ts';
-import type { EvaluationPart } from '../evaluation/api.ts';
-import { unitLedger } from './ledger.ts';
+import { currentYear, unitLedger } from './ledger.ts';
 
-/**
- * Each unit's share of its required meetings (三会一课 periods already due) held with minutes, from
- * its ledger of the year (`unitLedger`); units with nothing due yet are left out.
- */
-export function ledgerPart(kinds: readonly MeetingKind[]): EvaluationPart {
-  return {
-    key: 'ledger',
-    labelKey: 'evaluation.part.ledger',
-    async scores(db, unitIds, period) {
-      const out = new Map<number, number>();
-      for (const id of unitIds) {
-        const l = await unitLedger(db, id, period.year, kinds, period.timeZone, period.to);
-        if (l.completeness !== null) out.set(id, l.completeness * 100);
-      }
-      return out;
+/** This feature's /report section (none while nothing is required yet). */
+export async function recordsReport(ctx: Context, scope: ReportScope, kinds: readonly MeetingKind[]): Promise<ReportSection[]> {
+  const l = await unitLedger(ctx.db, scope.unitId, currentYear(scope.from, ctx.timeZone), kinds, ctx.timeZone, scope.to);
+  if (l.completeness === null) return [];
+  return [
+    {
+      title: ctx.t('records.report.title'),
+      lines: [ctx.t('records.report.line', { held: l.held, required: l.required, rate: `${Math.round(l.completeness * 100)}%` })],
     },
-  };
+  ];
 }

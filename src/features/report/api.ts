@@ -1,2 +1,2 @@
 /** What other slices may use of the report slice: a table as a CSV file message. */
-export { csvFile } from './index.ts';
+export { csvFile } from './csv.ts';

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { normalizeForParsing } from '../../../src/bot/normalize.ts';
-import { parseCheckinArgs, parsePledgeArgs, parsePledgesArgs } from '../../../src/features/pledges/parse.ts';
+import { parsePledgeArgs } from '../../../src/features/pledges/parse.ts';
+import { parseCheckinArgs } from '../../../src/features/pledges/parse-checkin.ts';
+import { parsePledgesArgs } from '../../../src/features/pledges/parse-pledges.ts';
 import { daysBetween, elapsedShare, localDate, readDate } from '../../../src/features/pledges/dates.ts';
-import { isOnTrack, isOverdue, outcomeOf, progressBar, type PledgeView } from '../../../src/features/pledges/model.ts';
+import { isOnTrack, isOverdue, outcomeOf, progressBar, type PledgeView } from '../../../src/features/pledges/rules.ts';
 
 /** Tokens as the router hands them over: normalised, split on spaces. */
 const tok = (s: string) => {

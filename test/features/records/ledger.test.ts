@@ -187,7 +187,7 @@ describe('/ledger 说明 (an admin excuses a gap)', () => {
   });
 
   it('reads the forms of a period', async () => {
-    const { parsePeriod } = await import('../../../src/features/records/view.ts');
+    const { parsePeriod } = await import('../../../src/features/records/rules.ts');
     expect(parsePeriod('2月', 2026)).toEqual({ year: 2026, month: 2, months: 1 });
     expect(parsePeriod('2027年3月', 2026)).toEqual({ year: 2027, month: 3, months: 1 });
     expect(parsePeriod('２０２６－Ｑ３', 2026)).toEqual({ year: 2026, month: 7, months: 3 });

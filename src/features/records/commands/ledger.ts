@@ -3,21 +3,22 @@
  * marks per kind), the township's table of every branch, a CSV of every minutes record in the
  * paper layout, and `/ledger 频次 类型 每月|每季度|每年|不要求` (admins) to set a unit's own frequency.
  */
-import { reviewLedgerLine } from '../review/api.ts';
+import { reviewLedgerLine } from '../../review/api.ts';
 import { z } from 'zod';
-import { argInput } from '../../bot/args.ts';
-import { UserError, type Context } from '../../bot/feature.ts';
-import type { QueuedMessage } from '../../bot/types.ts';
-import { hasRole, seesUnitIn } from '../../bot/policy.ts';
-import { listUnits, membersByIds, unitName } from '../../bot/roster.ts';
-import { formatStamp } from '../../bot/time.ts';
-import { requireUnit } from '../meetings/api.ts';
-import { FREQUENCY_WORDS, findKind, setUnitFrequency, type Frequency, type MeetingKind } from '../meetings/api.ts';
-import { getMeeting } from '../meetings/api.ts';
-import { csvFile } from '../report/api.ts';
-import { pageMessage } from './page.ts';
-import { saveExcuse, type MinutesAttachment } from './store.ts';
-import { currentYear, unitLedger, type Ledger, type LedgerRow, type PeriodStatus } from './ledger.ts';
+import { argInput } from '../../../bot/args.ts';
+import { command, UserError, type Context } from '../../../bot/feature.ts';
+import type { QueuedMessage } from '../../../bot/types.ts';
+import { hasRole, PARTY_MEMBER, seesUnitIn } from '../../../bot/policy.ts';
+import { listUnits, membersByIds, unitName } from '../../../bot/roster.ts';
+import { formatStamp } from '../../../bot/time.ts';
+import { requireUnit } from '../../meetings/api.ts';
+import { FREQUENCY_WORDS, findKind, setUnitFrequency, type Frequency, type MeetingKind } from '../../meetings/api.ts';
+import { getMeeting } from '../../meetings/api.ts';
+import { csvFile } from '../../report/api.ts';
+import { pageMessage } from '../page.ts';
+import { saveExcuse, type MinutesAttachment } from '../store.ts';
+import { currentYear, unitLedger, type Ledger, type LedgerRow } from '../ledger.ts';
+import { parsePeriod, type PeriodStatus } from '../rules.ts';
 
 /** Parsed arguments of /ledger. */
 export type LedgerArgs =
@@ -33,7 +34,7 @@ const EXCUSE_COMMAND = new Set(['说明', 'excuse', 'note']);
 export const MAX_REASON = 200;
 
 /** Zod schema of /ledger's arguments. */
-export const ledgerArgs = argInput.transform((a, ctx): LedgerArgs => {
+const ledgerArgs = argInput.transform((a, ctx): LedgerArgs => {
   const fail = () => {
     ctx.addIssue({ code: 'custom', message: '[年份] [导出]' });
     return z.NEVER;
@@ -114,25 +115,6 @@ async function townshipText(ctx: Context, unitId: number, year: number, kinds: r
   return lines.join('\n');
 }
 
-/** The period of an excuse note: `2026-02`, `2月`, `2026-Q1`, `第1季度`, `2026`, `全年` (the year defaults to this one). */
-export function parsePeriod(text: string, thisYear: number): { year: number; month: number; months: number } | null {
-  const t = text.normalize('NFKC').trim().toUpperCase();
-  const digits = '一二三四'.split('');
-  const yearOf = (y: string | undefined) => (y ? Number(y) : thisYear);
-  let m = /^(?:(\d{4})[-./年])?(\d{1,2})月?$/.exec(t);
-  if (m && !(m[1] === undefined && !t.endsWith('月'))) {
-    const month = Number(m[2]);
-    return month >= 1 && month <= 12 ? { year: yearOf(m[1]), month, months: 1 } : null;
-  }
-  m = /^(?:(\d{4})[-./年]?)?(?:Q([1-4])|第?([1-4一二三四])季度?)$/.exec(t);
-  if (m) {
-    const q = m[2] ? Number(m[2]) : digits.includes(m[3]!) ? digits.indexOf(m[3]!) + 1 : Number(m[3]);
-    return { year: yearOf(m[1]), month: (q - 1) * 3 + 1, months: 3 };
-  }
-  m = /^(?:(\d{4})年?|全年)$/.exec(t);
-  return m ? { year: yearOf(m[1]), month: 1, months: 12 } : null;
-}
-
 /** `/ledger 说明 类型 期间 理由` (admins): marks a period of a kind excused, with the reason shown in the ledger. */
 async function excuseHandler(ctx: Context, unitId: number, args: Extract<LedgerArgs, { action: 'excuse' }>, kinds: readonly MeetingKind[]): Promise<void> {
   if (!hasRole(ctx.member, 'admin')) throw new UserError('records.ledger.excuseAdminOnly');
@@ -154,7 +136,7 @@ function periodLabel(ctx: Context, p: { month: number; months: number }): string
 }
 
 /** /ledger: show, export, set a frequency or note an excuse. */
-export async function ledgerHandler(ctx: Context, args: LedgerArgs, kinds: readonly MeetingKind[]): Promise<void> {
+async function ledgerHandler(ctx: Context, args: LedgerArgs, kinds: readonly MeetingKind[]): Promise<void> {
   const unitId = requireUnit(ctx);
   if (args.action === 'frequency') {
     if (!hasRole(ctx.member, 'admin')) throw new UserError('records.ledger.adminOnly');
@@ -231,4 +213,17 @@ function replyPages(ctx: Context, title: (kind: string) => string, rows: readonl
   for (const kind of new Set(cells.map((r) => r[0]!))) {
     ctx.reply(pageMessage(title(kind), cells.filter((r) => r[0] === kind), ctx.t('records.ledger.pageFailed')));
   }
+}
+
+/** The /ledger command; `kinds` are the meeting kinds of prompts/meeting-kinds.yaml. */
+export function ledgerCommand(kinds: readonly MeetingKind[]) {
+  return command({
+    name: 'ledger',
+    aliases: ['台账'],
+    minRole: PARTY_MEMBER,
+    summaryKey: 'records.ledger.summary',
+    usageKey: 'records.ledger.usage',
+    args: ledgerArgs,
+    handler: (ctx, args) => ledgerHandler(ctx, args, kinds),
+  });
 }

@@ -5,7 +5,7 @@
  */
 import { membersOfUnit, membersWithRole, listUnits, privateChatsOf } from '../../bot/roster.ts';
 import { addDays, localDateKey } from '../../bot/time.ts';
-import type { JobContext } from '../../scheduler/contract.ts';
+import type { JobContext, Scheduler } from '../../scheduler/contract.ts';
 import { yearKnown } from '../meetings/api.ts';
 import type { MeetingKind } from '../meetings/api.ts';
 import { unitLedger } from './ledger.ts';
@@ -58,4 +58,14 @@ export async function runRecordReminders(job: JobContext, kinds: readonly Meetin
       for (const chat of await privateChatsOf(job.db, secretary.id)) job.send(chat, text);
     }
   }
+}
+
+/** The daily job of the secretaries' reminders (09:00 in the org time zone). */
+export const REMINDER_JOB = 'records:reminders';
+
+/** Registers the secretaries' daily reminders. */
+export function recordsJobs(kinds: readonly MeetingKind[]): (scheduler: Scheduler) => void {
+  return (scheduler) => {
+    scheduler.cron(REMINDER_JOB, '0 9 * * *', (job) => runRecordReminders(job, kinds), { reportMissed: false });
+  };
 }

@@ -8,57 +8,22 @@
  * unit's members.
  */
 import { z } from 'zod';
-import { argInput, idToken } from '../../bot/args.ts';
-import { UserError, type Context, type MemberInfo } from '../../bot/feature.ts';
-import { hasRole, partyRoles, seesUnitIn } from '../../bot/policy.ts';
-import { membersByIds, membersOfUnit } from '../../bot/roster.ts';
-import { isPersonToken, resolvePerson } from '../../bot/people.ts';
-import { localDateKey, parseLocalDate } from '../../bot/time.ts';
-import { lastStart, startOnDate } from '../meetings/api.ts';
-import { requireManager } from '../meetings/api.ts';
-import { when } from '../meetings/api.ts';
-import { attendanceOf, getMeeting, rsvpsOf, type MeetingInfo } from '../meetings/api.ts';
-import { chatKeyOf, evidenceOf, storeEvidenceAfterCommit } from './evidence.ts';
-import { setMinutesAttachments, currentMinutes, minutesHistory, saveMinutes, type MinutesAttachment, type MinutesRecord } from './store.ts';
-
-/** Longest 议题 or 决议 (characters). */
-export const MAX_SECTION = 2000;
-
-const LABELS: Readonly<Record<string, 'topics' | 'decisions' | 'host' | 'recorder'>> = {
-  议题: 'topics', 议程: 'topics', topics: 'topics',
-  决议: 'decisions', 决定: 'decisions', decisions: 'decisions',
-  主持人: 'host', 主持: 'host', host: 'host',
-  记录人: 'recorder', 记录: 'recorder', recorder: 'recorder',
-};
-const LABEL_RE = new RegExp(`(?:^|\\s)(${Object.keys(LABELS).sort((a, b) => b.length - a.length).join('|')})\\s*[:：]`, 'gi');
-
-/** Parsed arguments of /minutes. */
-export interface MinutesArgs {
-  readonly id: number;
-  readonly date: string | null;
-  /** Null when only showing. */
-  readonly fields: { topics: string; decisions: string; host: string | null; recorder: string | null } | null;
-}
-
-/** Splits the text after `#N [日期]` into its labelled sections; null when something is malformed. */
-function sections(text: string): MinutesArgs['fields'] | 'bad' {
-  const labels = [...text.matchAll(LABEL_RE)];
-  if (!labels.length) return text.trim() ? 'bad' : null;
-  if (text.slice(0, labels[0]!.index).trim()) return 'bad';
-  const got: Record<string, string> = {};
-  labels.forEach((m, i) => {
-    const key = LABELS[m[1]!.toLowerCase()]!;
-    const end = i + 1 < labels.length ? labels[i + 1]!.index : text.length;
-    got[key] = text.slice(m.index + m[0].length, end).trim();
-  });
-  const topics = got.topics ?? '';
-  const decisions = got.decisions ?? '';
-  if (!topics || !decisions || [...topics].length > MAX_SECTION || [...decisions].length > MAX_SECTION) return 'bad';
-  return { topics, decisions, host: got.host?.replace(/^@/, '') || null, recorder: got.recorder?.replace(/^@/, '') || null };
-}
+import { argInput, idToken } from '../../../bot/args.ts';
+import { command, UserError, type Context, type MemberInfo } from '../../../bot/feature.ts';
+import { hasRole, PARTY_MEMBER, partyRoles, seesUnitIn } from '../../../bot/policy.ts';
+import { membersByIds, membersOfUnit } from '../../../bot/roster.ts';
+import { isPersonToken, resolvePerson } from '../../../bot/people.ts';
+import { localDateKey, parseLocalDate } from '../../../bot/time.ts';
+import { lastStart, startOnDate } from '../../meetings/api.ts';
+import { requireManager } from '../../meetings/api.ts';
+import { when } from '../../meetings/api.ts';
+import { attendanceOf, getMeeting, rsvpsOf, type MeetingInfo } from '../../meetings/api.ts';
+import { chatKeyOf, evidenceOf, storeEvidenceAfterCommit } from '../evidence.ts';
+import { setMinutesAttachments, currentMinutes, minutesHistory, saveMinutes, type MinutesAttachment, type MinutesRecord } from '../store.ts';
+import { readSections, type MinutesArgs } from '../rules.ts';
 
 /** Zod schema of /minutes' arguments (the raw text, so line breaks stay). */
-export const minutesArgs = argInput.transform((a, ctx): MinutesArgs => {
+const minutesArgs = argInput.transform((a, ctx): MinutesArgs => {
   const m = /^\s*(\S+)\s*([\s\S]*)$/.exec(a.raw.replace(/[＃]/g, '#'));
   const id = idToken.safeParse(m?.[1] ?? '');
   if (!m || !id.success) {
@@ -72,7 +37,7 @@ export const minutesArgs = argInput.transform((a, ctx): MinutesArgs => {
     date = d[1]!;
     rest = rest.slice(d[0].length);
   }
-  const fields = sections(rest);
+  const fields = readSections(rest);
   if (fields === 'bad') {
     ctx.addIssue({ code: 'custom', message: '议题：… 决议：…' });
     return z.NEVER;
@@ -144,7 +109,7 @@ async function attachmentsFor(ctx: Context, meetingId: number, startsAt: Date): 
 }
 
 /** /minutes: record (secretary of the unit, admins) or show (the unit's members). */
-export async function minutesHandler(ctx: Context, args: MinutesArgs, dataDir: string): Promise<void> {
+async function minutesHandler(ctx: Context, args: MinutesArgs, dataDir: string): Promise<void> {
   const m = await getMeeting(ctx.db, args.id);
   if (!m) throw new UserError('meetings.error.notFound', { id: args.id });
   if (args.fields === null) return showMinutes(ctx, m, args.date);
@@ -202,4 +167,17 @@ async function showMinutes(ctx: Context, m: MeetingInfo, date: string | null): P
   const r = await currentMinutes(ctx.db, m.id, startsAt);
   if (!r) throw new UserError('records.minutes.none', { id: m.id, title: m.title, time: when(ctx, startsAt) });
   ctx.reply(await minutesText(ctx, m, r, (await minutesHistory(ctx.db, m.id, startsAt)).length));
+}
+
+/** The /minutes command; photos and files are stored under `dataDir`. */
+export function minutesCommand(dataDir: string) {
+  return command({
+    name: 'minutes',
+    aliases: ['纪要', '会议记录'],
+    minRole: PARTY_MEMBER,
+    summaryKey: 'records.minutes.summary',
+    usageKey: 'records.minutes.usage',
+    args: minutesArgs,
+    handler: (ctx, args) => minutesHandler(ctx, args, dataDir),
+  });
 }

@@ -1,17 +1,19 @@
 /**
- * What /pledges does: this unit's pledges with progress bars, your own pledges, one pledge in
- * detail, the township's roll-up of branches (share of pledges on track), exemptions from
- * reminders and the unit's reminder settings.
+ * `/pledges` and its forms (`我的`, `#N`, `各支部`, `免提醒`, `恢复提醒`, `提醒`): this unit's pledges
+ * with progress bars, your own pledges, one pledge in detail, the township's roll-up of branches
+ * (share of pledges on track), exemptions from reminders and the unit's reminder settings.
  */
-import { UserError, type Context } from '../../bot/feature.ts';
-import { listUnits, membersByIds } from '../../bot/roster.ts';
-import { resolvePerson } from '../../bot/people.ts';
-import { actingUnitIn, hasRole, managesUnit, seesPublicItemsOf, unitTree } from '../../bot/policy.ts';
-import { localDate } from './dates.ts';
-import { isOnTrack, isOpen, outcomeOf, type PledgeView } from './model.ts';
-import type { PledgesCommand } from './parse.ts';
-import { namesFor, todayOf } from './actions.ts';
-import { clip, dayOf, percent, pledgeBlock, progressLine, shareBar, shortDate, titleLine } from './render.ts';
+import { command, UserError, type Context } from '../../../bot/feature.ts';
+import { listUnits, membersByIds } from '../../../bot/roster.ts';
+import { resolvePerson } from '../../../bot/people.ts';
+import { actingUnitIn, hasRole, managesUnit, seesPublicItemsOf, unitTree } from '../../../bot/policy.ts';
+import { localDate, todayOf } from '../dates.ts';
+import { isOnTrack, isOpen, outcomeOf, type PledgeView } from '../rules.ts';
+import { isProblem, type PledgesCommand, type Problem } from '../parse.ts';
+import { parsePledgesArgs } from '../parse-pledges.ts';
+import { refuseProblem, schemaOf, sub } from '../args.ts';
+import { namesFor } from '../names.ts';
+import { clip, dayOf, percent, pledgeBlock, progressLine, shareBar, shortDate, titleLine } from '../render.ts';
 import {
   activeExemptions,
   endExemption,
@@ -21,8 +23,8 @@ import {
   saveReminderSettings,
   setExemption,
   type ReminderSettings,
-} from './store.ts';
-import { settingOn } from '../settings/api.ts';
+} from '../store.ts';
+import { settingOn } from '../../settings/api.ts';
 
 /** How the views behave. */
 export interface ViewOptions {
@@ -168,7 +170,7 @@ async function exemptionsView(ctx: Context): Promise<void> {
 }
 
 /** Runs a parsed /pledges. */
-export async function runPledges(ctx: Context, cmd: PledgesCommand, opts: ViewOptions): Promise<void> {
+async function runPledges(ctx: Context, cmd: PledgesCommand, opts: ViewOptions): Promise<void> {
   const { today } = todayOf(ctx);
   const now = ctx.now();
   switch (cmd.action) {
@@ -216,4 +218,33 @@ export async function runPledges(ctx: Context, cmd: PledgesCommand, opts: ViewOp
       return;
     }
   }
+}
+
+/** Which sub-command a parsed /pledges is (undefined: the command itself, open to all). */
+function pledgesSubcommand(args: PledgesCommand | Problem): string | undefined {
+  if (isProblem(args)) return undefined;
+  if (args.action === 'branches') return '各支部';
+  if (args.action === 'exemptions' || args.action === 'exempt') return '免提醒';
+  if (args.action === 'unexempt') return '恢复提醒';
+  return args.action === 'remind' ? '提醒' : undefined;
+}
+
+/** The /pledges command and its sub-commands with a role of their own. */
+export function pledgesCommand(opts: ViewOptions) {
+  return command({
+    name: 'pledges',
+    aliases: ['承诺榜'],
+    minRole: 'masses',
+    summaryKey: 'pledges.pledges.summary',
+    usageKey: 'pledges.pledges.usage',
+    args: schemaOf(parsePledgesArgs),
+    handler: async (ctx, args) => runPledges(ctx, refuseProblem(args), opts),
+    subcommands: [
+      sub('各支部', 'branches', 'admin', 'pledges.error.adminOnly'),
+      sub('免提醒', 'exempt', 'secretary', 'pledges.error.secretaryOnly'),
+      sub('恢复提醒', 'unexempt', 'secretary', 'pledges.error.secretaryOnly'),
+      sub('提醒', 'remind', 'secretary', 'pledges.error.secretaryOnly'),
+    ],
+    subcommandOf: pledgesSubcommand,
+  });
 }

@@ -3,13 +3,11 @@
  * private chat, several lines welcome; sending it again replaces it (the earlier version is kept,
  * marked superseded, and the audit says so).
  */
-import { command, UserError, type CommandSpec } from '../../bot/feature.ts';
-import { argInput } from '../../bot/args.ts';
-import { PARTY_MEMBER } from '../../bot/policy.ts';
-import { openReviewsOf, saveSelfAssessment } from './store.ts';
-
-/** Longest self-assessment kept (characters). */
-export const MAX_SELF_ASSESSMENT = 3000;
+import { command, UserError, type CommandSpec } from '../../../bot/feature.ts';
+import { argInput } from '../../../bot/args.ts';
+import { PARTY_MEMBER } from '../../../bot/policy.ts';
+import { MAX_SELF_ASSESSMENT } from '../rules.ts';
+import { openReviewsOf, saveSelfAssessment } from '../store.ts';
 
 /** The text as typed, with its line breaks (only surrounding blanks trimmed). */
 const selfArgs = argInput.transform((a) => ({ text: a.raw.trim() }));

@@ -10,14 +10,14 @@
  *
  * `runPledgeReminders` is what the scheduler's daily job calls; it runs inside the job's
  * transaction, records each stage once in the reminder ledger (so a second run the same day sends
- * nothing twice) and sends through the job's outbox.
+ * nothing twice) and sends through the job's outbox; `pledgesJobs` registers it daily.
  */
 import type { BaseContext } from '../../bot/context.ts';
 import { replyHint } from '../../bot/reply-hint.ts';
 import type { Tx } from '../../bot/feature.ts';
 import { chatsOfUnit, membersByIds, membersOfUnit, privateChatsOfMembers } from '../../bot/roster.ts';
 import { daysBetween, localDate, localYear, type IsoDate } from './dates.ts';
-import { outcomeOf, type PledgeView } from './model.ts';
+import { nextReminderStage, outcomeOf, type PledgeView } from './rules.ts';
 import { dayOf, progressLine, titleLine, type Names } from './render.ts';
 import { exemptOnDay, holdDailyReminders } from '../care/api.ts';
 import {
@@ -30,6 +30,7 @@ import {
   type ReminderStage,
 } from './store.ts';
 import { unitsWithSetting } from '../settings/api.ts';
+import type { Scheduler } from '../../scheduler/contract.ts';
 
 /** What the reminder run uses of the job's context (tests pass just these). */
 type ReminderJob = Pick<BaseContext, 'db' | 'now' | 't' | 'timeZone' | 'capabilitiesOf' | 'send' | 'botName'>;
@@ -141,15 +142,12 @@ export async function runPledgeReminders(
   const nudges: Idle[] = [];
   const records: Parameters<typeof recordReminders>[1][number][] = [];
   for (const i of idle) {
-    const s = settings.get(i.unitId) ?? defaults;
-    const nudge = stageOf(i.memberId, 'nudge');
-    const group = stageOf(i.memberId, 'group');
-    const secretary = stageOf(i.memberId, 'secretary');
-    const due = (prev: { sentAt: Date }) => daysBetween(localDate(prev.sentAt, timeZone), today) >= s.escalateDays;
-    let stage: ReminderStage | undefined;
-    if (!nudge) stage = 'nudge';
-    else if (!group && !secretary && due(nudge)) stage = inGroup.has(i.unitId) ? 'group' : 'secretary';
-    else if (group && !secretary && due(group)) stage = 'secretary';
+    const sentOn = (stage: ReminderStage) => {
+      const r = stageOf(i.memberId, stage);
+      return r ? localDate(r.sentAt, timeZone) : null;
+    };
+    const escalateDays = (settings.get(i.unitId) ?? defaults).escalateDays;
+    const stage = nextReminderStage({ nudge: sentOn('nudge'), group: sentOn('group'), secretary: sentOn('secretary') }, today, escalateDays, inGroup.has(i.unitId));
     if (!stage) continue;
     records.push({ memberId: i.memberId, unitId: i.unitId, stage, episode: episodes.get(i.memberId)!, sentAt: now });
     if (stage === 'nudge') {
@@ -165,16 +163,25 @@ export async function runPledgeReminders(
 
   await sendNudges(job, nudges, names, today);
 
+  await remindInGroups(job, groupByUnit, { members, settings, defaults, namesInGroup });
+  await tellSecretaries(job, secretaryByUnit, { members, settings, defaults, inGroup, namesInGroup, today });
+  return result;
+}
+
+/** The group stage: each unit's group names the idle members (with 公开未打卡名单 on) or counts them. */
+async function remindInGroups(
+  job: ReminderJob,
+  groupByUnit: ReadonlyMap<number, readonly Idle[]>,
+  o: { members: Names['members']; settings: ReadonlyMap<number, ReminderSettings>; defaults: ReminderSettings; namesInGroup: ReadonlySet<number> },
+): Promise<void> {
   for (const [unitId, list] of groupByUnit) {
-    const days = (settings.get(unitId) ?? defaults).staleDays;
-    const mentions = list.map((i) => `@${members.get(i.memberId)?.name ?? '?'}`).join(' ');
-    for (const chat of await chatsOfUnit(db, unitId)) {
-      const text = namesInGroup.has(unitId) ? replyHint(job, chat, 'pledges.remind.group', { mentions, days }) : replyHint(job, chat, 'pledges.remind.groupCount', { count: list.length, days });
+    const days = (o.settings.get(unitId) ?? o.defaults).staleDays;
+    const mentions = list.map((i) => `@${o.members.get(i.memberId)?.name ?? '?'}`).join(' ');
+    for (const chat of await chatsOfUnit(job.db, unitId)) {
+      const text = o.namesInGroup.has(unitId) ? replyHint(job, chat, 'pledges.remind.group', { mentions, days }) : replyHint(job, chat, 'pledges.remind.groupCount', { count: list.length, days });
       job.send(chat, text);
     }
   }
-  await tellSecretaries(job, secretaryByUnit, { members, settings, defaults, inGroup, namesInGroup, today });
-  return result;
 }
 
 /**
@@ -213,4 +220,16 @@ function latest(pledges: readonly PledgeView[]): Date | null {
   let best: Date | null = null;
   for (const p of pledges) if (p.lastCheckinAt && (!best || p.lastCheckinAt > best)) best = p.lastCheckinAt;
   return best;
+}
+
+/** The job name of the daily reminders in the scheduler. */
+export const REMINDER_JOB = 'pledges.reminders';
+
+/** Registers the daily reminders (`cron`: 5 fields in the org time zone; default 09:00). */
+export function pledgesJobs(defaults: ReminderSettings, cron = '0 9 * * *'): (scheduler: Scheduler) => void {
+  return (scheduler) => {
+    scheduler.cron(REMINDER_JOB, cron, async (job) => {
+      await runPledgeReminders(job, defaults);
+    }, { reportMissed: false });
+  };
 }

@@ -10,17 +10,18 @@
  * "The latest occurrence" is the last start at most 30 minutes from now, so the roll call can be
  * taken as the meeting begins.
  */
-import { partyRoles, seesUnitIn } from '../../bot/policy.ts';
+import { partyRoles, seesUnitIn } from '../../../bot/policy.ts';
 import { z } from 'zod';
-import { argInput, idToken } from '../../bot/args.ts';
-import { UserError, type Context } from '../../bot/feature.ts';
-import type { MemberInfo } from '../../bot/feature.ts';
-import { membersByIds, membersOfUnit, unitName } from '../../bot/roster.ts';
-import { resolvePerson } from '../../bot/people.ts';
-import { localDateKey, localMidnight, localParts, parseLocalDate } from '../../bot/time.ts';
-import { lastStart, startOnDate } from './calendar.ts';
-import { requireManager, requireUnit } from './manage.ts';
-import { countsText, percent, when } from './render.ts';
+import { argInput } from '../../../bot/args.ts';
+import { command, UserError, type Context } from '../../../bot/feature.ts';
+import type { MemberInfo } from '../../../bot/feature.ts';
+import { membersByIds, membersOfUnit, unitName } from '../../../bot/roster.ts';
+import { resolvePerson } from '../../../bot/people.ts';
+import { localDateKey, localMidnight, localParts, parseLocalDate } from '../../../bot/time.ts';
+import { requireManager, requireUnit } from '../access.ts';
+import { lastStart, startOnDate } from '../calendar.ts';
+import { countsText, percent, when } from '../render.ts';
+import { isMalformed, nearestDateKey, readAttendanceArgs, type AttendanceArgs } from '../rules.ts';
 import {
   attendanceOf,
   attendanceRate,
@@ -29,68 +30,20 @@ import {
   rsvpsOf,
   type AttendanceStatus,
   type MeetingInfo,
-} from './store.ts';
-import type { PromptKey } from '../../bot/prompt-keys.ts';
+} from '../store.ts';
+import type { PromptKey } from '../../../bot/prompt-keys.ts';
 
 /** A roll call can be taken this long before the start. */
 const EARLY_MS = 30 * 60_000;
-/** Names in one /attendance. */
-const MAX_MARKS = 300;
 /** Members shown in the yearly summary. */
 const SUMMARY_LINES = 40;
 
-/** Mark labels, in both languages. */
-const LABELS: Readonly<Record<string, AttendanceStatus>> = {
-  到: 'present',
-  出席: 'present',
-  实到: 'present',
-  present: 'present',
-  缺: 'absent',
-  缺席: 'absent',
-  absent: 'absent',
-  假: 'excused',
-  请假: 'excused',
-  excused: 'excused',
-};
-const LABEL_RE = new RegExp(`(${Object.keys(LABELS).sort((a, b) => b.length - a.length).join('|')})\\s*:`, 'gi');
-
-/** Parsed arguments of /attendance. */
-export type AttendanceArgs =
-  | { readonly action: 'summary' }
-  | { readonly action: 'rollcall'; readonly id: number; readonly date: string | null }
-  | { readonly action: 'record'; readonly id: number; readonly date: string | null; readonly marks: readonly { status: AttendanceStatus; who: string }[] };
-
-/** Zod schema of /attendance's arguments. */
-export const attendanceArgs = argInput.transform((a, ctx): AttendanceArgs => {
-  if (!a.tokens.length) return { action: 'summary' };
-  const id = idToken.safeParse(a.tokens[0]);
-  if (!id.success) {
-    ctx.addIssue({ code: 'custom', message: '#N expected' });
-    return z.NEVER;
-  }
-  const rest = a.tokens.slice(1).join(' ');
-  const labels = [...rest.matchAll(LABEL_RE)];
-  const head = (labels.length ? rest.slice(0, labels[0]!.index) : rest).trim();
-  if (head.includes(' ')) {
-    ctx.addIssue({ code: 'custom', message: 'one date at most before the marks' });
-    return z.NEVER;
-  }
-  const date = head || null;
-  if (!labels.length) return { action: 'rollcall', id: id.data, date };
-  const marks: { status: AttendanceStatus; who: string }[] = [];
-  labels.forEach((m, i) => {
-    const start = m.index + m[0].length;
-    const end = i + 1 < labels.length ? labels[i + 1]!.index : rest.length;
-    const status = LABELS[m[1]!.toLowerCase()]!;
-    for (const who of rest.slice(start, end).split(/[,\s]+/).map((s) => s.replace(/^@/, '').trim())) {
-      if (who) marks.push({ status, who });
-    }
-  });
-  if (!marks.length || marks.length > MAX_MARKS || marks.some((m) => [...m.who].length > 64)) {
-    ctx.addIssue({ code: 'custom', message: 'names expected after 到: 缺: 假:' });
-    return z.NEVER;
-  }
-  return { action: 'record', id: id.data, date, marks };
+/** Zod schema of /attendance's arguments (rules.ts reads them). */
+const attendanceArgs = argInput.transform((a, ctx): AttendanceArgs => {
+  const r = readAttendanceArgs(a.tokens);
+  if (!isMalformed(r)) return r;
+  ctx.addIssue({ code: 'custom', message: r.malformed });
+  return z.NEVER;
 });
 
 /**
@@ -112,7 +65,7 @@ async function targetStart(ctx: Context, m: MeetingInfo, date: string | null): P
   // Occurrences from the day the meeting was added on (one held that morning can still be recorded).
   const firstDay = localMidnight(localDateKey(m.createdAt, ctx.timeZone), ctx.timeZone);
   if (date !== null) {
-    const key = /^\d{4}/.test(date) ? parseLocalDate(date, ctx.now(), ctx.timeZone) : nearestDateKey(ctx, date);
+    const key = /^\d{4}/.test(date) ? parseLocalDate(date, ctx.now(), ctx.timeZone) : nearestDateKey(date, ctx.now(), ctx.timeZone);
     if (!key) throw new UserError('meetings.attendance.badDate', { date });
     const start = startOnDate(m, ctx.timeZone, key);
     if (!start) throw new UserError('meetings.attendance.noneOnDate', { id: m.id, date: key });
@@ -125,63 +78,38 @@ async function targetStart(ctx: Context, m: MeetingInfo, date: string | null): P
   return start;
 }
 
-/** A date without a year means the nearest such day, this year or the one before or after (12-28 typed on 3 January is last December's). */
-function nearestDateKey(ctx: Context, text: string): string | null {
-  const now = ctx.now();
-  const key = parseLocalDate(text, now, ctx.timeZone);
-  if (!key) return null;
-  const today = localParts(now, ctx.timeZone).year;
-  let best: { key: string; distance: number } | null = null;
-  for (const year of [today - 1, today, today + 1]) {
-    const candidate = parseLocalDate(`${year}${key.slice(4)}`, now, ctx.timeZone);
-    if (!candidate) continue;
-    const distance = Math.abs(localMidnight(candidate, ctx.timeZone).getTime() - now.getTime());
-    if (!best || distance < best.distance) best = { key: candidate, distance };
-  }
-  return best?.key ?? null;
-}
-
 const MARK_KEY: Readonly<Record<AttendanceStatus, PromptKey>> = {
   present: 'meetings.attendance.mark.present',
   absent: 'meetings.attendance.mark.absent',
   excused: 'meetings.attendance.mark.excused',
 };
 
-/** /attendance: summary, roll call, or record marks. */
-export async function attendanceHandler(ctx: Context, args: AttendanceArgs): Promise<void> {
-  if (args.action === 'summary') return summary(ctx);
-  const m = await getMeeting(ctx.db, args.id);
-  if (!m) throw new UserError('meetings.error.notFound', { id: args.id });
-  await requireManager(ctx, m.unitId);
-  const startsAt = await targetStart(ctx, m, args.date);
-  const people = await rollCall(ctx, m, startsAt);
-  const head = { id: m.id, title: m.title, time: when(ctx, startsAt) };
+/** The roll call of an occurrence: each person numbered, with their RSVP and any mark. */
+async function showRollCall(ctx: Context, m: MeetingInfo, startsAt: Date, people: readonly MemberInfo[], head: Record<string, string | number>): Promise<void> {
+  const rsvps = await rsvpsOf(ctx.db, m.id, startsAt);
+  const marks = await attendanceOf(ctx.db, m.id, startsAt);
+  const lines = [ctx.t('meetings.attendance.rollHead', head)];
+  people.forEach((p, i) => {
+    const r = rsvps.get(p.id);
+    const answer = r ? (r.answer === 'yes' ? ctx.t('meetings.attendance.rsvpYes') : ctx.t('meetings.attendance.rsvpNo', { reason: r.reason ?? '' }).trim()) : ctx.t('meetings.attendance.rsvpNone');
+    const mark = marks.get(p.id);
+    lines.push(ctx.t(mark ? 'meetings.attendance.rollLineMarked' : 'meetings.attendance.rollLine', {
+      n: i + 1,
+      name: p.name,
+      answer,
+      mark: mark ? ctx.t(MARK_KEY[mark]) : '',
+    }));
+  });
+  if (!people.length) lines.push(ctx.t('meetings.attendance.rollEmpty'));
+  lines.push(ctx.t('meetings.attendance.rollFooter', { id: m.id }));
+  ctx.reply(lines.join('\n'));
+}
 
-  if (args.action === 'rollcall') {
-    const rsvps = await rsvpsOf(ctx.db, m.id, startsAt);
-    const marks = await attendanceOf(ctx.db, m.id, startsAt);
-    const lines = [ctx.t('meetings.attendance.rollHead', head)];
-    people.forEach((p, i) => {
-      const r = rsvps.get(p.id);
-      const answer = r ? (r.answer === 'yes' ? ctx.t('meetings.attendance.rsvpYes') : ctx.t('meetings.attendance.rsvpNo', { reason: r.reason ?? '' }).trim()) : ctx.t('meetings.attendance.rsvpNone');
-      const mark = marks.get(p.id);
-      lines.push(ctx.t(mark ? 'meetings.attendance.rollLineMarked' : 'meetings.attendance.rollLine', {
-        n: i + 1,
-        name: p.name,
-        answer,
-        mark: mark ? ctx.t(MARK_KEY[mark]) : '',
-      }));
-    });
-    if (!people.length) lines.push(ctx.t('meetings.attendance.rollEmpty'));
-    lines.push(ctx.t('meetings.attendance.rollFooter', { id: m.id }));
-    ctx.reply(lines.join('\n'));
-    return;
-  }
-
-  // Resolve every name or number first: one bad name refuses the whole command.
+/** Resolves every name or roll-call number first: one bad name refuses the whole command. */
+async function chosenMarks(ctx: Context, m: MeetingInfo, people: readonly MemberInfo[], marks: Extract<AttendanceArgs, { action: 'record' }>['marks']): Promise<Map<number, { status: AttendanceStatus; who: string }>> {
   const chosen = new Map<number, { status: AttendanceStatus; who: string }>();
   const unknown: string[] = [];
-  for (const mark of args.marks) {
+  for (const mark of marks) {
     let person: MemberInfo | undefined;
     if (/^\d{1,4}$/.test(mark.who)) {
       person = people[Number(mark.who) - 1];
@@ -200,6 +128,21 @@ export async function attendanceHandler(ctx: Context, args: AttendanceArgs): Pro
     chosen.set(person.id, mark);
   }
   if (unknown.length) throw new UserError('meetings.attendance.unknown', { names: unknown.join('、') });
+  return chosen;
+}
+
+/** /attendance: summary, roll call, or record marks. */
+async function attendanceHandler(ctx: Context, args: AttendanceArgs): Promise<void> {
+  if (args.action === 'summary') return summary(ctx);
+  const m = await getMeeting(ctx.db, args.id);
+  if (!m) throw new UserError('meetings.error.notFound', { id: args.id });
+  await requireManager(ctx, m.unitId);
+  const startsAt = await targetStart(ctx, m, args.date);
+  const people = await rollCall(ctx, m, startsAt);
+  const head = { id: m.id, title: m.title, time: when(ctx, startsAt) };
+  if (args.action === 'rollcall') return showRollCall(ctx, m, startsAt, people, head);
+
+  const chosen = await chosenMarks(ctx, m, people, args.marks);
   await recordAttendance(ctx.db, {
     meetingId: m.id,
     unitId: m.unitId,
@@ -257,3 +200,14 @@ async function personOfUnit(ctx: Context, who: string, unitId: number): Promise<
     throw err;
   }
 }
+
+/** The /attendance command. */
+export const attendanceCommand = command({
+  name: 'attendance',
+  aliases: ['考勤', '出勤'],
+  minRole: 'secretary',
+  summaryKey: 'meetings.attendance.summary',
+  usageKey: 'meetings.attendance.usage',
+  args: attendanceArgs,
+  handler: attendanceHandler,
+});

@@ -1,12 +1,14 @@
 /**
  * The rules of pledges, as pure functions over plain values: what a pledge's outcome is, when it
- * is overdue, when it is on track, and who may act on it. The views, reminders and the year-end
- * report all read these, so a pledge is judged the same way everywhere.
+ * is overdue, when it is on track, who may act on it, and what a typed due date means. The
+ * commands, reminders and the year-end report all read these, so a pledge is judged the same way
+ * everywhere.
  */
 import { z } from 'zod';
 import { isOwner, managesUnit, mayManage, type Actor, type UnitNode } from '../../bot/policy.ts';
-import { daysBetween, elapsedShare, localDate, type IsoDate } from './dates.ts';
-import { PLEDGE_SCOPES, type PledgeScope } from './parse.ts';
+import { UserError } from '../../bot/feature.ts';
+import { daysBetween, elapsedShare, isRealDate, localDate, type IsoDate } from './dates.ts';
+import { PLEDGE_SCOPES, type DueInput, type PledgeScope } from './parse.ts';
 
 /** Stored pledge statuses. */
 export const PLEDGE_STATUSES = ['open', 'done', 'withdrawn'] as const;
@@ -61,6 +63,25 @@ export function outcomeOf(p: Pick<PledgeView, 'target' | 'progress' | 'status' |
  */
 export function withCheckin<P extends Pick<PledgeView, 'progress' | 'checkins' | 'lastCheckinAt'>>(p: P, amount: number, at: Date): P {
   return { ...p, progress: p.progress + amount, checkins: p.checkins + 1, lastCheckinAt: at };
+}
+
+/**
+ * Resolves a typed due date against today: a month and day means the next such day. Refuses (a
+ * `UserError`) an impossible date, a date in the past, or one after next year.
+ */
+export function resolveDue(due: DueInput, today: IsoDate, year: number): IsoDate {
+  let date: IsoDate;
+  if (due.kind === 'date') date = due.date;
+  else {
+    let y = year;
+    const md = `${String(due.month).padStart(2, '0')}-${String(due.day).padStart(2, '0')}`;
+    if (`${y}-${md}` < today) y++;
+    if (!isRealDate(y, due.month, due.day)) throw new UserError('pledges.error.dateImpossible', { date: `${y}-${md}` });
+    date = `${y}-${md}`;
+  }
+  if (date < today) throw new UserError('pledges.error.duePast', { date });
+  if (Number(date.slice(0, 4)) > year + 1) throw new UserError('pledges.error.dueTooFar', { year: year + 1 });
+  return date;
 }
 
 /** True when the pledge still takes check-ins on `today` (open, and its year is not over). */
@@ -123,4 +144,24 @@ export function progressBar(progress: number, target: number, unitWord = ''): st
   const width = barWidth(target);
   const filled = Math.min(width, Math.floor((Math.max(0, progress) * width) / target));
   return `${'▓'.repeat(filled)}${'░'.repeat(width - filled)} ${progress}/${target}${unitWord}`;
+}
+
+/** The local days each reminder stage of an idle spell was sent (null: not yet). */
+export interface StagesSent {
+  readonly nudge: IsoDate | null;
+  readonly group: IsoDate | null;
+  readonly secretary: IsoDate | null;
+}
+
+/**
+ * The reminder stage due `today` for an idle spell, or undefined: first a private nudge; then,
+ * `escalateDays` after it, the group (where the unit chose `groupStage`) or else the secretary;
+ * then, `escalateDays` after the group, the secretary. Each stage once.
+ */
+export function nextReminderStage(sent: StagesSent, today: IsoDate, escalateDays: number, groupStage: boolean): 'nudge' | 'group' | 'secretary' | undefined {
+  const due = (day: IsoDate) => daysBetween(day, today) >= escalateDays;
+  if (!sent.nudge) return 'nudge';
+  if (!sent.group && !sent.secretary && due(sent.nudge)) return groupStage ? 'group' : 'secretary';
+  if (sent.group && !sent.secretary && due(sent.group)) return 'secretary';
+  return undefined;
 }
