@@ -32,6 +32,7 @@ export default defineConfig({
       'test/features/report/rules.test.ts',
       'test/features/suggestions/rules.test.ts',
       'test/features/settings/rules.test.ts',
+      'test/ops/intake-records.test.ts',
       'test/outbox/rate-limiter.test.ts',
       'test/outbox/render.test.ts',
       'test/outbox/deferred.test.ts',

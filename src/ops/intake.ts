@@ -18,6 +18,7 @@
 import type { Incoming, Platform } from '../bot/types.ts';
 import type { ReceiveOutcome, RecordedEvent } from '../bot/inbox.ts';
 import { ChatLanes } from './chat-lanes.ts';
+import { Places } from './places.ts';
 
 /** How an event's handling ended, as the metrics see it (`error`: the inbox threw, e.g. the database is down). */
 export type EventResult = ReceiveOutcome | 'error';
@@ -50,6 +51,14 @@ export interface Submitted {
   readonly processed: Promise<EventResult>;
 }
 
+/**
+ * Events recorded at once. Recording is not in the lanes (an event is recorded as it arrives), so
+ * without a bound a burst of 300 answers a second held every PostgreSQL pool connection with its
+ * insert, and handlers' transactions failed waiting to start (the county benchmark, #18). Records
+ * beyond it wait their turn, in order; the adapter's sink resolves once its event is recorded.
+ */
+export const RECORD_CONCURRENCY = 2;
+
 /** Events processed at once across chats by default (a place is held while a handler waits). */
 export const DEFAULT_EVENT_CONCURRENCY = 8;
 
@@ -63,6 +72,8 @@ export class Intake {
   private readonly held: (() => void)[] = [];
 
   private readonly lanes: ChatLanes;
+  /** Events being recorded at once: a burst's inserts must not take every connection the handlers need. */
+  private readonly recordPlaces = new Places(RECORD_CONCURRENCY);
 
   /**
    * @param receiver the inbox (staged: the sink resolves once recorded), or one function that
@@ -97,7 +108,7 @@ export class Intake {
     this.inFlight++;
     const started = performance.now();
     const receiver = this.receiver;
-    const recording = typeof receiver === 'function' ? undefined : receiver.record(incoming);
+    const recording = typeof receiver === 'function' ? undefined : this.recordPlaces.run(() => receiver.record(incoming));
     // The lane's place is taken now, before any await: the chat's events keep the order they came in.
     const outcome = this.lanes.run(`${platform}\u0000${incoming.chat.chatId}`, async (): Promise<EventResult> => {
       if (!recording) return (receiver as (i: Incoming) => Promise<ReceiveOutcome>)(incoming);
