@@ -19,7 +19,7 @@ export interface InboxDeps {
   readonly logger: Logger;
   readonly translate: Translate;
   readonly capabilitiesOf: (platform: Platform) => Capabilities | undefined;
-  /** Events older than this when they arrive (replays after a reconnect) are recorded, not answered. */
+  /** Events older than this when they arrive (replays after a reconnect) are recorded, not answered (judged at recording, not at processing). */
   readonly maxEventAgeMs: number;
   /** Called after messages were enqueued (wakes the outbox). */
   readonly onEnqueued: () => void;
@@ -119,7 +119,9 @@ export class Inbox {
   private async process(id: number, incoming: Incoming, secrecy: Secrecy, receivedAt: Date): Promise<ReceiveOutcome> {
     const { clock, logger } = this.deps;
     const now = clock.now();
-    const age = now.getTime() - new Date(incoming.sentAt).getTime();
+    // Old when it ARRIVED (a replay after a reconnect), not when its turn came: an event that
+    // waited in its chat's lane, or through a restart, is still answered.
+    const age = receivedAt.getTime() - new Date(incoming.sentAt).getTime();
     if (age > this.deps.maxEventAgeMs) {
       await this.dropLate(id, incoming, secrecy, 'stale');
       return 'stale';

@@ -56,7 +56,8 @@ export function badAnswer(poll: Poll): UserError {
 
 /** Refuses a vote when the poll is closed or the speaker is not in its audience. */
 export function ensureCanVote(ctx: Context, poll: Poll): void {
-  if (!acceptsVotes(poll, ctx.now())) throw new UserError('polls.vote.closed', { id: poll.id });
+  // Judged by when the vote arrived: under a backlog it may be processed after the close time.
+  if (!acceptsVotes(poll, ctx.receivedAt)) throw new UserError('polls.vote.closed', { id: poll.id });
   if (!isEligible(poll, ctx.member)) throw formalRefusal(poll, ctx.member) ?? new UserError('polls.vote.notEligible', { id: poll.id });
 }
 

@@ -31,7 +31,7 @@ import { voteCommand } from './commands/vote.ts';
 import { publishCommand } from './formal/publish.ts';
 import { exportPoll } from './export.ts';
 import { notifyLost, recoverOnFirstLook } from './landing.ts';
-import { closePoll, remindPoll, type PollsRuntime } from './lifecycle.ts';
+import { closePoll, closeRecheck, remindPoll, type PollsRuntime } from './lifecycle.ts';
 import { claimBareAnswer } from './plain-text.ts';
 import { pollsListCommand } from './commands/open-list.ts';
 import { reportSections } from './report.ts';
@@ -64,7 +64,10 @@ export interface PollsOptions {
 function registerJobs(scheduler: Scheduler, runtime: PollsRuntime, retentionDays: number): void {
   const payload = z.object({ pollId: z.number().int().positive() });
   scheduler.handle(TASK_CLOSE, async (job, data) => {
-    for (const d of (await closePoll(job, payload.parse(data).pollId, runtime)) ?? []) job.send(d.chat, d.message);
+    const { pollId } = payload.parse(data);
+    const recheck = await closeRecheck(job, pollId);
+    if (recheck) return job.scheduleTask({ kind: TASK_CLOSE, key: `${TASK_CLOSE}:${pollId}`, dueAt: recheck, payload: { pollId } });
+    for (const d of (await closePoll(job, pollId, runtime)) ?? []) job.send(d.chat, d.message);
   });
   scheduler.handle(TASK_REMIND, async (job, data) => {
     for (const d of await remindPoll(job, payload.parse(data).pollId)) job.send(d.chat, d.message);

@@ -8,6 +8,7 @@ import type { Delivery, Tx } from '../../bot/feature.ts';
 import type { ChatRef, Platform, QueuedMessage } from '../../bot/types.ts';
 import { parseChoice, parseChoices, parseScore } from '../../bot/answers.ts';
 import { privateChatsOf } from '../../bot/roster.ts';
+import { recheckCloseAt } from '../../bot/backlog.ts';
 import type { Logger } from '../../logger.ts';
 import { chartMessage } from './chart.ts';
 import { chartSpec, nativeKey, resultsText, usesNativePoll } from './render.ts';
@@ -107,6 +108,17 @@ export async function resultsMessages(env: BaseContext, poll: Poll, platform: Pl
     out.push(chartMessage(chartSpec(t, poll, tally, voted, eligible), caption));
   }
   return out;
+}
+
+/**
+ * When the close task of poll #pollId should look again instead of closing: while votes that
+ * arrived before its close time still wait to be processed (backlog.ts; they count, judged by
+ * when they arrived). Null: close now (or the poll is gone or closed already).
+ */
+export async function closeRecheck(env: BaseContext, pollId: number): Promise<Date | null> {
+  const poll = await getPoll(env.db, pollId);
+  if (!poll || poll.status !== 'open' || !poll.closesAt) return null;
+  return recheckCloseAt(env.db, poll.platform as Platform, poll.closesAt, env.now());
 }
 
 /**

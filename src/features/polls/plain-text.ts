@@ -22,7 +22,7 @@ async function awaitingPolls(ctx: Context, text: string, runtime: PollsRuntime):
   await recoverAfterRestart(ctx, polls, runtime);
   const candidates: { poll: Poll; content: BallotContent }[] = [];
   for (const poll of polls) {
-    if (!acceptsVotes(poll, ctx.now()) || !isEligible(poll, ctx.member)) continue;
+    if (!acceptsVotes(poll, ctx.receivedAt) || !isEligible(poll, ctx.member)) continue;
     const content = parseAnswer(poll, text);
     if (content) candidates.push({ poll, content });
   }
@@ -54,7 +54,7 @@ async function hintPrivately(ctx: Context, poll: Poll): Promise<void> {
 async function outOfRangeScore(ctx: Context, text: string): Promise<AnswerClaim[]> {
   if (!/^-?\d{1,6}分?$/.test(text.trim())) return [];
   const polls = ctx.chat.ref.kind === 'group' ? await openPollsInChat(ctx.db, ctx.chat.id) : ctx.unitId !== null ? await openPollsOfUnit(ctx.db, ctx.unitId) : [];
-  const ratings = polls.filter((p) => p.kind === 'rating' && acceptsVotes(p, ctx.now()) && isEligible(p, ctx.member));
+  const ratings = polls.filter((p) => p.kind === 'rating' && acceptsVotes(p, ctx.receivedAt) && isEligible(p, ctx.member));
   if (ratings.length === 0) return [];
   const voted = await votedPollIds(ctx.db, ctx.member.id, ratings.map((p) => p.id));
   const awaiting = ratings.find((p) => !voted.has(p.id)) ?? ratings[0]!;

@@ -9,7 +9,7 @@ import { afterEach, expect, it } from 'vitest';
 import { ManualClock } from '../../../src/clock.ts';
 import type { Database } from '../../../src/db/client.ts';
 import type { RecordedEvent } from '../../../src/bot/inbox.ts';
-import { CLOSE_RECHECK_MS } from '../../../src/features/quizzes/engine/steps.ts';
+import { BACKLOG_RECHECK_MS } from '../../../src/bot/backlog.ts';
 import { freshSqlite } from '../../support/db.ts';
 import { startTestBot, type TestBot } from '../../support/app.ts';
 import { readShownQuestion } from './support.ts';
@@ -58,7 +58,7 @@ it('answers recorded before the close but processed after it count, and the clos
   await bot.say('王五', q.right, { chat: GROUP });
 
   // The time-up looks again: nothing waits, the question closes and names both.
-  clock.advance(CLOSE_RECHECK_MS);
+  clock.advance(BACKLOG_RECHECK_MS);
   from = bot.adapter.sent.length;
   await bot.app.scheduler.runDue();
   await bot.app.idle();

@@ -8,7 +8,7 @@
 import type { BaseContext } from '../../../bot/context.ts';
 import type { Tx } from '../../../bot/feature.ts';
 import { membersByIds } from '../../../bot/roster.ts';
-import { eventsWaitingSince } from '../../../bot/backlog.ts';
+import { recheckCloseAt } from '../../../bot/backlog.ts';
 import type { Catalog } from '../catalog.ts';
 import { nativeKeyOf, questionResultText, quizQuestionMessage, quizRankingText, type QuestionSlot } from '../render.ts';
 import { nextPosition, rankAnswers, type QuizSettings } from '../rules/quiz.ts';
@@ -17,11 +17,6 @@ import type { QuizQuestionRow, QuizRow } from '../store/rows.ts';
 
 /** Task kind: a question's time is up. Payload `{ quizId, position }`. */
 export const TASK_TIME_UP = 'quizzes.timeUp';
-/** How often a time-up looks again while answers that arrived before the close wait to be processed. */
-export const CLOSE_RECHECK_MS = 2_000;
-/** Longest a close waits for them (an event stuck `received` must not hold the quiz for ever). */
-export const CLOSE_WAIT_MAX_MS = 10 * 60_000;
-
 /** Task kind: open the next question. Payload `{ quizId, position }`. */
 export const TASK_OPEN = 'quizzes.open';
 
@@ -61,7 +56,7 @@ export async function openQuestion(env: BaseContext, catalog: Catalog, settings:
  * explanation, who got it right) and moves on. Does nothing when the quiz has ended or the
  * question is already closed (it closed early, or the task ran twice); runs again at the right
  * time when it fires early, and a little later while answers that arrived before the close are
- * still waiting to be processed (up to `CLOSE_WAIT_MAX_MS`).
+ * still waiting to be processed (backlog.ts).
  */
 export async function questionTimeUp(env: BaseContext, catalog: Catalog, settings: QuizSettings, quizId: number, position: number): Promise<void> {
   const quiz = await getQuiz(env.db, quizId);
@@ -72,10 +67,8 @@ export async function questionTimeUp(env: BaseContext, catalog: Catalog, setting
   const rearm = (dueAt: Date) => env.scheduleTask({ kind: TASK_TIME_UP, key: `quiz:${quizId}:${position + 1}:timeup`, dueAt, payload: { quizId, position } });
   if (now < row.closesAt) return rearm(row.closesAt);
   // Answers that arrived in time but still wait to be processed count: look again shortly.
-  const waitedMs = now.getTime() - row.closesAt.getTime();
-  if (waitedMs < CLOSE_WAIT_MAX_MS && (await eventsWaitingSince(env.db, quiz.chat.platform, row.closesAt))) {
-    return rearm(new Date(now.getTime() + CLOSE_RECHECK_MS));
-  }
+  const recheck = await recheckCloseAt(env.db, quiz.chat.platform, row.closesAt, now);
+  if (recheck) return rearm(recheck);
   await closeQuestion(env, catalog, settings, quiz, row);
 }
 
