@@ -152,8 +152,19 @@ export class DeliveryError extends Error {
   meteredCalls?: number;
 }
 
-/** Receives each inbound event; resolves once it is durably recorded and processed (or failed). */
-export type IncomingSink = (event: Incoming) => Promise<void>;
+/**
+ * Receives each inbound event; resolves once it is durably recorded (so a polling adapter may
+ * confirm it, a webhook answer). Its processing may still be under way in the chat's lane: the
+ * bot's sink resolves with `processed`, for an adapter that does something once the bot knows
+ * the sender (the WeChat adapter tags a contact it met). Test sinks may resolve with nothing.
+ */
+export type IncomingSink = (event: Incoming) => Promise<void | HandedOver>;
+
+/** What the bot's sink tells an adapter about an event it took. */
+export interface HandedOver {
+  /** Settles once the event is processed (or its processing failed); never rejects. */
+  readonly processed: Promise<void>;
+}
 
 /**
  * One chat platform behind one interface. Adapters normalise inbound events to `Incoming`, hand

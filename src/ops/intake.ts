@@ -15,6 +15,7 @@
  * it as not handled (a polling adapter leaves it unconfirmed, so the platform delivers it again
  * after the restart; a webhook answers 5xx and the platform retries).
  */
+import type { HandedOver } from '../bot/adapter.ts';
 import type { Incoming, Platform } from '../bot/types.ts';
 import type { ReceiveOutcome, RecordedEvent } from '../bot/inbox.ts';
 import { ChatLanes } from './chat-lanes.ts';
@@ -88,9 +89,10 @@ export class Intake {
   }
 
   /** The sink to give every adapter: resolves once the event is taken (see the file comment). */
-  readonly sink = async (incoming: Incoming): Promise<void> => {
+  readonly sink = async (incoming: Incoming): Promise<HandedOver> => {
     const submitted = await this.submit(incoming);
     await (typeof this.receiver === 'function' ? submitted.outcome : submitted.recorded);
+    return { processed: submitted.processed.then(() => undefined) };
   };
 
   /**

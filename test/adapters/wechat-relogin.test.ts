@@ -33,7 +33,7 @@ class ObservedAdapter implements Adapter {
   start(sink: IncomingSink): Promise<void> {
     return this.inner.start(async (event: Incoming) => {
       try {
-        await sink(event);
+        return await sink(event); // the adapter waits on what the bot's sink tells it (processed)
       } finally {
         this.processed.push(event.eventId);
       }

@@ -575,7 +575,9 @@ export class WechatAdapter implements Adapter {
       const incoming = await toIncoming(msg, { botNames: names });
       if (!incoming) return;
       if (await this.heldForRelink(incoming)) return;
-      await sink(await this.withRecentFile(incoming, msg));
+      const taken = await sink(await this.withRecentFile(incoming, msg));
+      // The remark names the sender's member id: known once the bot has processed the message.
+      await taken?.processed;
       if (this.bot) await this.relinker?.tag(this.bot.puppet, incoming.actor.userId);
     } catch (error) {
       this.logger.error({ err: error, messageId: msg.id }, 'handling a WeChat message failed');
