@@ -12,18 +12,6 @@ export interface ArrivalCurve {
   readonly windowS: number;
 }
 
-/** A small seeded generator (mulberry32): the same seed gives the same schedule. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * The decay rate (per second) of an exponential truncated at `windowS` that puts
  * `firstMinuteShare` of its mass in the first minute: solves (1 − e^(−60λ)) / (1 − e^(−Wλ)) = s

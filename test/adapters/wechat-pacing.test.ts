@@ -19,6 +19,7 @@ import { ManualClock } from '../../src/clock.ts';
 import { RateLimiter } from '../../src/outbox/rate-limiter.ts';
 import { ConfigError, loadConfig } from '../../src/config.ts';
 import { captureLogger, createMockedWechat, loggedIn, type MockedWechat } from '../support/wechat-mock.ts';
+import { seededRandom } from '../support/seeded-random.ts';
 
 let dataDir: string;
 let adapter: WechatAdapter | undefined;
@@ -32,18 +33,6 @@ afterEach(async () => {
   adapter = undefined;
   rmSync(dataDir, { recursive: true, force: true });
 });
-
-/** A seeded random number generator (mulberry32), so the jitter is the same at every run. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Identity links that only record what the admins are told (this test is about sending). */
 function recordingLinks(told: string[]): IdentityLinks {
@@ -144,7 +133,7 @@ describe('WeChat pacing against bans', () => {
       logger,
       printQr: () => {},
       clock,
-      random: seeded(7),
+      random: seededRandom(7),
       links: { identities: recordingLinks(told), translate: (key, vars) => `${key} ${JSON.stringify(vars ?? {})}` },
     });
     // Times come from the mocked WeChat: when each message reached it, on the manual clock.
@@ -158,7 +147,7 @@ describe('WeChat pacing against bans', () => {
     wx.login();
     await loggedIn(lines);
 
-    const jobs = townshipDay(wx, seeded(11));
+    const jobs = townshipDay(wx, seededRandom(11));
     await deliverAll(adapter, clock, jobs);
     await wx.sent.until((s) => s.length === jobs.length, 'every message of the day');
 

@@ -2,7 +2,8 @@
 // and nobody after the window, the same seed gives the same schedule, the peak counter counts a
 // one-second window, and the county clock stands still, then runs at its scale.
 import { describe, expect, it } from 'vitest';
-import { arrivalOffsets, decayRate, peakPerSecond, seededRandom } from '../../bench/arrivals.ts';
+import { arrivalOffsets, decayRate, peakPerSecond } from '../../bench/arrivals.ts';
+import { seededRandom } from '../support/seeded-random.ts';
 import { CountyClock } from '../../bench/county-clock.ts';
 
 const CURVE = { firstMinuteShare: 0.6, windowS: 300 };

@@ -13,7 +13,7 @@ import type { CommandSpec, Feature } from '../../src/bot/feature.ts';
 import type { Database } from '../../src/db/client.ts';
 import { freshPostgres, freshSqlite, pgUrl } from '../support/db.ts';
 import { RecordingAdapter } from '../support/recording-adapter.ts';
-import { seededRandom } from '../support/reliability.ts';
+import { seededRandom } from '../support/seeded-random.ts';
 
 const FULL = process.env.RELIABILITY_FULL === '1';
 const CHATS = 50;

@@ -9,7 +9,8 @@ import { ManualClock } from '../../src/clock.ts';
 import type { Database } from '../../src/db/client.ts';
 import { RecordingAdapter } from '../support/recording-adapter.ts';
 import { freshSqlite } from '../support/db.ts';
-import { domainSnapshot, seededRandom, startReliabilityBot, type ReliabilityBot } from '../support/reliability.ts';
+import { domainSnapshot, startReliabilityBot, type ReliabilityBot } from '../support/reliability.ts';
+import { seededRandom } from '../support/seeded-random.ts';
 
 const START = new Date('2026-11-26T02:00:00Z'); // 10:00 in Asia/Shanghai, no scheduled job due
 const SCHEDULER_TABLES = ['ScheduleOccurrence', 'ScheduledTask', 'SchedulerCursor'];

@@ -100,14 +100,3 @@ export async function domainSnapshot(database: Database, ignoreColumns: readonly
   return out;
 }
 
-/** A deterministic pseudo-random generator (mulberry32), so a failing shuffle can be replayed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

@@ -10,17 +10,8 @@ import type { IsoDate } from './dates.ts';
 import { pledgeScope, pledgeStatus, type PledgeStatus, type PledgeView } from './rules.ts';
 import type { PledgeScope } from './parse.ts';
 
-/** A pledge to create. */
-export interface NewPledge {
-  readonly scope: PledgeScope;
-  readonly unitId: number;
-  readonly ownerId: number;
-  readonly text: string;
-  readonly target: number | null;
-  readonly unitWord: string;
-  readonly dueDate: IsoDate | null;
-  readonly year: number;
-}
+/** A pledge to create: the fields of a pledge that its maker sets. */
+export type NewPledge = Pick<PledgeView, 'scope' | 'unitId' | 'ownerId' | 'text' | 'target' | 'unitWord' | 'dueDate' | 'year'>;
 
 /** Which pledges to list (all conditions must hold; an absent one does not filter). */
 export interface PledgeFilter {
