@@ -156,7 +156,7 @@ export class DeliveryError extends Error {
  * Receives each inbound event; resolves once it is durably recorded (so a polling adapter may
  * confirm it, a webhook answer). Its processing may still be under way in the chat's lane: the
  * bot's sink resolves with `processed`, for an adapter that does something once the bot knows
- * the sender (the WeChat adapter tags a contact it met). Test sinks may resolve with nothing.
+ * the sender (one that tags a contact it met with its member id). Test sinks may resolve with nothing.
  */
 export type IncomingSink = (event: Incoming) => Promise<void | HandedOver>;
 
