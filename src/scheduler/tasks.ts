@@ -26,6 +26,14 @@ const taskSpecSchema = z.object({
   payload: z.record(z.string(), z.unknown()),
 });
 
+/** A spec checked (throws on an invalid one: a programming error) with its payload as stored JSON. */
+function checkedSpec(spec: TaskSpec): { s: z.infer<typeof taskSpecSchema>; payload: string } {
+  const s = taskSpecSchema.parse(spec);
+  const payload = JSON.stringify(s.payload);
+  if (payload.length > MAX_TASK_PAYLOAD) throw new Error(`task ${s.key}: payload of ${payload.length} characters is too large`);
+  return { s, payload };
+}
+
 /** What `scheduleTask` did. */
 export type ScheduleOutcome =
   /** A new pending task. */
@@ -41,9 +49,7 @@ export type ScheduleOutcome =
  * ran is left alone. Throws on an invalid spec (a programming error, not a user's).
  */
 export async function scheduleTask(tx: Tx, spec: TaskSpec): Promise<ScheduleOutcome> {
-  const s = taskSpecSchema.parse(spec);
-  const payload = JSON.stringify(s.payload);
-  if (payload.length > MAX_TASK_PAYLOAD) throw new Error(`task ${s.key}: payload of ${payload.length} characters is too large`);
+  const { s, payload } = checkedSpec(spec);
   const existing = await tx.scheduledTask.findUnique({ where: { key: s.key }, select: { status: true } });
   if (existing?.status === 'done') return 'already-done';
   await tx.scheduledTask.upsert({
@@ -60,9 +66,7 @@ export async function scheduleTask(tx: Tx, spec: TaskSpec): Promise<ScheduleOutc
  * same transaction, and `scheduleTask` leaves a done key alone). The attempts count stays.
  */
 export async function rearmTask(tx: Tx, id: number, spec: TaskSpec): Promise<void> {
-  const s = taskSpecSchema.parse(spec);
-  const payload = JSON.stringify(s.payload);
-  if (payload.length > MAX_TASK_PAYLOAD) throw new Error(`task ${s.key}: payload of ${payload.length} characters is too large`);
+  const { s, payload } = checkedSpec(spec);
   await tx.scheduledTask.update({ where: { id }, data: { kind: s.kind, dueAt: s.dueAt, payload, status: 'pending', doneAt: null, error: null, retryAt: null } });
 }
 
