@@ -75,7 +75,7 @@ export interface App {
   handle(incoming: Incoming): Promise<ReceiveOutcome>;
   /** Hands one event over exactly as an adapter does (its chat's lane); see `Intake.submit`. */
   submit(incoming: Incoming): Promise<Submitted>;
-  /** Resolves when every event handed over is processed and the outbox has nothing due for `platform` (or any platform). */
+  /** Resolves when every event handed over is processed, the adapters' follow-up work on them is done (`Adapter.settled`), and the outbox has nothing due for `platform` (or any platform). */
   idle(platform?: Platform): Promise<void>;
 }
 
@@ -205,6 +205,7 @@ function withLifecycle(parts: AppParts, adapters: readonly Adapter[], intake: In
     submit: (incoming) => intake.submit(incoming),
     async idle(platform) {
       await intake.idle();
+      await Promise.all(started.filter((a) => !platform || a.platform === platform).map((a) => a.settled?.()));
       await outbox.drain(platform);
     },
   };

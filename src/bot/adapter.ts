@@ -207,4 +207,10 @@ export interface Adapter {
    * input): the bot then delivers what is due and exits 0. Adapters that run until stopped omit it.
    */
   finished?(): Promise<void>;
+  /**
+   * Resolves once the adapter's own follow-up work on events already handed over (work it does in
+   * the background once an event is processed, so the next event of the chat need not wait) is done.
+   * `App.idle` waits for it; adapters with no such work omit it.
+   */
+  settled?(): Promise<void>;
 }

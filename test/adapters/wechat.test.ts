@@ -189,6 +189,26 @@ describe('WechatAdapter inbound', () => {
     expect(events.items[0]!.chat.chatId).toBe(wx.room.id);
   });
 
+  it("hands a group's next message over once the previous one is recorded, not once it is processed", async () => {
+    const events = new Recorder<Incoming>();
+    let finish: () => void = () => {};
+    const firstProcessed = new Promise<void>((resolve) => (finish = resolve));
+    const { wx, adapter } = await startHarness({
+      sink: async (event) => {
+        events.push(event);
+        // The first message is recorded at once and stays in processing (a slow handler).
+        return { processed: events.items.length === 1 ? firstProcessed : Promise.resolve() };
+      },
+    });
+    const zhang = wx.members['张三']!;
+    wx.say(zhang, '第一条');
+    const second = wx.say(wx.members['李四']!, '第二条');
+    // Before: the adapter waited for the first message's processing, so this never came.
+    await events.find((e) => e.eventId === second, 'the second message while the first is processed');
+    finish();
+    await adapter.settled();
+  });
+
   it('survives a throwing sink: the error is logged, nothing is unhandled, the next message is handled', async () => {
     const unhandled: unknown[] = [];
     const onUnhandled = (reason: unknown) => unhandled.push(reason);

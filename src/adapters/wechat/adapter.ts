@@ -169,6 +169,8 @@ export class WechatAdapter implements Adapter {
   private readonly capsReported = new Set<string>();
   /** The tail of each chat's handling chain: messages of one chat are handled in arrival order. */
   private readonly chains = new Map<string, Promise<void>>();
+  /** Remarks being set once their messages are processed (in the background: the chat's next message does not wait). */
+  private readonly tagging = new Set<Promise<void>>();
   /**
    * The last text document (a .csv) each person sent in each chat, for FILE_FOLLOW_UP_MS: WeChat
    * files carry no caption, so a command sent right after the file carries it instead (as a
@@ -282,6 +284,7 @@ export class WechatAdapter implements Adapter {
       this.logger.error({ err: error }, 'WeChat did not stop cleanly');
     }
     await Promise.allSettled([...this.chains.values()]);
+    await this.settled();
     this.bot = undefined;
     this.sink = undefined;
     this.logger.info('WeChat stopped');
@@ -576,11 +579,28 @@ export class WechatAdapter implements Adapter {
       if (!incoming) return;
       if (await this.heldForRelink(incoming)) return;
       const taken = await sink(await this.withRecentFile(incoming, msg));
-      // The remark names the sender's member id: known once the bot has processed the message.
-      await taken?.processed;
-      if (this.bot) await this.relinker?.tag(this.bot.puppet, incoming.actor.userId);
+      if (this.relinker) this.tagWhenProcessed(taken?.processed, incoming.actor.userId);
     } catch (error) {
       this.logger.error({ err: error, messageId: msg.id }, 'handling a WeChat message failed');
     }
+  }
+
+  /**
+   * Sets the sender's remark tag once their message is processed (the remark names their member
+   * id, known only then), in the background: the chat's next message is handed over once this one
+   * is recorded, not processed. `settled` and `stop` wait for it; never throws.
+   */
+  private tagWhenProcessed(processed: Promise<void> | undefined, userId: string): void {
+    const tag = (async () => {
+      await processed;
+      if (this.bot) await this.relinker?.tag(this.bot.puppet, userId);
+    })().catch((error: unknown) => this.logger.debug({ err: error, userId }, 'could not tag a WeChat contact'));
+    this.tagging.add(tag);
+    void tag.then(() => this.tagging.delete(tag));
+  }
+
+  /** Resolves once the remarks of the messages handed over so far are set (see `Adapter.settled`). */
+  async settled(): Promise<void> {
+    while (this.tagging.size) await Promise.allSettled([...this.tagging]);
   }
 }
