@@ -1,7 +1,8 @@
 /**
  * The DingTalk robot behind the `Adapter` interface: Stream mode in (`stream.ts`), session
- * webhook or OpenAPI out (`openapi.ts`). A callback is acknowledged only after the sink (the
- * inbox) has recorded and processed it, so DingTalk pushes an unacknowledged one again and the
+ * webhook or OpenAPI out (`openapi.ts`). A callback is acknowledged once the sink (the
+ * inbox) has recorded it (its processing goes on in its chat's lane; one the process dies before
+ * processing is processed at the next start), so DingTalk pushes an unrecorded one again and the
  * inbox answers it once. Each send reports the metered OpenAPI calls it spent; one message to
  * many members' 1:1 chats (`sendToMany`) costs one call per 20 members. Pictures and files
  * people sent are fetched on demand by their download code (`download`).
