@@ -33,7 +33,9 @@ export interface EventObserver {
   /** An event was recorded (or found a duplicate) `seconds` after it was handed over. */
   recorded?(platform: Platform, seconds: number): void;
   /** A recording statement started with `rows` events. */
-  recordBatch?(rows: number): void;
+  recordBatched?(rows: number): void;
+  /** A group commit (SQLite) began a transaction for `units` events (db/group-commit.ts `onBatch`). */
+  groupCommitted?(units: number): void;
 }
 
 /** Thrown into an adapter for an event handed over while the bot shuts down. */
@@ -99,7 +101,7 @@ export class Intake {
     this.lanes = new ChatLanes(options.concurrency ?? DEFAULT_EVENT_CONCURRENCY);
     if (typeof receiver !== 'function') {
       const limits = { maxRows: options.recordBatchRows ?? RECORD_BATCH_MAX_ROWS, maxStatements: RECORD_CONCURRENCY };
-      this.recordings = new RecordBatches((batch) => receiver.recordMany(batch), limits, (rows) => observer?.recordBatch?.(rows));
+      this.recordings = new RecordBatches((batch) => receiver.recordMany(batch), limits, (rows) => observer?.recordBatched?.(rows));
     }
   }
 
