@@ -149,7 +149,7 @@ export function createApp(options: AppOptions): App {
     capabilitiesOf,
     maxEventAgeMs: config.BOT_MAX_EVENT_AGE_SECONDS * 1000,
     // SQLite: events of different chats share one transaction (group commit); PostgreSQL: one each.
-    transact: eventTransactions(database.db, database.provider),
+    transact: eventTransactions(database.db, database.provider, { onBatch: (units) => options.observer?.groupCommitted?.(units) }),
     onEnqueued: () => {
       outbox.notify();
       scheduler.notify();

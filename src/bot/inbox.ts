@@ -40,6 +40,9 @@ export interface RecordedEvent {
   readonly receivedAt: Date;
 }
 
+/** How recording one event of a batch ended (`Inbox.recordMany`): recorded or a duplicate, or its own error. */
+export type RecordAttempt = { readonly ok: true; readonly value: RecordedEvent | 'duplicate' } | { readonly ok: false; readonly error: unknown };
+
 /** How one delivery of an event ended. */
 export type ReceiveOutcome = 'done' | 'ignored' | 'refused' | 'failed' | 'duplicate' | 'stale';
 
@@ -69,13 +72,69 @@ export class Inbox {
    * this resolves the event is durable: a crash before `processRecorded` leaves it to `recover`.
    */
   record = async (incoming: Incoming): Promise<RecordedEvent | 'duplicate'> => {
-    // Decided before the first write: a secret's text must never reach a row (secrecy.ts).
-    const secrecy = this.deps.router.secrecy(incoming);
-    const payload = secrecy === 'open' ? JSON.stringify(incoming) : redactedPayload(incoming, secrecy);
-    const receivedAt = this.deps.clock.now();
-    const id = await insertEvent(this.deps.db, incoming, payload, receivedAt);
-    return id === null ? 'duplicate' : { id, incoming, secrecy, receivedAt };
+    const [attempt] = await this.recordMany([incoming]);
+    if (!attempt!.ok) throw attempt!.error;
+    return attempt!.value;
   };
+
+  /**
+   * Records several events with as few statements as it can (`insertEvents`: one multi-row
+   * INSERT per `RECORD_BATCH_MAX_ROWS`), each told apart: recorded, a duplicate (recorded before,
+   * or earlier in the same batch: a redelivery), or an error of its own. When a batch's statement
+   * fails (one value the database refuses), its events are recorded one by one, so one bad event
+   * fails alone. Every event of the batch is recorded at the same `receivedAt`: now. Never rejects.
+   */
+  recordMany = async (incomings: readonly Incoming[]): Promise<RecordAttempt[]> => {
+    const receivedAt = this.deps.clock.now();
+    const out: RecordAttempt[] = new Array(incomings.length);
+    const rows: { at: number; incoming: Incoming; payload: string; secrecy: Secrecy }[] = [];
+    const first = new Set<string>();
+    incomings.forEach((incoming, at) => {
+      try {
+        // Decided before the first write: a secret's text must never reach a row (secrecy.ts).
+        const secrecy = this.deps.router.secrecy(incoming);
+        const payload = secrecy === 'open' ? JSON.stringify(incoming) : redactedPayload(incoming, secrecy);
+        const key = eventKey(incoming);
+        // A redelivery inside the batch: the first of them is the one stored (and processed).
+        if (first.has(key)) {
+          out[at] = { ok: true, value: 'duplicate' };
+        } else {
+          rows.push({ at, incoming, payload, secrecy });
+          first.add(key);
+        }
+      } catch (error) {
+        out[at] = { ok: false, error };
+      }
+    });
+    for (let i = 0; i < rows.length; i += RECORD_BATCH_MAX_ROWS) {
+      const chunk = rows.slice(i, i + RECORD_BATCH_MAX_ROWS);
+      const ids = await this.insertChunk(chunk, receivedAt);
+      chunk.forEach((r, k) => {
+        const id = ids[k]!;
+        out[r.at] = id instanceof Error ? { ok: false, error: id.cause } : { ok: true, value: id === null ? 'duplicate' : { id, incoming: r.incoming, secrecy: r.secrecy, receivedAt } };
+      });
+    }
+    return out;
+  };
+
+  /** One statement for the chunk; if it fails, one per event (each id, null for a duplicate, or its own error). */
+  private async insertChunk(chunk: readonly EventRow[], receivedAt: Date): Promise<(number | null | Error)[]> {
+    try {
+      return await insertEvents(this.deps.db, chunk, receivedAt);
+    } catch (err) {
+      if (chunk.length === 1) return [new Error('not recorded', { cause: err })];
+      this.deps.logger.warn({ err: errorText(err), events: chunk.length }, 'recording a batch failed: recording its events one by one');
+      const each: (number | null | Error)[] = [];
+      for (const r of chunk) {
+        try {
+          each.push(await insertEvent(this.deps.db, r.incoming, r.payload, receivedAt));
+        } catch (error) {
+          each.push(new Error('not recorded', { cause: error }));
+        }
+      }
+      return each;
+    }
+  }
 
   /** Processes an event `record` stored; never throws for a handler error. */
   processRecorded = (event: RecordedEvent): Promise<ReceiveOutcome> => this.process(event.id, event.incoming, event.secrecy, event.receivedAt);
@@ -216,6 +275,45 @@ export async function insertEvent(db: Tx, incoming: Incoming, payload: string, n
     RETURNING "id"`);
   const row = rows[0];
   return row ? Number(row.id) : null;
+}
+
+/**
+ * Most events in one recording statement: 4 bound parameters a row keeps a statement under 999,
+ * the strictest limit of SQLite builds (SQLITE_MAX_VARIABLE_NUMBER before 3.32; PostgreSQL allows
+ * 65,535), and a batch's payloads small enough to send at once.
+ */
+export const RECORD_BATCH_MAX_ROWS = 200;
+
+/** One event to store: `insertEvents` takes its platform and event id from `incoming`. */
+export interface EventRow {
+  readonly incoming: Incoming;
+  readonly payload: string;
+}
+
+/**
+ * Stores several inbound events in ONE statement (a multi-row `INSERT … ON CONFLICT DO NOTHING
+ * RETURNING`): for each row, in order, its new id, or null when that platform + event id was
+ * stored before. The rows must be distinct by platform + event id (the caller drops a batch's own
+ * redeliveries first) and at most RECORD_BATCH_MAX_ROWS. RETURNING names the platform and event
+ * id, so rows are matched by key, not by the order the database returns them in. The SQL is the
+ * same on SQLite and PostgreSQL (test/bot/inbox-record.test.ts runs it on both).
+ */
+export async function insertEvents(db: Tx, rows: readonly EventRow[], now: Date): Promise<(number | null)[]> {
+  if (rows.length === 0) return [];
+  if (rows.length > RECORD_BATCH_MAX_ROWS) throw new Error(`insertEvents: at most ${RECORD_BATCH_MAX_ROWS} rows a statement, not ${rows.length}`);
+  const values = rows.map((r) => Prisma.sql`(${r.incoming.chat.platform}, ${r.incoming.eventId}, 'received', ${r.payload}, ${now})`);
+  const stored = await db.$queryRaw<{ id: number | bigint; platform: string; eventId: string }[]>(Prisma.sql`
+    INSERT INTO "InboundEvent" ("platform", "eventId", "status", "payload", "receivedAt")
+    VALUES ${Prisma.join(values)}
+    ON CONFLICT ("platform", "eventId") DO NOTHING
+    RETURNING "id", "platform", "eventId"`);
+  const ids = new Map(stored.map((r) => [`${r.platform}\u0000${r.eventId}`, Number(r.id)]));
+  return rows.map((r) => ids.get(eventKey(r.incoming)) ?? null);
+}
+
+/** An event's platform and id as one key (unique in `InboundEvent`). */
+function eventKey(incoming: Incoming): string {
+  return `${incoming.chat.platform}\u0000${incoming.eventId}`;
 }
 
 /**

@@ -47,6 +47,30 @@ export class GroupCommitError extends Error {
   }
 }
 
+/** Thrown into a unit that ran longer than its timeout: rolled back, and the batch went on without it. */
+export class UnitTimeoutError extends Error {
+  override name = 'UnitTimeoutError';
+  constructor(ms: number) {
+    super(`the event's transaction ran longer than ${ms} ms: it was rolled back, and the others of its batch committed without it`);
+  }
+}
+
+/** Thrown at a unit that uses its transaction after it timed out (its writes must not join the batch's commit). */
+export class AbandonedUnitError extends Error {
+  override name = 'AbandonedUnitError';
+  constructor() {
+    super('this unit of work timed out and was rolled back: its transaction client refuses further statements');
+  }
+}
+
+/** Calls `fire` after `ms` unless the returned function is called first (setTimeout; tests inject their own). */
+export type UnitTimer = (ms: number, fire: () => void) => () => void;
+
+const realTimer: UnitTimer = (ms, fire) => {
+  const t = setTimeout(fire, ms);
+  return () => clearTimeout(t);
+};
+
 /** Limits of a group commit. */
 export interface GroupCommitOptions {
   /** Most units in one batch (default GROUP_COMMIT_MAX_UNITS). */
@@ -55,6 +79,10 @@ export interface GroupCommitOptions {
   readonly unitTimeoutMs?: number;
   /** How long a batch may wait for the connection (default EVENT_TX_OPTIONS.maxWait). */
   readonly maxWaitMs?: number;
+  /** Times each unit (default setTimeout). */
+  readonly timer?: UnitTimer;
+  /** Told each batch's size as its transaction begins (the metrics). */
+  readonly onBatch?: (units: number) => void;
 }
 
 interface Unit {
@@ -73,6 +101,8 @@ export class GroupCommit {
   private readonly maxUnits: number;
   private readonly unitTimeoutMs: number;
   private readonly maxWaitMs: number;
+  private readonly timer: UnitTimer;
+  private readonly onBatch: ((units: number) => void) | undefined;
   /** Transactions begun so far, and units committed or rolled back in them (tests, metrics). */
   readonly stats = { batches: 0, units: 0, largest: 0 };
 
@@ -83,6 +113,8 @@ export class GroupCommit {
     this.maxUnits = options.maxUnits ?? GROUP_COMMIT_MAX_UNITS;
     this.unitTimeoutMs = options.unitTimeoutMs ?? EVENT_TX_OPTIONS.timeout;
     this.maxWaitMs = options.maxWaitMs ?? EVENT_TX_OPTIONS.maxWait;
+    this.timer = options.timer ?? realTimer;
+    this.onBatch = options.onBatch;
     if (!Number.isInteger(this.maxUnits) || this.maxUnits < 1) throw new Error(`GroupCommit: maxUnits must be a whole number ≥ 1, not ${this.maxUnits}`);
   }
 
@@ -121,15 +153,18 @@ export class GroupCommit {
     this.stats.batches++;
     this.stats.units += batch.length;
     this.stats.largest = Math.max(this.stats.largest, batch.length);
-    const options = { timeout: this.unitTimeoutMs * batch.length, maxWait: this.maxWaitMs };
+    this.onBatch?.(batch.length);
+    // Each unit is timed by itself (`timed`); Prisma's timeout is only the backstop behind them.
+    const options = { timeout: this.unitTimeoutMs * (batch.length + 1), maxWait: this.maxWaitMs };
+    const timed = (work: (tx: TxClient) => Promise<unknown>) => withTimeout(work, this.unitTimeoutMs, this.timer);
     const outcomes: Outcome[] = [];
     try {
       if (batch.length === 1) {
-        outcomes.push({ ok: true, value: await this.db.$transaction((tx) => batch[0]!.work(tx), options) });
+        outcomes.push({ ok: true, value: await this.db.$transaction(timed(batch[0]!.work), options) });
         return outcomes;
       }
       await this.db.$transaction(async (tx) => {
-        for (const unit of batch) outcomes.push(await runInSavepoint(tx, unit.work));
+        for (const unit of batch) outcomes.push(await runInSavepoint(tx, timed(unit.work)));
       }, options);
       return outcomes;
     } catch (error) {
@@ -159,6 +194,57 @@ async function runInSavepoint(tx: TxClient, work: (tx: TxClient) => Promise<unkn
   return outcome;
 }
 
+/**
+ * `work` bounded to `ms`: past it, the returned work throws UnitTimeoutError (so its savepoint is
+ * rolled back, or, alone, its transaction) and the batch goes on. The work itself cannot be
+ * stopped; from then on its transaction client refuses every statement (`fenced`), so nothing it
+ * does later lands in the batch's commit.
+ */
+function withTimeout(work: (tx: TxClient) => Promise<unknown>, ms: number, timer: UnitTimer): (tx: TxClient) => Promise<unknown> {
+  return (tx) => {
+    let open = true;
+    let cancel = () => undefined as void;
+    const expired = new Promise<never>((_, reject) => {
+      cancel = timer(ms, () => {
+        open = false;
+        reject(new UnitTimeoutError(ms));
+      });
+    });
+    const running = work(fenced(tx, () => open));
+    running.catch(() => undefined); // an abandoned unit's later failure is nobody's to see
+    return Promise.race([running, expired]).finally(cancel);
+  };
+}
+
+/**
+ * The transaction client, refusing statements once `open()` is false: every method of it and of
+ * its model delegates (`tx.auditLog.create`) checks first.
+ */
+function fenced(tx: TxClient, open: () => boolean): TxClient {
+  const guard = <F extends (...args: never[]) => unknown>(fn: F, self: object) =>
+    (...args: Parameters<F>) => {
+      if (!open()) return Promise.reject(new AbandonedUnitError());
+      return fn.apply(self, args);
+    };
+  const delegates = new Map<PropertyKey, unknown>();
+  return new Proxy(tx, {
+    get(target, prop) {
+      const value: unknown = Reflect.get(target, prop, target);
+      if (typeof value === 'function') return guard(value as (...args: never[]) => unknown, target);
+      if (value === null || typeof value !== 'object') return value;
+      if (!delegates.has(prop)) {
+        delegates.set(prop, new Proxy(value, {
+          get(delegate, key) {
+            const member: unknown = Reflect.get(delegate, key, delegate);
+            return typeof member === 'function' ? guard(member as (...args: never[]) => unknown, delegate) : member;
+          },
+        }));
+      }
+      return delegates.get(prop);
+    },
+  });
+}
+
 function settle(unit: Unit, outcome: Outcome): void {
   if (outcome.ok) unit.resolve(outcome.value);
   else unit.reject(outcome.error);
@@ -170,5 +256,9 @@ function settle(unit: Unit, outcome: Outcome): void {
  */
 export function eventTransactions(db: Db, provider: 'sqlite' | 'postgresql', options?: GroupCommitOptions): Transact {
   if (provider === 'sqlite') return new GroupCommit(db, options).transact;
-  return (work) => db.$transaction(work, EVENT_TX_OPTIONS);
+  // Timed like a unit: Prisma's timeout rolls the transaction back but waits for the work, so a
+  // hung handler would hold its chat's lane and a place of the pool for as long as it hangs.
+  const ms = options?.unitTimeoutMs ?? EVENT_TX_OPTIONS.timeout;
+  const timer = options?.timer ?? realTimer;
+  return (work) => db.$transaction(withTimeout(work, ms, timer), { ...EVENT_TX_OPTIONS, timeout: ms + EVENT_TX_OPTIONS.timeout }) as Promise<never>;
 }

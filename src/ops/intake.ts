@@ -4,8 +4,10 @@
  * a bounded pool), and on shutdown closes, so the bot stops taking events while the ones already in
  * flight finish.
  *
- * With a staged receiver (the inbox's `record` then `processRecorded`), the adapter's sink resolves
- * once the event is RECORDED; its processing goes on in the chat's lane. So an adapter that hands
+ * With a staged receiver (the inbox's `recordMany` then `processRecorded`), the adapter's sink
+ * resolves once the event is RECORDED; its processing goes on in the chat's lane. Events waiting to
+ * be recorded are recorded together, one multi-row statement a batch (record-batches.ts), each
+ * told apart (recorded, a duplicate, or its own error). So an adapter that hands
  * events over one after another (a polling adapter confirms an update when the sink resolves; a
  * webhook answers then) never waits for another chat's handler, and an event recorded but not yet
  * processed when the process dies is processed by `Inbox.recover` at the next start.
@@ -17,9 +19,9 @@
  */
 import type { HandedOver } from '../bot/adapter.ts';
 import type { Incoming, Platform } from '../bot/types.ts';
-import type { ReceiveOutcome, RecordedEvent } from '../bot/inbox.ts';
+import { RECORD_BATCH_MAX_ROWS, type ReceiveOutcome, type RecordAttempt, type RecordedEvent } from '../bot/inbox.ts';
 import { ChatLanes } from './chat-lanes.ts';
-import { Places } from './places.ts';
+import { RecordBatches } from './record-batches.ts';
 
 /** How an event's handling ended, as the metrics see it (`error`: the inbox threw, e.g. the database is down). */
 export type EventResult = ReceiveOutcome | 'error';
@@ -28,6 +30,12 @@ export type EventResult = ReceiveOutcome | 'error';
 export interface EventObserver {
   received(platform: Platform): void;
   finished(platform: Platform, result: EventResult, seconds: number): void;
+  /** An event was recorded (or found a duplicate) `seconds` after it was handed over. */
+  recorded?(platform: Platform, seconds: number): void;
+  /** A recording statement started with `rows` events. */
+  recordBatched?(rows: number): void;
+  /** A group commit (SQLite) began a transaction for `units` events (db/group-commit.ts `onBatch`). */
+  groupCommitted?(units: number): void;
 }
 
 /** Thrown into an adapter for an event handed over while the bot shuts down. */
@@ -38,9 +46,10 @@ export class ShuttingDownError extends Error {
   }
 }
 
-/** Records an event, then processes it (the inbox): what the intake hands events to. */
+/** Records events, then processes each (the inbox): what the intake hands events to. */
 export interface StagedReceiver {
-  record(incoming: Incoming): Promise<RecordedEvent | 'duplicate'>;
+  /** Records a batch (one attempt per event, in order; never rejects), as `Inbox.recordMany`. */
+  recordMany(incomings: readonly Incoming[]): Promise<RecordAttempt[]>;
   processRecorded(event: RecordedEvent): Promise<ReceiveOutcome>;
 }
 
@@ -53,10 +62,12 @@ export interface Submitted {
 }
 
 /**
- * Events recorded at once. Recording is not in the lanes (an event is recorded as it arrives), so
- * without a bound a burst of 300 answers a second held every PostgreSQL pool connection with its
- * insert, and handlers' transactions failed waiting to start (the county benchmark, #18). Records
- * beyond it wait their turn, in order; the adapter's sink resolves once its event is recorded.
+ * Recording statements at once. Recording is not in the lanes (an event is recorded as it
+ * arrives), so without a bound a burst of 300 answers a second held every PostgreSQL pool
+ * connection with its insert, and handlers' transactions failed waiting to start (the county
+ * benchmark, #18). Events arriving while these run wait, in order, and the next free statement
+ * records all of them at once (record-batches.ts; at most RECORD_BATCH_MAX_ROWS a statement);
+ * the adapter's sink resolves once its event is recorded.
  */
 export const RECORD_CONCURRENCY = 2;
 
@@ -73,19 +84,25 @@ export class Intake {
   private readonly held: (() => void)[] = [];
 
   private readonly lanes: ChatLanes;
-  /** Events being recorded at once: a burst's inserts must not take every connection the handlers need. */
-  private readonly recordPlaces = new Places(RECORD_CONCURRENCY);
+  /** Events waiting to be recorded, recorded in batches: a burst's inserts must not take every connection the handlers need. */
+  private readonly recordings: RecordBatches<Incoming, RecordedEvent | 'duplicate'> | undefined;
 
   /**
    * @param receiver the inbox (staged: the sink resolves once recorded), or one function that
    *   records and processes (the sink resolves once processed; tests)
+   * @param options `concurrency`: events processed at once across chats; `recordBatchRows`: most
+   *   events in one recording statement (default RECORD_BATCH_MAX_ROWS)
    */
   constructor(
     private readonly receiver: StagedReceiver | ((incoming: Incoming) => Promise<ReceiveOutcome>),
     private readonly observer?: EventObserver,
-    options: { concurrency?: number } = {},
+    options: { concurrency?: number; recordBatchRows?: number } = {},
   ) {
     this.lanes = new ChatLanes(options.concurrency ?? DEFAULT_EVENT_CONCURRENCY);
+    if (typeof receiver !== 'function') {
+      const limits = { maxRows: options.recordBatchRows ?? RECORD_BATCH_MAX_ROWS, maxStatements: RECORD_CONCURRENCY };
+      this.recordings = new RecordBatches((batch) => receiver.recordMany(batch), limits, (rows) => observer?.recordBatched?.(rows));
+    }
   }
 
   /** The sink to give every adapter: resolves once the event is taken (see the file comment). */
@@ -110,7 +127,10 @@ export class Intake {
     this.inFlight++;
     const started = performance.now();
     const receiver = this.receiver;
-    const recording = typeof receiver === 'function' ? undefined : this.recordPlaces.run(() => receiver.record(incoming));
+    const recording = this.recordings?.add(incoming).then((event) => {
+      this.observer?.recorded?.(platform, (performance.now() - started) / 1000);
+      return event;
+    });
     // The lane's place is taken now, before any await: the chat's events keep the order they came in.
     const outcome = this.lanes.run(`${platform}\u0000${incoming.chat.chatId}`, async (): Promise<EventResult> => {
       if (!recording) return (receiver as (i: Incoming) => Promise<ReceiveOutcome>)(incoming);

@@ -1,5 +1,6 @@
 /**
- * The bot's metrics (`/metrics`): events in, handled and failed, how long handling took; sends
+ * The bot's metrics (`/metrics`): events in, handled and failed, how long recording and handling
+ * took, how many events each recording statement and each group commit took; sends
  * and their latency per platform; read from the database at each scrape, the outbox backlog per
  * platform and the scheduler's lag. Counters are this process's own; the database gauges are the
  * same on every instance sharing the database.
@@ -16,6 +17,12 @@ import type { HealthReport } from './health.ts';
 /** Latency buckets in seconds: from a fast SQLite write to a slow chart. */
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
+/** Events in one recording statement (at most RECORD_BATCH_MAX_ROWS, 200). */
+const RECORD_BATCH_BUCKETS = [1, 2, 5, 10, 25, 50, 100, 200];
+
+/** Event transactions in one group commit on SQLite (at most GROUP_COMMIT_MAX_UNITS, 32). */
+const GROUP_COMMIT_BUCKETS = [1, 2, 4, 8, 16, 32];
+
 /** The scheduler's cursor row (scheduler/engine.ts) that says how far the schedules were looked at. */
 const SCHEDULER_CURSOR = 'schedules';
 
@@ -26,6 +33,9 @@ export class BotMetrics implements EventObserver {
   readonly eventsHandled = this.registry.register(new Counter('xianfeng_events_handled_total', 'Inbound events handled, by outcome (done, ignored, refused, duplicate, stale, failed, error).'));
   readonly eventsFailed = this.registry.register(new Counter('xianfeng_events_failed_total', 'Inbound events whose handler failed (apologised) or that could not be recorded.'));
   readonly eventSeconds = this.registry.register(new Histogram('xianfeng_event_duration_seconds', 'Time from hand-over to recorded and processed.', LATENCY_BUCKETS));
+  readonly recordSeconds = this.registry.register(new Histogram('xianfeng_event_record_duration_seconds', 'Time from hand-over to recorded (when the adapter is answered).', LATENCY_BUCKETS));
+  readonly recordBatch = this.registry.register(new Histogram('xianfeng_record_batch_events', 'Inbound events recorded by one statement.', RECORD_BATCH_BUCKETS));
+  readonly groupCommitBatch = this.registry.register(new Histogram('xianfeng_group_commit_batch_events', 'Event transactions sharing one SQLite transaction (group commit).', GROUP_COMMIT_BUCKETS));
   readonly sends = this.registry.register(new Counter('xianfeng_sends_total', 'Outbox sends by result (ok, rate_limited, permanent, transient, offline).'));
   readonly sendSeconds = this.registry.register(new Histogram('xianfeng_send_duration_seconds', 'Latency of one send to the platform.', LATENCY_BUCKETS));
   readonly backlog = this.registry.register(new Gauge('xianfeng_outbox_backlog', 'Outbox messages not yet sent (pending or being sent), by platform.'));
@@ -50,6 +60,18 @@ export class BotMetrics implements EventObserver {
     this.eventsHandled.inc({ platform, outcome: result });
     if (result === 'failed' || result === 'error') this.eventsFailed.inc({ platform });
     this.eventSeconds.observe({ platform }, seconds);
+  }
+
+  recorded(platform: Platform, seconds: number): void {
+    this.recordSeconds.observe({ platform }, seconds);
+  }
+
+  recordBatched(rows: number): void {
+    this.recordBatch.observe({}, rows);
+  }
+
+  groupCommitted(units: number): void {
+    this.groupCommitBatch.observe({}, units);
   }
 
   /** Counts and times one send. */

@@ -1,7 +1,7 @@
 /**
  * A bounded number of places for concurrent work, given out first come, first served: at most
  * `limit` tasks run at once, the rest wait in order. The chat lanes (chat-lanes.ts) hold one per
- * event being processed; the intake one per event being recorded.
+ * event being processed.
  */
 export class Places {
   private running = 0;

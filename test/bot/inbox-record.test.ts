@@ -5,7 +5,7 @@
 // goes on (on PostgreSQL a failed statement would abort it); another platform's same id is new.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/client.ts';
-import { insertEvent } from '../../src/bot/inbox.ts';
+import { insertEvent, insertEvents, RECORD_BATCH_MAX_ROWS } from '../../src/bot/inbox.ts';
 import type { Incoming } from '../../src/bot/types.ts';
 import { describePg, freshPostgres, freshSqlite } from '../support/db.ts';
 
@@ -47,10 +47,36 @@ async function records(open: () => Promise<Database>): Promise<void> {
   expect(await db.inboundEvent.count({ where: { receivedAt: { lt: now } } })).toBe(0);
 }
 
+/** Many rows in one statement: each row's new id or null (stored before), told apart in order, at the largest batch. */
+async function recordsMany(open: () => Promise<Database>): Promise<void> {
+  database = await open();
+  const db = database.db;
+  const now = new Date('2026-03-02T02:00:00.123Z');
+  const before = await insertEvent(db, incoming('console', 'e8'), '{"old":1}', now);
+  const rows = Array.from({ length: RECORD_BATCH_MAX_ROWS }, (_, i) => ({ incoming: incoming(i % 2 ? 'telegram' : 'console', `e${i}`), payload: `{"n":${i}}` }));
+  const ids = await insertEvents(db, rows, now);
+  expect(ids).toHaveLength(rows.length);
+  expect(ids[8]).toBeNull(); // console e8 was stored before
+  const fresh = ids.filter((id): id is number => id !== null);
+  expect(fresh).toHaveLength(rows.length - 1);
+  expect(new Set(fresh).size).toBe(fresh.length);
+  const stored = await db.inboundEvent.findMany({ where: { id: { in: fresh } }, select: { id: true, platform: true, eventId: true, payload: true } });
+  const byId = new Map(stored.map((r) => [r.id, r]));
+  ids.forEach((id, i) => {
+    if (id === null) return;
+    expect(byId.get(id)).toMatchObject({ platform: rows[i]!.incoming.chat.platform, eventId: rows[i]!.incoming.eventId, payload: rows[i]!.payload });
+  });
+  expect((await db.inboundEvent.findUniqueOrThrow({ where: { id: before! } })).payload).toBe('{"old":1}');
+  expect(await insertEvents(db, rows.slice(0, 3), now)).toEqual([null, null, null]);
+  await expect(insertEvents(db, [...rows, rows[0]!], now)).rejects.toThrow(/at most/);
+}
+
 describe('inbox record on SQLite', () => {
   it('stores once per platform and event id, and tells a duplicate without an error', () => records(freshSqlite));
+  it('stores a batch in one statement, each row told new or a duplicate', () => recordsMany(freshSqlite));
 });
 
 describePg('inbox record on PostgreSQL', () => {
   it('stores once per platform and event id, and tells a duplicate without an error', () => records(freshPostgres));
+  it('stores a batch in one statement, each row told new or a duplicate', () => recordsMany(freshPostgres));
 });

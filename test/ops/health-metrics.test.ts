@@ -1,11 +1,13 @@
 // /healthz and /metrics in process, on the real HTTP server (127.0.0.1, port 0) and a real SQLite
 // file: ready only when the database answers and every adapter is online, `stopping` once shutdown
-// begins; the exposition parses, counts events by outcome and sends by result, and reads the
+// begins; the exposition parses, counts events by outcome and sends by result, times recording,
+// sizes recording batches and group commits (histograms), and reads the
 // outbox backlog per platform and the scheduler's lag from the database at each scrape.
 import { pino } from 'pino';
 import { afterEach, expect, it } from 'vitest';
 import { DeliveryError } from '../../src/bot/adapter.ts';
 import type { Database } from '../../src/db/client.ts';
+import { GroupCommit } from '../../src/db/group-commit.ts';
 import { HttpServer } from '../../src/http/server.ts';
 import { HealthCheck } from '../../src/ops/health.ts';
 import { Intake } from '../../src/ops/intake.ts';
@@ -52,6 +54,21 @@ it('answers /healthz by the database and the adapters, and /metrics from counter
   const intake = new Intake(async () => outcomes[n++]!, metrics);
   const chat = { platform: 'console', chatId: 'c1', kind: 'group' } as const;
   for (let i = 0; i < 3; i++) await intake.sink(adapter.message('张三', '/whoami', { chat: 'c1' }));
+  // Recording in batches (a staged receiver: 5 events handed over at once, one statement), and
+  // a group commit of 3 event transactions, then one alone.
+  const staged = new Intake(
+    {
+      recordMany: async (incomings) => incomings.map((incoming, k) => ({ ok: true as const, value: { id: k + 1, incoming, secrecy: 'open' as const, receivedAt: NOW } })),
+      processRecorded: async () => 'done',
+    },
+    metrics,
+  );
+  const other = (i: number) => ({ ...adapter.message('张三', `答案 ${i}`), chat: { platform: 'telegram', chatId: `g${i}`, kind: 'group' } }) as const;
+  await Promise.all(Array.from({ length: 5 }, (_, i) => staged.sink(other(i))));
+  await staged.idle();
+  const gc = new GroupCommit(db.db, { onBatch: (units) => metrics.groupCommitted(units) });
+  await Promise.all([0, 1, 2].map((i) => gc.run((tx) => tx.auditLog.create({ data: { action: `m${i}` } }))));
+  await gc.run((tx) => tx.auditLog.create({ data: { action: 'alone' } }));
   const observed = observeSends(adapter, metrics);
   await observed.send(chat, { kind: 'text', text: '好' });
   adapter.beforeSend = () => {
@@ -70,11 +87,22 @@ it('answers /healthz by the database and the adapters, and /metrics from counter
 
   const m = await get(port, '/metrics');
   expect(m.status).toBe(200);
-  const { samples } = parsePrometheus(m.body);
+  const { samples, types } = parsePrometheus(m.body);
   expect(sampleValue(samples, 'xianfeng_events_received_total', { platform: 'console' })).toBe(3);
   expect(sampleValue(samples, 'xianfeng_events_handled_total', { platform: 'console', outcome: 'done' })).toBe(2);
   expect(sampleValue(samples, 'xianfeng_events_failed_total', { platform: 'console' })).toBe(1);
   expect(sampleValue(samples, 'xianfeng_event_duration_seconds_bucket', { platform: 'console', le: '+Inf' })).toBe(3);
+  expect(types.get('xianfeng_event_record_duration_seconds')).toBe('histogram');
+  expect(sampleValue(samples, 'xianfeng_event_record_duration_seconds_count', { platform: 'telegram' })).toBe(5);
+  expect(sampleValue(samples, 'xianfeng_events_handled_total', { platform: 'telegram', outcome: 'done' })).toBe(5);
+  expect(sampleValue(samples, 'xianfeng_record_batch_events_count')).toBe(1);
+  expect(sampleValue(samples, 'xianfeng_record_batch_events_sum')).toBe(5);
+  expect(sampleValue(samples, 'xianfeng_record_batch_events_bucket', { le: '2' })).toBe(0);
+  expect(sampleValue(samples, 'xianfeng_record_batch_events_bucket', { le: '5' })).toBe(1);
+  expect(sampleValue(samples, 'xianfeng_group_commit_batch_events_count')).toBe(2);
+  expect(sampleValue(samples, 'xianfeng_group_commit_batch_events_sum')).toBe(4);
+  expect(sampleValue(samples, 'xianfeng_group_commit_batch_events_bucket', { le: '1' })).toBe(1);
+  expect(sampleValue(samples, 'xianfeng_group_commit_batch_events_bucket', { le: '4' })).toBe(2);
   expect(sampleValue(samples, 'xianfeng_sends_total', { platform: 'console', result: 'ok' })).toBe(1);
   expect(sampleValue(samples, 'xianfeng_sends_total', { platform: 'console', result: 'rate_limited' })).toBe(1);
   expect(sampleValue(samples, 'xianfeng_send_duration_seconds_count', { platform: 'console' })).toBe(2);
