@@ -131,6 +131,45 @@ async function killedMidRun(database: Database, settled: () => Promise<void>): P
   expect(await database.db.outboxMessage.count()).toBe(40);
 }
 
+/**
+ * A task whose runner writes, then fails on a database error (a duplicate key: on PostgreSQL the
+ * transaction is aborted until rolled back to a savepoint). Two engines run passes at once: it is
+ * run once, its write undone, its retry set a minute later (the row stays locked meanwhile, so the
+ * other engine does not run it again at once), then it runs again only at that time.
+ */
+async function failingTaskRetriedOnce(first: Database, second: Database): Promise<void> {
+  let calls = 0;
+  const jobs = () => {
+    const r = new JobRegistry();
+    r.handle('flaky', async (job) => {
+      calls++;
+      await job.audit('half', 'written before the failure');
+      job.send(GROUP, 'never delivered');
+      await job.db.scheduledTask.create({ data: { kind: 'flaky', key: 'flaky:1', dueAt: DUE, payload: '{}' } });
+    });
+    return r;
+  };
+  await addTasks(first.db, 1, 'flaky');
+  const clock = new ManualClock(DUE);
+  const a = makeEngine(first, jobs(), clock, { instanceId: 'a', taskConcurrency: 4 });
+  const b = makeEngine(second, jobs(), clock, { instanceId: 'b', taskConcurrency: 4 });
+  const reports = await Promise.all([a.runDue(DUE), b.runDue(DUE)]);
+  expect(reports.flatMap(outcomes)).toEqual(['retry']);
+  expect(calls).toBe(1);
+  const row = await first.db.scheduledTask.findFirstOrThrow();
+  expect([row.status, row.attempts, row.retryAt?.toISOString(), row.doneAt]).toEqual(['pending', 1, new Date(DUE.getTime() + 60_000).toISOString(), null]);
+  expect(row.error).toMatch(/Unique constraint/i);
+  expect(await first.db.auditLog.count()).toBe(0);
+  expect(await first.db.outboxMessage.count()).toBe(0);
+  clock.advance(59_999);
+  await Promise.all([a.runDue(), b.runDue()]);
+  expect(calls).toBe(1);
+  clock.advance(1);
+  expect((await Promise.all([a.runDue(), b.runDue()])).flatMap(outcomes)).toEqual(['retry']);
+  expect(calls).toBe(2);
+  expect(await first.db.scheduledTask.findFirstOrThrow()).toMatchObject({ attempts: 2, status: 'pending' });
+}
+
 describePg('due tasks shared by two instances on PostgreSQL', () => {
   async function twoDatabases(): Promise<[Database, Database]> {
     const first = await freshPostgres();
@@ -188,6 +227,10 @@ describePg('due tasks shared by two instances on PostgreSQL', () => {
     expect(runs.ranBy('b')).toBeGreaterThan(0);
   });
 
+  it('a failing task (a database error inside) is rolled back to its savepoint, run once, retried after its backoff', async () => {
+    await failingTaskRetriedOnce(...(await twoDatabases()));
+  });
+
   it('an instance killed mid-run: its uncommitted tasks are run by another, once', async () => {
     const [first] = await twoDatabases();
     // Locking every row waits until the server has noticed the dead connection and rolled back its transactions.
@@ -209,6 +252,12 @@ describe('due tasks run several at a time on SQLite', () => {
     await expectEachRanOnce(database, runs, 200);
     expect(reports.flatMap(outcomes)).toEqual(Array.from({ length: 200 }, () => 'done'));
     for (const instance of ['a', 'b']) expect(runs.maxInFlight.get(instance) ?? 0).toBeLessThanOrEqual(4);
+  });
+
+  it('a failing task (a database error inside) is rolled back to its savepoint, run once, retried after its backoff', async () => {
+    const database = await freshSqlite();
+    open.push(database);
+    await failingTaskRetriedOnce(database, database);
   });
 
   it('a process killed mid-run: its uncommitted tasks are run by the next one, once', async () => {
