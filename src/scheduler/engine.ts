@@ -114,7 +114,7 @@ export interface PassReport {
   readonly fired: { readonly job: string; readonly scheduledAt: Date; readonly outcome: OccurrenceOutcome }[];
   readonly missed: { readonly job: string; readonly scheduledAt: Date }[];
   /**
-   * The tasks this instance ran, in claim order. A task another instance ran (or is running) is
+   * The tasks this instance ran, as they finished. A task another instance ran (or is running) is
    * not listed: it was skipped at no cost (claim.ts), so there is no `taken` outcome for tasks.
    */
   readonly tasks: { readonly key: string; readonly kind: string; readonly outcome: TaskOutcome }[];
@@ -553,7 +553,10 @@ export class SchedulerEngine {
       const run = await this.opts.db.$transaction(async (tx) => {
         const task = (claim.task = await claimNextTask(tx, this.provider, open, now));
         if (!task) return null;
-        open.splice(open.indexOf(task.id), 1);
+        // (Absent only when another worker's claim list, built before this one's, re-took a task
+        // that re-armed itself for now meanwhile: it is due, so running it is right.)
+        const at = open.indexOf(task.id);
+        if (at >= 0) open.splice(at, 1);
         return { task, ...(await this.runClaimed(tx, task, now)) };
       }, TX_OPTIONS);
       if (run?.enqueued) this.opts.onEnqueued?.();
