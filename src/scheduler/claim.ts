@@ -11,8 +11,8 @@
  * connection runs one transaction at a time, client.ts `serialized`) the same statement without
  * the locking clause is already exclusive.
  *
- * The SQL is the same on both databases apart from that clause (test/scheduler/claim.test.ts and
- * the sharing tests run it on both).
+ * The SQL is the same on both databases apart from that clause (test/scheduler/sharing.test.ts
+ * runs it on both).
  */
 import { Prisma } from '../db/generated/sqlite/client.ts';
 import type { Provider } from '../db/client.ts';
