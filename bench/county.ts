@@ -230,7 +230,7 @@ const limitedBy = [
   ...(processedAfterClose > 0 ? [`${processedAfterClose} answers that arrived before the close were processed after it and ignored (the quiz judges an answer by when it is processed)`] : []),
   ...(poolTimeouts > 0 ? [`the pool: ${poolTimeouts} event transactions waited over 2 s for one of 10 connections (recording each event is not bounded by the lanes)`] : []),
   ...(closeToResults.max_ms / 1000 > 2 * (resultMessages / (limits.globalPerSecond * SCALE))
-    ? [`the close: the last results took ${round(closeToResults.max_ms / 1000, 1)} s against the platform's floor of ${round(resultMessages / (limits.globalPerSecond * SCALE), 1)} s (each instance runs the time-ups one at a time, both try the same task first so one waits on the other's row lock, and ${processedAfterClose} answers were still queued)`]
+    ? [`the close: the last results took ${round(closeToResults.max_ms / 1000, 1)} s against the platform's floor of ${round(resultMessages / (limits.globalPerSecond * SCALE), 1)} s (each time-up waits, looking again every 2 s of bot time, while answers recorded before the close are still queued: ${processedAfterClose} were)`]
     : []),
 ];
 

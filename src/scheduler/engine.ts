@@ -14,9 +14,16 @@
  * the grace period old (`BOT_SCHEDULE_GRACE_MINUTES`, default 120), and older ones are recorded as
  * `missed` and reported to every admin in a private message, not sent.
  *
- * One-off tasks (`ScheduledTask`, scheduled by features with `scheduleTask`) are claimed with a
- * conditional update (`pending` → `done`) in the same transaction as their runner's messages; a
- * runner that throws rolls back and is retried with backoff, then marked `failed`.
+ * One-off tasks (`ScheduledTask`, scheduled by features with `scheduleTask`) are run by up to
+ * `taskConcurrency` workers at once (default 4 on PostgreSQL, 1 on SQLite, where writes serialize
+ * anyway). Each worker claims the next due task inside the transaction that runs it (claim.ts:
+ * `pending` → `done`, on PostgreSQL `FOR UPDATE SKIP LOCKED`), so the claim commits together with
+ * the runner's writes and messages, and another worker or instance skips a task being run instead
+ * of waiting for it: instances share a burst of due tasks, none runs one twice, and a crashed
+ * instance's claims roll back with its connection. A runner that throws is rolled back to a
+ * savepoint taken after the claim, and in the same transaction the task is given a retry time
+ * (backoff) or, after `MAX_TASK_ATTEMPTS`, marked `failed`: the row stays locked throughout, so no
+ * one retries it early.
  *
  * Time comes from the injected clock only: `runDue(now)` fires everything due up to `now` in time
  * order, and `nextDueAt()` says when the next thing is due, so tests drive a month in milliseconds.
@@ -31,13 +38,14 @@ import type { ChatRef, QueuedMessage, Platform } from '../bot/types.ts';
 import { membersWithRole, privateChatsOf, writeAudit } from '../bot/roster.ts';
 import { enqueueMessages, type OutboxItem } from '../outbox/enqueue.ts';
 import type { Db } from '../db/client.ts';
-import { isUniqueViolation } from '../db/client.ts';
+import { isUniqueViolation, providerOfClient, type Provider } from '../db/client.ts';
 import type { Clock } from '../clock.ts';
 import type { Logger } from '../logger.ts';
 import type { JobContext, JobRunner, TaskSpec } from './contract.ts';
 import type { JobRegistry } from './registry.ts';
 import { checkCron, CronSchedule } from './cron.ts';
 import { parsePayload, rearmTask, scheduleTask } from './tasks.ts';
+import { claimNextTask, type ClaimedTask } from './claim.ts';
 import { formatLocal } from '../bot/time.ts';
 
 /** Default grace period: occurrences missed by at most this long are still sent (late). */
@@ -55,6 +63,14 @@ const MAX_MISSED_PER_JOB = 200;
 const MAX_DUE_PER_JOB = 500;
 /** Tasks taken per query. */
 const TASK_BATCH = 200;
+/**
+ * One-off tasks run at once per instance on PostgreSQL by default. Each holds a pool connection
+ * for its transaction (the default pool has 10, and the inbox, the intake and the outbox need
+ * theirs), so it stays small.
+ */
+export const DEFAULT_TASK_CONCURRENCY = 4;
+/** The savepoint a task's runner runs in (a name no runner uses). */
+const TASK_SAVEPOINT = 'scheduler_task_run';
 /** Extra rounds for tasks that became due during a pass (a runner scheduling an immediate follow-up). */
 const MAX_TASK_ROUNDS = 5;
 /** A job's transaction may take this long (many chats of a unit). */
@@ -83,6 +99,11 @@ export interface SchedulerEngineOptions {
   readonly onEnqueued?: () => void;
   /** Longest sleep when nothing is due sooner (default 60 s): work scheduled by another instance is seen within it. */
   readonly maxSleepMs?: number;
+  /**
+   * Due one-off tasks run at once by this instance (default DEFAULT_TASK_CONCURRENCY on
+   * PostgreSQL, 1 on SQLite: its one connection runs one transaction at a time anyway).
+   */
+  readonly taskConcurrency?: number;
 }
 
 /** What happened to one occurrence in a pass. */
@@ -92,8 +113,15 @@ export type OccurrenceOutcome = 'sent' | 'late' | 'taken' | 'failed';
 export interface PassReport {
   readonly fired: { readonly job: string; readonly scheduledAt: Date; readonly outcome: OccurrenceOutcome }[];
   readonly missed: { readonly job: string; readonly scheduledAt: Date }[];
-  readonly tasks: { readonly key: string; readonly kind: string; readonly outcome: 'done' | 'taken' | 'retry' | 'failed' }[];
+  /**
+   * The tasks this instance ran, as they finished. A task another instance ran (or is running) is
+   * not listed: it was skipped at no cost (claim.ts), so there is no `taken` outcome for tasks.
+   */
+  readonly tasks: { readonly key: string; readonly kind: string; readonly outcome: TaskOutcome }[];
 }
+
+/** What happened to one task this instance claimed. */
+export type TaskOutcome = 'done' | 'retry' | 'failed';
 
 /** A recurring job as the engine sees it (static or dynamic). */
 interface JobView {
@@ -115,7 +143,7 @@ interface DueOccurrence {
 interface DueTask {
   readonly type: 'task';
   readonly at: Date;
-  readonly row: { id: number; kind: string; key: string; dueAt: Date; payload: string };
+  readonly row: { id: number; dueAt: Date };
 }
 
 /** Thrown inside a fire's transaction when the occurrence is already claimed. */
@@ -125,6 +153,8 @@ class AlreadyClaimed extends Error {}
 export class SchedulerEngine {
   private readonly graceMs: number;
   private readonly maxSleepMs: number;
+  private readonly provider: Provider;
+  private readonly taskConcurrency: number;
   private readonly staticJobs: JobView[];
   private readonly scheduleCache = new Map<string, CronSchedule>();
   /** Per job: the next fire computed from some instant `from` (valid for any later start before `next`). */
@@ -139,6 +169,9 @@ export class SchedulerEngine {
   constructor(private readonly opts: SchedulerEngineOptions) {
     this.graceMs = opts.graceMs ?? DEFAULT_GRACE_MS;
     this.maxSleepMs = opts.maxSleepMs ?? 60_000;
+    this.provider = providerOfClient(opts.db);
+    this.taskConcurrency = opts.taskConcurrency ?? (this.provider === 'postgresql' ? DEFAULT_TASK_CONCURRENCY : 1);
+    if (!Number.isInteger(this.taskConcurrency) || this.taskConcurrency < 1) throw new Error(`scheduler: taskConcurrency must be a whole number ≥ 1, not ${this.taskConcurrency}`);
     this.staticJobs = [...opts.jobs.cronJobs.values()].map((j) => {
       const check = checkCron(j.expression, opts.timeZone, new Date(0));
       if (!check.ok) throw new Error(`cron job ${j.name}: "${j.expression}" is not a 5-field cron expression (${check.problem.kind})`);
@@ -270,21 +303,24 @@ export class SchedulerEngine {
       due.push({ type: 'task', at: row.dueAt, row });
     }
     due.sort((a, b) => a.at.getTime() - b.at.getTime() || (a.type === b.type ? 0 : a.type === 'occurrence' ? -1 : 1));
+    // In time order; the tasks due between two occurrences run side by side.
+    let tasks: number[] = [];
     for (const item of due) {
-      if (item.type === 'occurrence') {
-        report.fired.push({ job: item.job.name, scheduledAt: item.at, outcome: await this.fire(item.job, item.at, now) });
-      } else {
-        report.tasks.push({ key: item.row.key, kind: item.row.kind, outcome: await this.runTask(item.row, now) });
+      if (item.type === 'task') {
+        tasks.push(item.row.id);
+        continue;
       }
+      await this.runTasks(tasks, now, report);
+      tasks = [];
+      report.fired.push({ job: item.job.name, scheduledAt: item.at, outcome: await this.fire(item.job, item.at, now) });
     }
+    await this.runTasks(tasks, now, report);
     // Tasks that became due while this pass ran (a runner scheduling an immediate follow-up).
     for (let round = 0; round < MAX_TASK_ROUNDS; round++) {
       const fresh = (await this.dueTasks(now)).filter((r) => !seen.has(r.id));
       if (!fresh.length) break;
-      for (const row of fresh) {
-        seen.add(row.id);
-        report.tasks.push({ key: row.key, kind: row.kind, outcome: await this.runTask(row, now) });
-      }
+      for (const row of fresh) seen.add(row.id);
+      await this.runTasks(fresh.map((r) => r.id), now, report);
     }
     await this.opts.db.schedulerCursor.updateMany({ where: { name: CURSOR, until: { lt: now } }, data: { until: now } });
     return report;
@@ -362,7 +398,7 @@ export class SchedulerEngine {
       where: { status: 'pending', dueAt: { lte: now }, OR: [{ retryAt: null }, { retryAt: { lte: now } }] },
       orderBy: [{ dueAt: 'asc' }, { id: 'asc' }],
       take: TASK_BATCH,
-      select: { id: true, kind: true, key: true, dueAt: true, payload: true },
+      select: { id: true, dueAt: true },
     });
   }
 
@@ -483,42 +519,103 @@ export class SchedulerEngine {
     return lines.join('\n');
   }
 
-  /** Claims and runs one due task; on an error counts the attempt and backs off. */
-  private async runTask(row: DueTask['row'], now: Date): Promise<'done' | 'taken' | 'retry' | 'failed'> {
-    const { db, logger } = this.opts;
-    const runner = this.opts.jobs.taskRunners.get(row.kind);
-    const late = now.getTime() - row.dueAt.getTime() > LATE_AFTER_MS;
-    try {
-      const outcome = await db.$transaction(async (tx) => {
-        const claimed = await tx.scheduledTask.updateMany({
-          where: { id: row.id, status: 'pending' },
-          data: { status: 'done', attempts: { increment: 1 }, doneAt: now, error: null, retryAt: null },
-        });
-        if (claimed.count !== 1) return 'taken' as const;
-        if (!runner) {
-          await tx.scheduledTask.update({ where: { id: row.id }, data: { status: 'failed', doneAt: null, error: `no runner for task kind ${row.kind}` } });
-          return 'failed' as const;
+  /**
+   * Runs the tasks among `ids` (due at `now`) that no one else runs, up to `taskConcurrency` at
+   * once: each worker claims the next one in its own transaction until none is left to claim.
+   */
+  private async runTasks(ids: readonly number[], now: Date, report: PassReport): Promise<void> {
+    if (!ids.length) return;
+    const open = [...ids];
+    const worker = async (): Promise<void> => {
+      while (open.length) {
+        let run: { task: ClaimedTask; outcome: TaskOutcome } | null;
+        try {
+          run = await this.claimAndRun(open, now);
+        } catch (err) {
+          this.opts.logger.error({ err }, 'could not claim a due task');
+          return;
         }
-        const { attempts } = await tx.scheduledTask.findUniqueOrThrow({ where: { id: row.id }, select: { attempts: true } });
-        const items: OutboxItem[] = [];
-        await runner(this.context(tx, row.dueAt, late, now, items, `task:${row.id}:${attempts}`, { id: row.id, key: row.key }), parsePayload(row.payload));
-        if (await enqueueMessages(tx, items, this.opts.capabilitiesOf, now)) this.opts.onEnqueued?.();
-        return 'done' as const;
+        if (!run) return;
+        report.tasks.push({ key: run.task.key, kind: run.task.kind, outcome: run.outcome });
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.taskConcurrency, ids.length) }, worker));
+  }
+
+  /**
+   * In one transaction: claims the next task among `open` (removing it from `open`) and runs it.
+   * Null when there was nothing left to claim. A failure the transaction could not record itself
+   * (it ended: a timeout, a lost connection) is counted afterwards, outside it.
+   */
+  private async claimAndRun(open: number[], now: Date): Promise<{ task: ClaimedTask; outcome: TaskOutcome } | null> {
+    const claim: { task: ClaimedTask | null } = { task: null };
+    try {
+      const run = await this.opts.db.$transaction(async (tx) => {
+        const task = (claim.task = await claimNextTask(tx, this.provider, open, now));
+        if (!task) return null;
+        // (Absent only when another worker's claim list, built before this one's, re-took a task
+        // that re-armed itself for now meanwhile: it is due, so running it is right.)
+        const at = open.indexOf(task.id);
+        if (at >= 0) open.splice(at, 1);
+        return { task, ...(await this.runClaimed(tx, task, now)) };
       }, TX_OPTIONS);
-      if (outcome === 'failed') logger.error({ kind: row.kind, key: row.key }, 'task has no runner; marked failed');
-      return outcome;
+      if (run?.enqueued) this.opts.onEnqueued?.();
+      return run && { task: run.task, outcome: run.outcome };
     } catch (err) {
-      logger.warn({ err, kind: row.kind, key: row.key }, 'task failed');
-      const after = await db.scheduledTask.update({ where: { id: row.id }, data: { attempts: { increment: 1 }, error: errorText(err) }, select: { attempts: true, status: true } });
-      if (after.status !== 'pending') return 'failed';
-      const giveUp = after.attempts >= MAX_TASK_ATTEMPTS;
-      await db.scheduledTask.updateMany({
-        where: { id: row.id, status: 'pending' },
-        data: giveUp ? { status: 'failed', retryAt: null } : { retryAt: new Date(now.getTime() + backoffMs(after.attempts)) },
-      });
-      if (giveUp) logger.error({ kind: row.kind, key: row.key, attempts: after.attempts }, 'task gave up after repeated failures');
-      return giveUp ? 'failed' : 'retry';
+      const claimed = claim.task;
+      if (!claimed) throw err;
+      this.opts.logger.warn({ err, kind: claimed.kind, key: claimed.key }, 'task failed');
+      return { task: claimed, outcome: await this.countFailureAfter(claimed, err, now) };
     }
+  }
+
+  /**
+   * Runs a task claimed in `tx`. A runner that throws is rolled back to a savepoint taken after the
+   * claim, and the failure is recorded in the same transaction (the task stays locked meanwhile).
+   */
+  private async runClaimed(tx: Tx, task: ClaimedTask, now: Date): Promise<{ outcome: TaskOutcome; enqueued: boolean }> {
+    const { logger } = this.opts;
+    const runner = this.opts.jobs.taskRunners.get(task.kind);
+    if (!runner) {
+      await tx.scheduledTask.update({ where: { id: task.id }, data: { status: 'failed', doneAt: null, error: `no runner for task kind ${task.kind}` } });
+      logger.error({ kind: task.kind, key: task.key }, 'task has no runner; marked failed');
+      return { outcome: 'failed', enqueued: false };
+    }
+    const late = now.getTime() - task.dueAt.getTime() > LATE_AFTER_MS;
+    await tx.$executeRawUnsafe(`SAVEPOINT ${TASK_SAVEPOINT}`);
+    try {
+      const items: OutboxItem[] = [];
+      await runner(this.context(tx, task.dueAt, late, now, items, `task:${task.id}:${task.attempts}`, { id: task.id, key: task.key }), parsePayload(task.payload));
+      const added = await enqueueMessages(tx, items, this.opts.capabilitiesOf, now);
+      await tx.$executeRawUnsafe(`RELEASE SAVEPOINT ${TASK_SAVEPOINT}`);
+      return { outcome: 'done', enqueued: added > 0 };
+    } catch (err) {
+      // When the transaction itself is gone (a timeout), the caller counts the failure instead.
+      await tx.$executeRawUnsafe(`ROLLBACK TO SAVEPOINT ${TASK_SAVEPOINT}`).catch(() => Promise.reject(err));
+      await tx.$executeRawUnsafe(`RELEASE SAVEPOINT ${TASK_SAVEPOINT}`);
+      logger.warn({ err, kind: task.kind, key: task.key }, 'task failed');
+      const giveUp = task.attempts >= MAX_TASK_ATTEMPTS;
+      await tx.scheduledTask.update({
+        where: { id: task.id },
+        data: { status: giveUp ? 'failed' : 'pending', doneAt: null, error: errorText(err), retryAt: giveUp ? null : new Date(now.getTime() + backoffMs(task.attempts)) },
+      });
+      if (giveUp) logger.error({ kind: task.kind, key: task.key, attempts: task.attempts }, 'task gave up after repeated failures');
+      return { outcome: giveUp ? 'failed' : 'retry', enqueued: false };
+    }
+  }
+
+  /** Counts a failed run whose transaction ended without recording it (its claim rolled back too). */
+  private async countFailureAfter(task: ClaimedTask, err: unknown, now: Date): Promise<TaskOutcome> {
+    const { db, logger } = this.opts;
+    const after = await db.scheduledTask.update({ where: { id: task.id }, data: { attempts: { increment: 1 }, error: errorText(err) }, select: { attempts: true, status: true } });
+    if (after.status !== 'pending') return 'failed';
+    const giveUp = after.attempts >= MAX_TASK_ATTEMPTS;
+    await db.scheduledTask.updateMany({
+      where: { id: task.id, status: 'pending' },
+      data: giveUp ? { status: 'failed', retryAt: null } : { retryAt: new Date(now.getTime() + backoffMs(after.attempts)) },
+    });
+    if (giveUp) logger.error({ kind: task.kind, key: task.key, attempts: after.attempts }, 'task gave up after repeated failures');
+    return giveUp ? 'failed' : 'retry';
   }
 }
 

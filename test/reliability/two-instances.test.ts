@@ -3,7 +3,8 @@
 // - the outbox: 400 messages to 100 chats are each delivered exactly once across both, in order
 //   within every chat;
 // - the scheduler: a job due every minute, run by both instances for two hours of (manual) time,
-//   posts each occurrence once;
+//   posts each occurrence once; one-off tasks due at one moment (a county's quiz time-ups) are
+//   shared between the instances, each posted once;
 // - the inbox: every update handed to both instances at the same moment is processed once.
 // Skipped, visibly, without TEST_DATABASE_URL (CI sets it).
 import { pino } from 'pino';
@@ -15,6 +16,7 @@ import { ManualClock, systemClock, type Clock } from '../../src/clock.ts';
 import { loadConfig } from '../../src/config.ts';
 import { openDatabase, type Database } from '../../src/db/client.ts';
 import { enqueueMessages } from '../../src/outbox/enqueue.ts';
+import { scheduleTask } from '../../src/scheduler/tasks.ts';
 import { describePg, freshPostgres } from '../support/db.ts';
 import { RecordingAdapter } from '../support/recording-adapter.ts';
 
@@ -32,6 +34,23 @@ const ticker = (chat: ChatRef): Feature => ({
   name: 'ticker',
   commands: [],
   jobs: (s) => s.cron('reliability.ticker', '* * * * *', async (job) => job.send(chat, `tick ${job.scheduledAt.toISOString()}`)),
+});
+
+const FULL = process.env.RELIABILITY_FULL === '1';
+
+/** Which instance ran each `reliability.close` task's body (a body run twice shows twice). */
+const closedBy = new Map<number, string[]>();
+
+/** A feature whose one-off `reliability.close` tasks each post one result to their own group. */
+const closer = (instance: string): Feature => ({
+  name: 'closer',
+  commands: [],
+  jobs: (s) =>
+    s.handle('reliability.close', async (job, payload) => {
+      const n = Number(payload.n);
+      closedBy.set(n, [...(closedBy.get(n) ?? []), instance]);
+      job.send({ platform: 'console', chatId: `group-${n}`, kind: 'group' }, `closed ${n}`);
+    }),
 });
 
 /** Two apps on the same database (the second opens its own pool), each with its recording adapter. */
@@ -55,7 +74,7 @@ async function twoBots(clock: Clock, tickChat: ChatRef, leaseMs?: number): Promi
       // The production lease (30 s). With a 5 s lease on a loaded machine a tick's claims can
       // outlast the lease and the other instance re-sends (seen here: 401 of 400 delivered).
       outbox: { idleMs: 20, ...(leaseMs ? { leaseMs } : {}) },
-      features: (defaults) => [...defaults, ticker(tickChat)],
+      features: (defaults) => [...defaults, ticker(tickChat), closer(instance)],
     });
     apps.push(app);
     return { app, adapter };
@@ -111,6 +130,33 @@ describePg('two bot instances on one PostgreSQL database', () => {
     expect(ticks).toHaveLength(120);
     expect(new Set(ticks).size).toBe(120);
     expect(await first.db.scheduleOccurrence.count({ where: { job: 'reliability.ticker' } })).toBe(120);
+  }, 180_000);
+
+  it('one-off tasks due at one moment are shared: each posted once, both instances run a real share', async () => {
+    const tasks = FULL ? 500 : 120;
+    closedBy.clear();
+    const start = new Date('2026-11-26T02:00:00Z');
+    const clock = new ManualClock(start);
+    const { first, bots, log } = await twoBots(clock, { platform: 'console', chatId: 'ticks', kind: 'group' }, 10 * 60_000);
+    const due = new Date(start.getTime() + 30_000);
+    await first.db.$transaction(async (tx) => {
+      for (let n = 1; n <= tasks; n++) await scheduleTask(tx, { kind: 'reliability.close', key: `reliability.close:${n}`, dueAt: due, payload: { n } });
+    }, { timeout: 120_000 });
+    await Promise.all(bots.map((b) => b.app.start()));
+    clock.set(due);
+    await Promise.all(bots.map((b) => b.app.scheduler.runDue(due)));
+    await Promise.all(bots.map((b) => b.app.idle()));
+
+    expect([...closedBy].filter(([, by]) => by.length !== 1), 'task bodies run other than once').toEqual([]);
+    expect(closedBy.size).toBe(tasks);
+    const results = log.filter((l) => l.chat.startsWith('group-'));
+    expect(results).toHaveLength(tasks);
+    expect(new Set(results.map((l) => l.text)).size).toBe(tasks);
+    expect(await first.db.scheduledTask.count({ where: { status: 'done' } })).toBe(tasks);
+    const byA = [...closedBy.values()].filter((by) => by[0] === 'a').length;
+    const shares = { a: byA, b: tasks - byA };
+    process.stdout.write(`due tasks shared: ${JSON.stringify(shares)}\n`);
+    expect(Math.min(shares.a, shares.b), `run by each instance: ${JSON.stringify(shares)}`).toBeGreaterThanOrEqual(tasks / 4);
   }, 180_000);
 
   it('an update handed to both instances at once is processed once', async () => {

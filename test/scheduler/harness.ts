@@ -26,7 +26,7 @@ export function makeEngine(
   database: Database,
   jobs: JobRegistry,
   clock: Clock,
-  options: Partial<Pick<SchedulerEngineOptions, 'instanceId' | 'graceMs' | 'onEnqueued'>> = {},
+  options: Partial<Pick<SchedulerEngineOptions, 'instanceId' | 'graceMs' | 'onEnqueued' | 'taskConcurrency'>> = {},
 ): SchedulerEngine {
   return new SchedulerEngine({
     db: database.db,
@@ -40,6 +40,7 @@ export function makeEngine(
     instanceId: options.instanceId ?? 'test-1',
     graceMs: options.graceMs,
     onEnqueued: options.onEnqueued,
+    taskConcurrency: options.taskConcurrency,
   });
 }
 
