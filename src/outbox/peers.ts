@@ -72,12 +72,6 @@ export class OutboxPeers {
     await this.leases.release(this.name, this.instanceId);
   }
 
-  /** How many instances deliver from this database now (at least 1: this one). */
-  async count(): Promise<number> {
-    const live = await this.db.lease.count({ where: { name: { startsWith: PREFIX }, expiresAt: { gt: this.clock.now() } } });
-    return Math.max(1, live);
-  }
-
   /** The live instances and their acknowledgements, in one statement. */
   async view(): Promise<PeerView> {
     const rows = await this.db.lease.findMany({
