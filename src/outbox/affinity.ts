@@ -6,7 +6,8 @@
  *
  * Hand-over. Views of who is live differ for a while after a join, a leave or a lapse, so an
  * instance serves a chat it owns only when no live peer's acknowledgement (peers.ts: the ids that
- * peer serves by, written before it serves by them) makes that peer its owner. Each instance
+ * peer serves by, written before it serves by them) makes that peer its owner; a live peer with no
+ * acknowledgement (alone until now, or just started) holds every chat. Each instance
  * writes its acknowledgement before it reads the others' and decides, so of two instances that
  * both think they own a chat at least one sees the other's claim and waits (as in Dekker's
  * mutual exclusion). A peer's passes run one after another, so by the time it acknowledges a
@@ -35,7 +36,10 @@ export class ChatAffinity {
   private liveKey = '';
   private owners = new OwnerMap([]);
   private readonly peerOwners = new Map<string, OwnerMap>();
+  /** The live set last acknowledged (undefined: none written since this instance joined). */
   private acked: string | undefined;
+  /** The live set this instance serves by (acknowledged, or alone and never acknowledged). */
+  private serving: string | undefined;
   /** Views replaced: how many instances each had, and until when it was in effect. */
   private readonly past: { n: number; until: number }[] = [];
   /** Chats this instance has served (or seeded) since it last came to own them. */
@@ -46,7 +50,8 @@ export class ChatAffinity {
 
   /**
    * Takes a view just read. Returns true when this instance must acknowledge its live set
-   * (`acknowledged`) before serving by it: it changed, or was never acknowledged.
+   * (`acknowledged`) before serving by it: it changed, unless this instance is alone and never
+   * acknowledged one (the others see no acknowledgement, which holds every chat for it).
    */
   apply(view: PeerView, now: number): boolean {
     const key = view.live.join('\u0000');
@@ -61,12 +66,22 @@ export class ChatAffinity {
       if (this.peerOwners.get(id)?.ids.join('\u0000') !== ack.ids.join('\u0000')) this.peerOwners.set(id, new OwnerMap(ack.ids));
     }
     this.view = view;
-    return view.live.includes(this.self) && this.acked !== key;
+    if (!view.live.includes(this.self) || this.acked === key) return false;
+    if (this.acked === undefined && view.live.length === 1) {
+      this.serving = key;
+      return false;
+    }
+    return true;
   }
 
   /** Records that this instance's acknowledgement of `ids` is written. */
   acknowledged(ids: readonly string[]): void {
-    this.acked = ids.join('\u0000');
+    this.acked = this.serving = ids.join('\u0000');
+  }
+
+  /** Forgets what it acknowledged (its row was cleared when it joined again). */
+  rejoined(): void {
+    this.acked = this.serving = undefined;
   }
 
   /** The live instance ids of the last view (this one included while its presence holds). */
@@ -89,11 +104,12 @@ export class ChatAffinity {
     const view = this.view;
     if (!view || !view.live.includes(this.self)) return { kind: 'wait', ms: HANDOVER_POLL_MS };
     if (this.owners.owner(chatKey) !== this.self) return { kind: 'other' };
-    if (this.acked !== this.liveKey) return { kind: 'wait', ms: HANDOVER_POLL_MS };
+    if (this.serving !== this.liveKey) return { kind: 'wait', ms: HANDOVER_POLL_MS };
     let ms = 0;
-    for (const [id, ack] of view.acks) {
+    for (const id of view.live) {
       if (id === this.self) continue;
-      if (this.peerOwners.get(id)?.owner(chatKey) === id) return { kind: 'wait', ms: HANDOVER_POLL_MS };
+      const ack = view.acks.get(id);
+      if (!ack || this.peerOwners.get(id)?.owner(chatKey) === id) return { kind: 'wait', ms: HANDOVER_POLL_MS };
       ms = Math.max(ms, (ack.drainAt[platform] ?? 0) - now);
     }
     return ms > 0 ? { kind: 'wait', ms } : { kind: 'serve' };

@@ -11,7 +11,7 @@ import { renderNow, type Renderers } from './deferred.ts';
 import { planPrivateBatches } from './batch.ts';
 import { markSentMany, type SentMark } from './marks.ts';
 import { OutboxPeers } from './peers.ts';
-import { ChatAffinity, HANDOVER_POLL_MS } from './affinity.ts';
+import { ChatAffinity, HANDOVER_POLL_MS, type Verdict } from './affinity.ts';
 import { recentSends } from './recent-sends.ts';
 
 /** Tuning of the dispatcher; the defaults suit one township on one instance. */
@@ -110,13 +110,23 @@ export class OutboxDispatcher {
   /** Starts delivering in the background; takes back leases this instance id held before a restart. */
   async start(): Promise<void> {
     if (this.running) return;
+    await this.join();
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /**
+   * What `start` does before its loop: takes back this instance id's leases and announces it to
+   * the other instances, so its passes serve only its chats. For callers that run the passes
+   * themselves (`tick`); a dispatcher that never joined serves every chat, as one instance alone.
+   */
+  async join(): Promise<void> {
     await this.opts.db.outboxMessage.updateMany({
       where: { status: 'sending', lockedBy: this.opts.instanceId },
       data: { status: 'pending', lockedBy: null, lockedUntil: null },
     });
     await this.peers.join();
-    this.running = true;
-    this.loop = this.run();
+    this.affinity.rejoined();
   }
 
   /** Stops after the sends in flight finish. */
@@ -300,7 +310,9 @@ export class OutboxDispatcher {
   private async refreshView(now: number): Promise<void> {
     let view = await this.peers.view();
     if (!view.live.includes(this.opts.instanceId)) {
+      // Its presence lapsed (a stall longer than the lease): the others may have taken its chats.
       await this.peers.join();
+      this.affinity.rejoined();
       view = await this.peers.view();
     }
     if (this.affinity.apply(view, now)) {
@@ -361,7 +373,8 @@ export class OutboxDispatcher {
     });
     if (!groups.length) return { heads: [], queued: new Map(), held };
     const now = this.opts.clock.now().getTime();
-    await this.refreshView(now);
+    const shared = this.peers.joined;
+    if (shared) await this.refreshView(now);
     const queued = new Map<string, number>();
     const best = new Map<string, { priority: number; id: number }>();
     const sending = new Map<string, number[]>();
@@ -376,7 +389,7 @@ export class OutboxDispatcher {
     const candidates: number[] = [];
     for (const [key, b] of best) {
       const platform = key.slice(0, key.indexOf('\u0000')) as Platform;
-      const verdict = this.affinity.verdict(key, platform, now);
+      const verdict = shared ? this.affinity.verdict(key, platform, now) : SERVE;
       if (verdict.kind === 'other') continue;
       if (verdict.kind === 'wait') {
         held.due.set(platform, (held.due.get(platform) ?? 0) + 1);
@@ -569,6 +582,9 @@ export class OutboxDispatcher {
     });
   }
 }
+
+/** The verdict on every chat of a dispatcher that never joined (it is alone). */
+const SERVE: Verdict = { kind: 'serve' };
 
 /** Ids per `IN (…)` list (SQLite allows 32,766 bound values; PostgreSQL 65,535). */
 const HEADS_PER_READ = 500;

@@ -5,7 +5,8 @@
  * crashed instance's lapses. Chats are divided among the live ones (src/outbox/affinity.ts), and
  * each instance writes the set of instances it divides by into its row `outbox-view:<instance id>`
  * (its acknowledgement) before it serves by that set, so an instance taking chats over can see
- * that the one giving them up has stopped serving them. Both kinds of row are read in one
+ * that the one giving them up has stopped serving them. An instance alone writes none (one
+ * without an acknowledgement holds every chat, in the others' eyes), so alone it costs nothing. Both kinds of row are read in one
  * statement; a Lease row's `holder` carries the acknowledgement as JSON.
  */
 import type { Clock } from '../clock.ts';
@@ -53,8 +54,22 @@ export class OutboxPeers {
     this.name = `${PREFIX}${instanceId}`;
   }
 
-  /** Announces this instance (when its dispatcher starts). */
+  /**
+   * Announces this instance (when its dispatcher starts) and clears the acknowledgement an earlier
+   * process with this id may have left: until it writes a new one, the others hold back from every
+   * chat (they do not know what it serves by).
+   */
   async join(): Promise<void> {
+    await this.db.lease.deleteMany({ where: { name: `${ACK_PREFIX}${this.instanceId}` } });
+    await this.renew();
+  }
+
+  /** Whether this instance has announced itself (and not left since). */
+  get joined(): boolean {
+    return this.renewedAt !== undefined;
+  }
+
+  private async renew(): Promise<void> {
     this.renewedAt = this.clock.now().getTime();
     await this.leases.acquire(this.name, this.instanceId, this.ttlMs);
   }
@@ -62,7 +77,7 @@ export class OutboxPeers {
   /** Renews the presence once a third of its time to live has passed (a statement only then). */
   async keepAlive(): Promise<void> {
     if (this.renewedAt === undefined || this.clock.now().getTime() - this.renewedAt < this.ttlMs / 3) return;
-    await this.join();
+    await this.renew();
   }
 
   /** Gives the presence up (a clean stop), so the others take its chats at once. */
@@ -96,9 +111,7 @@ export class OutboxPeers {
     const now = this.clock.now();
     const holder = JSON.stringify({ ids: ack.ids, drainAt: ack.drainAt });
     const name = `${ACK_PREFIX}${this.instanceId}`;
-    // Only this instance writes its row, so an update or else a create is enough.
-    const { count } = await this.db.lease.updateMany({ where: { name }, data: { holder, expiresAt: now, updatedAt: now } });
-    if (count === 0) await this.db.lease.create({ data: { name, holder, expiresAt: now, updatedAt: now } });
+    await this.db.lease.upsert({ where: { name }, create: { name, holder, expiresAt: now, updatedAt: now }, update: { holder, expiresAt: now, updatedAt: now }, select: { name: true } });
   }
 }
 

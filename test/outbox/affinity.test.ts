@@ -72,6 +72,8 @@ async function run(first: Database, second: Database, timing: { joinAt: number; 
   await first.db.$transaction((tx) => enqueueMessages(tx, items, () => CAPABILITIES, clock.now()), { timeout: 60_000 });
   const total = items.length;
   for (let t = 0; sends.length < total && t < 10 * 60_000; t += STEP_MS) {
+    if (t === 0) await dispatchers[0]!.join();
+    if (t === timing.joinAt) await dispatchers[1]!.join();
     const running = dispatchers.filter((_, i) => (i === 0 ? t < timing.crashAt : t >= timing.joinAt));
     await Promise.all(running.map((d) => d.tick()));
     clock.advance(STEP_MS);
