@@ -40,8 +40,10 @@ export class ChatAffinity {
   private acked: string | undefined;
   /** The live set this instance serves by (acknowledged, or alone and never acknowledged). */
   private serving: string | undefined;
-  /** Views replaced: how many instances each had, and until when it was in effect. */
-  private readonly past: { n: number; until: number }[] = [];
+  /** Views replaced: their owners, and until when each was in effect. */
+  private readonly past: { owners: OwnerMap; until: number }[] = [];
+  /** When this instance (re)joined: before, other instances may have served any chat. */
+  private joinedAt = -Infinity;
   /** Chats this instance has served (or seeded) since it last came to own them. */
   private readonly mine = new Set<string>();
 
@@ -56,7 +58,7 @@ export class ChatAffinity {
   apply(view: PeerView, now: number): boolean {
     const key = view.live.join('\u0000');
     if (key !== this.liveKey || !this.view) {
-      if (this.view) this.past.push({ n: Math.max(1, this.view.live.length), until: now });
+      if (this.view) this.past.push({ owners: this.owners, until: now });
       if (this.past.length > PAST_VIEWS) this.past.shift();
       this.liveKey = key;
       this.owners = new OwnerMap(view.live);
@@ -79,9 +81,11 @@ export class ChatAffinity {
     this.acked = this.serving = ids.join('\u0000');
   }
 
-  /** Forgets what it acknowledged (its row was cleared when it joined again). */
-  rejoined(): void {
+  /** Forgets what it acknowledged (its row was cleared when it joined again at `now`). */
+  rejoined(now: number): void {
     this.acked = this.serving = undefined;
+    this.joinedAt = now;
+    this.mine.clear();
   }
 
   /** The live instance ids of the last view (this one included while its presence holds). */
@@ -95,7 +99,7 @@ export class ChatAffinity {
    */
   instances(now: number, windowMs: number): number {
     let n = Math.max(1, this.view?.live.length ?? 1);
-    for (const p of this.past) if (p.until > now - windowMs) n = Math.max(n, p.n);
+    for (const p of this.past) if (p.until > now - windowMs) n = Math.max(n, p.owners.ids.length);
     return n;
   }
 
@@ -116,14 +120,15 @@ export class ChatAffinity {
   }
 
   /**
-   * Called for a chat about to be served: true when its recent sends must be read first (it may
-   * have been served by another instance within `lookBackMs`: a peer was live then, and this
-   * instance has not served it since it came to own it).
+   * Called for a chat about to be served: true when its recent sends must be read first, because
+   * another instance may have served it within `lookBackMs` (this instance joined since, with
+   * others live, or did not own it in a view of that time) and this one has not served it since.
    */
   adopt(chatKey: string, now: number, lookBackMs: number): boolean {
     if (this.mine.has(chatKey)) return false;
     if (this.mine.size >= MAX_MINE) this.mine.clear();
     this.mine.add(chatKey);
-    return this.instances(now, lookBackMs) > 1;
+    if (this.joinedAt > now - lookBackMs && this.instances(now, now - this.joinedAt + 1) > 1) return true;
+    return this.past.some((p) => p.until > now - lookBackMs && p.owners.owner(chatKey) !== this.self);
   }
 }

@@ -80,6 +80,8 @@ export class OutboxDispatcher {
   private lastDue = new Map<Platform, number>();
   /** The pass in which each chat was last sent to (round robin among chats of equal priority). */
   private readonly served = new Map<string, number>();
+  /** When each row leased in the current pass was recorded in its limiter (`stampSend`). */
+  private readonly stamps = new Map<number, number>();
   /** Rows delivered in the current pass and not yet marked sent (`writeMarks`). */
   private readonly sentMarks: SentMark[] = [];
   /** Writes the waiting marks once the oldest has waited `markWriteMs`. */
@@ -126,7 +128,7 @@ export class OutboxDispatcher {
       data: { status: 'pending', lockedBy: null, lockedUntil: null },
     });
     await this.peers.join();
-    this.affinity.rejoined();
+    this.affinity.rejoined(this.opts.clock.now().getTime());
   }
 
   /** Stops after the sends in flight finish. */
@@ -233,6 +235,7 @@ export class OutboxDispatcher {
       again = true;
     }
     for (const head of claimed) {
+      this.stamps.set(head.id, now.getTime());
       this.served.set(chatKey(head), this.ticksStarted);
       if ((queued.get(chatKey(head)) ?? 0) > 1) again = true;
       const companions = await this.claim(batches.companions.get(head.id) ?? [], now);
@@ -246,6 +249,7 @@ export class OutboxDispatcher {
     try {
       await Promise.all(sends);
     } finally {
+      this.stamps.clear();
       await this.writeMarks();
     }
     this.lastDue = open.due;
@@ -312,7 +316,7 @@ export class OutboxDispatcher {
     if (!view.live.includes(this.opts.instanceId)) {
       // Its presence lapsed (a stall longer than the lease): the others may have taken its chats.
       await this.peers.join();
-      this.affinity.rejoined();
+      this.affinity.rejoined(this.opts.clock.now().getTime());
       view = await this.peers.view();
     }
     if (this.affinity.apply(view, now)) {
@@ -446,6 +450,7 @@ export class OutboxDispatcher {
     if (!open.length) return true;
     let result: BatchSendResult;
     try {
+      this.stampSend(rows[0]!);
       result = await adapter.sendToMany(open.map(chatOf), message);
     } catch (err) {
       const e = err instanceof DeliveryError ? err : new DeliveryError('transient', err instanceof Error ? err.message : String(err));
@@ -484,6 +489,7 @@ export class OutboxDispatcher {
         nativeRef = { messageId: link.messageId, nativePollId: link.nativePollId };
       }
       if (await this.withheldByMeter(adapter, chat, row, message)) return true;
+      this.stampSend(row);
       const result = await adapter.send(chat, message, nativeRef);
       await this.opts.meter?.record(adapter, result.meteredCalls);
       if ((message.kind === 'poll' || message.kind === 'quiz') && result.nativePollId) {
@@ -520,6 +526,18 @@ export class OutboxDispatcher {
     if (error) this.opts.logger.warn({ outboxId: row.id, renderer: stored.renderer, err: error }, 'outbox render failed');
     if (message === null) await this.markFailedAttempt(row, new DeliveryError('permanent', `render failed: ${error}`));
     return message;
+  }
+
+  /**
+   * Moves the row's rate record from when the pass chose it to now, as it goes out: under load a
+   * send may leave well after it was chosen, and the limits are the platform's, counted when it
+   * sees the sends.
+   */
+  private stampSend(row: Row): void {
+    const from = this.stamps.get(row.id);
+    if (from === undefined) return;
+    this.stamps.delete(row.id);
+    this.limiters.get(row.platform as Platform)!.restamp(row.chatId, row.chatKind === 'group', from, this.opts.clock.now().getTime());
   }
 
   /** On a metered platform near its budget: true when the row was digested or cut instead of sent. */

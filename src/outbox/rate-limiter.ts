@@ -112,6 +112,18 @@ export class RateLimiter {
   }
 
   /**
+   * Moves a send recorded at `from` (when it was chosen) to `to` (when it went out, later under
+   * load), so every window counts it from when the platform saw it.
+   */
+  restamp(chatId: string, isGroup: boolean, from: number, to: number): void {
+    if (to <= from) return;
+    if (removeLast(this.globalTimes, from)) insertSorted(this.globalTimes, to);
+    if (this.lastPerChat.get(chatId) === from) this.lastPerChat.set(chatId, to);
+    const times = isGroup ? this.groupTimes.get(chatId) : undefined;
+    if (times && removeLast(times, from)) insertSorted(times, to);
+  }
+
+  /**
    * Forgets sends recorded after `now`: the clock stepped back (NTP, a test's clock). Kept, they
    * would hold every chat for as long as the step (months after a test moves the clock back a year).
    */
@@ -168,8 +180,16 @@ function prune(times: number[], cutoff: number): void {
   if (i) times.splice(0, i);
 }
 
-/** Removes the last occurrence of `time` from `times` (kept sorted), if any. */
-function removeLast(times: number[], time: number): void {
+/** Removes the last occurrence of `time` from `times` (kept sorted), if any; true if it did. */
+function removeLast(times: number[], time: number): boolean {
   const i = times.lastIndexOf(time);
   if (i >= 0) times.splice(i, 1);
+  return i >= 0;
+}
+
+/** Inserts `time` into `times`, keeping it sorted. */
+function insertSorted(times: number[], time: number): void {
+  let i = times.length;
+  while (i > 0 && times[i - 1]! > time) i--;
+  times.splice(i, 0, time);
 }

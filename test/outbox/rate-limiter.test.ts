@@ -104,4 +104,16 @@ describe('RateLimiter', () => {
     expect(limiter.waitMs('p1', false, 30_000)).toBe(500);
     expect(limiter.waitMs('other', false, 30_000)).toBe(0);
   });
+
+  it('a send restamped to when it went out counts from then in every window', () => {
+    const limiter = new RateLimiter(telegram);
+    for (let i = 0; i < 29; i++) limiter.record(`c${i}`, false, 0);
+    limiter.record('g1', true, 0);
+    limiter.restamp('g1', true, 0, 400); // chosen at 0, sent at 400 (a slow pass under load)
+    expect(limiter.waitMs('g1', true, 1000)).toBe(400); // one second after it went out
+    expect(limiter.waitMs('g1', true, 1400)).toBe(0);
+    limiter.record('late', false, 500);
+    limiter.restamp('late', false, 500, 300); // (never earlier than chosen: ignored)
+    expect(limiter.waitMs('late', false, 1400)).toBe(100);
+  });
 });
