@@ -39,7 +39,7 @@ export interface AppOptions {
   /** Names this process in outbox leases and schedule claims (default host name + data dir). */
   readonly instanceId?: string;
   /** Outbox tuning (lease, idle period, rate-limit time scale). */
-  readonly outbox?: Partial<Pick<DispatcherOptions, 'leaseMs' | 'idleMs' | 'rateTimeScale' | 'maxAttempts' | 'minSendsPerPass' | 'marksPerWrite' | 'markWriteMs'>>;
+  readonly outbox?: Partial<Pick<DispatcherOptions, 'leaseMs' | 'idleMs' | 'rateTimeScale' | 'maxAttempts' | 'marksPerWrite' | 'markWriteMs'>>;
   /** Told about every event the adapters hand over (the metrics). */
   readonly observer?: EventObserver;
   /** Events processed at once across chats (default DEFAULT_EVENT_CONCURRENCY); one chat's are always in order. */

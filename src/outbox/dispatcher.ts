@@ -11,6 +11,8 @@ import { renderNow, type Renderers } from './deferred.ts';
 import { planPrivateBatches } from './batch.ts';
 import { markSentMany, type SentMark } from './marks.ts';
 import { OutboxPeers } from './peers.ts';
+import { ChatAffinity, HANDOVER_POLL_MS, type Verdict } from './affinity.ts';
+import { recentSends } from './recent-sends.ts';
 
 /** Tuning of the dispatcher; the defaults suit one township on one instance. */
 export interface DispatcherOptions {
@@ -32,12 +34,6 @@ export interface DispatcherOptions {
   readonly meter?: CallMeter;
   /** The features' renderers, for `render` messages (pictures and files made at send time). */
   readonly renderers?: Renderers;
-  /**
-   * The fewest sends one pass may start (default 32). With n instances delivering from one
-   * database (src/outbox/peers.ts), a pass starts at most 1/n of the sends free to start, but never
-   * fewer than this: the rest stay free for the other instances' passes, so they share one backlog.
-   */
-  readonly minSendsPerPass?: number;
   /** Sent marks are written as soon as this many are waiting (default 200, one statement's worth)… */
   readonly marksPerWrite?: number;
   /** …or once the oldest has waited this long (default 200 ms), and at the end of every pass. */
@@ -84,17 +80,20 @@ export class OutboxDispatcher {
   private lastDue = new Map<Platform, number>();
   /** The pass in which each chat was last sent to (round robin among chats of equal priority). */
   private readonly served = new Map<string, number>();
+  /** When each row leased in the current pass was recorded in its limiter (`stampSend`). */
+  private readonly stamps = new Map<number, number>();
   /** Rows delivered in the current pass and not yet marked sent (`writeMarks`). */
   private readonly sentMarks: SentMark[] = [];
   /** Writes the waiting marks once the oldest has waited `markWriteMs`. */
   private markTimer: NodeJS.Timeout | undefined;
   /** The mark writes under way, one after another (a chat's next head is due once its mark is written). */
   private markWrites: Promise<void> = Promise.resolve();
-  private readonly minSendsPerPass: number;
   private readonly marksPerWrite: number;
   private readonly markWriteMs: number;
   /** This instance's presence among those delivering from the database. */
   private readonly peers: OutboxPeers;
+  /** Which chats this instance serves among the live instances (src/outbox/affinity.ts). */
+  private readonly affinity: ChatAffinity;
 
   constructor(private readonly opts: DispatcherOptions) {
     for (const a of opts.adapters) {
@@ -104,22 +103,32 @@ export class OutboxDispatcher {
     this.leaseMs = opts.leaseMs ?? 30_000;
     this.idleMs = opts.idleMs ?? 500;
     this.maxAttempts = opts.maxAttempts ?? 8;
-    this.minSendsPerPass = Math.max(1, opts.minSendsPerPass ?? 32);
     this.marksPerWrite = Math.max(1, opts.marksPerWrite ?? 200);
     this.markWriteMs = opts.markWriteMs ?? 200;
     this.peers = new OutboxPeers(opts.db, opts.clock, opts.instanceId, this.leaseMs);
+    this.affinity = new ChatAffinity(opts.instanceId);
   }
 
   /** Starts delivering in the background; takes back leases this instance id held before a restart. */
   async start(): Promise<void> {
     if (this.running) return;
+    await this.join();
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /**
+   * What `start` does before its loop: takes back this instance id's leases and announces it to
+   * the other instances, so its passes serve only its chats. For callers that run the passes
+   * themselves (`tick`); a dispatcher that never joined serves every chat, as one instance alone.
+   */
+  async join(): Promise<void> {
     await this.opts.db.outboxMessage.updateMany({
       where: { status: 'sending', lockedBy: this.opts.instanceId },
       data: { status: 'pending', lockedBy: null, lockedUntil: null },
     });
     await this.peers.join();
-    this.running = true;
-    this.loop = this.run();
+    this.affinity.rejoined(this.opts.clock.now().getTime());
   }
 
   /** Stops after the sends in flight finish. */
@@ -191,13 +200,13 @@ export class OutboxDispatcher {
   }
 
   /**
-   * One pass: finds the head message of every chat with something due, sends those the rate
-   * limits allow, in parallel across chats; with other instances on the database, only this one's
-   * share of what is free to send (`shareOf`), so their passes find the rest free. Returns ms until
-   * something may become sendable. Heads compete for an account's sends by priority (notices,
-   * results and questions before individual replies), then round robin (the chat served longest
-   * ago first), so one chat's backlog never holds back another chat. Sent marks are written as
-   * groups of sends complete (`markSent`); a chat's next message is due only once its head is marked.
+   * One pass: finds the head message of every chat this instance serves with something due
+   * (src/outbox/affinity.ts: each chat has one live instance), sends those the rate limits allow,
+   * in parallel across chats. Returns ms until something may become sendable. Heads compete for
+   * an account's sends by priority (notices, results and questions before individual replies),
+   * then round robin (the chat served longest ago first), so one chat's backlog never holds back
+   * another chat. Sent marks are written as groups of sends complete (`markSent`); a chat's next
+   * message is due only once its head is marked.
    */
   async tick(): Promise<number> {
     this.ticksStarted++;
@@ -208,14 +217,15 @@ export class OutboxDispatcher {
     }
     await this.peers.keepAlive();
     const now = this.opts.clock.now();
-    const { heads, queued } = await this.readHeads(online);
+    const { heads, queued, held } = await this.readHeads(online);
     const batches = planPrivateBatches(heads, now.getTime(), (p) => this.adapters.get(p as Platform)?.capabilities.privateBatch ?? 1);
     const open = this.openHeads(heads, batches.absorbed, now.getTime());
-    const plan = await this.choose(open.free, now.getTime(), open.wait);
-    // Whether the next pass should start at once: heads were left for a later pass, a chat just sent
-    // to has more waiting, another instance leased some first, or a send failed (its retry time is
-    // known only after the pass).
-    let again = plan.leftOver;
+    await this.seedAdopted([...open.free, ...[...batches.companions.values()].flat()], now.getTime());
+    for (const [platform, n] of held.due) open.due.set(platform, (open.due.get(platform) ?? 0) + n);
+    const plan = this.choose(open.free, now.getTime(), Math.min(open.wait, held.wait));
+    // Whether the next pass should start at once: a chat just sent to has more waiting, another
+    // instance leased some first, or a send failed (its retry time is known only after the pass).
+    let again = false;
     const sends: Promise<void>[] = [];
     const claimed = await this.claim(plan.chosen.map((c) => c.head), now);
     const got = new Set(claimed);
@@ -225,6 +235,7 @@ export class OutboxDispatcher {
       again = true;
     }
     for (const head of claimed) {
+      this.stamps.set(head.id, now.getTime());
       this.served.set(chatKey(head), this.ticksStarted);
       if ((queued.get(chatKey(head)) ?? 0) > 1) again = true;
       const companions = await this.claim(batches.companions.get(head.id) ?? [], now);
@@ -238,19 +249,21 @@ export class OutboxDispatcher {
     try {
       await Promise.all(sends);
     } finally {
+      this.stamps.clear();
       await this.writeMarks();
     }
     this.lastDue = open.due;
-    // Nothing else known to be sendable: sleep until `wait` or until an enqueue wakes the loop; while
-    // another instance holds heads, look again soon (its marks free their chats' next messages).
+    // Nothing else known to be sendable: sleep until `wait` or until an enqueue wakes the loop. Only
+    // during a hand-over (a chat this instance now owns still leased by its previous owner) look
+    // again soon: the other instance's mark frees that chat's next message.
     if (again) return 0;
-    return open.othersBusy ? Math.min(plan.wait, PEER_POLL_MS) : plan.wait;
+    return open.othersBusy ? Math.min(plan.wait, HANDOVER_POLL_MS) : plan.wait;
   }
 
   /**
    * Of the heads read: those free to send now (not held for later, not riding in another head's
    * batch, not leased by a live sender), what is due per platform, ms until a held head may go, and
-   * whether another instance is sending some.
+   * whether another instance is still sending one (a chat handed over to this one).
    */
   private openHeads(heads: readonly Row[], absorbed: ReadonlySet<number>, t: number): { free: Row[]; due: Map<Platform, number>; wait: number; othersBusy: boolean } {
     const due = new Map<Platform, number>();
@@ -265,7 +278,7 @@ export class OutboxDispatcher {
       due.set(head.platform as Platform, (due.get(head.platform as Platform) ?? 0) + 1);
       if (absorbed.has(head.id)) continue; // goes out in an earlier head's batch
       if (head.status === 'sending' && head.lockedUntil && head.lockedUntil.getTime() > t) {
-        othersBusy ||= head.lockedBy !== this.opts.instanceId; // someone else is on it
+        othersBusy ||= head.lockedBy !== this.opts.instanceId; // its previous owner is on it
         continue;
       }
       free.push(head);
@@ -273,21 +286,12 @@ export class OutboxDispatcher {
     return { free, due, wait, othersBusy };
   }
 
-  /** How many of `free` sends this pass may start: all when alone, else its share (at least `minSendsPerPass`). */
-  private async shareOf(free: number): Promise<number> {
-    const instances = await this.peers.count();
-    return instances > 1 ? Math.max(this.minSendsPerPass, Math.ceil(free / instances)) : free;
-  }
-
   /**
-   * The free heads the rate limits allow now, up to this pass's share (`shareOf`, asked only once
-   * `minSendsPerPass` are chosen, so a pass a platform's limits keep small costs no statement), each
-   * recorded in its platform's limiter (with a function to take the record back); ms until a held
-   * one may go; and whether allowed heads were left for a later pass (or another instance).
+   * The free heads the rate limits allow now, each recorded in its platform's limiter (with a
+   * function to take the record back), and ms until a held one may go.
    */
-  private async choose(free: readonly Row[], t: number, wait: number): Promise<{ chosen: { head: Row; undo: () => void }[]; wait: number; leftOver: boolean }> {
+  private choose(free: readonly Row[], t: number, wait: number): { chosen: { head: Row; undo: () => void }[]; wait: number } {
     const chosen: { head: Row; undo: () => void }[] = [];
-    let bound: number | undefined;
     for (const head of free) {
       const limiter = this.limiters.get(head.platform as Platform)!;
       const isGroup = head.chatKind === 'group';
@@ -296,52 +300,119 @@ export class OutboxDispatcher {
         wait = Math.min(wait, w);
         continue;
       }
-      if (chosen.length >= this.minSendsPerPass) bound ??= await this.shareOf(free.length);
-      if (bound !== undefined && chosen.length >= bound) return { chosen, wait, leftOver: true };
       chosen.push({ head, undo: limiter.record(head.chatId, isGroup, t) });
     }
-    return { chosen, wait, leftOver: false };
+    return { chosen, wait };
   }
 
   /**
-   * The next message of every chat, however long any chat's backlog, with how many each chat has
-   * waiting; in the order they compete for sends. A chat's next message is its oldest of the lowest
-   * priority number (a result or a notice goes before individual replies queued earlier; messages
-   * of one priority keep their order); a chat with a message being sent under a live lease shows
-   * that one (it is busy: one message at a time per chat).
+   * Reads who delivers from the database and takes it as this instance's view (affinity.ts): when
+   * the live set changed, splits the overall rates anew and acknowledges the set (with how long
+   * this instance's earlier sends still fill more than its new share), then reads again, so a
+   * peer's acknowledgement written before this one is seen. A lapsed presence is renewed first.
    */
-  private async readHeads(online: Platform[]): Promise<{ heads: Row[]; queued: Map<string, number> }> {
+  private async refreshView(now: number): Promise<void> {
+    let view = await this.peers.view();
+    if (!view.live.includes(this.opts.instanceId)) {
+      // Its presence lapsed (a stall longer than the lease): the others may have taken its chats.
+      await this.peers.join();
+      this.affinity.rejoined(this.opts.clock.now().getTime());
+      view = await this.peers.view();
+    }
+    if (this.affinity.apply(view, now)) {
+      this.splitRates(now);
+      const drainAt: Record<string, number> = {};
+      for (const [platform, limiter] of this.limiters) {
+        const at = limiter.drainAt(now);
+        if (at > now) drainAt[platform] = at;
+      }
+      await this.peers.acknowledge({ ids: view.live, drainAt });
+      this.affinity.acknowledged(view.live);
+      this.affinity.apply(await this.peers.view(), now);
+    }
+    this.splitRates(now);
+  }
+
+  /** Gives each platform's limiter its share of the overall rate among the instances (`instances`). */
+  private splitRates(now: number): void {
+    for (const limiter of this.limiters.values()) limiter.setShare(this.affinity.instances(now, limiter.globalWindowMs));
+  }
+
+  /**
+   * Before serving chats it has just come to own, learns their sends of the last minute from the
+   * database (another instance served them), so each chat's interval and each group's minute
+   * hold across the hand-over. One statement per platform, only in a pass with such chats.
+   */
+  private async seedAdopted(heads: readonly Row[], t: number): Promise<void> {
+    const byPlatform = new Map<Platform, Row[]>();
+    for (const head of heads) {
+      const limiter = this.limiters.get(head.platform as Platform)!;
+      if (!this.affinity.adopt(chatKey(head), t, limiter.minuteMs)) continue;
+      byPlatform.set(head.platform as Platform, [...(byPlatform.get(head.platform as Platform) ?? []), head]);
+    }
+    for (const [platform, rows] of byPlatform) {
+      const limiter = this.limiters.get(platform)!;
+      const sends = await recentSends(this.opts.db, platform, rows.map((r) => r.chatId), new Date(t - limiter.minuteMs));
+      for (const row of rows) limiter.seed(row.chatId, row.chatKind === 'group', sends.get(row.chatId) ?? []);
+    }
+  }
+
+  /**
+   * The next message of every chat this instance serves, however long any chat's backlog, with
+   * how many each chat has waiting; in the order they compete for sends. A chat's next message is
+   * its oldest of the lowest priority number (a result or a notice goes before individual replies
+   * queued earlier; messages of one priority keep their order); a chat with a message being sent
+   * under a live lease shows that one (it is busy: one message at a time per chat). Chats another
+   * instance serves are left out before their rows are read; `held` counts the chats this one owns
+   * but may not serve yet (a hand-over under way) and how soon to look again.
+   */
+  private async readHeads(online: Platform[]): Promise<{ heads: Row[]; queued: Map<string, number>; held: { due: Map<Platform, number>; wait: number } }> {
     const db = this.opts.db;
+    const held = { due: new Map<Platform, number>(), wait: this.idleMs };
     const groups = await db.outboxMessage.groupBy({
       by: ['platform', 'chatId', 'priority', 'status'],
       where: { platform: { in: online }, status: { in: ['pending', 'sending'] } },
       _min: { id: true },
       _count: { _all: true },
     });
+    if (!groups.length) return { heads: [], queued: new Map(), held };
+    const now = this.opts.clock.now().getTime();
+    const shared = this.peers.joined;
+    if (shared) await this.refreshView(now);
     const queued = new Map<string, number>();
     const best = new Map<string, { priority: number; id: number }>();
-    const candidates = new Set<number>();
+    const sending = new Map<string, number[]>();
     for (const g of groups) {
       const key = `${g.platform}\u0000${g.chatId}`;
       const id = g._min.id!;
       queued.set(key, (queued.get(key) ?? 0) + g._count._all);
-      if (g.status === 'sending') candidates.add(id);
+      if (g.status === 'sending') sending.set(key, [...(sending.get(key) ?? []), id]);
       const b = best.get(key);
       if (!b || g.priority < b.priority || (g.priority === b.priority && id < b.id)) best.set(key, { priority: g.priority, id });
     }
-    for (const b of best.values()) candidates.add(b.id);
-    const ids = [...candidates];
+    const candidates: number[] = [];
+    for (const [key, b] of best) {
+      const platform = key.slice(0, key.indexOf('\u0000')) as Platform;
+      const verdict = shared ? this.affinity.verdict(key, platform, now) : SERVE;
+      if (verdict.kind === 'other') continue;
+      if (verdict.kind === 'wait') {
+        held.due.set(platform, (held.due.get(platform) ?? 0) + 1);
+        held.wait = Math.min(held.wait, verdict.ms);
+        continue;
+      }
+      candidates.push(b.id, ...(sending.get(key) ?? []));
+    }
+    const ids = [...new Set(candidates)];
     const rows: Row[] = [];
     for (let i = 0; i < ids.length; i += HEADS_PER_READ) {
       // Still unsent: another instance may have sent one since the count above.
       rows.push(...(await db.outboxMessage.findMany({ where: { id: { in: ids.slice(i, i + HEADS_PER_READ) }, status: { in: ['pending', 'sending'] } }, select: ROW_FIELDS })));
     }
-    const now = this.opts.clock.now().getTime();
     const busy = new Map(rows.filter((r) => r.status === 'sending' && r.lockedUntil && r.lockedUntil.getTime() > now).map((r) => [chatKey(r), r]));
     const heads = rows.filter((r) => busy.get(chatKey(r)) === r || (!busy.has(chatKey(r)) && best.get(chatKey(r))?.id === r.id));
     const served = (r: Row) => this.served.get(chatKey(r)) ?? -1;
     heads.sort((a, b) => a.priority - b.priority || served(a) - served(b) || a.id - b.id);
-    return { heads, queued };
+    return { heads, queued, held };
   }
 
   /**
@@ -379,6 +450,7 @@ export class OutboxDispatcher {
     if (!open.length) return true;
     let result: BatchSendResult;
     try {
+      this.stampSend(rows[0]!);
       result = await adapter.sendToMany(open.map(chatOf), message);
     } catch (err) {
       const e = err instanceof DeliveryError ? err : new DeliveryError('transient', err instanceof Error ? err.message : String(err));
@@ -417,6 +489,7 @@ export class OutboxDispatcher {
         nativeRef = { messageId: link.messageId, nativePollId: link.nativePollId };
       }
       if (await this.withheldByMeter(adapter, chat, row, message)) return true;
+      this.stampSend(row);
       const result = await adapter.send(chat, message, nativeRef);
       await this.opts.meter?.record(adapter, result.meteredCalls);
       if ((message.kind === 'poll' || message.kind === 'quiz') && result.nativePollId) {
@@ -453,6 +526,18 @@ export class OutboxDispatcher {
     if (error) this.opts.logger.warn({ outboxId: row.id, renderer: stored.renderer, err: error }, 'outbox render failed');
     if (message === null) await this.markFailedAttempt(row, new DeliveryError('permanent', `render failed: ${error}`));
     return message;
+  }
+
+  /**
+   * Moves the row's rate record from when the pass chose it to now, as it goes out: under load a
+   * send may leave well after it was chosen, and the limits are the platform's, counted when it
+   * sees the sends.
+   */
+  private stampSend(row: Row): void {
+    const from = this.stamps.get(row.id);
+    if (from === undefined) return;
+    this.stamps.delete(row.id);
+    this.limiters.get(row.platform as Platform)!.restamp(row.chatId, row.chatKind === 'group', from, this.opts.clock.now().getTime());
   }
 
   /** On a metered platform near its budget: true when the row was digested or cut instead of sent. */
@@ -516,8 +601,8 @@ export class OutboxDispatcher {
   }
 }
 
-/** How soon a pass looks again while another instance is sending some chats' heads (ms, at most). */
-const PEER_POLL_MS = 50;
+/** The verdict on every chat of a dispatcher that never joined (it is alone). */
+const SERVE: Verdict = { kind: 'serve' };
 
 /** Ids per `IN (…)` list (SQLite allows 32,766 bound values; PostgreSQL 65,535). */
 const HEADS_PER_READ = 500;

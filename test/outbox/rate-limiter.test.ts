@@ -74,4 +74,46 @@ describe('RateLimiter', () => {
     for (let i = 20; i < sent.length; i++) expect(sent[i]! - sent[i - 20]!).toBeGreaterThanOrEqual(600);
     expect(sent.length).toBe(40);
   });
+
+  it('a share keeps 1/n of the overall rate; drainAt says when earlier sends fit the share', () => {
+    const limiter = new RateLimiter(telegram);
+    for (let i = 0; i < 30; i++) limiter.record(`c${i}`, false, i * 10);
+    limiter.setShare(2);
+    expect(limiter.instances).toBe(2);
+    // 30 sent in the last second, 15 allowed: the oldest 15 must leave the window first.
+    expect(limiter.drainAt(300)).toBe(140 + 1000);
+    // From then on its window holds its share (15), so its own next send waits for the 16th oldest.
+    expect(limiter.waitMs('new', false, 1140)).toBe(10);
+    expect(limiter.waitMs('new', false, 1150)).toBe(0);
+    limiter.setShare(1);
+    expect(limiter.drainAt(300)).toBe(0);
+    const sent = simulate(new RateLimiter(telegram), Array.from({ length: 60 }, (_, i) => `g${i}`), 10_000);
+    const shared = new RateLimiter(telegram);
+    shared.setShare(3);
+    const third = simulate(shared, Array.from({ length: 60 }, (_, i) => `g${i}`), 10_000);
+    const total = (m: Map<string, number[]>) => [...m.values()].reduce((a, t) => a + t.length, 0);
+    expect(total(sent)).toBe(300);
+    expect(total(third)).toBe(100);
+  });
+
+  it("seeded sends (another instance's) hold a chat's interval and a group's minute, not the overall rate", () => {
+    const limiter = new RateLimiter(telegram);
+    limiter.seed('g1', true, Array.from({ length: 20 }, (_, i) => 1000 + i * 1500));
+    expect(limiter.waitMs('g1', true, 30_000)).toBe(61_000 - 30_000); // the minute's 20 are used: the first leaves at 61 s
+    limiter.seed('p1', false, [29_500]);
+    expect(limiter.waitMs('p1', false, 30_000)).toBe(500);
+    expect(limiter.waitMs('other', false, 30_000)).toBe(0);
+  });
+
+  it('a send restamped to when it went out counts from then in every window', () => {
+    const limiter = new RateLimiter(telegram);
+    for (let i = 0; i < 29; i++) limiter.record(`c${i}`, false, 0);
+    limiter.record('g1', true, 0);
+    limiter.restamp('g1', true, 0, 400); // chosen at 0, sent at 400 (a slow pass under load)
+    expect(limiter.waitMs('g1', true, 1000)).toBe(400); // one second after it went out
+    expect(limiter.waitMs('g1', true, 1400)).toBe(0);
+    limiter.record('late', false, 500);
+    limiter.restamp('late', false, 500, 300); // (never earlier than chosen: ignored)
+    expect(limiter.waitMs('late', false, 1400)).toBe(100);
+  });
 });

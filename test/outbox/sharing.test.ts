@@ -1,8 +1,8 @@
 // Two dispatchers (two instances, each with its own connection and instance id) on ONE SQLite
 // file share one backlog (#18): each message is sent exactly once, every chat in order, and both
-// instances send a real share of it. A pass leases a bounded number of chat heads, so the other
-// instance's pass finds the rest free; a chat's next message becomes due to either instance only
-// once its previous one is marked sent.
+// instances send a real share of it. Each chat is served by one live instance (rendezvous hashing
+// over the presence leases, src/outbox/affinity.ts); the limits across instances are
+// test/outbox/affinity.test.ts.
 import { pino } from 'pino';
 import { afterEach, expect, it } from 'vitest';
 import type { ChatRef } from '../../src/bot/types.ts';
@@ -52,7 +52,7 @@ it('two dispatchers on one SQLite file both deliver from one backlog, once each,
   for (const chat of chats) expect(log.filter((l) => l.chat === chat.chatId).map((l) => l.text), chat.chatId).toEqual(expected);
   expect(await first.db.outboxMessage.count({ where: { status: 'sent' } })).toBe(CHATS * PER_CHAT);
   // A real share each: on the batched marks without a bound, the instance that leased first held
-  // every chat's head for its whole pass and sent (nearly) all of it.
+  // every chat's head for its whole pass and sent (nearly) all of it; now each serves its chats.
   const byA = log.filter((l) => l.instance === 'a').length;
   const shares = { a: byA, b: log.length - byA };
   process.stdout.write(`outbox shared: ${JSON.stringify(shares)}\n`);

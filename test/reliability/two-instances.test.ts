@@ -88,8 +88,9 @@ describePg('two bot instances on one PostgreSQL database', () => {
     const chats: ChatRef[] = Array.from({ length: 100 }, (_, i) => ({ platform: 'console', chatId: `village-${i}`, kind: 'group' }));
     const items = chats.flatMap((chat, i) => [1, 2, 3, 4].map((n) => ({ chat, message: { kind: 'text' as const, text: `notice ${n}` }, key: `two:${i}:${n}` })));
     // Both run (each has announced itself to the other's outbox) when the backlog arrives, as a
-    // notice to 100 villages does; one instance's first pass before the other has started may take
-    // everything (a known start-up race, ARCHITECTURE.md).
+    // notice to 100 villages does. Each chat is served by one of them (src/outbox/affinity.ts); an
+    // instance that runs a pass before it has seen the other serves every chat in that pass, and the
+    // other waits for its acknowledgement before taking its half.
     await Promise.all(bots.map((b) => b.app.start()));
     // (800 round trips: more than Prisma's default 5 s transaction timeout on a busy machine.)
     await first.db.$transaction((tx) => enqueueMessages(tx, items, () => bots[0]!.adapter.capabilities, new Date()), { timeout: 120_000 });
@@ -102,8 +103,7 @@ describePg('two bot instances on one PostgreSQL database', () => {
     expect([...seen].filter(([, by]) => by.length > 1), 'messages delivered more than once (and by which instances)').toEqual([]);
     expect(notices).toHaveLength(400);
     for (const chat of chats) expect(notices.filter((l) => l.chat === chat.chatId).map((l) => l.text)).toEqual(['notice 1', 'notice 2', 'notice 3', 'notice 4']);
-    // Both send a real share: a pass leases a bounded number of chat heads (the rest stay free for
-    // the other instance's pass) and a chat's next message is due again once its previous is marked.
+    // Both send a real share: the chats are divided between the live instances by rendezvous hashing.
     const byA = notices.filter((l) => l.instance === 'a').length;
     const shares = { a: byA, b: notices.length - byA };
     process.stdout.write(`outbox shared: ${JSON.stringify(shares)}\n`);
