@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import type { Tx } from '../../bot/feature.ts';
+import { Prisma } from '../../db/generated/sqlite/client.ts';
 import type { Role } from '../../bot/types.ts';
 import { membersOfUnit } from '../../bot/roster.ts';
 import { belongsTo, hasAnyRole, partyRoles, rolesFrom } from '../../bot/policy.ts';
@@ -88,6 +89,13 @@ type PollRow = {
   createdAt: Date;
 };
 
+/** The columns of `PollRow`, for the typed raw reads. */
+const POLL_COLUMNS = Prisma.raw(
+  ['id', 'kind', 'question', 'options', 'multiple', 'anonymous', 'hideResults', 'minBallots', 'audience', 'excludedMemberId', 'unitId', 'createdById', 'chatId', 'platform', 'chatExternalId', 'chatTitle', 'salt', 'status', 'closesAt', 'closedAt', 'eligibleAtClose', 'createdAt']
+    .map((c) => `"${c}"`)
+    .join(', '),
+);
+
 /** Validates a stored row (a corrupt row is a programming error and throws). */
 function toPoll(r: PollRow): Poll {
   return {
@@ -119,18 +127,18 @@ export async function createPoll(tx: Tx, p: NewPoll): Promise<Poll> {
  * databases (test/features/polls/vote-statements.test.ts runs it on SQLite and PostgreSQL).
  */
 export async function getPoll(tx: Tx, id: number): Promise<Poll | null> {
-  const rows = await tx.$queryRaw<PollRow[]>`
-    SELECT "id", "kind", "question", "options", "multiple", "anonymous", "hideResults", "minBallots", "audience",
-      "excludedMemberId", "unitId", "createdById", "chatId", "platform", "chatExternalId", "chatTitle", "salt",
-      "status", "closesAt", "closedAt", "eligibleAtClose", "createdAt"
-    FROM "Poll" WHERE "id" = ${id}`;
+  const rows = await tx.$queryRaw<PollRow[]>`SELECT ${POLL_COLUMNS} FROM "Poll" WHERE "id" = ${id}`;
   const row = rows[0];
   return row ? toPoll(row) : null;
 }
 
-/** Open polls announced in a chat (Chat row id), oldest first. */
+/**
+ * Open polls announced in a chat (Chat row id), oldest first. Read for every bare answer in a
+ * chat (the polls' claim, beside a quiz's): a typed raw query, tested on both databases with `getPoll`.
+ */
 export async function openPollsInChat(tx: Tx, chatId: number): Promise<Poll[]> {
-  const rows = await tx.poll.findMany({ where: { chatId, status: 'open' }, orderBy: { id: 'asc' }, take: 50 });
+  const rows = await tx.$queryRaw<PollRow[]>`
+    SELECT ${POLL_COLUMNS} FROM "Poll" WHERE "chatId" = ${chatId} AND "status" = 'open' ORDER BY "id" LIMIT 50`;
   return rows.map(toPoll);
 }
 
