@@ -148,13 +148,20 @@ async function joinsChatUnit(db: Tx, role: Role, chat: ChatInfo): Promise<boolea
   return unit?.kind === 'township';
 }
 
-/** A platform identity and its member as stored (the shape the roster cache keeps), or null. */
+/**
+ * A platform identity and its member as stored (the shape the roster cache keeps), or null. Read
+ * for every speaker the cache does not hold (in a county's quiz, nearly every answer: each member
+ * answers once): one typed raw JOIN instead of Prisma's two statements, the same SQL on SQLite and
+ * PostgreSQL (test/bot/roster-raw.test.ts runs it on both).
+ */
 async function findSpeaker(db: Tx, actor: Actor): Promise<CachedSpeaker | null> {
-  const row = await db.platformIdentity.findUnique({
-    where: { platform_externalId: { platform: actor.platform, externalId: actor.userId } },
-    select: { id: true, displayName: true, username: true, member: { select: { id: true, name: true, role: true, unitId: true, removedAt: true } } },
-  });
-  return row ? { identityId: row.id, displayName: row.displayName, username: row.username, member: row.member } : null;
+  const rows = await db.$queryRaw<{ identityId: number; displayName: string; username: string | null; id: number; name: string; role: string; unitId: number | null; removedAt: Date | null }[]>`
+    SELECT i."id" AS "identityId", i."displayName", i."username", m."id", m."name", m."role", m."unitId", m."removedAt"
+    FROM "PlatformIdentity" i JOIN "Member" m ON m."id" = i."memberId"
+    WHERE i."platform" = ${actor.platform} AND i."externalId" = ${actor.userId}`;
+  const r = rows[0];
+  if (!r) return null;
+  return { identityId: r.identityId, displayName: r.displayName, username: r.username, member: { id: r.id, name: r.name, role: r.role, unitId: r.unitId, removedAt: r.removedAt } };
 }
 
 /** A member by id, or null. */
@@ -251,9 +258,13 @@ export async function chatsOfUnit(db: Tx, unitId: number): Promise<ChatRef[]> {
   return rows.map((c) => ({ platform: c.platform as Platform, chatId: c.externalId, kind: 'group' as const, title: c.title }));
 }
 
-/** Private chats where a member can be reached, one per platform identity. */
+/**
+ * Private chats where a member can be reached, one per platform identity (a quiz answer's
+ * acknowledgement reads it: a typed raw query, tested on both databases with `findSpeaker`).
+ */
 export async function privateChatsOf(db: Tx, memberId: number): Promise<ChatRef[]> {
-  const ids = await db.platformIdentity.findMany({ where: { memberId }, orderBy: { id: 'asc' } });
+  const ids = await db.$queryRaw<{ platform: string; externalId: string; displayName: string }[]>`
+    SELECT "platform", "externalId", "displayName" FROM "PlatformIdentity" WHERE "memberId" = ${memberId} ORDER BY "id"`;
   return ids.map((i) => ({ platform: i.platform as Platform, chatId: i.externalId, kind: 'private' as const, title: i.displayName }));
 }
 

@@ -25,8 +25,25 @@ const ZH_WEEKDAYS = ['周日', '周一', '周二', '周三', '周四', '周五',
 const EN_MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const two = (n: number) => String(n).padStart(2, '0');
 
+/**
+ * The last instant asked for in each time zone and its parts: one message asks for the same
+ * `ctx.now()` several times (today, the year, a due date's line), and `formatToParts` is the
+ * costly part (about 10 µs a call).
+ */
+const lastParts = new Map<string, { readonly ms: number; readonly parts: LocalParts }>();
+
 /** The local date and time of `date` in `timeZone`. */
 export function localParts(date: Date, timeZone: string): LocalParts {
+  const ms = date.getTime();
+  const last = lastParts.get(timeZone);
+  if (last?.ms === ms) return last.parts;
+  const parts = formatParts(date, timeZone);
+  lastParts.set(timeZone, { ms, parts });
+  return parts;
+}
+
+/** `localParts` worked out by `Intl`. */
+function formatParts(date: Date, timeZone: string): LocalParts {
   let f = partsFormatters.get(timeZone);
   if (!f) {
     f = new Intl.DateTimeFormat('en-US', {

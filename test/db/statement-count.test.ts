@@ -16,7 +16,7 @@ import { freshSqlite } from '../support/db.ts';
 import { startTestBot, type TestBot } from '../support/app.ts';
 
 /** The most statements one message may cost, as measured on this branch (BEGIN and COMMIT included). */
-const MAX_STATEMENTS = { checkin: 8, vote: 8 } as const;
+const MAX_STATEMENTS = { checkin: 7, vote: 7 } as const;
 
 /**
  * The most outbox statements per sent message (reading heads, counting the instances, leasing,

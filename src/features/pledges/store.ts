@@ -5,6 +5,7 @@
  * Every function takes the caller's transaction and the time as arguments (no clock here).
  */
 import type { Tx } from '../../bot/feature.ts';
+import { Prisma } from '../../db/generated/sqlite/client.ts';
 import type { Attachment } from '../../bot/types.ts';
 import type { IsoDate } from './dates.ts';
 import { pledgeScope, pledgeStatus, type PledgeStatus, type PledgeView } from './rules.ts';
@@ -23,17 +24,19 @@ export interface PledgeFilter {
   readonly scopes?: readonly PledgeScope[];
 }
 
-type PledgeWhere = NonNullable<Parameters<Tx['pledge']['findMany']>[0]>['where'];
-
-function whereOf(f: PledgeFilter): PledgeWhere {
-  return {
-    ...(f.ids ? { id: { in: [...f.ids] } } : {}),
-    ...(f.unitIds ? { unitId: { in: [...f.unitIds] } } : {}),
-    ...(f.ownerId !== undefined ? { ownerId: f.ownerId } : {}),
-    ...(f.year !== undefined ? { year: f.year } : {}),
-    ...(f.statuses ? { status: { in: [...f.statuses] } } : {}),
-    ...(f.scopes ? { scope: { in: [...f.scopes] } } : {}),
-  };
+/** The conditions of `filter` as SQL (null: one of its lists is empty, so nothing matches). */
+function whereOf(f: PledgeFilter): Prisma.Sql | null {
+  const lists: [string, readonly (number | string)[] | undefined][] = [
+    ['id', f.ids],
+    ['unitId', f.unitIds],
+    ['status', f.statuses],
+    ['scope', f.scopes],
+  ];
+  if (lists.some(([, values]) => values?.length === 0)) return null;
+  const parts = lists.flatMap(([column, values]) => (values ? [Prisma.sql`p.${Prisma.raw(`"${column}"`)} IN (${Prisma.join([...values])})`] : []));
+  if (f.ownerId !== undefined) parts.push(Prisma.sql`p."ownerId" = ${f.ownerId}`);
+  if (f.year !== undefined) parts.push(Prisma.sql`p."year" = ${f.year}`);
+  return parts.length ? Prisma.sql`WHERE ${Prisma.join(parts, ' AND ')}` : Prisma.empty;
 }
 
 /** Creates a pledge and returns its id (the `#N` people use). */
@@ -45,27 +48,47 @@ export async function createPledge(tx: Tx, p: NewPledge, now: Date): Promise<num
   return row.id;
 }
 
+/** A pledge row with its progress, as the one query of `listPledges` returns it. */
+type PledgeProgressRow = {
+  id: number;
+  scope: string;
+  unitId: number;
+  ownerId: number;
+  text: string;
+  target: number | null;
+  unitWord: string;
+  dueDate: string | null;
+  year: number;
+  status: string;
+  closeNote: string;
+  createdAt: Date;
+  progress: number | bigint | null;
+  checkins: number | bigint;
+  /** An aggregate: a Date on PostgreSQL, the stored text on SQLite. */
+  lastCheckinAt: Date | string | null;
+};
+
 /**
  * Pledges matching `filter` with their progress (sum and count of check-ins not undone, and the
- * latest one), ordered: township, branch, then members' pledges, each by id.
+ * latest one), ordered: township, branch, then members' pledges, each by id. Read on every
+ * check-in: one typed raw query (the pledges joined to their check-ins through the index on
+ * pledgeId, undoneAt) instead of Prisma's two; the same SQL on SQLite and PostgreSQL
+ * (test/features/pledges/checkin-statements.test.ts runs it on both).
  */
 export async function listPledges(tx: Tx, filter: PledgeFilter): Promise<PledgeView[]> {
   const where = whereOf(filter);
-  const rows = await tx.pledge.findMany({ where, orderBy: { id: 'asc' } });
-  if (rows.length === 0) return [];
-  const sums = await tx.pledgeCheckin.groupBy({
-    by: ['pledgeId'],
-    where: { undoneAt: null, pledge: where },
-    _sum: { amount: true },
-    _count: { _all: true },
-    _max: { createdAt: true },
-  });
-  const byId = new Map(sums.map((s) => [s.pledgeId, s]));
+  if (!where) return [];
+  const rows = await tx.$queryRaw<PledgeProgressRow[]>`
+    SELECT p."id", p."scope", p."unitId", p."ownerId", p."text", p."target", p."unitWord", p."dueDate", p."year", p."status",
+      p."closeNote", p."createdAt", SUM(c."amount") AS "progress", COUNT(c."id") AS "checkins", MAX(c."createdAt") AS "lastCheckinAt"
+    FROM "Pledge" p LEFT JOIN "PledgeCheckin" c ON c."pledgeId" = p."id" AND c."undoneAt" IS NULL
+    ${where}
+    GROUP BY p."id"
+    ORDER BY p."id"`;
   const rank: Record<PledgeScope, number> = { township: 0, branch: 1, member: 2 };
   return rows
-    .map((r): PledgeView => {
-      const s = byId.get(r.id);
-      return {
+    .map(
+      (r): PledgeView => ({
         id: r.id,
         scope: pledgeScope.parse(r.scope),
         unitId: r.unitId,
@@ -78,11 +101,11 @@ export async function listPledges(tx: Tx, filter: PledgeFilter): Promise<PledgeV
         status: pledgeStatus.parse(r.status),
         closeNote: r.closeNote,
         createdAt: r.createdAt,
-        progress: s?._sum.amount ?? 0,
-        checkins: s?._count._all ?? 0,
-        lastCheckinAt: s?._max.createdAt ?? null,
-      };
-    })
+        progress: Number(r.progress ?? 0),
+        checkins: Number(r.checkins),
+        lastCheckinAt: r.lastCheckinAt === null ? null : new Date(r.lastCheckinAt),
+      }),
+    )
     .sort((a, b) => rank[a.scope] - rank[b.scope] || a.id - b.id);
 }
 
@@ -118,16 +141,19 @@ export interface NewCheckin {
   readonly localDay: IsoDate;
 }
 
-/** Records a check-in; returns its id. */
+/**
+ * Records a check-in; returns its id. One typed raw insert on every check-in (the same SQL on
+ * SQLite and PostgreSQL, tested on both with `listPledges`).
+ */
 export async function addCheckin(tx: Tx, c: NewCheckin, now: Date): Promise<number> {
   const evidence = c.evidence.length
     ? JSON.stringify(c.evidence.slice(0, 10).map((a) => ({ kind: a.kind, ref: a.ref.slice(0, 500), ...(a.name ? { name: a.name.slice(0, 200) } : {}) })))
     : null;
-  const row = await tx.pledgeCheckin.create({
-    data: { pledgeId: c.pledgeId, memberId: c.memberId, amount: c.amount, note: c.note, evidence, createdAt: now, localDay: c.localDay },
-    select: { id: true },
-  });
-  return row.id;
+  const rows = await tx.$queryRaw<{ id: number | bigint }[]>`
+    INSERT INTO "PledgeCheckin" ("pledgeId", "memberId", "amount", "note", "evidence", "createdAt", "localDay")
+    VALUES (${c.pledgeId}, ${c.memberId}, ${c.amount}, ${c.note}, ${evidence}, ${now}, ${c.localDay})
+    RETURNING "id"`;
+  return Number(rows[0]!.id);
 }
 
 /** A check-in as shown back to people. */

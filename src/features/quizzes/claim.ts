@@ -18,7 +18,7 @@ export async function claimAnswer(q: QuizSlice, ctx: Context, text: string): Pro
     if (preview.kind === 'already') return [{ kind: 'answered', reply: ctx.t('quizzes.answer.already', { name: ctx.member.name }) }];
     if (preview.kind === 'open') {
       const label = ctx.t('quizzes.answer.claimLabel', { id: quiz.id, position: preview.row.position + 1 });
-      return [{ kind: 'awaiting', label, command: `/answer #${quiz.id} ${text}`, run: () => answerInGroup(q, ctx, quiz, text) }];
+      return [{ kind: 'awaiting', label, command: `/answer #${quiz.id} ${text}`, run: () => answerInGroup(q, ctx, quiz, preview) }];
     }
   }
   const prompt = await openPromptIn(ctx.db, ctx.member.id, ctx.chat.ref);

@@ -3,11 +3,11 @@ import { command, UsageError, UserError, type Context } from '../../../bot/featu
 import { PARTY_MEMBER } from '../../../bot/policy.ts';
 import { privateChatsOf } from '../../../bot/roster.ts';
 import { answerArgs, type AnswerArgs } from '../args.ts';
-import { answerQuiz } from '../engine/answer.ts';
+import { previewAnswer, recordAnswer, type AnswerPreview } from '../engine/answer.ts';
 import { answerPersonal } from '../personal.ts';
 import type { QuizSlice } from '../slice.ts';
 import { openPromptIn } from '../store/prompts.ts';
-import { getQuiz, quizQuestion, runningQuizInChat } from '../store/quizzes.ts';
+import { getQuiz, runningQuizInChat } from '../store/quizzes.ts';
 import type { QuizRow } from '../store/rows.ts';
 
 /** The /answer command. */
@@ -33,9 +33,10 @@ async function answer(q: QuizSlice, ctx: Context, args: AnswerArgs): Promise<voi
       return;
     }
     const position = quiz.current;
-    const outcome = await answerQuiz(ctx, q.catalog, q.settings, quiz, ctx.member.id, args.text, args.position);
+    const preview = await previewAnswer(ctx, q.catalog, quiz, ctx.member.id, args.text, args.position);
+    const { outcome, closedEarly } = await recordAnswer(ctx, q.catalog, q.settings, quiz, ctx.member.id, preview);
     if (outcome === 'unparsed') throw new UsageError();
-    if (outcome === 'recorded' && !nativeAnswer) await acknowledge(ctx, quiz, position);
+    if (outcome === 'recorded' && !nativeAnswer && !closedEarly) await acknowledge(ctx, quiz, position);
     if (outcome === 'already') ctx.reply(ctx.t('quizzes.answer.already', { name: ctx.member.name }));
     if (outcome === 'closed' && !nativeAnswer) ctx.reply(ctx.t('quizzes.answer.closed', { name: ctx.member.name }));
     return;
@@ -45,20 +46,23 @@ async function answer(q: QuizSlice, ctx: Context, args: AnswerArgs): Promise<voi
   if (!(await answerPersonal(ctx, q.catalog, q.settings, prompt, args.text))) throw new UsageError();
 }
 
-/** Records a bare answer to the open question of the chat's quiz, and acknowledges it. */
-export async function answerInGroup(q: QuizSlice, ctx: Context, quiz: QuizRow, text: string): Promise<void> {
+/**
+ * Records a bare answer to the open question of the chat's quiz, as the claim's `preview` found
+ * it in this event (not read again), and acknowledges it.
+ */
+export async function answerInGroup(q: QuizSlice, ctx: Context, quiz: QuizRow, preview: AnswerPreview): Promise<void> {
   const position = quiz.current;
-  if ((await answerQuiz(ctx, q.catalog, q.settings, quiz, ctx.member.id, text)) === 'recorded') await acknowledge(ctx, quiz, position);
+  const { outcome, closedEarly } = await recordAnswer(ctx, q.catalog, q.settings, quiz, ctx.member.id, preview);
+  if (outcome === 'recorded' && !closedEarly) await acknowledge(ctx, quiz, position);
 }
 
 /**
  * Tells a member in a group that their answer counted, without saying whether it is right:
- * privately where the platform can, else one short line in the group.
+ * privately where the platform can, else one short line in the group. An answer that closed the
+ * question early gets none (the result is out): its callers leave it out.
  */
 async function acknowledge(ctx: Context, quiz: QuizRow, position: number): Promise<void> {
   if (ctx.chat.ref.kind !== 'group') return;
-  // An answer that closed the question early needs no receipt: the result is out.
-  if ((await quizQuestion(ctx.db, quiz.id, position))?.closedAt) return;
   const own = ctx.capabilities.privateMessages ? (await privateChatsOf(ctx.db, ctx.member.id)).find((c) => c.platform === ctx.chat.ref.platform) : undefined;
   if (own) ctx.send(own, ctx.t('quizzes.answer.ack', { id: quiz.id, position: position + 1 }));
   else ctx.reply(ctx.t('quizzes.answer.ackGroup', { name: ctx.member.name }));

@@ -12,8 +12,8 @@ import type { Catalog } from '../catalog.ts';
 import { readAnswer } from '../rules/questions.ts';
 import { closesEarly, scoreAnswer, type QuizSettings } from '../rules/quiz.ts';
 import { recordWrong } from '../store/mistakes.ts';
-import { creditAnswer } from '../store/points.ts';
-import { addAnswer, answersToQuestion, findAnswer, quizQuestion } from '../store/quizzes.ts';
+import { creditDay } from '../store/points.ts';
+import { addAnswer, answersToQuestion, hasAnswered, quizQuestion } from '../store/quizzes.ts';
 import type { QuizQuestionRow, QuizRow } from '../store/rows.ts';
 import { localDay } from '../util.ts';
 import { closeQuestion } from './steps.ts';
@@ -33,7 +33,7 @@ export type QuizAnswerOutcome =
 type AnswerEnv = BaseContext & Pick<Context, 'receivedAt'>;
 
 /** What an answer to a quiz's open question would meet, before anything is recorded. */
-type AnswerPreview =
+export type AnswerPreview =
   | { readonly kind: 'closed' | 'unparsed' | 'already' }
   | { readonly kind: 'open'; readonly row: QuizQuestionRow; readonly q: Question; readonly shown: number };
 
@@ -51,7 +51,7 @@ export async function previewAnswer(env: AnswerEnv, catalog: Catalog, quiz: Quiz
   if (!q) return { kind: 'closed' };
   const shown = readAnswer(q, text);
   if (shown === undefined) return { kind: 'unparsed' };
-  if (await findAnswer(env.db, row.id, memberId)) return { kind: 'already' };
+  if (await hasAnswered(env.db, row.id, memberId)) return { kind: 'already' };
   return { kind: 'open', row, q, shown };
 }
 
@@ -69,19 +69,36 @@ export async function answerQuiz(
   text: string,
   position?: number,
 ): Promise<QuizAnswerOutcome> {
-  const preview = await previewAnswer(env, catalog, quiz, memberId, text, position);
-  if (preview.kind !== 'open') return preview.kind;
+  return (await recordAnswer(env, catalog, settings, quiz, memberId, await previewAnswer(env, catalog, quiz, memberId, text, position))).outcome;
+}
+
+/** How recording an answer went, and whether the answer closed its question early (its result is out). */
+export interface AnswerRecorded {
+  readonly outcome: QuizAnswerOutcome;
+  readonly closedEarly: boolean;
+}
+
+/**
+ * Records an answer as `previewAnswer` found it, in the same event: a bare answer's claim has
+ * looked already, so its run passes that preview instead of reading the question and the
+ * member's answer again. The answer's row and its credited points are one statement, the day's
+ * points another (a first answer that loses a race with another stored meanwhile is `already`).
+ */
+export async function recordAnswer(env: AnswerEnv, catalog: Catalog, settings: QuizSettings, quiz: QuizRow, memberId: number, preview: AnswerPreview): Promise<AnswerRecorded> {
+  if (preview.kind !== 'open') return { outcome: preview.kind, closedEarly: false };
   const { row, q, shown } = preview;
-  if (!row.openedAt || !row.closesAt) return 'closed';
+  if (!row.openedAt || !row.closesAt) return { outcome: 'closed', closedEarly: false };
   const now = env.receivedAt;
   const scored = scoreAnswer({ optionOrder: row.optionOrder, shown, answer: q.answer, openedAt: row.openedAt, closesAt: row.closesAt, openSeconds: quiz.openSeconds, now });
   const day = localDay(now, env.timeZone);
-  const credited = await creditAnswer(env.db, memberId, day, scored.points, scored.correct, settings.dailyCap);
-  await addAnswer(env.db, { questionId: row.id, memberId, ...scored, credited, answeredAt: now });
+  const credited = await addAnswer(env.db, { questionId: row.id, memberId, ...scored, answeredAt: now }, day, settings.dailyCap);
+  if (credited === null) return { outcome: 'already', closedEarly: false };
+  await creditDay(env.db, memberId, day, credited, scored.correct);
   if (!scored.correct) await recordWrong(env.db, memberId, q.key, day, now);
 
-  if (await everyoneAnswered(env.db, quiz, row)) await closeQuestion(env, catalog, settings, quiz, row);
-  return 'recorded';
+  if (!(await everyoneAnswered(env.db, quiz, row))) return { outcome: 'recorded', closedEarly: false };
+  await closeQuestion(env, catalog, settings, quiz, row);
+  return { outcome: 'recorded', closedEarly: true };
 }
 
 /** Reads who answered the previous and the open question, and asks `closesEarly`. */

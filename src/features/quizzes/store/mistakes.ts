@@ -11,17 +11,17 @@ function toMistake(r: { id: number; memberId: number; questionKey: string; baseD
 /**
  * Records a wrong answer (outside a review): the question enters the 错题本, or its schedule starts
  * again from today (a resolved one is reopened with its count of right answers back at 0).
+ * Returns the day its first review is due. One typed raw upsert (every wrong answer of a group
+ * quiz pays it), the same SQL on SQLite and PostgreSQL.
  */
-export async function recordWrong(tx: Tx, memberId: number, questionKey: string, today: string, now: Date): Promise<MistakeRow> {
-  const existing = await tx.quizMistake.findUnique({ where: { memberId_questionKey: { memberId, questionKey } } });
-  const schedule = { baseDay: today, stage: 0, dueDay: addDays(today, reviewOffset(0)) };
-  const r = existing
-    ? await tx.quizMistake.update({
-        where: { id: existing.id },
-        data: { ...schedule, ...(existing.resolvedAt ? { rights: 0, resolvedAt: null } : {}) },
-      })
-    : await tx.quizMistake.create({ data: { memberId, questionKey, ...schedule, createdAt: now } });
-  return toMistake(r);
+export async function recordWrong(tx: Tx, memberId: number, questionKey: string, today: string, now: Date): Promise<Pick<MistakeRow, 'dueDay'>> {
+  const dueDay = addDays(today, reviewOffset(0));
+  await tx.$executeRaw`
+    INSERT INTO "QuizMistake" ("memberId", "questionKey", "baseDay", "stage", "dueDay", "rights", "createdAt")
+    VALUES (${memberId}, ${questionKey}, ${today}, 0, ${dueDay}, 0, ${now})
+    ON CONFLICT ("memberId", "questionKey") DO UPDATE SET "baseDay" = excluded."baseDay", "stage" = excluded."stage", "dueDay" = excluded."dueDay",
+      "rights" = CASE WHEN "QuizMistake"."resolvedAt" IS NULL THEN "QuizMistake"."rights" ELSE 0 END, "resolvedAt" = NULL`;
+  return { dueDay };
 }
 
 /**

@@ -16,12 +16,19 @@ export async function dayRecord(tx: Tx, memberId: number, day: string): Promise<
 export async function creditAnswer(tx: Tx, memberId: number, day: string, points: number, correct: boolean, cap: number): Promise<number> {
   const current = await dayRecord(tx, memberId, day);
   const credited = Math.max(0, Math.min(points, cap - current.points));
-  await tx.quizDay.upsert({
-    where: { memberId_day: { memberId, day } },
-    create: { memberId, day, points: credited, answers: 1, correct: correct ? 1 : 0 },
-    update: { points: { increment: credited }, answers: { increment: 1 }, correct: { increment: correct ? 1 : 0 } },
-  });
+  await creditDay(tx, memberId, day, credited, correct);
   return credited;
+}
+
+/**
+ * Adds one answer and `credited` points (already within the cap) to a member's day. One typed
+ * raw upsert, the same SQL on SQLite and PostgreSQL (the group quiz's answers pay it every time).
+ */
+export async function creditDay(tx: Tx, memberId: number, day: string, credited: number, correct: boolean): Promise<void> {
+  await tx.$executeRaw`
+    INSERT INTO "QuizDay" ("memberId", "day", "points", "answers", "correct") VALUES (${memberId}, ${day}, ${credited}, 1, ${correct ? 1 : 0})
+    ON CONFLICT ("memberId", "day") DO UPDATE SET "points" = "QuizDay"."points" + excluded."points",
+      "answers" = "QuizDay"."answers" + 1, "correct" = "QuizDay"."correct" + excluded."correct"`;
 }
 
 /** Local days (newest first, at most `limit`) on which a member answered at least one question. */

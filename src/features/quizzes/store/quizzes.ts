@@ -78,16 +78,26 @@ export async function getQuiz(tx: Tx, id: number): Promise<QuizRow | null> {
   return r ? toQuiz(r) : null;
 }
 
-/** The running quiz of a chat (at most one), or null. */
+/**
+ * The running quiz of a chat (at most one), or null. Read on every bare answer in a chat (and by
+ * every /answer): a typed raw query, the same SQL on SQLite and PostgreSQL, like the other hot
+ * reads and writes of an answer here and in points.ts and mistakes.ts
+ * (test/features/quizzes/answer-statements.test.ts runs them on both).
+ */
 export async function runningQuizInChat(tx: Tx, chatId: number): Promise<QuizRow | null> {
-  const r = await tx.quiz.findFirst({ where: { chatId, status: 'running' }, orderBy: { id: 'desc' } });
-  return r ? toQuiz(r) : null;
+  const rows = await tx.$queryRaw<RawQuiz[]>`
+    SELECT "id", "chatId", "chatPlatform", "chatExternalId", "chatKind", "chatTitle", "unitId", "startedById", "bankId",
+      "bankName", "questionCount", "openSeconds", "status", "current", "createdAt"
+    FROM "Quiz" WHERE "chatId" = ${chatId} AND "status" = 'running' ORDER BY "id" DESC LIMIT 1`;
+  return rows[0] ? toQuiz(rows[0]) : null;
 }
 
-/** The question at `position` of a quiz, or null. */
+/** The question at `position` of a quiz, or null (read on every answer: a typed raw query). */
 export async function quizQuestion(tx: Tx, quizId: number, position: number): Promise<QuizQuestionRow | null> {
-  const r = await tx.quizQuestion.findUnique({ where: { quizId_position: { quizId, position } } });
-  return r ? toQuestionRow(r) : null;
+  const rows = await tx.$queryRaw<Parameters<typeof toQuestionRow>[0][]>`
+    SELECT "id", "quizId", "position", "questionKey", "optionOrder", "openedAt", "closesAt", "closedAt"
+    FROM "QuizQuestion" WHERE "quizId" = ${quizId} AND "position" = ${position}`;
+  return rows[0] ? toQuestionRow(rows[0]) : null;
 }
 
 /**
@@ -113,14 +123,30 @@ export async function endQuiz(tx: Tx, quizId: number, status: 'finished' | 'stop
   return count === 1;
 }
 
-/** A member's answer to a question, or null. */
-export async function findAnswer(tx: Tx, questionId: number, memberId: number): Promise<QuizAnswerRow | null> {
-  return tx.quizAnswer.findUnique({ where: { questionId_memberId: { questionId, memberId } } });
+/** True when the member has answered the question (read on every answer: a typed raw query). */
+export async function hasAnswered(tx: Tx, questionId: number, memberId: number): Promise<boolean> {
+  const rows = await tx.$queryRaw<unknown[]>`SELECT 1 AS "one" FROM "QuizAnswer" WHERE "questionId" = ${questionId} AND "memberId" = ${memberId}`;
+  return rows.length > 0;
 }
 
-/** Stores a member's first answer to a question. */
-export async function addAnswer(tx: Tx, a: QuizAnswerRow & { answeredAt: Date }): Promise<void> {
-  await tx.quizAnswer.create({ data: a });
+/**
+ * Stores a member's first answer to a question with the points it may credit, and returns them:
+ * `points` within what the daily cap `cap` leaves of the member's points on `day` (0 once it is
+ * reached), worked out by the database from the day's row in the same statement, so an answer
+ * costs no read of it. Null when the member had answered already (nothing is stored then). The
+ * caller credits the day with what it returns (`creditDay`). One typed raw statement, the same
+ * SQL on SQLite and PostgreSQL.
+ */
+export async function addAnswer(tx: Tx, a: Omit<QuizAnswerRow, 'credited'> & { answeredAt: Date }, day: string, cap: number): Promise<number | null> {
+  const rows = await tx.$queryRaw<{ credited: number | bigint }[]>`
+    INSERT INTO "QuizAnswer" ("questionId", "memberId", "choice", "correct", "elapsedMs", "points", "credited", "answeredAt")
+    VALUES (${a.questionId}, ${a.memberId}, ${a.choice}, ${a.correct}, ${a.elapsedMs}, ${a.points},
+      (SELECT CASE WHEN x."room" <= 0 THEN 0 WHEN x."room" < CAST(${a.points} AS INTEGER) THEN x."room" ELSE CAST(${a.points} AS INTEGER) END
+       FROM (SELECT CAST(${cap} AS INTEGER) - COALESCE(MAX(d."points"), 0) AS "room" FROM "QuizDay" d WHERE d."memberId" = ${a.memberId} AND d."day" = ${day}) x),
+      ${a.answeredAt})
+    ON CONFLICT ("questionId", "memberId") DO NOTHING
+    RETURNING "credited"`;
+  return rows[0] ? Number(rows[0].credited) : null;
 }
 
 /** Answers to one question, oldest first. */
