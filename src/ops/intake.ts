@@ -86,6 +86,13 @@ export class Intake {
   private readonly lanes: ChatLanes;
   /** Events waiting to be recorded, recorded in batches: a burst's inserts must not take every connection the handlers need. */
   private readonly recordings: RecordBatches<Incoming, RecordedEvent | 'duplicate'> | undefined;
+  /**
+   * The recording in flight of each event id: a redelivery handed over before its first copy is
+   * recorded waits for that one and is its duplicate (or records itself if that one failed). In
+   * the database, two statements run at once and the later one may commit first (PostgreSQL):
+   * the redelivery would be the copy stored, and its chat's later events processed before it.
+   */
+  private readonly recordingOf = new Map<string, Promise<RecordedEvent | 'duplicate'>>();
 
   /**
    * @param receiver the inbox (staged: the sink resolves once recorded), or one function that
@@ -127,7 +134,7 @@ export class Intake {
     this.inFlight++;
     const started = performance.now();
     const receiver = this.receiver;
-    const recording = this.recordings?.add(incoming).then((event) => {
+    const recording = this.record(incoming)?.then((event) => {
       this.observer?.recorded?.(platform, (performance.now() - started) / 1000);
       return event;
     });
@@ -149,6 +156,21 @@ export class Intake {
     recorded.catch(() => undefined);
     outcome.catch(() => undefined);
     return { recorded, processed, outcome };
+  }
+
+  /** Records `incoming` in the next batch, or after its copy in flight (see `recordingOf`). */
+  private record(incoming: Incoming): Promise<RecordedEvent | 'duplicate'> | undefined {
+    const recordings = this.recordings;
+    if (!recordings) return undefined;
+    const key = `${incoming.chat.platform}\u0000${incoming.eventId}`;
+    const first = this.recordingOf.get(key);
+    const recording = first ? first.then((): 'duplicate' => 'duplicate', () => recordings.add(incoming)) : recordings.add(incoming);
+    this.recordingOf.set(key, recording);
+    const forget = (): void => {
+      if (this.recordingOf.get(key) === recording) this.recordingOf.delete(key);
+    };
+    recording.then(forget, forget);
+    return recording;
   }
 
   /** Resolves once every event handed over so far is processed. */

@@ -1,7 +1,8 @@
 // Batched recording through the intake and the real inbox, on SQLite files and on PostgreSQL
-// (TEST_DATABASE_URL): a burst of 300 events from 50 chats, with redeliveries inside one batch
-// and across batches, is recorded once each in far fewer INSERT statements than events (counted
-// at the client), every redelivery told a duplicate, and each chat's events processed in the order
+// (TEST_DATABASE_URL): a burst of 300 events from 50 chats, with redeliveries next to their first
+// copy and far after it, is recorded once each in far fewer INSERT statements than events (counted
+// at the client), every redelivery told a duplicate (the intake holds one back while its first
+// copy is in flight; the inbox drops one inside a batch), and each chat's events processed in the order
 // handed over; a batch holding one event the database refuses (a NULL event id: NOT NULL on both)
 // records the others, and only that event's sink rejects. The router is a stand-in that notes
 // the order events are processed in (the feature path is not this test's).
@@ -111,12 +112,24 @@ async function burst(open: () => Promise<Database>): Promise<void> {
     seen.add(e.eventId);
   });
   for (let c = 0; c < CHATS; c++) expect(processed.get(`g${c}`)).toEqual(Array.from({ length: PER_CHAT }, (_, n) => `c${c}-${n}`));
-  expect(inserts()).toBe(Math.ceil(wave.length / BATCH_ROWS));
+  // Every redelivery was handed over while its first copy was in flight: it waited for that one
+  // and never reached a statement (on PostgreSQL two statements run at once, and a later batch
+  // committing first made the redelivery the copy stored: its chat's later events went first).
+  expect(inserts()).toBe(Math.ceil(handed.length / BATCH_ROWS));
 
   // Redelivered again after the burst: told duplicates, nothing recorded or processed twice.
   const again = await Promise.all(handed.slice(0, 70).map((e) => intake.submit({ ...e })));
   expect(await Promise.all(again.map((s) => s.processed))).toEqual(Array(70).fill('duplicate'));
   expect(await database.db.inboundEvent.count()).toBe(handed.length);
+
+  // A redelivery inside one batch handed to the inbox straight: the first copy is the one stored.
+  const inbox = inboxOf(database, db, processed);
+  const before = inserts();
+  const pair = [event(99, 0), event(99, 1), event(99, 0)];
+  const attempts = await inbox.recordMany(pair);
+  expect(attempts.map((a) => (a.ok && a.value !== 'duplicate' ? a.value.incoming.eventId : a.ok ? a.value : 'error'))).toEqual(['c99-0', 'c99-1', 'duplicate']);
+  expect(inserts()).toBe(before + 1);
+  expect(await database.db.inboundEvent.count()).toBe(handed.length + 2);
 }
 
 async function oneRefused(open: () => Promise<Database>): Promise<void> {
