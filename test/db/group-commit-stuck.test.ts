@@ -4,27 +4,12 @@
 // promise the test resolves. Past its timeout the unit is rolled back to its savepoint (alone:
 // its transaction), the batch commits without it, and what the handler tries to write later is
 // refused: nothing of it is committed.
-import Database from 'better-sqlite3';
-import { afterEach, expect, it } from 'vitest';
-import type { Database as Db } from '../../src/db/client.ts';
-import { sqliteFilePath } from '../../src/db/datasource.ts';
+import { expect, it } from 'vitest';
 import { AbandonedUnitError, GroupCommit, UnitTimeoutError, type TxClient, type UnitTimer } from '../../src/db/group-commit.ts';
-import { freshSqlite } from '../support/db.ts';
+import { auditReaderPerTest } from '../support/audit-reader.ts';
 
-let database: Db | undefined;
-let reader: Database.Database | undefined;
-afterEach(async () => {
-  reader?.close();
-  await database?.close();
-  database = reader = undefined;
-});
-
-async function open() {
-  database = await freshSqlite();
-  reader = new Database(sqliteFilePath(database.url), { readonly: true });
-  const committed = (action: string) => (reader!.prepare('SELECT COUNT(*) AS n FROM "AuditLog" WHERE "action" = ?').get(action) as { n: number }).n;
-  return { db: database.db, committed };
-}
+/** Each test's fresh database and a second, read-only connection: it sees committed rows only. */
+const open = auditReaderPerTest();
 
 /** A timer the test fires by hand: each armed timeout, in order, with whether it was cancelled. */
 function manualTimer() {

@@ -1,29 +1,13 @@
 // Group commit (src/db/group-commit.ts) on a real SQLite file: units submitted together share one
 // transaction, each in its own savepoint; a failing unit is rolled back alone; nothing settles
 // before the COMMIT; a failed COMMIT rejects every unit and leaves the connection usable.
-import Database from 'better-sqlite3';
-import { afterEach, expect, it } from 'vitest';
-import type { Database as Db } from '../../src/db/client.ts';
-import { sqliteFilePath } from '../../src/db/datasource.ts';
+import { expect, it } from 'vitest';
 import { GroupCommit, GroupCommitError, type TxClient } from '../../src/db/group-commit.ts';
 import { startTrace, stopTrace } from '../../bench/sqltrace.ts';
-import { freshSqlite } from '../support/db.ts';
+import { auditReaderPerTest } from '../support/audit-reader.ts';
 
-let database: Db | undefined;
-let reader: Database.Database | undefined;
-afterEach(async () => {
-  reader?.close();
-  await database?.close();
-  database = reader = undefined;
-});
-
-/** A fresh database and a second, read-only connection: it sees committed rows only. */
-async function open() {
-  database = await freshSqlite();
-  reader = new Database(sqliteFilePath(database.url), { readonly: true });
-  const committed = (action: string) => reader!.prepare('SELECT COUNT(*) AS n FROM "AuditLog" WHERE "action" = ?').get(action) as { n: number };
-  return { db: database.db, committed: (action: string) => committed(action).n };
-}
+/** Each test's fresh database and a second, read-only connection: it sees committed rows only. */
+const open = auditReaderPerTest();
 
 const write = (tx: TxClient, action: string) => tx.auditLog.create({ data: { action } });
 
